@@ -1,0 +1,26 @@
+// The answer JSON of ../shared/CONTRACT.md: what `ask --json` prints and what the bot renders.
+
+export interface Citation {
+  n: number;
+  source: string;
+  title: string;
+  /** The sentence(s) from the passage that support the claim, verbatim from the document. */
+  quote: string;
+  chunkId: string;
+}
+
+export interface PassageOut {
+  source: string;
+  chunkId: string;
+  score: number;
+  text: string;
+}
+
+export interface AnswerResult {
+  question: string;
+  answered: boolean;
+  mode: "extractive" | "llm";
+  answer: string;
+  citations: Citation[];
+  passages: PassageOut[];
+}

@@ -1,0 +1,47 @@
+// Builds the pipeline once from config: the embedder, the live index and the retriever. Everything else
+// receives what it needs from here; nothing heavy is a hidden global.
+import type { Config } from "./config.js";
+import { DEFAULT_CHUNK_OPTIONS } from "./corpus/chunk.js";
+import { TransformersEmbeddings } from "./search/embedder.js";
+import { buildIndex, indexExists, loadIndex, type BuildOptions, type BuildReport, type LoadedIndex } from "./search/index-store.js";
+import { HybridRetriever, type RetrievalOptions } from "./search/retriever.js";
+
+export interface App {
+  config: Config;
+  embeddings: TransformersEmbeddings;
+  retriever: HybridRetriever;
+  index: LoadedIndex;
+}
+
+export function createEmbeddings(config: Config): TransformersEmbeddings {
+  return new TransformersEmbeddings({ model: config.embeddingModel, modelsDir: config.modelsDir });
+}
+
+/** Runs an incremental build of config.indexDir from config.docsDir. */
+export function ingest(
+  config: Config,
+  embeddings: TransformersEmbeddings,
+  extra: Partial<Pick<BuildOptions, "full" | "onProgress" | "chunkOptions">> = {},
+): Promise<BuildReport> {
+  return buildIndex({
+    docsDir: config.docsDir,
+    indexDir: config.indexDir,
+    embeddings,
+    chunkOptions: extra.chunkOptions ?? DEFAULT_CHUNK_OPTIONS,
+    full: extra.full,
+    onProgress: extra.onProgress,
+  });
+}
+
+/** Loads the model and the live index; with buildIfMissing, builds the index first when there is none. */
+export async function createApp(
+  config: Config,
+  options: { buildIfMissing?: boolean; retrieval?: Partial<RetrievalOptions>; embeddings?: TransformersEmbeddings } = {},
+): Promise<App> {
+  const embeddings = options.embeddings ?? createEmbeddings(config);
+  await embeddings.load();
+  if (options.buildIfMissing && !indexExists(config.indexDir)) await ingest(config, embeddings);
+  const index = await loadIndex(config.indexDir, embeddings.modelName);
+  const retriever = new HybridRetriever({ index, embeddings, options: options.retrieval });
+  return { config, embeddings, retriever, index };
+}

@@ -1,0 +1,42 @@
+// Tiny flag parser shared by the CLI entry points: `--name value`, `--flag`, and positional words.
+export interface ParsedArgs {
+  flags: Map<string, string | true>;
+  positional: string[];
+}
+
+export function parseArgs(argv: string[], booleanFlags: readonly string[] = []): ParsedArgs {
+  const flags = new Map<string, string | true>();
+  const positional: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? "";
+    if (arg.startsWith("--")) {
+      const [name, inline] = arg.slice(2).split("=", 2) as [string, string | undefined];
+      if (inline !== undefined) flags.set(name, inline);
+      else if (booleanFlags.includes(name) || i + 1 >= argv.length || (argv[i + 1] ?? "").startsWith("--")) flags.set(name, true);
+      else flags.set(name, argv[++i] ?? "");
+    } else positional.push(arg);
+  }
+  return { flags, positional };
+}
+
+export function stringFlag(args: ParsedArgs, name: string): string | undefined {
+  const v = args.flags.get(name);
+  return typeof v === "string" ? v : undefined;
+}
+
+export function numberFlag(args: ParsedArgs, name: string): number | undefined {
+  const v = stringFlag(args, name);
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new Error(`--${name} takes a number, got "${v}"`);
+  return n;
+}
+
+/** Runs a CLI main function: errors go to stderr as one clear line, exit code 1. */
+export function runMain(main: () => Promise<void>): void {
+  main().catch((err: unknown) => {
+    console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
+    if (process.env.DEBUG && err instanceof Error) console.error(err.stack);
+    process.exit(1);
+  });
+}

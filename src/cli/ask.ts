@@ -1,0 +1,41 @@
+// `npm run --silent ask -- [--index DIR] [--json] ["问题"]`: answers one question, or (with no question and
+// --json) every line of stdin as JSON Lines, loading model and index once. stdout holds only answers; logs and
+// errors go to stderr.
+import { createInterface } from "node:readline";
+import { resolve } from "node:path";
+import { createApp } from "../app.js";
+import { answerQuestion } from "../answer/answer.js";
+import { renderPlain } from "../answer/render.js";
+import { loadConfig } from "../config.js";
+import { parseArgs, runMain, stringFlag } from "./args.js";
+
+runMain(async () => {
+  const args = parseArgs(process.argv.slice(2), ["json"]);
+  const index = stringFlag(args, "index");
+  const docs = stringFlag(args, "docs");
+  const config = loadConfig(process.env, {
+    ...(index ? { indexDir: resolve(index) } : {}),
+    ...(docs ? { docsDir: resolve(docs) } : {}),
+  });
+  const json = args.flags.has("json");
+  const question = args.positional.join(" ").trim();
+  const app = await createApp(config);
+  const print = (text: string): Promise<void> =>
+    new Promise((done) => {
+      if (process.stdout.write(`${text}\n`)) done();
+      else process.stdout.once("drain", done);
+    });
+
+  if (question) {
+    const result = await answerQuestion(app, question);
+    await print(json ? JSON.stringify(result) : renderPlain(result));
+    return;
+  }
+  const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  for await (const line of lines) {
+    const q = line.trim();
+    if (!q) continue;
+    const result = await answerQuestion(app, q);
+    await print(json ? JSON.stringify(result) : `${renderPlain(result)}\n`);
+  }
+});

@@ -1,0 +1,139 @@
+// `npm run eval -- --qa FILE.jsonl | --cmrc FILE.json [--limit N] [--json]`: measures retrieval (hit@1/3/5/10,
+// MRR@10 of the ranked passages), answer accuracy as ../shared/CONTRACT.md defines it, latency p50/p95 and
+// ingestion speed. --qa uses the index (building it from --docs when missing); --cmrc ingests every passage
+// as a document into a temporary index. Tuning flags: --chunk-size, --overlap, --fusion, --dense-weight,
+// --boost, --candidates.
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { createApp, createEmbeddings, ingest } from "../app.js";
+import { loadConfig, type Config } from "../config.js";
+import { DEFAULT_CHUNK_OPTIONS, type ChunkOptions } from "../corpus/chunk.js";
+import { evaluate, type EvalItem, type EvalResult } from "../eval/metrics.js";
+import type { BuildReport } from "../search/index-store.js";
+import type { RetrievalOptions } from "../search/retriever.js";
+import { numberFlag, parseArgs, runMain, stringFlag } from "./args.js";
+
+interface CmrcEntry {
+  context_id: string;
+  context_text: string;
+  title: string;
+  qas: { query_id: string; query_text: string; answers: string[] }[];
+}
+
+async function readQa(file: string): Promise<EvalItem[]> {
+  const lines = (await readFile(file, "utf8")).split("\n").filter((l) => l.trim());
+  return lines.map((line) => {
+    const q = JSON.parse(line) as { id: string; question: string; expect: string[]; source: string | null };
+    return { id: q.id, question: q.question, expect: q.expect, sources: q.source ? q.source.split("|") : [], mode: "all" };
+  });
+}
+
+async function prepareCmrc(file: string, docsDir: string, limit: number | undefined): Promise<EvalItem[]> {
+  const data = JSON.parse(await readFile(file, "utf8")) as CmrcEntry[];
+  const items: EvalItem[] = [];
+  for (const entry of data) {
+    await writeFile(join(docsDir, `${entry.context_id}.txt`), `${entry.title}\n\n${entry.context_text}\n`);
+    for (const qa of entry.qas) {
+      items.push({ id: qa.query_id, question: qa.query_text, expect: [...new Set(qa.answers.map(String))], sources: [`${entry.context_id}.txt`], mode: "any" });
+    }
+  }
+  return limit ? items.slice(0, limit) : items;
+}
+
+function printHuman(name: string, r: EvalResult, build: BuildReport | undefined): void {
+  const pct = (x: number): string => x.toFixed(3);
+  console.log(`${name}: ${r.questions} questions (${r.answerable} answerable)`);
+  console.log(`  retrieval  hit@1 ${pct(r.hit[1] ?? 0)}  hit@3 ${pct(r.hit[3] ?? 0)}  hit@5 ${pct(r.hit[5] ?? 0)}  hit@10 ${pct(r.hit[10] ?? 0)}  MRR@10 ${pct(r.mrr10)}`);
+  console.log(`  retrieval latency p50 ${r.retrievalMs.p50.toFixed(1)} ms  p95 ${r.retrievalMs.p95.toFixed(1)} ms`);
+  if (r.answer) {
+    console.log(
+      `  answers    right ${pct(r.answer.accuracy)} (${r.answer.right}/${r.questions})  refused-when-should ${r.answer.refusedRight}/${r.answer.unanswerable}` +
+        `  mean answer length ${r.answer.meanLength.toFixed(1)} chars`,
+    );
+    console.log(`  ask latency p50 ${r.answer.askMs.p50.toFixed(1)} ms  p95 ${r.answer.askMs.p95.toFixed(1)} ms`);
+    for (const w of r.answer.wrong.slice(0, 30)) console.log(`  wrong ${w.id}: ${w.question} → ${w.answer}`);
+  }
+  if (build) {
+    console.log(
+      `  ingestion  ${build.embeddedChunks} chunks, ${(build.embeddedChunks / build.embedSeconds).toFixed(1)} chunks/s, ` +
+        `${(build.embeddedChars / build.embedSeconds).toFixed(0)} chars/s (embedding), ${build.seconds.toFixed(1)} s in all`,
+    );
+  }
+}
+
+runMain(async () => {
+  const args = parseArgs(process.argv.slice(2), ["json", "no-answer"]);
+  const qaFile = stringFlag(args, "qa");
+  const cmrcFile = stringFlag(args, "cmrc");
+  if (!qaFile && !cmrcFile) throw new Error("give --qa FILE.jsonl and/or --cmrc FILE.json");
+  const chunkOptions: ChunkOptions = {
+    size: numberFlag(args, "chunk-size") ?? DEFAULT_CHUNK_OPTIONS.size,
+    overlap: numberFlag(args, "overlap") ?? DEFAULT_CHUNK_OPTIONS.overlap,
+  };
+  const retrieval: Partial<RetrievalOptions> = {};
+  const fusion = stringFlag(args, "fusion");
+  if (fusion) retrieval.fusion = fusion as RetrievalOptions["fusion"];
+  const dw = numberFlag(args, "dense-weight");
+  if (dw !== undefined) retrieval.denseWeight = dw;
+  const boost = numberFlag(args, "boost");
+  if (boost !== undefined) retrieval.entityBoost = boost;
+  const sw = numberFlag(args, "sentence-weight");
+  if (sw !== undefined) retrieval.sentenceWeight = sw;
+  const cand = numberFlag(args, "candidates");
+  if (cand !== undefined) retrieval.candidates = cand;
+  const limit = numberFlag(args, "limit");
+  const withAnswers = !args.flags.has("no-answer");
+
+  const base = loadConfig();
+  const embeddings = createEmbeddings(base);
+  await embeddings.load();
+  const results: Record<string, unknown> = {};
+  const customChunks = args.flags.has("chunk-size") || args.flags.has("overlap");
+  // --work DIR keeps the CMRC documents and index there, so later runs with the same chunking skip embedding.
+  const keepWork = stringFlag(args, "work");
+
+  const run = async (name: string, config: Config, items: EvalItem[], fresh: boolean): Promise<void> => {
+    let build: BuildReport | undefined;
+    if (fresh) {
+      console.error(`[eval] ${name}: indexing ${config.docsDir} …`);
+      build = await ingest(config, embeddings, { chunkOptions, full: !keepWork });
+      if (build.embeddedChunks === 0) build = undefined;
+    }
+    const app = await createApp(config, { buildIfMissing: true, retrieval, embeddings });
+    console.error(`[eval] ${name}: asking ${items.length} questions …`);
+    const r = await evaluate(app, items, { withAnswers });
+    const ingestion = build
+      ? { chunks: build.embeddedChunks, chunksPerSecond: build.embeddedChunks / build.embedSeconds, charsPerSecond: build.embeddedChars / build.embedSeconds, seconds: build.seconds }
+      : undefined;
+    results[name] = { ...r, ingestion, chunkOptions, retrieval: app.retriever.options };
+    if (!args.flags.has("json")) printHuman(name, r, build);
+  };
+
+  if (qaFile) {
+    const docs = stringFlag(args, "docs");
+    const index = stringFlag(args, "index");
+    const temp = customChunks ? await mkdtemp(join(tmpdir(), "eval-qa-")) : undefined;
+    const config = loadConfig(process.env, {
+      ...(docs ? { docsDir: resolve(docs) } : {}),
+      indexDir: temp ?? (index ? resolve(index) : base.indexDir),
+    });
+    try {
+      await run("qa", config, await readQa(qaFile), customChunks);
+    } finally {
+      if (temp) await rm(temp, { recursive: true, force: true });
+    }
+  }
+  if (cmrcFile) {
+    const work = keepWork ? resolve(keepWork) : await mkdtemp(join(tmpdir(), "eval-cmrc-"));
+    try {
+      const docsDir = join(work, "docs");
+      await mkdir(docsDir, { recursive: true });
+      const items = await prepareCmrc(cmrcFile, docsDir, limit);
+      await run("cmrc", loadConfig(process.env, { docsDir, indexDir: join(work, "index") }), items, true);
+    } finally {
+      if (!keepWork) await rm(work, { recursive: true, force: true });
+    }
+  }
+  if (args.flags.has("json")) console.log(JSON.stringify(results));
+});

@@ -1,0 +1,32 @@
+// `npm run ingest -- [--docs DIR] [--index DIR] [--full]`: builds or updates the index; progress on stderr.
+import { resolve } from "node:path";
+import { createEmbeddings, ingest } from "../app.js";
+import { loadConfig } from "../config.js";
+import { parseArgs, runMain, stringFlag } from "./args.js";
+
+runMain(async () => {
+  const args = parseArgs(process.argv.slice(2), ["full"]);
+  const docs = stringFlag(args, "docs");
+  const index = stringFlag(args, "index");
+  const config = loadConfig(process.env, {
+    ...(docs ? { docsDir: resolve(docs) } : {}),
+    ...(index ? { indexDir: resolve(index) } : {}),
+  });
+  const embeddings = createEmbeddings(config);
+  await embeddings.load();
+  const report = await ingest(config, embeddings, {
+    full: args.flags.has("full"),
+    onProgress: (p) => {
+      if (p.stage === "scan") console.error(`[ingest] ${p.files} files in ${config.docsDir}`);
+      else if (p.stage === "embed") console.error(`[ingest] embedded ${p.done}/${p.total} chunks`);
+      else if (p.stage === "write") console.error(`[ingest] writing index to ${config.indexDir}`);
+    },
+  });
+  for (const f of report.failed) console.error(`[ingest] skipped ${f.reason}`);
+  console.error(
+    `[ingest] done in ${report.seconds.toFixed(1)} s: ${report.chunks} chunks; ` +
+      `added ${report.added.length}, changed ${report.changed.length}, removed ${report.removed.length}, ` +
+      `unchanged ${report.unchanged.length}, failed ${report.failed.length}; ` +
+      `embedded ${report.embeddedChunks} chunks at ${(report.embeddedChunks / Math.max(report.embedSeconds, 1e-9)).toFixed(1)} chunks/s`,
+  );
+});

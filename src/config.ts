@@ -1,0 +1,54 @@
+// One typed schema for every setting: `.env` and the environment in, a frozen Config out.
+// Every key here is listed in .env.example; CLI flags override the folders.
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { config as loadDotenv } from "dotenv";
+
+export const DEFAULT_EMBEDDING_MODEL = "BAAI/bge-small-zh-v1.5";
+
+export interface Config {
+  botToken: string | undefined;
+  telegramApiRoot: string;
+  adminIds: number[];
+  docsDir: string;
+  indexDir: string;
+  modelsDir: string;
+  embeddingModel: string;
+  llm: { baseUrl: string; apiKey: string | undefined; model: string } | undefined;
+  feedbackFile: string;
+}
+
+export class ConfigError extends Error {}
+
+function parseAdminIds(raw: string | undefined): number[] {
+  if (!raw || raw.trim() === "") return [];
+  return raw.split(",").map((part) => {
+    const id = Number(part.trim());
+    if (!Number.isSafeInteger(id)) throw new ConfigError(`ADMIN_IDS: "${part.trim()}" is not a Telegram user id`);
+    return id;
+  });
+}
+
+/** Reads `.env` (if present, without overriding real environment variables) and returns the settings. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  if (env === process.env && existsSync(".env")) loadDotenv({ path: ".env", quiet: true });
+  const value = (key: string): string | undefined => {
+    const v = env[key]?.trim();
+    return v ? v : undefined;
+  };
+  const llmBaseUrl = value("LLM_BASE_URL");
+  const config: Config = {
+    botToken: value("BOT_TOKEN"),
+    telegramApiRoot: value("TELEGRAM_API_ROOT") ?? "https://api.telegram.org",
+    adminIds: parseAdminIds(value("ADMIN_IDS")),
+    docsDir: resolve(value("DOCS_DIR") ?? "seeds"),
+    indexDir: resolve(value("INDEX_DIR") ?? "index"),
+    modelsDir: resolve(value("MODELS_DIR") ?? "models"),
+    embeddingModel: value("EMBEDDING_MODEL") ?? DEFAULT_EMBEDDING_MODEL,
+    llm: llmBaseUrl
+      ? { baseUrl: llmBaseUrl, apiKey: value("LLM_API_KEY"), model: value("LLM_MODEL") ?? "default" }
+      : undefined,
+    feedbackFile: resolve(value("FEEDBACK_FILE") ?? "feedback/feedback.jsonl"),
+  };
+  return Object.freeze({ ...config, ...overrides });
+}

@@ -1,0 +1,89 @@
+// Clean documents → chunks. Chunks are runs of whole Chinese sentences up to a target size, with the last
+// sentence(s) of one chunk repeated at the start of the next (overlap), so an answer that straddles a boundary
+// is whole in one of them. Each chunk knows its source, title, nearest heading and character offsets.
+import { Document } from "@langchain/core/documents";
+import { splitSentences } from "../text/sentences.js";
+import type { SourceDocument } from "./load.js";
+
+/** Bump when chunking changes: an index built by another version is rebuilt. */
+export const CHUNKER_VERSION = 1;
+
+export interface ChunkOptions {
+  /** Target chunk length in characters. */
+  size: number;
+  /** Characters of trailing sentences carried into the next chunk. */
+  overlap: number;
+}
+
+export const DEFAULT_CHUNK_OPTIONS: ChunkOptions = { size: 240, overlap: 60 };
+
+export interface ChunkMetadata {
+  chunkId: string;
+  source: string;
+  title: string;
+  heading: string;
+  start: number;
+  end: number;
+}
+
+export type Chunk = Document<ChunkMetadata>;
+
+/** A paragraph that reads as a heading: short and without sentence punctuation. */
+function isHeading(paragraph: string): boolean {
+  return paragraph.length <= 30 && !/[。！？!?；;，,]/.test(paragraph);
+}
+
+export function chunkDocument(doc: SourceDocument, options: ChunkOptions = DEFAULT_CHUNK_OPTIONS): Chunk[] {
+  const sentences = splitSentences(doc.text);
+  const headings: { at: number; text: string }[] = [];
+  let offset = 0;
+  for (const paragraph of doc.text.split("\n\n")) {
+    if (isHeading(paragraph.trim())) headings.push({ at: offset, text: paragraph.trim() });
+    offset += paragraph.length + 2;
+  }
+  const headingAt = (pos: number): string => {
+    let found = "";
+    for (const h of headings) {
+      if (h.at <= pos) found = h.text;
+      else break;
+    }
+    return found;
+  };
+
+  const chunks: Chunk[] = [];
+  let first = 0;
+  while (first < sentences.length) {
+    let last = first;
+    const startPos = sentences[first]?.start ?? 0;
+    while (last + 1 < sentences.length && (sentences[last + 1]?.end ?? 0) - startPos <= options.size) last++;
+    const start = startPos;
+    const end = sentences[last]?.end ?? start;
+    const n = chunks.length;
+    chunks.push(
+      new Document<ChunkMetadata>({
+        pageContent: doc.text.slice(start, end),
+        metadata: {
+          chunkId: `${doc.source}#${n}`,
+          source: doc.source,
+          title: doc.title,
+          heading: headingAt(start),
+          start,
+          end,
+        },
+      }),
+    );
+    if (last + 1 >= sentences.length) break;
+    // Step back over trailing sentences that fit in the overlap, but always advance by at least one.
+    let next = last + 1;
+    while (next - 1 > first && end - (sentences[next - 1]?.start ?? end) <= options.overlap) next--;
+    first = next;
+  }
+  return chunks;
+}
+
+/** The text embedded and indexed for a chunk: title and heading give the passage its context. */
+export function indexText(chunk: Chunk): string {
+  const { title, heading } = chunk.metadata;
+  const head = heading && heading !== title ? `${title} ${heading}` : title;
+  return `${head}\n${chunk.pageContent}`;
+}

@@ -1,0 +1,110 @@
+// Files → clean documents. Reads .txt, .md, .pdf and .docx; decodes UTF-8 (with or without BOM), UTF-16 with
+// a BOM, and GBK/GB18030; repairs PDF-extraction damage; takes a title from the document itself.
+import { createHash } from "node:crypto";
+import { readdir, readFile } from "node:fs/promises";
+import { extname, join, relative, sep } from "node:path";
+import iconv from "iconv-lite";
+import { repairPdfText } from "./repair.js";
+
+export const SUPPORTED_EXTENSIONS = [".txt", ".md", ".pdf", ".docx"] as const;
+
+export interface SourceDocument {
+  /** Path relative to the docs folder, with forward slashes (for the seeds: the file name). */
+  source: string;
+  title: string;
+  /** Repaired text: paragraphs separated by blank lines. */
+  text: string;
+  /** SHA-256 of the file's bytes: the index re-reads a file only when this changes. */
+  hash: string;
+}
+
+export class DocumentError extends Error {
+  constructor(
+    readonly source: string,
+    message: string,
+  ) {
+    super(`${source}: ${message}`);
+  }
+}
+
+export function hashBytes(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
+/** Decodes text bytes: BOMs first, then strict UTF-8, then GB18030 (a superset of GBK and GB2312). */
+export function decodeText(bytes: Uint8Array): string {
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return new TextDecoder("utf-8").decode(bytes.subarray(3));
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder("utf-16le").decode(bytes.subarray(2));
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder("utf-16be").decode(bytes.subarray(2));
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return iconv.decode(Buffer.from(bytes), "gb18030");
+  }
+}
+
+async function extractPdfText(bytes: Uint8Array): Promise<string> {
+  const { extractText, getDocumentProxy } = await import("unpdf");
+  const pdf = await getDocumentProxy(new Uint8Array(bytes));
+  const { text } = await extractText(pdf, { mergePages: false });
+  return (Array.isArray(text) ? text : [text]).join("\n");
+}
+
+async function extractDocxText(bytes: Uint8Array): Promise<string> {
+  const mammoth = await import("mammoth");
+  const { value } = await mammoth.extractRawText({ buffer: Buffer.from(bytes) });
+  return value;
+}
+
+function titleFrom(text: string, source: string, markdown: boolean): string {
+  const lines = text.split("\n").map((l) => l.trim()).filter(Boolean);
+  if (markdown) {
+    const heading = lines.find((l) => /^#{1,3}\s/.test(l));
+    if (heading) return heading.replace(/^#+\s*/, "");
+  }
+  const first = lines[0];
+  if (first && first.length <= 60) return first.replace(/^#+\s*/, "");
+  if (first) return `${first.slice(0, 40)}…`;
+  return source;
+}
+
+/** Reads one file into a clean document; throws DocumentError with the reason when it holds no usable text. */
+export async function loadDocument(path: string, source: string, bytes?: Uint8Array): Promise<SourceDocument> {
+  const data = bytes ?? new Uint8Array(await readFile(path));
+  const ext = extname(path).toLowerCase();
+  let raw: string;
+  try {
+    if (ext === ".pdf") raw = await extractPdfText(data);
+    else if (ext === ".docx") raw = await extractDocxText(data);
+    else if (ext === ".txt" || ext === ".md") raw = decodeText(data);
+    else throw new Error(`unsupported file type "${ext}" (supported: ${SUPPORTED_EXTENSIONS.join(", ")})`);
+  } catch (err) {
+    throw new DocumentError(source, `cannot read ${ext || "file"}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const visibleRaw = raw.replace(/\s+/g, "");
+  const undecodable = (visibleRaw.match(/\uFFFD/g) ?? []).length;
+  if (undecodable > visibleRaw.length * 0.05) throw new DocumentError(source, "text is mostly undecodable bytes");
+  const text = repairPdfText(raw);
+  if (text.replace(/\s+/g, "").length < 10) {
+    throw new DocumentError(source, "no readable text (a scanned PDF, or an empty file?)");
+  }
+  return { source, title: titleFrom(text, source, ext === ".md"), text, hash: hashBytes(data) };
+}
+
+/** Every supported file under dir (recursive), as paths relative to dir with forward slashes, sorted. */
+export async function listDocumentFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (current: string): Promise<void> => {
+    const entries = await readdir(current, { withFileTypes: true });
+    for (const entry of entries) {
+      if (entry.name.startsWith(".")) continue;
+      const full = join(current, entry.name);
+      if (entry.isDirectory()) await walk(full);
+      else if (entry.isFile() && (SUPPORTED_EXTENSIONS as readonly string[]).includes(extname(entry.name).toLowerCase())) {
+        out.push(relative(dir, full).split(sep).join("/"));
+      }
+    }
+  };
+  await walk(dir);
+  return out.sort();
+}

@@ -1,0 +1,128 @@
+// Scores retrieval and answers over a question set. hit@k: a top-k passage comes from one of the question's
+// own documents and contains an expected string; an answer is right (../shared/CONTRACT.md) when it is given,
+// contains every expected string (or, for CMRC, any gold answer) ignoring white space and width, and cites an
+// expected document; a question with no source is right only when refused.
+import type { App } from "../app.js";
+import { answerQuestion } from "../answer/answer.js";
+import { compactForCompare } from "../text/normalize.js";
+
+export interface EvalItem {
+  id: string;
+  question: string;
+  /** Expected strings; `|` separates accepted alternatives within one. */
+  expect: string[];
+  /** Documents that hold the answer; empty when the documents do not. */
+  sources: string[];
+  /** "all": every expected string must appear (seeds QA); "any": one gold answer is enough (CMRC). */
+  mode: "all" | "any";
+}
+
+export interface Latency {
+  p50: number;
+  p95: number;
+}
+
+export interface EvalResult {
+  questions: number;
+  answerable: number;
+  hit: Record<number, number>;
+  mrr10: number;
+  retrievalMs: Latency;
+  answer?: {
+    accuracy: number;
+    right: number;
+    unanswerable: number;
+    refusedRight: number;
+    meanLength: number;
+    askMs: Latency;
+    wrong: { id: string; question: string; answer: string }[];
+  };
+}
+
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+function containsExpected(text: string, expect: string): boolean {
+  const hay = compactForCompare(text);
+  return expect.split("|").some((alt) => hay.includes(compactForCompare(alt)));
+}
+
+/** Whether an answer text satisfies the expected strings. */
+export function answerMatches(answer: string, expect: string[], mode: "all" | "any"): boolean {
+  if (expect.length === 0) return true;
+  return mode === "all" ? expect.every((e) => containsExpected(answer, e)) : expect.some((e) => containsExpected(answer, e));
+}
+
+export async function evaluate(app: App, items: EvalItem[], options: { withAnswers: boolean }): Promise<EvalResult> {
+  const ks = [1, 3, 5, 10];
+  const hits: Record<number, number> = { 1: 0, 3: 0, 5: 0, 10: 0 };
+  let mrr = 0;
+  let answerable = 0;
+  const retrievalMs: number[] = [];
+  const askMs: number[] = [];
+  let right = 0;
+  let unanswerable = 0;
+  let refusedRight = 0;
+  let lengthSum = 0;
+  let answeredCount = 0;
+  const wrong: { id: string; question: string; answer: string }[] = [];
+
+  for (const item of items) {
+    const t0 = performance.now();
+    const passages = await app.retriever.hybridSearch(item.question, { k: 10 });
+    retrievalMs.push(performance.now() - t0);
+    if (item.sources.length > 0) {
+      answerable++;
+      const rank = passages.findIndex(
+        (p) => item.sources.includes(p.chunk.metadata.source) && item.expect.some((e) => containsExpected(p.chunk.pageContent, e)),
+      );
+      if (rank >= 0) {
+        for (const k of ks) if (rank < k) hits[k] = (hits[k] ?? 0) + 1;
+        mrr += 1 / (rank + 1);
+      }
+    }
+    if (!options.withAnswers) continue;
+    const t1 = performance.now();
+    const answer = await answerQuestion(app, item.question);
+    askMs.push(performance.now() - t1);
+    let ok: boolean;
+    if (item.sources.length === 0) {
+      unanswerable++;
+      ok = !answer.answered;
+      if (ok) refusedRight++;
+    } else {
+      ok =
+        answer.answered &&
+        answerMatches(answer.answer, item.expect, item.mode) &&
+        answer.citations.some((c) => item.sources.includes(c.source));
+    }
+    if (answer.answered) {
+      answeredCount++;
+      lengthSum += answer.answer.length;
+    }
+    if (ok) right++;
+    else wrong.push({ id: item.id, question: item.question, answer: answer.answer });
+  }
+  const n = Math.max(answerable, 1);
+  return {
+    questions: items.length,
+    answerable,
+    hit: Object.fromEntries(ks.map((k) => [k, (hits[k] ?? 0) / n])),
+    mrr10: mrr / n,
+    retrievalMs: { p50: percentile(retrievalMs, 50), p95: percentile(retrievalMs, 95) },
+    answer: options.withAnswers
+      ? {
+          accuracy: right / Math.max(items.length, 1),
+          right,
+          unanswerable,
+          refusedRight,
+          meanLength: lengthSum / Math.max(answeredCount, 1),
+          askMs: { p50: percentile(askMs, 50), p95: percentile(askMs, 95) },
+          wrong,
+        }
+      : undefined,
+  };
+}

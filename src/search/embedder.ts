@@ -1,0 +1,122 @@
+// Sentence embeddings with transformers.js, as a LangChain `Embeddings`. The bundled model is BAAI's
+// bge-small-zh-v1.5 (int8 ONNX) loaded from MODELS_DIR with remote models off; CLS pooling, normalised
+// vectors, and BGE's retrieval instruction on queries only. Documents are embedded in batches sorted by
+// length, so that short texts are not padded to the length of long ones.
+import { existsSync } from "node:fs";
+import { basename, dirname, isAbsolute, join, resolve } from "node:path";
+import { Embeddings } from "@langchain/core/embeddings";
+import { env, pipeline, type FeatureExtractionPipeline } from "@huggingface/transformers";
+import { DEFAULT_EMBEDDING_MODEL } from "../config.js";
+
+export const BGE_QUERY_INSTRUCTION = "为这个句子生成表示以用于检索相关文章：";
+
+export class ModelMissingError extends Error {}
+
+export interface EmbedderOptions {
+  /** A transformers.js model id (looked up under modelsDir first) or a folder holding one. */
+  model: string;
+  modelsDir: string;
+  batchSize?: number;
+  /** Prepended to queries only; BGE's instruction for the bundled model, none for others unless given. */
+  queryInstruction?: string;
+}
+
+interface ResolvedModel {
+  localRoot: string;
+  id: string;
+  local: boolean;
+}
+
+function resolveModel(model: string, modelsDir: string): ResolvedModel {
+  const asFolder = isAbsolute(model) || model.startsWith(".") ? resolve(model) : undefined;
+  if (asFolder && existsSync(asFolder)) return { localRoot: dirname(asFolder), id: basename(asFolder), local: true };
+  if (existsSync(join(modelsDir, model))) return { localRoot: modelsDir, id: model, local: true };
+  return { localRoot: modelsDir, id: model, local: false };
+}
+
+export class TransformersEmbeddings extends Embeddings {
+  readonly modelName: string;
+  private readonly options: EmbedderOptions;
+  private extractor: Promise<FeatureExtractionPipeline> | undefined;
+  private dimensions: number | undefined;
+
+  constructor(options: EmbedderOptions) {
+    super({ maxConcurrency: 1 });
+    this.options = options;
+    this.modelName = options.model;
+  }
+
+  /** Loads the model once; later calls share it. Throws ModelMissingError with the command that fixes it. */
+  load(): Promise<FeatureExtractionPipeline> {
+    this.extractor ??= this.createExtractor();
+    return this.extractor;
+  }
+
+  private async createExtractor(): Promise<FeatureExtractionPipeline> {
+    const { model, modelsDir } = this.options;
+    const resolved = resolveModel(model, modelsDir);
+    if (!resolved.local && model === DEFAULT_EMBEDDING_MODEL) {
+      throw new ModelMissingError(
+        `The embedding model ${model} is missing from ${modelsDir}. Run \`npm run fetch-model\` (it needs the npm registry).`,
+      );
+    }
+    env.localModelPath = `${resolved.localRoot}/`;
+    env.allowLocalModels = true;
+    env.allowRemoteModels = !resolved.local;
+    const quantized = existsSync(join(resolved.localRoot, resolved.id, "onnx", "model_quantized.onnx"));
+    try {
+      return await pipeline("feature-extraction", resolved.id, {
+        dtype: quantized || !resolved.local ? "q8" : "fp32",
+        session_options: { intraOpNumThreads: 2, interOpNumThreads: 1 },
+      });
+    } catch (err) {
+      const detail = err instanceof Error ? err.message : String(err);
+      if (model === DEFAULT_EMBEDDING_MODEL) {
+        throw new ModelMissingError(
+          `The embedding model in ${join(resolved.localRoot, resolved.id)} cannot be loaded (${detail}). ` +
+            "Run `npm run fetch-model` to reinstall it.",
+        );
+      }
+      throw new ModelMissingError(`EMBEDDING_MODEL=${model} cannot be loaded: ${detail}`);
+    }
+  }
+
+  private queryInstruction(): string {
+    return this.options.queryInstruction ?? (this.options.model === DEFAULT_EMBEDDING_MODEL ? BGE_QUERY_INSTRUCTION : "");
+  }
+
+  private async embedBatch(texts: string[]): Promise<number[][]> {
+    const extractor = await this.load();
+    const output = await extractor(texts, { pooling: "cls", normalize: true });
+    const rows = output.tolist() as number[][];
+    this.dimensions ??= rows[0]?.length;
+    return rows;
+  }
+
+  /** Vectors for passages, in input order; batches are formed over texts sorted by length. */
+  override async embedDocuments(texts: string[], onProgress?: (done: number) => void): Promise<number[][]> {
+    const batchSize = this.options.batchSize ?? 8;
+    const order = texts.map((_, i) => i).sort((a, b) => (texts[a]?.length ?? 0) - (texts[b]?.length ?? 0));
+    const result: number[][] = new Array<number[]>(texts.length);
+    for (let i = 0; i < order.length; i += batchSize) {
+      const ids = order.slice(i, i + batchSize);
+      const vectors = await this.embedBatch(ids.map((id) => texts[id] ?? ""));
+      ids.forEach((id, k) => {
+        result[id] = vectors[k] ?? [];
+      });
+      onProgress?.(Math.min(i + batchSize, order.length));
+    }
+    return result;
+  }
+
+  override async embedQuery(text: string): Promise<number[]> {
+    const [vector] = await this.embedBatch([`${this.queryInstruction()}${text}`]);
+    return vector ?? [];
+  }
+
+  /** The vector size, known after the first embedding (512 for bge-small-zh-v1.5). */
+  async dimension(): Promise<number> {
+    if (this.dimensions === undefined) await this.embedBatch(["维度"]);
+    return this.dimensions ?? 0;
+  }
+}

@@ -1,0 +1,273 @@
+// The persisted index: chunks, their vectors (hnswlib-node), BM25 postings and a manifest, built into a fresh
+// generation folder and swapped in by renaming a symlink, so a failed or killed build leaves the previous index
+// serving. Re-indexing is incremental: a file whose bytes are unchanged keeps its chunks and vectors; a changed
+// file is re-read; a deleted file disappears.
+//
+//   INDEX_DIR/live -> gen-<time>-<pid>/   manifest.json, chunks.json, vectors.f32, hnsw.bin, bm25.json
+import { existsSync } from "node:fs";
+import { mkdir, readdir, readFile, readlink, rename, rm, symlink, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { EmbeddingsInterface } from "@langchain/core/embeddings";
+import hnswlib from "hnswlib-node";
+import { CHUNKER_VERSION, chunkDocument, indexText, type Chunk, type ChunkMetadata, type ChunkOptions } from "../corpus/chunk.js";
+import { DocumentError, hashBytes, listDocumentFiles, loadDocument } from "../corpus/load.js";
+import { tokenize } from "../text/tokenize.js";
+import { Bm25Index, type Bm25Data } from "./bm25.js";
+
+/** Bump when the files of a generation change shape: older indexes are refused with the rebuild command. */
+export const INDEX_FORMAT_VERSION = 1;
+const REBUILD_COMMAND = "npm run ingest";
+
+export interface FileEntry {
+  hash: string;
+  title: string;
+  chunks: number;
+  chars: number;
+}
+
+export interface Manifest {
+  formatVersion: number;
+  chunkerVersion: number;
+  chunkOptions: ChunkOptions;
+  model: string;
+  dimension: number;
+  createdAt: string;
+  chunkCount: number;
+  files: Record<string, FileEntry>;
+}
+
+export class IndexError extends Error {}
+
+/** A loaded, immutable index generation: what the retriever searches. */
+export interface LoadedIndex {
+  dir: string;
+  manifest: Manifest;
+  chunks: Chunk[];
+  vectors: Float32Array;
+  hnsw: hnswlib.HierarchicalNSW;
+  bm25: Bm25Index;
+}
+
+export interface BuildReport {
+  added: string[];
+  changed: string[];
+  removed: string[];
+  unchanged: string[];
+  failed: { source: string; reason: string }[];
+  chunks: number;
+  embeddedChunks: number;
+  embeddedChars: number;
+  embedSeconds: number;
+  seconds: number;
+  generation: string;
+}
+
+export type BuildProgress =
+  | { stage: "scan"; files: number }
+  | { stage: "read"; source: string; done: number; total: number }
+  | { stage: "embed"; done: number; total: number }
+  | { stage: "write" };
+
+export interface BuildOptions {
+  docsDir: string;
+  indexDir: string;
+  embeddings: EmbeddingsInterface & { modelName: string; dimension(): Promise<number> };
+  chunkOptions: ChunkOptions;
+  /** Ignore the previous index and embed everything again. */
+  full?: boolean;
+  onProgress?: (p: BuildProgress) => void;
+}
+
+const LIVE = "live";
+
+function liveDir(indexDir: string): string {
+  return join(indexDir, LIVE);
+}
+
+async function readManifest(dir: string): Promise<Manifest> {
+  return JSON.parse(await readFile(join(dir, "manifest.json"), "utf8")) as Manifest;
+}
+
+/** True when an index generation is being served from indexDir. */
+export function indexExists(indexDir: string): boolean {
+  return existsSync(join(liveDir(indexDir), "manifest.json"));
+}
+
+/** Why an index cannot be used with this model and code, or undefined when it can. */
+export function incompatibility(manifest: Manifest, model: string, chunkOptions?: ChunkOptions): string | undefined {
+  if (manifest.formatVersion !== INDEX_FORMAT_VERSION) {
+    return `index format ${manifest.formatVersion}, this version reads ${INDEX_FORMAT_VERSION}`;
+  }
+  if (manifest.chunkerVersion !== CHUNKER_VERSION) return `chunker version ${manifest.chunkerVersion}, now ${CHUNKER_VERSION}`;
+  if (manifest.model !== model) return `built with embedding model ${manifest.model}, configured: ${model}`;
+  if (chunkOptions && (manifest.chunkOptions.size !== chunkOptions.size || manifest.chunkOptions.overlap !== chunkOptions.overlap)) {
+    return `chunk size ${manifest.chunkOptions.size}/${manifest.chunkOptions.overlap}, configured ${chunkOptions.size}/${chunkOptions.overlap}`;
+  }
+  return undefined;
+}
+
+/** Loads the live generation; refuses a missing or incompatible index with the command that fixes it. */
+export async function loadIndex(indexDir: string, model: string): Promise<LoadedIndex> {
+  const dir = liveDir(indexDir);
+  if (!indexExists(indexDir)) throw new IndexError(`No index in ${indexDir}. Build it with: ${REBUILD_COMMAND}`);
+  const manifest = await readManifest(dir);
+  const why = incompatibility(manifest, model);
+  if (why) throw new IndexError(`The index in ${indexDir} cannot be used (${why}). Rebuild it with: ${REBUILD_COMMAND} -- --full`);
+  const [chunkJson, vectorBytes, bm25Json] = await Promise.all([
+    readFile(join(dir, "chunks.json"), "utf8"),
+    readFile(join(dir, "vectors.f32")),
+    readFile(join(dir, "bm25.json"), "utf8"),
+  ]);
+  const chunks = (JSON.parse(chunkJson) as { pageContent: string; metadata: ChunkMetadata }[]).map(
+    (c) => ({ pageContent: c.pageContent, metadata: c.metadata, id: c.metadata.chunkId }) as Chunk,
+  );
+  const vectors = new Float32Array(vectorBytes.buffer, vectorBytes.byteOffset, vectorBytes.byteLength / 4);
+  const hnsw = new hnswlib.HierarchicalNSW("ip", manifest.dimension);
+  hnsw.readIndexSync(join(dir, "hnsw.bin"));
+  if (chunks.length !== manifest.chunkCount || hnsw.getCurrentCount() !== chunks.length) {
+    throw new IndexError(`The index in ${indexDir} is inconsistent. Rebuild it with: ${REBUILD_COMMAND} -- --full`);
+  }
+  return { dir, manifest, chunks, vectors, hnsw, bm25: Bm25Index.fromJSON(JSON.parse(bm25Json) as Bm25Data) };
+}
+
+async function previousGeneration(opts: BuildOptions): Promise<LoadedIndex | undefined> {
+  if (opts.full || !indexExists(opts.indexDir)) return undefined;
+  try {
+    const manifest = await readManifest(liveDir(opts.indexDir));
+    if (incompatibility(manifest, opts.embeddings.modelName, opts.chunkOptions)) return undefined;
+    return await loadIndex(opts.indexDir, opts.embeddings.modelName);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Removes generation folders that are not live (left by a killed build or replaced by a newer one). */
+async function removeStaleGenerations(indexDir: string, keep: string): Promise<void> {
+  for (const entry of await readdir(indexDir)) {
+    if ((entry.startsWith("gen-") && entry !== keep) || entry === `${LIVE}.next`) {
+      await rm(join(indexDir, entry), { recursive: true, force: true });
+    }
+  }
+}
+
+function buildHnsw(vectors: Float32Array, dimension: number, count: number): hnswlib.HierarchicalNSW {
+  const hnsw = new hnswlib.HierarchicalNSW("ip", dimension);
+  hnsw.initIndex({ maxElements: Math.max(count, 1), m: 16, efConstruction: 200, randomSeed: 42 });
+  for (let i = 0; i < count; i++) hnsw.addPoint(Array.from(vectors.subarray(i * dimension, (i + 1) * dimension)), i);
+  return hnsw;
+}
+
+/**
+ * Builds or updates the index from every supported file under docsDir. Files that cannot be read are reported
+ * in `failed` and left out. Throws only when nothing could be built; the live index is then untouched.
+ */
+export async function buildIndex(opts: BuildOptions): Promise<BuildReport> {
+  const t0 = performance.now();
+  const { docsDir, indexDir, embeddings, chunkOptions, onProgress } = opts;
+  if (!existsSync(docsDir)) throw new IndexError(`The documents folder ${docsDir} does not exist`);
+  await mkdir(indexDir, { recursive: true });
+  const previous = await previousGeneration(opts);
+  const oldFiles = previous?.manifest.files ?? {};
+  const dimension = previous?.manifest.dimension ?? (await embeddings.dimension());
+
+  const files = await listDocumentFiles(docsDir);
+  onProgress?.({ stage: "scan", files: files.length });
+  const report: BuildReport = {
+    added: [], changed: [], removed: [], unchanged: [], failed: [],
+    chunks: 0, embeddedChunks: 0, embeddedChars: 0, embedSeconds: 0, seconds: 0, generation: "",
+  };
+  const kept: { chunks: Chunk[]; vectors: Float32Array[] } = { chunks: [], vectors: [] };
+  const fresh: Chunk[] = [];
+  const manifestFiles: Record<string, FileEntry> = {};
+
+  for (const [i, source] of files.entries()) {
+    onProgress?.({ stage: "read", source, done: i, total: files.length });
+    const bytes = new Uint8Array(await readFile(join(docsDir, source)));
+    const hash = hashBytes(bytes);
+    const old = oldFiles[source];
+    if (previous && old && old.hash === hash) {
+      previous.chunks.forEach((chunk, idx) => {
+        if (chunk.metadata.source !== source) return;
+        kept.chunks.push(chunk);
+        kept.vectors.push(previous.vectors.subarray(idx * dimension, (idx + 1) * dimension));
+      });
+      manifestFiles[source] = old;
+      report.unchanged.push(source);
+      continue;
+    }
+    try {
+      const doc = await loadDocument(join(docsDir, source), source, bytes);
+      const chunks = chunkDocument(doc, chunkOptions);
+      fresh.push(...chunks);
+      manifestFiles[source] = { hash, title: doc.title, chunks: chunks.length, chars: doc.text.length };
+      (old ? report.changed : report.added).push(source);
+    } catch (err) {
+      if (!(err instanceof DocumentError)) throw err;
+      report.failed.push({ source, reason: err.message });
+    }
+  }
+  report.removed = Object.keys(oldFiles).filter((source) => !(source in manifestFiles) && !files.includes(source));
+
+  const tEmbed = performance.now();
+  const freshTexts = fresh.map(indexText);
+  const freshVectors: number[][] = [];
+  // Slices of 64 texts so progress can be reported; the embedder sorts each slice by length for batching.
+  for (let i = 0; i < freshTexts.length; i += 64) {
+    freshVectors.push(...(await embeddings.embedDocuments(freshTexts.slice(i, i + 64))));
+    onProgress?.({ stage: "embed", done: freshVectors.length, total: fresh.length });
+  }
+  report.embedSeconds = (performance.now() - tEmbed) / 1000;
+  report.embeddedChunks = fresh.length;
+  report.embeddedChars = freshTexts.reduce((n, t) => n + t.length, 0);
+
+  const chunks = [...kept.chunks, ...fresh];
+  if (chunks.length === 0) throw new IndexError(`No readable documents in ${docsDir}; the index was not changed`);
+  const vectors = new Float32Array(chunks.length * dimension);
+  kept.vectors.forEach((v, i) => vectors.set(v, i * dimension));
+  freshVectors.forEach((v, i) => {
+    if (v.length !== dimension) throw new IndexError(`Embedding of ${fresh[i]?.metadata.chunkId} has ${v.length} dimensions, expected ${dimension}`);
+    vectors.set(v, (kept.chunks.length + i) * dimension);
+  });
+
+  onProgress?.({ stage: "write" });
+  const generation = `gen-${Date.now()}-${process.pid}`;
+  const genDir = join(indexDir, generation);
+  await mkdir(genDir);
+  const manifest: Manifest = {
+    formatVersion: INDEX_FORMAT_VERSION,
+    chunkerVersion: CHUNKER_VERSION,
+    chunkOptions,
+    model: embeddings.modelName,
+    dimension,
+    createdAt: new Date().toISOString(),
+    chunkCount: chunks.length,
+    files: manifestFiles,
+  };
+  const bm25 = Bm25Index.build(chunks.map((c) => tokenize(indexText(c))));
+  buildHnsw(vectors, dimension, chunks.length).writeIndexSync(join(genDir, "hnsw.bin"));
+  await writeFile(join(genDir, "vectors.f32"), Buffer.from(vectors.buffer, vectors.byteOffset, vectors.byteLength));
+  await writeFile(join(genDir, "bm25.json"), JSON.stringify(bm25.toJSON()));
+  await writeFile(join(genDir, "chunks.json"), JSON.stringify(chunks.map((c) => ({ pageContent: c.pageContent, metadata: c.metadata }))));
+  // The manifest is written last: a generation without one is incomplete and never served.
+  await writeFile(join(genDir, "manifest.json"), JSON.stringify(manifest, null, 2));
+
+  const next = join(indexDir, `${LIVE}.next`);
+  await rm(next, { force: true });
+  await symlink(generation, next);
+  await rename(next, liveDir(indexDir));
+  await removeStaleGenerations(indexDir, generation);
+
+  report.chunks = chunks.length;
+  report.generation = generation;
+  report.seconds = (performance.now() - t0) / 1000;
+  return report;
+}
+
+/** The generation folder the live symlink points at, or undefined. */
+export async function liveGeneration(indexDir: string): Promise<string | undefined> {
+  try {
+    return await readlink(liveDir(indexDir));
+  } catch {
+    return undefined;
+  }
+}

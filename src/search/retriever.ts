@@ -1,0 +1,159 @@
+// Hybrid retrieval as a LangChain `BaseRetriever`: dense vectors (hnswlib) and BM25 over jieba tokens are
+// each searched for candidates, their scores normalised and fused with a weight, then passages that contain
+// the question's exact entities (batch, place, organisation, year, figure) get a boost.
+import { BaseRetriever, type BaseRetrieverInput } from "@langchain/core/retrievers";
+import type { EmbeddingsInterface } from "@langchain/core/embeddings";
+import { Document } from "@langchain/core/documents";
+import type { Chunk } from "../corpus/chunk.js";
+import { extractEntities, mentions, type Entity } from "../text/entities.js";
+import { normalizeForMatch } from "../text/normalize.js";
+import { splitSentences } from "../text/sentences.js";
+import { tokenize } from "../text/tokenize.js";
+import type { LoadedIndex } from "./index-store.js";
+
+export interface RetrievalOptions {
+  /** Passages returned. */
+  k: number;
+  /** Candidates taken from each of the dense and BM25 searches. */
+  candidates: number;
+  /** Weight of the dense score in the fusion; BM25 gets 1 − denseWeight. */
+  denseWeight: number;
+  /** Added per question entity the passage contains, scaled by the entity's weight. */
+  entityBoost: number;
+  /** Weight of the best single sentence's share of the question's terms (IDF-weighted). */
+  sentenceWeight: number;
+  fusion: "weighted" | "rrf" | "dense" | "bm25";
+}
+
+export const DEFAULT_RETRIEVAL: RetrievalOptions = { k: 10, candidates: 50, denseWeight: 0.6, entityBoost: 0.05, sentenceWeight: 0.5, fusion: "weighted" };
+
+export interface ScoredPassage {
+  chunk: Chunk;
+  score: number;
+  dense: number;
+  bm25: number;
+}
+
+export interface HybridRetrieverInput extends BaseRetrieverInput {
+  index: LoadedIndex;
+  embeddings: EmbeddingsInterface;
+  options?: Partial<RetrievalOptions>;
+}
+
+const ENTITY_WEIGHT: Record<Entity["kind"], number> = { batch: 1.5, place: 1, org: 1, year: 1, figure: 1, term: 0.5 };
+
+export class HybridRetriever extends BaseRetriever {
+  static override lc_name(): string {
+    return "HybridRetriever";
+  }
+  override lc_namespace = ["duikou", "retrievers"];
+
+  readonly index: LoadedIndex;
+  private readonly embeddings: EmbeddingsInterface;
+  readonly options: RetrievalOptions;
+  private normalized: string[] | undefined;
+  private sentenceCache = new Map<number, string[]>();
+
+  constructor(input: HybridRetrieverInput) {
+    super(input);
+    this.index = input.index;
+    this.embeddings = input.embeddings;
+    this.options = { ...DEFAULT_RETRIEVAL, ...input.options };
+  }
+
+  private normalizedChunk(i: number): string {
+    this.normalized ??= this.index.chunks.map((c) => normalizeForMatch(`${c.metadata.title}\n${c.pageContent}`));
+    return this.normalized[i] ?? "";
+  }
+
+  private sentencesOf(i: number): string[] {
+    let s = this.sentenceCache.get(i);
+    if (!s) {
+      const chunk = this.index.chunks[i];
+      s = chunk ? splitSentences(normalizeForMatch(chunk.pageContent)).map((x) => x.text) : [];
+      this.sentenceCache.set(i, s);
+    }
+    return s;
+  }
+
+  /** The largest IDF-weighted share of the question's terms that one sentence of the chunk holds (0 … 1). */
+  private bestSentenceCoverage(i: number, terms: Map<string, number>, total: number): number {
+    let best = 0;
+    for (const sentence of this.sentencesOf(i)) {
+      let found = 0;
+      for (const [t, w] of terms) if (sentence.includes(t)) found += w;
+      if (found > best) best = found;
+    }
+    return total > 0 ? best / total : 0;
+  }
+
+  /** Ranked passages for a question, best first, with fused scores. */
+  async hybridSearch(question: string, options: Partial<RetrievalOptions> = {}): Promise<ScoredPassage[]> {
+    const opt = { ...this.options, ...options };
+    const { chunks, hnsw, bm25 } = this.index;
+    const n = chunks.length;
+    if (n === 0) return [];
+    const candidates = Math.min(opt.candidates, n);
+
+    const dense = new Map<number, number>();
+    if (opt.fusion !== "bm25") {
+      const vector = await this.embeddings.embedQuery(question);
+      hnsw.setEf(Math.max(candidates * 2, 64));
+      const res = hnsw.searchKnn(vector, candidates);
+      res.neighbors.forEach((id, i) => dense.set(id, 1 - (res.distances[i] ?? 1)));
+    }
+    const queryTokens = tokenize(question);
+    const lexical = new Map<number, number>();
+    if (opt.fusion !== "dense") {
+      for (const hit of bm25.search(queryTokens, candidates)) lexical.set(hit.index, hit.score);
+    }
+    const termWeights = new Map<string, number>();
+    for (const t of queryTokens) if (!/^\d+(\.\d+)?$/.test(t)) termWeights.set(t, bm25.idf(t));
+    const termTotal = [...termWeights.values()].reduce((a, b) => a + b, 0);
+
+    const ids = new Set([...dense.keys(), ...lexical.keys()]);
+    const fused = new Map<number, number>();
+    if (opt.fusion === "rrf") {
+      const rank = (m: Map<number, number>): Map<number, number> =>
+        new Map([...m.entries()].sort((a, b) => b[1] - a[1]).map(([id], r) => [id, r]));
+      const dr = rank(dense);
+      const lr = rank(lexical);
+      for (const id of ids) {
+        const d = dr.get(id);
+        const l = lr.get(id);
+        fused.set(id, (d === undefined ? 0 : 1 / (60 + d)) + (l === undefined ? 0 : 1 / (60 + l)));
+      }
+    } else {
+      const dValues = [...dense.values()];
+      const dMax = Math.max(...dValues, 0);
+      const dMin = Math.min(...dValues, dMax);
+      const lMax = Math.max(...lexical.values(), 0);
+      const w = opt.fusion === "dense" ? 1 : opt.fusion === "bm25" ? 0 : opt.denseWeight;
+      for (const id of ids) {
+        const d = dense.get(id);
+        const dn = d === undefined ? 0 : dMax > dMin ? (d - dMin) / (dMax - dMin) : 1;
+        const l = lexical.get(id) ?? 0;
+        fused.set(id, w * dn + (1 - w) * (lMax > 0 ? l / lMax : 0));
+      }
+    }
+
+    const entities = opt.entityBoost > 0 ? extractEntities(question) : [];
+    const scored: ScoredPassage[] = [...ids].map((id) => {
+      let score = fused.get(id) ?? 0;
+      if (opt.sentenceWeight > 0) score += opt.sentenceWeight * this.bestSentenceCoverage(id, termWeights, termTotal);
+      if (entities.length) {
+        const text = this.normalizedChunk(id);
+        for (const e of entities) if (mentions(text, e)) score += opt.entityBoost * ENTITY_WEIGHT[e.kind];
+      }
+      return { chunk: chunks[id] as Chunk, score, dense: dense.get(id) ?? 0, bm25: lexical.get(id) ?? 0 };
+    });
+    return scored.sort((a, b) => b.score - a.score).slice(0, opt.k);
+  }
+
+  override async _getRelevantDocuments(query: string): Promise<Document[]> {
+    const hits = await this.hybridSearch(query);
+    return hits.map(
+      (h) => new Document({ pageContent: h.chunk.pageContent, metadata: { ...h.chunk.metadata, score: h.score }, id: h.chunk.metadata.chunkId }),
+    );
+  }
+}

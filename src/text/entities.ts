@@ -1,0 +1,91 @@
+// The named things a question is about: a batch (第十批), places and organisations (淄博, 昂仁县, 水发集团),
+// provinces by their short names (山东 = 鲁, 广东 = 粤), years and figures. Retrieval boosts passages that
+// contain them; the answerer refuses when no passage supports them.
+import { extractFigures } from "./figures.js";
+import { normalizeForMatch } from "./normalize.js";
+import { domainWords, tokenize } from "./tokenize.js";
+
+export type EntityKind = "batch" | "place" | "org" | "year" | "figure" | "term";
+
+export interface Entity {
+  text: string;
+  kind: EntityKind;
+  /** Other spellings that count as the same entity in a passage (山东省 ↔ 山东). */
+  variants: string[];
+}
+
+const PROVINCES = [
+  "北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建", "江西",
+  "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海", "台湾",
+  "内蒙古", "广西", "西藏", "宁夏", "新疆", "香港", "澳门",
+];
+
+const PLACE_SUFFIX = /^(.{2,8}?)(省|市|县|区|州|镇|乡|村|自治区|地区|盟|旗)$/;
+const ORG_SUFFIX = /(集团|公司|医院|大学|学院|中学|小学|委员会|办公室|管理组|工作组|工作队|博物馆|中心)$/;
+const BATCH = /第[一二三四五六七八九十百\d]+批/g;
+const YEAR = /(?:19|20)\d{2}年/g;
+
+const NUMERALS: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
+
+/** 第十一批 → 11, 第9批 → 9. */
+export function batchNumber(batch: string): number | undefined {
+  const body = batch.replace(/^第|批$/g, "");
+  if (/^\d+$/.test(body)) return Number(body);
+  let total = 0;
+  let current = 0;
+  for (const ch of body) {
+    if (ch === "十") {
+      total += (current || 1) * 10;
+      current = 0;
+    } else if (ch === "百") {
+      total += (current || 1) * 100;
+      current = 0;
+    } else if (ch in NUMERALS) current = NUMERALS[ch] ?? 0;
+    else return undefined;
+  }
+  return total + current;
+}
+
+let knownNames: Set<string> | undefined;
+function domainNames(): Set<string> {
+  knownNames ??= new Set(domainWords());
+  return knownNames;
+}
+
+function placeVariants(name: string): string[] {
+  const m = PLACE_SUFFIX.exec(name);
+  const variants = new Set<string>([name]);
+  if (m?.[1] && m[1].length >= 2) variants.add(m[1]);
+  for (const p of PROVINCES) if (name === p || name === `${p}省`) variants.add(p).add(`${p}省`);
+  return [...variants];
+}
+
+/** Entities named in a question, de-duplicated, longest spelling kept. */
+export function extractEntities(question: string): Entity[] {
+  const text = normalizeForMatch(question);
+  const found = new Map<string, Entity>();
+  const add = (e: Entity): void => {
+    if (![...found.values()].some((x) => x.variants.includes(e.text) || x.text.includes(e.text))) found.set(e.text, e);
+  };
+  for (const m of text.matchAll(BATCH)) add({ text: m[0], kind: "batch", variants: [m[0]] });
+  for (const m of text.matchAll(YEAR)) add({ text: m[0], kind: "year", variants: [m[0], m[0].slice(0, 4)] });
+  for (const f of extractFigures(text)) {
+    if (f.kind !== "date" && f.kind !== "number") add({ text: f.text, kind: "figure", variants: [f.text] });
+  }
+  const tokens = tokenize(text).sort((a, b) => b.length - a.length);
+  for (const token of tokens) {
+    if (token.length < 2 || /\d/.test(token)) continue;
+    const province = PROVINCES.find((p) => token === p || token === `${p}省`);
+    if (province) add({ text: token, kind: "place", variants: placeVariants(token) });
+    else if (PLACE_SUFFIX.test(token) && (domainNames().has(token) || token.length >= 3)) {
+      add({ text: token, kind: "place", variants: placeVariants(token) });
+    } else if (ORG_SUFFIX.test(token) && token.length >= 4) add({ text: token, kind: "org", variants: [token] });
+    else if (domainNames().has(token)) add({ text: token, kind: "term", variants: [token] });
+  }
+  return [...found.values()];
+}
+
+/** Whether a (normalised) passage mentions the entity in any of its spellings. */
+export function mentions(normalizedPassage: string, entity: Entity): boolean {
+  return entity.variants.some((v) => normalizedPassage.includes(v));
+}

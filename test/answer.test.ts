@@ -1,0 +1,139 @@
+// Retrieval and extractive answers on the real index of the seeds: dev questions find their document and get
+// the right figures with citations; questions the documents cannot answer are refused; verification rejects
+// a figure that its quote does not hold.
+import { readFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { App } from "../src/app.js";
+import { answerQuestion } from "../src/answer/answer.js";
+import { analyzeQuestion } from "../src/answer/question.js";
+import { verifyFigures } from "../src/answer/verify.js";
+import { answerMatches } from "../src/eval/metrics.js";
+import { extractFigures } from "../src/text/figures.js";
+import { compactForCompare } from "../src/text/normalize.js";
+import { seedsApp, type TempCorpus } from "./helpers.js";
+
+interface DevQuestion {
+  id: string;
+  question: string;
+  expect: string[];
+  source: string | null;
+}
+
+const dev: DevQuestion[] = readFileSync(new URL("../qa/seeds-dev.jsonl", import.meta.url), "utf8")
+  .split("\n")
+  .filter((l) => l.trim())
+  .map((l) => JSON.parse(l) as DevQuestion);
+const byId = (id: string): DevQuestion => dev.find((q) => q.id === id)!;
+
+let app: App;
+let corpus: TempCorpus;
+beforeAll(async () => {
+  ({ app, corpus } = await seedsApp());
+});
+afterAll(() => corpus.cleanup());
+
+describe("hybrid retrieval", () => {
+  it.each(["dev-001", "dev-014", "dev-020", "dev-026", "dev-030", "dev-033"])("finds the document of %s in the top 3", async (id) => {
+    const q = byId(id);
+    const hits = await app.retriever.hybridSearch(q.question);
+    expect(hits.length).toBeGreaterThanOrEqual(5);
+    expect(hits.slice(0, 3).map((h) => h.chunk.metadata.source)).toContain(q.source);
+    for (let i = 1; i < hits.length; i++) expect(hits[i - 1]!.score).toBeGreaterThanOrEqual(hits[i]!.score);
+  });
+
+  it("works as a LangChain retriever", async () => {
+    const docs = await app.retriever.invoke("淄博市第九批援藏工作组对口支援哪个县？");
+    expect(docs[0]?.metadata.source).toBe("002_2a4bfa5699e19441.txt");
+    expect(typeof docs[0]?.metadata.score).toBe("number");
+  });
+});
+
+describe("question analysis", () => {
+  it("reads what is asked and the unit expected, in varied phrasings", () => {
+    expect(analyzeQuestion("一共花了多少钱？").parts[0]).toMatchObject({ kind: "amount" });
+    expect(analyzeQuestion("一共花了多少钱？").parts[0]?.units).toContain("亿元");
+    expect(analyzeQuestion("有多少名医疗队员？").parts[0]?.units).toEqual(["名"]);
+    expect(analyzeQuestion("什么时候抵达日喀则的？").parts[0]?.kind).toBe("date");
+    expect(analyzeQuestion("对口支援哪个县？").parts[0]?.kind).toBe("place");
+    expect(analyzeQuestion("山东省对口支援办公室主任是谁？").parts[0]?.kind).toBe("person");
+    const multi = analyzeQuestion("淄博援藏工作组谋划确定了多少个对口支援项目，投资多少？");
+    expect(multi.parts).toHaveLength(2);
+    expect(multi.parts[0]?.units).toContain("个");
+    expect(multi.parts[1]?.units).toContain("元");
+  });
+
+  it("analyses traditional-character questions like simplified ones", () => {
+    const t = analyzeQuestion("淄博市第九批援藏工作組對口支援哪個縣？");
+    const s = analyzeQuestion("淄博市第九批援藏工作组对口支援哪个县？");
+    expect(t.normalized).toBe(s.normalized);
+    expect(t.parts[0]?.kind).toBe("place");
+  });
+});
+
+describe("extractive answers on the dev questions", () => {
+  const answerable = dev.filter((q) => q.source !== null);
+  const unanswerable = dev.filter((q) => q.source === null);
+
+  it("answers at least 95% of the dev questions right, each figure standing in its citation", async () => {
+    let right = 0;
+    const wrong: string[] = [];
+    for (const q of dev) {
+      const a = await answerQuestion(app, q.question);
+      expect(a.passages.length).toBeGreaterThanOrEqual(5);
+      if (a.answered) {
+        expect(a.citations.length).toBeGreaterThan(0);
+        const quotes = compactForCompare(a.citations.map((c) => c.quote).join(""));
+        for (const f of extractFigures(a.answer.replace(/\[\d+\]/g, ""))) expect(quotes).toContain(compactForCompare(f.text));
+        for (const c of a.citations) expect(a.answer).toContain(`[${c.n}]`);
+      }
+      const ok =
+        q.source === null
+          ? !a.answered
+          : a.answered && answerMatches(a.answer, q.expect, "all") && a.citations.some((c) => q.source!.split("|").includes(c.source));
+      if (ok) right++;
+      else wrong.push(`${q.id}: ${a.answer}`);
+    }
+    expect(answerable.length + unanswerable.length).toBe(dev.length);
+    expect(right / dev.length, wrong.join("\n")).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it.each([
+    ["dev-014", "昂仁县", "002_2a4bfa5699e19441.txt"],
+    ["dev-016", "1.32亿元", "002_2a4bfa5699e19441.txt"],
+    ["dev-003", "63天", "000_9d5d6f751b85c331.txt"],
+  ])("%s: answers with %s citing %s", async (id, figure, source) => {
+    const a = await answerQuestion(app, byId(id).question);
+    expect(a.answered).toBe(true);
+    expect(a.mode).toBe("extractive");
+    expect(a.answer).toContain(figure);
+    expect(a.citations[0]?.source).toBe(source);
+    expect(a.citations[0]?.quote).toContain(figure);
+  });
+
+  it.each(unanswerable.map((q) => [q.id, q.question]))("%s: refuses %s", async (_id, question) => {
+    const a = await answerQuestion(app, question);
+    expect(a.answered).toBe(false);
+    expect(a.answer).toMatch(/^资料中未找到/);
+    expect(a.citations).toEqual([]);
+    expect(a.passages.length).toBeGreaterThan(0);
+  });
+
+  it("refuses a batch the documents never mention", async () => {
+    const a = await answerQuestion(app, "第十一批援藏干部人才有多少名？");
+    expect(a.answered).toBe(false);
+  });
+});
+
+describe("figure verification", () => {
+  const citation = { n: 1, source: "002_2a4bfa5699e19441.txt", title: "t", chunkId: "c", quote: "工作组谋划确定对口支援项目47个,投资1.32亿元。" };
+  it("accepts figures that stand in the quote, across units", () => {
+    expect(verifyFigures("确定项目47个，投资1.32亿元。[1]", [citation]).ok).toBe(true);
+    expect(verifyFigures("投资13200万元。[1]", [citation]).ok).toBe(true);
+  });
+  it("rejects a number that is not in its quote, and a marker naming no citation", () => {
+    const bad = verifyFigures("投资1.52亿元。[1]", [citation]);
+    expect(bad.ok).toBe(false);
+    expect(bad.unsupported).toEqual(["1.52亿元"]);
+    expect(verifyFigures("确定项目47个。[2]", [citation]).unknownMarkers).toEqual([2]);
+  });
+});

@@ -1,0 +1,41 @@
+// Shared test set-up: the real model, real seeds, indexes built into temporary folders.
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { createApp, createEmbeddings, ingest, type App } from "../src/app.js";
+import { loadConfig, type Config } from "../src/config.js";
+import type { TransformersEmbeddings } from "../src/search/embedder.js";
+
+export const SEEDS_DIR = resolve("seeds");
+
+let sharedEmbeddings: TransformersEmbeddings | undefined;
+
+/** One embedder per test file: the model loads once. */
+export function testEmbeddings(): TransformersEmbeddings {
+  sharedEmbeddings ??= createEmbeddings(loadConfig({}));
+  return sharedEmbeddings;
+}
+
+export interface TempCorpus {
+  root: string;
+  config: Config;
+  cleanup: () => void;
+}
+
+/** A temporary docs folder (a copy of the seeds unless empty is asked) and index folder. */
+export function tempCorpus(options: { copySeeds?: boolean } = {}): TempCorpus {
+  const root = mkdtempSync(join(tmpdir(), "duikou-test-"));
+  const docsDir = join(root, "docs");
+  if (options.copySeeds ?? true) cpSync(SEEDS_DIR, docsDir, { recursive: true });
+  const config = loadConfig({}, { docsDir, indexDir: join(root, "index") });
+  return { root, config, cleanup: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+/** The app over a freshly built index of the seeds. */
+export async function seedsApp(): Promise<{ app: App; corpus: TempCorpus }> {
+  const corpus = tempCorpus();
+  const embeddings = testEmbeddings();
+  await ingest(corpus.config, embeddings);
+  const app = await createApp(corpus.config, { embeddings });
+  return { app, corpus };
+}

@@ -1,0 +1,109 @@
+// The persisted index on the real model and seeds: incremental re-indexing (add, change, delete), a build that
+// fails or is killed half-way leaving the previous index serving, and refusal of an incompatible index.
+import { spawn } from "node:child_process";
+import { appendFileSync, copyFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApp, ingest } from "../src/app.js";
+import { IndexError, liveGeneration, loadIndex } from "../src/search/index-store.js";
+import { testEmbeddings, tempCorpus, type TempCorpus } from "./helpers.js";
+
+describe("incremental, atomic index", () => {
+  let corpus: TempCorpus;
+  beforeAll(() => {
+    corpus = tempCorpus();
+  });
+  afterAll(() => corpus.cleanup());
+
+  it("builds all five seeds, then re-embeds only what changed", async () => {
+    const embeddings = testEmbeddings();
+    const first = await ingest(corpus.config, embeddings);
+    expect(first.added).toHaveLength(5);
+    expect(first.embeddedChunks).toBe(first.chunks);
+
+    const again = await ingest(corpus.config, embeddings);
+    expect(again.unchanged).toHaveLength(5);
+    expect(again.embeddedChunks).toBe(0);
+    expect(again.chunks).toBe(first.chunks);
+
+    const { docsDir } = corpus.config;
+    writeFileSync(join(docsDir, "new.md"), "# 测试援青报告\n\n青海省果洛州援青工作队今年投入资金8888万元，建设牧民新村12个。\n");
+    appendFileSync(join(docsDir, "002_2a4bfa5699e19441.txt"), "\n\n工作组另外投资777万元建设昂仁县测试中心。\n");
+    rmSync(join(docsDir, "004_d619441e4e52d61d.txt"));
+    const update = await ingest(corpus.config, embeddings);
+    expect(update.added).toEqual(["new.md"]);
+    expect(update.changed).toEqual(["002_2a4bfa5699e19441.txt"]);
+    expect(update.removed).toEqual(["004_d619441e4e52d61d.txt"]);
+    expect(update.unchanged).toHaveLength(3);
+    const index = await loadIndex(corpus.config.indexDir, embeddings.modelName);
+    const expectedEmbedded = index.chunks.filter((c) => ["new.md", "002_2a4bfa5699e19441.txt"].includes(c.metadata.source)).length;
+    expect(update.embeddedChunks).toBe(expectedEmbedded);
+    expect(index.chunks.some((c) => c.metadata.source === "004_d619441e4e52d61d.txt")).toBe(false);
+    expect(index.chunks.filter((c) => c.metadata.source === "002_2a4bfa5699e19441.txt").some((c) => c.pageContent.includes("777万元"))).toBe(true);
+    expect(index.manifest.files["new.md"]?.title).toBe("测试援青报告");
+
+    const app = await createApp(corpus.config, { embeddings });
+    const hits = await app.retriever.hybridSearch("果洛州援青工作队建设了多少个牧民新村？");
+    expect(hits[0]?.chunk.metadata.source).toBe("new.md");
+    const gone = await app.retriever.hybridSearch("西藏人均预期寿命提高到了多少岁？");
+    expect(gone.every((h) => h.chunk.metadata.source !== "004_d619441e4e52d61d.txt")).toBe(true);
+  });
+
+  it("keeps serving the previous index when a build fails half-way", async () => {
+    const embeddings = testEmbeddings();
+    await ingest(corpus.config, embeddings);
+    const before = await liveGeneration(corpus.config.indexDir);
+    writeFileSync(join(corpus.config.docsDir, "broken-later.txt"), "这是一份新文件，内容足够长，用来触发嵌入计算。".repeat(5));
+    const failing = Object.assign(Object.create(Object.getPrototypeOf(embeddings)) as typeof embeddings, embeddings, {
+      embedDocuments: async () => {
+        throw new Error("simulated crash while embedding");
+      },
+    });
+    await expect(ingest(corpus.config, failing)).rejects.toThrow("simulated crash");
+    expect(await liveGeneration(corpus.config.indexDir)).toBe(before);
+    const index = await loadIndex(corpus.config.indexDir, embeddings.modelName);
+    expect(index.chunks.some((c) => c.metadata.source === "broken-later.txt")).toBe(false);
+    rmSync(join(corpus.config.docsDir, "broken-later.txt"));
+  });
+
+  it("keeps serving the previous index when the ingest process is killed half-way", async () => {
+    const embeddings = testEmbeddings();
+    await ingest(corpus.config, embeddings);
+    const before = await liveGeneration(corpus.config.indexDir);
+    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/ingest.ts", "--docs", corpus.config.docsDir, "--index", corpus.config.indexDir, "--full"], {
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    await new Promise<void>((resolve) => {
+      child.stderr.on("data", (d: Buffer) => {
+        if (d.toString().includes("embedded 64/")) {
+          child.kill("SIGKILL");
+          resolve();
+        }
+      });
+    });
+    await new Promise((r) => child.on("exit", r));
+    expect(await liveGeneration(corpus.config.indexDir)).toBe(before);
+    const index = await loadIndex(corpus.config.indexDir, embeddings.modelName);
+    expect(index.chunks.length).toBeGreaterThan(0);
+    // The next build cleans up what the killed one left behind.
+    const report = await ingest(corpus.config, embeddings);
+    expect(report.embeddedChunks).toBe(0);
+  });
+
+  it("refuses an index built with another model, naming the rebuild command", async () => {
+    await expect(loadIndex(corpus.config.indexDir, "some/other-model")).rejects.toThrow(IndexError);
+    await expect(loadIndex(corpus.config.indexDir, "some/other-model")).rejects.toThrow(/npm run ingest/);
+    await expect(loadIndex(join(corpus.root, "nowhere"), "x")).rejects.toThrow(/npm run ingest/);
+  });
+
+  it("reports unreadable files and indexes the rest", async () => {
+    const { docsDir } = corpus.config;
+    writeFileSync(join(docsDir, "scan.pdf"), Buffer.from("%PDF-1.4 this is not really a pdf"));
+    writeFileSync(join(docsDir, "empty.txt"), "");
+    copyFileSync(join(docsDir, "000_9d5d6f751b85c331.txt"), join(docsDir, "copy.txt"));
+    const report = await ingest(corpus.config, testEmbeddings());
+    expect(report.failed.map((f) => f.source).sort()).toEqual(["empty.txt", "scan.pdf"]);
+    expect(report.added).toContain("copy.txt");
+    expect(readFileSync(join(docsDir, "copy.txt"), "utf8").length).toBeGreaterThan(1000);
+  });
+});
