@@ -59,7 +59,7 @@ async function extractDocxText(bytes: Uint8Array): Promise<string> {
 function titleFrom(text: string, source: string, markdown: boolean): string {
   const lines = text.split("\n").map((l) => l.trim()).filter(Boolean);
   if (markdown) {
-    const heading = lines.find((l) => /^#{1,3}\s/.test(l));
+    const heading = lines.find((l) => /^#{1,3}(?!#)\s*\S/.test(l));
     if (heading) return heading.replace(/^#+\s*/, "");
   }
   const first = lines[0];
