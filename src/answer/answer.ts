@@ -23,6 +23,7 @@ interface Candidate {
   text: string;
   norm: string;
   chunk: Chunk;
+  passage: string;
   passageRank: number;
   passageScore: number;
   figures: Figure[];
@@ -39,12 +40,12 @@ function candidatesFrom(passages: ScoredPassage[]): Candidate[] {
   const seen = new Set<string>();
   const out: Candidate[] = [];
   passages.slice(0, READ_PASSAGES).forEach((p, rank) => {
-    for (const s of splitSentences(p.chunk.pageContent)) {
+    for (const s of splitSentences(p.text)) {
       const key = `${p.chunk.metadata.source}:${s.text}`;
       if (seen.has(key) || s.text.length < 4) continue;
       seen.add(key);
       const norm = normalizeForMatch(s.text);
-      out.push({ text: s.text, norm, chunk: p.chunk, passageRank: rank, passageScore: p.score, figures: extractFigures(norm) });
+      out.push({ text: s.text, norm, chunk: p.chunk, passage: p.text, passageRank: rank, passageScore: p.score, figures: extractFigures(norm) });
     }
   });
   return out;
@@ -79,7 +80,7 @@ function newPlaces(norm: string, q: AnalyzedQuestion): string[] {
 
 /** Whether a candidate's passage agrees with the question's required entities (淄博 is not 广东). */
 function agreesWithEntities(c: Candidate, q: AnalyzedQuestion): boolean {
-  const passage = normalizeForMatch(`${c.chunk.metadata.title}\n${c.chunk.pageContent}`);
+  const passage = normalizeForMatch(`${c.chunk.metadata.title}\n${c.passage}`);
   return q.entities.every((e) => !REQUIRED_ENTITY.has(e.kind) || mentions(passage, e));
 }
 
@@ -142,7 +143,7 @@ function passagesOut(passages: ScoredPassage[]): PassageOut[] {
     source: p.chunk.metadata.source,
     chunkId: p.chunk.metadata.chunkId,
     score: Number(p.score.toFixed(4)),
-    text: p.chunk.pageContent,
+    text: p.text,
   }));
 }
 
@@ -152,7 +153,7 @@ function refusal(question: string, reason: string, passages: ScoredPassage[]): A
 
 /** Entities of the question that none of the read passages mention. */
 function unsupportedEntities(q: AnalyzedQuestion, passages: ScoredPassage[]): Entity[] {
-  const texts = passages.slice(0, READ_PASSAGES).map((p) => normalizeForMatch(`${p.chunk.metadata.title}\n${p.chunk.pageContent}`));
+  const texts = passages.slice(0, READ_PASSAGES).map((p) => normalizeForMatch(`${p.chunk.metadata.title}\n${p.text}`));
   return q.entities.filter((e) => REQUIRED_ENTITY.has(e.kind) && !texts.some((t) => mentions(t, e)));
 }
 

@@ -80,6 +80,8 @@ runMain(async () => {
   if (boost !== undefined) retrieval.entityBoost = boost;
   const sw = numberFlag(args, "sentence-weight");
   if (sw !== undefined) retrieval.sentenceWeight = sw;
+  const win = numberFlag(args, "window");
+  if (win !== undefined) retrieval.window = win;
   const cand = numberFlag(args, "candidates");
   if (cand !== undefined) retrieval.candidates = cand;
   const limit = numberFlag(args, "limit");

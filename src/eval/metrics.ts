@@ -77,7 +77,7 @@ export async function evaluate(app: App, items: EvalItem[], options: { withAnswe
     if (item.sources.length > 0) {
       answerable++;
       const rank = passages.findIndex(
-        (p) => item.sources.includes(p.chunk.metadata.source) && item.expect.some((e) => containsExpected(p.chunk.pageContent, e)),
+        (p) => item.sources.includes(p.chunk.metadata.source) && item.expect.some((e) => containsExpected(p.text, e)),
       );
       if (rank >= 0) {
         for (const k of ks) if (rank < k) hits[k] = (hits[k] ?? 0) + 1;

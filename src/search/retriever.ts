@@ -22,13 +22,21 @@ export interface RetrievalOptions {
   entityBoost: number;
   /** Weight of the best single sentence's share of the question's terms (IDF-weighted). */
   sentenceWeight: number;
+  /**
+   * Characters of a returned passage: the matched chunk is widened with neighbouring chunks of its document up
+   * to this length (small chunks to match precisely, their context to read), and lower hits that fall inside a
+   * higher passage are merged into it. 0 returns bare chunks.
+   */
+  window: number;
   fusion: "weighted" | "rrf" | "dense" | "bm25";
 }
 
-export const DEFAULT_RETRIEVAL: RetrievalOptions = { k: 10, candidates: 50, denseWeight: 0.6, entityBoost: 0.05, sentenceWeight: 0.5, fusion: "weighted" };
+export const DEFAULT_RETRIEVAL: RetrievalOptions = { k: 10, candidates: 50, denseWeight: 0.3, entityBoost: 0.05, sentenceWeight: 0.5, window: 500, fusion: "weighted" };
 
 export interface ScoredPassage {
   chunk: Chunk;
+  /** The passage shown and read: the chunk, widened with its neighbours up to `window` characters. */
+  text: string;
   score: number;
   dense: number;
   bm25: number;
@@ -53,12 +61,63 @@ export class HybridRetriever extends BaseRetriever {
   readonly options: RetrievalOptions;
   private normalized: string[] | undefined;
   private sentenceCache = new Map<number, string[]>();
+  /** For each chunk: the chunk indices of its document in reading order, and its place among them. */
+  private readonly siblings: number[][];
+  private readonly place: number[];
 
   constructor(input: HybridRetrieverInput) {
     super(input);
     this.index = input.index;
     this.embeddings = input.embeddings;
     this.options = { ...DEFAULT_RETRIEVAL, ...input.options };
+    const bySource = new Map<string, number[]>();
+    this.index.chunks.forEach((c, i) => {
+      const list = bySource.get(c.metadata.source) ?? [];
+      list.push(i);
+      bySource.set(c.metadata.source, list);
+    });
+    this.siblings = new Array<number[]>(this.index.chunks.length);
+    this.place = new Array<number>(this.index.chunks.length);
+    for (const list of bySource.values()) {
+      list.sort((a, b) => (this.index.chunks[a]?.metadata.start ?? 0) - (this.index.chunks[b]?.metadata.start ?? 0));
+      list.forEach((id, k) => {
+        this.siblings[id] = list;
+        this.place[id] = k;
+      });
+    }
+  }
+
+  /** The chunk widened with its neighbours, alternately before and after, while it fits in `window`. */
+  private widen(id: number, window: number): { from: number; to: number; text: string } {
+    const list = this.siblings[id] ?? [id];
+    const k = this.place[id] ?? 0;
+    const chunkAt = (j: number): Chunk => this.index.chunks[list[j] ?? id] as Chunk;
+    let from = k;
+    let to = k;
+    const span = (a: number, b: number): number => chunkAt(b).metadata.end - chunkAt(a).metadata.start;
+    for (let grew = true; grew; ) {
+      grew = false;
+      if (from > 0 && span(from - 1, to) <= window) {
+        from--;
+        grew = true;
+      }
+      if (to < list.length - 1 && span(from, to + 1) <= window) {
+        to++;
+        grew = true;
+      }
+    }
+    let text = "";
+    let end = -1;
+    for (let j = from; j <= to; j++) {
+      const c = chunkAt(j);
+      if (end < 0) text = c.pageContent;
+      else if (c.metadata.end > end) {
+        const skip = Math.max(0, end - c.metadata.start);
+        text += (c.metadata.start > end ? "\n\n" : "") + c.pageContent.slice(skip);
+      }
+      end = Math.max(end, c.metadata.end);
+    }
+    return { from: list[from] ?? id, to: list[to] ?? id, text };
   }
 
   private normalizedChunk(i: number): string {
@@ -138,22 +197,39 @@ export class HybridRetriever extends BaseRetriever {
     }
 
     const entities = opt.entityBoost > 0 ? extractEntities(question) : [];
-    const scored: ScoredPassage[] = [...ids].map((id) => {
+    const scored = [...ids].map((id) => {
       let score = fused.get(id) ?? 0;
       if (opt.sentenceWeight > 0) score += opt.sentenceWeight * this.bestSentenceCoverage(id, termWeights, termTotal);
       if (entities.length) {
         const text = this.normalizedChunk(id);
         for (const e of entities) if (mentions(text, e)) score += opt.entityBoost * ENTITY_WEIGHT[e.kind];
       }
-      return { chunk: chunks[id] as Chunk, score, dense: dense.get(id) ?? 0, bm25: lexical.get(id) ?? 0 };
+      return { id, score };
     });
-    return scored.sort((a, b) => b.score - a.score).slice(0, opt.k);
+    scored.sort((a, b) => b.score - a.score);
+    const out: ScoredPassage[] = [];
+    const covered = new Set<number>();
+    for (const { id, score } of scored) {
+      if (out.length >= opt.k) break;
+      if (covered.has(id)) continue;
+      const chunk = chunks[id] as Chunk;
+      let text = chunk.pageContent;
+      if (opt.window > chunk.pageContent.length) {
+        const w = this.widen(id, opt.window);
+        text = w.text;
+        const list = this.siblings[id] ?? [];
+        for (let j = list.indexOf(w.from); j >= 0 && j <= list.indexOf(w.to); j++) covered.add(list[j] ?? id);
+      }
+      covered.add(id);
+      out.push({ chunk, text, score, dense: dense.get(id) ?? 0, bm25: lexical.get(id) ?? 0 });
+    }
+    return out;
   }
 
   override async _getRelevantDocuments(query: string): Promise<Document[]> {
     const hits = await this.hybridSearch(query);
     return hits.map(
-      (h) => new Document({ pageContent: h.chunk.pageContent, metadata: { ...h.chunk.metadata, score: h.score }, id: h.chunk.metadata.chunkId }),
+      (h) => new Document({ pageContent: h.text, metadata: { ...h.chunk.metadata, score: h.score }, id: h.chunk.metadata.chunkId }),
     );
   }
 }
