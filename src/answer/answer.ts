@@ -13,9 +13,16 @@ import { analyzeQuestion, type AnalyzedQuestion, type QuestionPart } from "./que
 import type { AnswerResult, Citation, PassageOut } from "./types.js";
 import { verifyFigures } from "./verify.js";
 
-/** How many ranked passages are read for answer sentences. */
+/** How many ranked passages are read for answer sentences; passages retrieved; passages returned. */
 const READ_PASSAGES = 6;
-const MAX_ANSWER_CHARS = 80;
+const RETRIEVE = 20;
+const SHOW_PASSAGES = 10;
+const MAX_ANSWER_CHARS = 100;
+const MIN_COVERAGE = 0.35;
+/** An answer from another document this close in score is shown beside the best one. */
+const AMBIGUITY_RATIO = 0.8;
+const ANCHORED_AMBIGUITY_RATIO = 0.5;
+const BIGRAM_WEIGHT = Number(process.env.BIGRAM_WEIGHT ?? 0.5);
 /** Entities that must be supported by the passage an answer comes from. */
 const REQUIRED_ENTITY: ReadonlySet<Entity["kind"]> = new Set(["batch", "place", "org", "year"]);
 
@@ -36,10 +43,25 @@ interface Pick {
   coverage: number;
 }
 
+/**
+ * The passages read for answer sentences: the best READ_PASSAGES, plus the best passage of each other
+ * document further down, so that a question several documents answer differently sees all of them.
+ */
+function passagesToRead(passages: ScoredPassage[]): ScoredPassage[] {
+  const read = passages.slice(0, READ_PASSAGES);
+  const sources = new Set(read.map((p) => p.chunk.metadata.source));
+  for (const p of passages.slice(READ_PASSAGES)) {
+    if (sources.has(p.chunk.metadata.source)) continue;
+    sources.add(p.chunk.metadata.source);
+    read.push(p);
+  }
+  return read;
+}
+
 function candidatesFrom(passages: ScoredPassage[]): Candidate[] {
   const seen = new Set<string>();
   const out: Candidate[] = [];
-  passages.slice(0, READ_PASSAGES).forEach((p, rank) => {
+  passagesToRead(passages).forEach((p, rank) => {
     for (const s of splitSentences(p.text)) {
       const key = `${p.chunk.metadata.source}:${s.text}`;
       if (seen.has(key) || s.text.length < 4) continue;
@@ -113,29 +135,97 @@ function trimToClauses(text: string, weights: Map<string, number>, mustHave: (cl
     }
   }
   if (best.score < 0) return text;
-  return clauses.slice(best.from, best.to + 1).join("").replace(/[，,；;：:、]$/, "");
+  // The answer usually follows the words the question shares with the sentence: keep the next clause too.
+  let to = best.to;
+  const length = (a: number, b: number): number => clauses.slice(a, b + 1).join("").length;
+  while (to + 1 < clauses.length && length(best.from, to + 1) <= MAX_ANSWER_CHARS && to - best.to < 1) to++;
+  return clauses.slice(best.from, to + 1).join("").replace(/[，,；;：:、]$/, "");
 }
 
-function pickForPart(app: App, q: AnalyzedQuestion, part: QuestionPart, candidates: Candidate[]): Pick | undefined {
+/**
+ * Re-weights terms by how well they tell the candidate sentences apart: the subject that every sentence of the
+ * passage repeats (莱昂德罗·内托) counts little, the word that marks the answer (职业, 卒于, 全长) much.
+ */
+function discriminativeWeights(weights: Map<string, number>, candidates: Candidate[]): Map<string, number> {
+  const n = candidates.length;
+  const out = new Map<string, number>();
+  for (const [t, w] of weights) {
+    const df = candidates.reduce((k, c) => k + (c.norm.includes(t) ? 1 : 0), 0);
+    out.set(t, w * Math.log(1 + n / (1 + df)));
+  }
+  return out;
+}
+
+const QUESTION_WORDS = /什么|多少|哪里|哪个|哪些|哪一|哪年|怎么|怎样|如何|为什么|是谁|谁|几|吗|呢|请问|是否/g;
+
+/** Character bigrams of the question without its question words: catches shared words jieba cut otherwise. */
+function questionBigrams(text: string): Set<string> {
+  const out = new Set<string>();
+  for (const piece of text.replace(QUESTION_WORDS, " ").split(/[\s\p{P}]+/u)) {
+    for (let i = 0; i + 1 < piece.length; i++) out.add(piece.slice(i, i + 2));
+  }
+  return out;
+}
+
+function bigramCoverage(norm: string, bigrams: Set<string>): number {
+  if (bigrams.size === 0) return 0;
+  let found = 0;
+  for (const b of bigrams) if (norm.includes(b)) found++;
+  return found / bigrams.size;
+}
+
+/** Candidate sentences that can answer the part, best first (spans trimmed for the first few only). */
+function rankForPart(app: App, q: AnalyzedQuestion, part: QuestionPart, candidates: Candidate[]): Pick[] {
+  const bigrams = questionBigrams(part.text);
   const weights = termWeights(app, [...new Set([...part.terms, ...q.terms.filter((t) => !part.terms.includes(t))])]);
   const partWeights = termWeights(app, part.terms);
-  let best: Pick | undefined;
+  const sharpWeights = discriminativeWeights(partWeights, candidates);
   const fits = (norm: string): boolean => {
     if (part.kind === "amount" || part.kind === "date") return extractFigures(norm).some((f) => figureFits(f, part));
     if (part.kind === "place") return newPlaces(norm, q).length > 0;
     return true;
   };
+  const ranked: Pick[] = [];
   for (const c of candidates) {
     if (!fits(c.norm) || !agreesWithEntities(c, q)) continue;
+    // A sentence that only repeats the title (a heading line) answers nothing.
+    if (c.norm === normalizeForMatch(c.chunk.metadata.title) || c.norm.replace(/[\p{P}\s]/gu, "").length < 6) continue;
     const context = normalizeForMatch(`${c.chunk.metadata.title} ${c.chunk.metadata.heading}`);
     const cov = 0.7 * coverage(c.norm, partWeights) + 0.3 * coverage(c.norm, weights);
+    const sharp = coverage(c.norm, sharpWeights);
     const ctx = coverage(context, weights);
-    const score = cov + 0.1 * ctx + 0.15 * c.passageScore - 0.02 * c.passageRank;
-    if (!best || score > best.score) {
-      best = { candidate: c, span: trimToClauses(c.text, partWeights, fits), score, coverage: cov };
-    }
+    const score =
+      0.5 * cov + 0.5 * sharp + BIGRAM_WEIGHT * bigramCoverage(c.norm, bigrams) + 0.1 * ctx + 0.15 * c.passageScore - 0.02 * c.passageRank;
+    ranked.push({ candidate: c, span: c.text, score, coverage: cov });
   }
-  return best;
+  ranked.sort((a, b) => b.score - a.score);
+  for (const pick of ranked.slice(0, 8)) pick.span = trimToClauses(pick.candidate.text, partWeights, fits);
+  return ranked;
+}
+
+/**
+ * Other documents' answers to the same part when the question does not say which one it means (第十批援藏 is
+ * both 山东's and 广东's): close in score, from another document, stating a different figure.
+ */
+function alternativesFor(best: Pick, ranked: Pick[], q: AnalyzedQuestion, part: QuestionPart): Pick[] {
+  if (q.entities.some((e) => e.kind === "place" || e.kind === "org") || (part.kind !== "amount" && part.kind !== "date")) return [];
+  const bestFigures = new Set(best.candidate.figures.filter((f) => figureFits(f, part)).map((f) => f.text));
+  const anchors = q.entities.filter((e) => e.kind === "batch" || e.kind === "year");
+  const out: Pick[] = [];
+  const sources = new Set([best.candidate.chunk.metadata.source]);
+  for (const other of ranked.slice(1, 8)) {
+    if (sources.has(other.candidate.chunk.metadata.source)) continue;
+    // A sentence that itself names the question's batch or year (第十批) is the same question asked of
+    // another document even when it words the rest differently (干部人才 for 工作队).
+    const anchored = anchors.length > 0 && anchors.every((e) => mentions(other.candidate.norm, e));
+    const ratio = anchored ? ANCHORED_AMBIGUITY_RATIO : AMBIGUITY_RATIO;
+    if (other.score < best.score * ratio || other.coverage < MIN_COVERAGE) continue;
+    const figures = other.candidate.figures.filter((f) => figureFits(f, part)).map((f) => f.text);
+    if (figures.length === 0 || figures.every((f) => bestFigures.has(f))) continue;
+    sources.add(other.candidate.chunk.metadata.source);
+    out.push(other);
+  }
+  return out;
 }
 
 function passagesOut(passages: ScoredPassage[]): PassageOut[] {
@@ -157,22 +247,27 @@ function unsupportedEntities(q: AnalyzedQuestion, passages: ScoredPassage[]): En
   return q.entities.filter((e) => REQUIRED_ENTITY.has(e.kind) && !texts.some((t) => mentions(t, e)));
 }
 
-const MIN_COVERAGE = 0.35;
 
 /** Answers one question from the index: an extractive, cited answer or an honest refusal. */
 export async function answerQuestion(app: App, question: string): Promise<AnswerResult> {
   const q = analyzeQuestion(question);
-  const passages = await app.retriever.hybridSearch(question, { k: 10 });
+  const retrieved = await app.retriever.hybridSearch(question, { k: RETRIEVE });
+  const passages = retrieved.slice(0, SHOW_PASSAGES);
   if (passages.length === 0) return refusal(question, "任何相关内容", passages);
   const missing = unsupportedEntities(q, passages);
   if (missing.length > 0) return refusal(question, `关于“${missing.map((e) => e.text).join("、")}”的内容`, passages);
 
-  const candidates = candidatesFrom(passages);
+  const candidates = candidatesFrom(retrieved);
   const picks: Pick[] = [];
+  let ambiguous = false;
   for (const part of q.parts) {
-    const pick = pickForPart(app, q, part, candidates);
+    const ranked = rankForPart(app, q, part, candidates);
+    const pick = ranked[0];
     if (!pick || pick.coverage < MIN_COVERAGE) return refusal(question, "能回答这个问题的内容", passages);
     picks.push(pick);
+    const alternatives = q.parts.length === 1 ? alternativesFor(pick, ranked, q, part) : [];
+    if (alternatives.length > 0) ambiguous = true;
+    picks.push(...alternatives);
   }
 
   const citations: Citation[] = [];
@@ -192,7 +287,9 @@ export async function answerQuestion(app: App, question: string): Promise<Answer
     const span = pick.span.replace(/[。！？!?；;，,：:、]+$/, "");
     if (!pieces.some((p) => p.includes(span))) pieces.push(`${span}。[${cit.n}]`);
   }
-  const answer = pieces.join("");
+  const answer = ambiguous
+    ? `不同文件分别给出不同的答案：${pieces.map((p) => p.replace(/。(\[\d+\])$/, "$1")).join("；")}。`
+    : pieces.join("");
   const check = verifyFigures(answer, citations);
   if (!check.ok) return refusal(question, "可核实的答案", passages);
   return { question, answered: true, mode: "extractive", answer, citations, passages: passagesOut(passages) };

@@ -2,6 +2,7 @@
 // question's entities and key terms, and its parts when it asks several things at once (多少个…投资多少).
 // Traditional-character questions are analysed in simplified form.
 import { extractEntities, type Entity } from "../text/entities.js";
+import { UNITS } from "../text/figures.js";
 import { normalizeForMatch } from "../text/normalize.js";
 import { tokenize } from "../text/tokenize.js";
 
@@ -25,11 +26,16 @@ export interface AnalyzedQuestion {
 
 const MONEY = ["元", "万元", "亿元"];
 
+/** 多少名, 几个, 多少万亩 …: a unit named right after the question word. */
+const ASKED_UNIT = new RegExp(
+  String.raw`(?:多少|几|若干)(万|亿)?(${[...UNITS].filter((u) => !/^[万亿%‰]/.test(u)).sort((a, b) => b.length - a.length).join("|")})`,
+  "g",
+);
+
 /** Units named right after 多少 / 几 (多少名, 几个, 多少亩) or implied by the verb (投资多少 → 元). */
 function expectedUnits(part: string): string[] {
   const units = new Set<string>();
-  const direct = /(?:多少|几|若干)(万|亿)?(名|人次|人份|人|个|项|家|所|亩|天|岁|斤|吨|批|户|村|座|套|台|次|条|件|倍|片|米|平方米|公里|年|月|元|场|处|类)/g;
-  for (const m of part.matchAll(direct)) if (m[2]) units.add(m[2]);
+  for (const m of part.matchAll(ASKED_UNIT)) if (m[2]) units.add(m[2]);
   if (/钱|资金|投资|投入|金额|花了|花费|销售额|收入|税收|经费|拨付|援助资金|总额|规划总/.test(part) && units.size === 0) {
     for (const u of MONEY) units.add(u);
   }
