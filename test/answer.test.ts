@@ -118,6 +118,28 @@ describe("extractive answers on the dev questions", () => {
     expect(a.passages.length).toBeGreaterThan(0);
   });
 
+  it("answers the ambiguous 第十批 question for each document, each with its citation", async () => {
+    const a = await answerQuestion(app, "第十批援藏工作队是什么时候进藏的？");
+    expect(a.answered).toBe(true);
+    expect(a.answer).toContain("2022年7月");
+    expect(a.answer).toContain("2022年6月27日");
+    expect(new Set(a.citations.map((c) => c.source))).toEqual(new Set(["000_9d5d6f751b85c331.txt", "003_49bb09d571b726a9.txt"]));
+    expect(a.citations.find((c) => c.quote.includes("2022年7月"))?.source).toBe("000_9d5d6f751b85c331.txt");
+  });
+
+  it("does not mix documents when the question names the province", async () => {
+    const a = await answerQuestion(app, "广东省第十批援藏工作队什么时候抵达林芝？");
+    expect(a.answer).toContain("2022年6月27日");
+    expect(a.answer).not.toContain("2022年7月");
+    expect(a.citations.map((c) => c.source)).toEqual(["003_49bb09d571b726a9.txt"]);
+  });
+
+  it("answers a question written in traditional characters", async () => {
+    const a = await answerQuestion(app, "淄博市第九批援藏工作組對口支援哪個縣？");
+    expect(a.answered).toBe(true);
+    expect(a.answer).toContain("昂仁县");
+  });
+
   it("refuses a batch the documents never mention", async () => {
     const a = await answerQuestion(app, "第十一批援藏干部人才有多少名？");
     expect(a.answered).toBe(false);
