@@ -18,11 +18,12 @@ const READ_PASSAGES = 6;
 const RETRIEVE = 20;
 const SHOW_PASSAGES = 10;
 const MAX_ANSWER_CHARS = 100;
-const MIN_COVERAGE = 0.35;
+/** Below this share of the question's (IDF-weighted) terms, the best sentence is too weak to answer. */
+const MIN_COVERAGE = 0.25;
 /** An answer from another document this close in score is shown beside the best one. */
 const AMBIGUITY_RATIO = 0.8;
 const ANCHORED_AMBIGUITY_RATIO = 0.5;
-const BIGRAM_WEIGHT = Number(process.env.BIGRAM_WEIGHT ?? 0.5);
+const BIGRAM_WEIGHT = 0.5;
 /** Entities that must be supported by the passage an answer comes from. */
 const REQUIRED_ENTITY: ReadonlySet<Entity["kind"]> = new Set(["batch", "place", "org", "year"]);
 
