@@ -45,3 +45,47 @@ export async function createApp(
   const retriever = new HybridRetriever({ index, embeddings, options: options.retrieval });
   return { config, embeddings, retriever, index };
 }
+
+export class ReindexBusyError extends Error {
+  constructor() {
+    super("a re-index is already running");
+  }
+}
+
+/**
+ * The app that serves questions while the corpus changes: `current` is the last good index; `reindex` builds a
+ * new one beside it (one at a time) and swaps it in only when complete. A failed build changes nothing.
+ */
+export class LiveApp {
+  private app: App;
+  private running: Promise<BuildReport> | undefined;
+
+  constructor(app: App) {
+    this.app = app;
+  }
+
+  get current(): App {
+    return this.app;
+  }
+
+  get reindexing(): boolean {
+    return this.running !== undefined;
+  }
+
+  async reindex(options: Partial<Pick<BuildOptions, "full" | "onProgress">> = {}): Promise<BuildReport> {
+    if (this.running) throw new ReindexBusyError();
+    const { config, embeddings } = this.app;
+    const retrieval = this.app.retriever.options;
+    this.running = (async () => {
+      const report = await ingest(config, embeddings, options);
+      const index = await loadIndex(config.indexDir, embeddings.modelName);
+      this.app = { config, embeddings, index, retriever: new HybridRetriever({ index, embeddings, options: retrieval }) };
+      return report;
+    })();
+    try {
+      return await this.running;
+    } finally {
+      this.running = undefined;
+    }
+  }
+}

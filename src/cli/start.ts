@@ -12,7 +12,9 @@ const MAX_QUESTION_CHARS = 500;
 runMain(async () => {
   const config = loadConfig();
   if (config.botToken) {
-    throw new Error("The Telegram bot is not part of this version yet (issue 4); unset BOT_TOKEN for the terminal chat.");
+    const { startBot } = await import("../bot/bot.js");
+    await startBot(config);
+    return;
   }
   console.error("BOT_TOKEN is not set: starting the terminal chat (set it in .env to run the Telegram bot).");
   console.error("Loading the model and the index (the first start builds the index from the documents) …");

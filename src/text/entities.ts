@@ -20,6 +20,9 @@ const PROVINCES = [
   "内蒙古", "广西", "西藏", "宁夏", "新疆", "香港", "澳门",
 ];
 
+/** Places the domain names without a suffix (日喀则 rather than 日喀则市). */
+const KNOWN_PLACES = new Set(["日喀则", "林芝", "拉萨", "山南", "昌都", "那曲", "阿里", "喀什", "淄博", "烟台", "临沂", "菏泽", "济南", "青岛", "定西", "果洛", "玉树", "和田"]);
+
 const PLACE_SUFFIX = /^(.{2,8}?)(省|市|县|区|州|镇|乡|村|自治区|地区|盟|旗)$/;
 const ORG_SUFFIX = /(集团|公司|医院|大学|学院|中学|小学|委员会|办公室|管理组|工作组|工作队|博物馆|中心)$/;
 const BATCH = /第[一二三四五六七八九十百\d]+批/g;
@@ -76,7 +79,7 @@ export function extractEntities(question: string): Entity[] {
   for (const token of tokens) {
     if (token.length < 2 || /\d/.test(token)) continue;
     const province = PROVINCES.find((p) => token === p || token === `${p}省`);
-    if (province) add({ text: token, kind: "place", variants: placeVariants(token) });
+    if (province || KNOWN_PLACES.has(token)) add({ text: token, kind: "place", variants: placeVariants(token) });
     else if (PLACE_SUFFIX.test(token) && (domainNames().has(token) || token.length >= 3)) {
       add({ text: token, kind: "place", variants: placeVariants(token) });
     } else if (ORG_SUFFIX.test(token) && token.length >= 4) add({ text: token, kind: "org", variants: [token] });

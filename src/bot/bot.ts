@@ -1,0 +1,153 @@
+// The Telegram bot, as a table of contents: plugins first (per-chat ordering, retries, rate limit, files),
+// then commands, questions, buttons and uploads, each handled where its feature lives.
+import { Bot, GrammyError, HttpError, type Context } from "grammy";
+import { autoRetry } from "@grammyjs/auto-retry";
+import { CommandGroup } from "@grammyjs/commands";
+import { hydrateFiles } from "@grammyjs/files";
+import { limit } from "@grammyjs/ratelimiter";
+import { run, sequentialize, type RunnerHandle } from "@grammyjs/runner";
+import type { BotCommand } from "grammy/types";
+import { LiveApp, createApp } from "../app.js";
+import type { Config } from "../config.js";
+import { createLogger, type Logger } from "../log.js";
+import { askRemove, confirmAction, isAdmin, listDocs, receiveDocument, refuseNonAdmin, reindexWithProgress, type BotContext } from "./admin.js";
+import { AnswerStore, answerInChat, showSource, type AskDeps } from "./ask.js";
+import { recordFeedback } from "./feedback.js";
+import { ChatMemory } from "./follow-up.js";
+import { escapeHtml } from "./render.js";
+
+export interface BotOptions {
+  /** Questions a user may ask per window before a friendly "slow down". */
+  rateLimit?: { limit: number; windowMs: number };
+}
+
+const EXAMPLES = ["淄博市第九批援藏工作组对口支援哪个县？", "2022年山东援藏共投入援藏资金多少？实施了多少个援建项目？", "广东省第十批援藏工作队有多少名干部人才？"];
+
+const PUBLIC_COMMANDS: BotCommand[] = [
+  { command: "start", description: "介绍与示例问题" },
+  { command: "help", description: "使用说明" },
+  { command: "ask", description: "提问（群组中使用）" },
+  { command: "docs", description: "查看已索引的文件" },
+];
+const ADMIN_COMMANDS: BotCommand[] = [
+  { command: "reindex", description: "重建索引（管理员）" },
+  { command: "remove", description: "删除文件（管理员）" },
+];
+
+function helpText(live: LiveApp): string {
+  const files = Object.values(live.current.index.manifest.files);
+  const titles = files.slice(0, 8).map((f) => `· ${escapeHtml(f.title)}`);
+  return [
+    "我根据资料库中的对口支援（援藏、援疆、援青、东西部协作）新闻和报告回答问题，每个回答都注明出处；资料中没有的内容，我会直接说明没有找到。",
+    `<b>已收录 ${files.length} 份文件</b>\n${titles.join("\n")}${files.length > 8 ? "\n…（/docs 查看全部）" : ""}`,
+    `<b>可以这样问</b>\n${EXAMPLES.map((e) => `· ${escapeHtml(e)}`).join("\n")}`,
+    "在私聊中直接发送问题即可；在群组中请 @我、回复我的消息，或使用 /ask 问题。点“原文”查看出处段落，点 👍/👎 帮助我们改进。",
+  ].join("\n\n");
+}
+
+/** Builds the bot over a live app; nothing is fetched from Telegram until it starts. */
+export function createBot(config: Config, live: LiveApp, log: Logger, options: BotOptions = {}): Bot<BotContext> {
+  if (!config.botToken) throw new Error("BOT_TOKEN is not set");
+  const bot = new Bot<BotContext>(config.botToken, { client: { apiRoot: config.telegramApiRoot } });
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30, rethrowInternalServerErrors: false }));
+  bot.api.config.use(hydrateFiles(config.botToken, { apiRoot: config.telegramApiRoot }));
+
+  const askDeps: AskDeps = { live, log, memory: new ChatMemory(), answers: new AnswerStore() };
+  const adminDeps = { live, config, log };
+
+  bot.use(sequentialize((ctx: Context) => ctx.chat?.id.toString()));
+  const rate = options.rateLimit ?? { limit: 6, windowMs: 10_000 };
+  bot.use(
+    limit({
+      timeFrame: rate.windowMs,
+      limit: rate.limit,
+      keyGenerator: (ctx) => ctx.from?.id.toString(),
+      onLimitExceeded: async (ctx) => {
+        await ctx.reply("您提问太快了，请稍等几秒再试。").catch(() => undefined);
+      },
+    }),
+  );
+
+  const commands = new CommandGroup<BotContext>();
+  commands.command("start", "介绍与示例问题", (ctx) => ctx.reply(helpText(live), { parse_mode: "HTML" }));
+  commands.command("help", "使用说明", (ctx) => ctx.reply(helpText(live), { parse_mode: "HTML" }));
+  commands.command("ask", "提问", (ctx) => answerInChat(ctx, ctx.match, askDeps));
+  commands.command("docs", "查看已索引的文件", (ctx) => listDocs(ctx, adminDeps));
+  commands.command("reindex", "重建索引（管理员）", (ctx) => (isAdmin(ctx, config) ? reindexWithProgress(ctx, adminDeps).then(() => undefined) : refuseNonAdmin(ctx)));
+  commands.command("remove", "删除文件（管理员）", (ctx) => (isAdmin(ctx, config) ? askRemove(ctx, ctx.match, adminDeps) : refuseNonAdmin(ctx)));
+  bot.use(commands);
+
+  bot.callbackQuery(/^src:([0-9a-z]+):(\d+)$/, (ctx) => showSource(ctx, ctx.match[1] ?? "", Number(ctx.match[2]), askDeps));
+  bot.callbackQuery(/^fb:([0-9a-z]+):(up|down)$/, async (ctx) => {
+    const stored = askDeps.answers.get(ctx.match[1] ?? "");
+    if (!stored) return ctx.answerCallbackQuery({ text: "这条回答已过期。" });
+    await recordFeedback(config.feedbackFile, stored.result, ctx.match[2] === "up" ? "up" : "down", stored.chatId, ctx.from.id);
+    await ctx.answerCallbackQuery({ text: "谢谢您的反馈！" });
+  });
+  bot.callbackQuery(/^ok:([0-9a-z]+):(yes|no)$/, (ctx) =>
+    isAdmin(ctx, config) ? confirmAction(ctx, ctx.match[1] ?? "", ctx.match[2] === "yes", adminDeps) : ctx.answerCallbackQuery({ text: "只有管理员可以操作。" }),
+  );
+  bot.on("callback_query:data", (ctx) => ctx.answerCallbackQuery({ text: "这个按钮已失效。" }));
+
+  bot.on("message:document", (ctx) => (isAdmin(ctx, config) ? receiveDocument(ctx, adminDeps) : refuseNonAdmin(ctx)));
+
+  bot.on("message:text", async (ctx) => {
+    const text = ctx.msg.text;
+    if (ctx.chat.type === "private") return answerInChat(ctx, text, askDeps);
+    const username = ctx.me.username;
+    const mentioned = (ctx.msg.entities ?? []).some((e) => e.type === "mention" && text.slice(e.offset, e.offset + e.length) === `@${username}`);
+    const repliedToBot = ctx.msg.reply_to_message?.from?.id === ctx.me.id;
+    if (!mentioned && !repliedToBot) return;
+    return answerInChat(ctx, text.split(`@${username}`).join(" "), askDeps);
+  });
+  bot.on("message", async (ctx) => {
+    if (ctx.chat.type === "private") await ctx.reply("我只能回答文字问题。请用文字输入您的问题，例如：淄博市第九批援藏工作组对口支援哪个县？");
+  });
+
+  bot.catch((err) => {
+    const ctx = err.ctx;
+    const context = { update: ctx.update.update_id, chat: ctx.chat?.id };
+    if (err.error instanceof GrammyError) log.error(`Telegram refused a request: ${err.error.description}`, context);
+    else if (err.error instanceof HttpError) log.error(`Telegram could not be reached: ${err.error.message}`, context);
+    else log.error(`update failed: ${err.error instanceof Error ? err.error.message : String(err.error)}`, context);
+    ctx.reply("抱歉，处理您的消息时出错了，请稍后再试。").catch(() => undefined);
+  });
+  return bot;
+}
+
+/** Registers the command menus: everyone sees the public commands, admins also the admin ones. */
+export async function registerCommands(bot: Bot<BotContext>, config: Config, log: Logger): Promise<void> {
+  try {
+    await bot.api.setMyCommands(PUBLIC_COMMANDS);
+    for (const id of config.adminIds) {
+      await bot.api.setMyCommands([...PUBLIC_COMMANDS, ...ADMIN_COMMANDS], { scope: { type: "chat", chat_id: id } });
+    }
+  } catch (err) {
+    log.warn("could not register the command menu", { error: err });
+  }
+}
+
+/** Starts the bot with the runner; resolves once it is polling, returns the handle to stop it. */
+export async function launchBot(config: Config, live: LiveApp, log: Logger, options: BotOptions = {}): Promise<{ bot: Bot<BotContext>; runner: RunnerHandle }> {
+  const bot = createBot(config, live, log, options);
+  await bot.init();
+  await registerCommands(bot, config, log);
+  const runner = run(bot, { runner: { fetch: { allowed_updates: ["message", "callback_query"] } } });
+  log.info(`bot @${bot.botInfo.username} is running`, { admins: config.adminIds.length, documents: Object.keys(live.current.index.manifest.files).length });
+  return { bot, runner };
+}
+
+/** `npm start` with BOT_TOKEN: loads the pipeline, starts polling, stops cleanly on SIGINT/SIGTERM. */
+export async function startBot(config: Config): Promise<void> {
+  const log = createLogger(config);
+  log.info("loading the model and the index");
+  const live = new LiveApp(await createApp(config, { buildIfMissing: true }));
+  const { runner } = await launchBot(config, live, log);
+  const stop = (signal: string): void => {
+    log.info(`${signal}: stopping`);
+    void runner.stop().then(() => process.exit(0));
+  };
+  process.once("SIGINT", () => stop("SIGINT"));
+  process.once("SIGTERM", () => stop("SIGTERM"));
+  await runner.task();
+}

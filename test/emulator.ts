@@ -1,0 +1,121 @@
+// Test harness: the real bot, polling a Bot API emulator (telegram-test-api) over HTTP on localhost.
+import { createServer } from "node:net";
+import type { RunnerHandle } from "@grammyjs/runner";
+import { run } from "@grammyjs/runner";
+import { TelegramServer } from "telegram-test-api/lib/telegramServer.js";
+import type { Bot } from "grammy";
+import { LiveApp } from "../src/app.js";
+import { createBot, registerCommands, type BotOptions } from "../src/bot/bot.js";
+import type { BotContext } from "../src/bot/admin.js";
+import type { Config } from "../src/config.js";
+import { createLogger } from "../src/log.js";
+
+export const TOKEN = "emulator-test-token";
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, "127.0.0.1", () => {
+      const address = srv.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      srv.close(() => resolve(port));
+    });
+    srv.on("error", reject);
+  });
+}
+
+export interface BotMessage {
+  messageId: number;
+  chatId: number;
+  text: string;
+  parseMode?: string;
+  buttons: { text: string; data: string }[];
+  replyTo?: number;
+}
+
+type Server = TelegramServer;
+
+export interface Harness {
+  server: Server;
+  bot: Bot<BotContext>;
+  runner: RunnerHandle;
+  logs: string[];
+  stop: () => Promise<void>;
+}
+
+/** Starts the emulator and the bot (with the runner) over the given live app. */
+export async function startHarness(config: Config, live: LiveApp, options: BotOptions = {}): Promise<Harness> {
+  const port = await freePort();
+  const server = new TelegramServer({ port, host: "127.0.0.1", storeTimeout: 600 });
+  await server.start();
+  const cfg: Config = { ...config, botToken: TOKEN, telegramApiRoot: server.config.apiURL };
+  const logs: string[] = [];
+  const log = createLogger(cfg, (line) => logs.push(line));
+  const bot = createBot(cfg, live, log, options);
+  // The emulator answers getUpdates at once; a short pause on an empty batch keeps the poll loop gentle.
+  bot.api.config.use(async (prev, method, payload, signal) => {
+    const res = await prev(method, payload, signal);
+    if (method === "getUpdates" && res.ok && Array.isArray(res.result) && res.result.length === 0) {
+      await new Promise((r) => setTimeout(r, 30));
+    }
+    return res;
+  });
+  await bot.init();
+  await registerCommands(bot, cfg, log);
+  const runner = run(bot);
+  return {
+    server,
+    bot,
+    runner,
+    logs,
+    stop: async () => {
+      if (runner.isRunning()) await runner.stop();
+      await server.stop();
+    },
+  };
+}
+
+function parseMarkup(markup: unknown): { text: string; data: string }[] {
+  const value = typeof markup === "string" ? (JSON.parse(markup) as unknown) : markup;
+  const rows = (value as { inline_keyboard?: { text: string; callback_data?: string }[][] } | undefined)?.inline_keyboard ?? [];
+  return rows.flat().map((b) => ({ text: b.text, data: b.callback_data ?? "" }));
+}
+
+/** Every message the bot has sent (edits applied), in order. */
+export function botMessages(server: Server, chatId?: number): BotMessage[] {
+  return server.storage.botMessages
+    .filter((u) => chatId === undefined || Number(u.message.chat_id) === chatId)
+    .map((u) => {
+      const m = u.message as unknown as Record<string, unknown>;
+      const replyParams = m.reply_parameters as { message_id?: number } | undefined;
+      return {
+        messageId: u.messageId,
+        chatId: Number(m.chat_id),
+        text: String(m.text ?? ""),
+        parseMode: m.parse_mode as string | undefined,
+        buttons: parseMarkup(m.reply_markup),
+        replyTo: replyParams?.message_id,
+      };
+    });
+}
+
+/** Waits until the bot has sent a message in the chat matching the predicate (after `after` messages). */
+export async function waitForMessage(
+  server: Server,
+  chatId: number,
+  predicate: (m: BotMessage) => boolean,
+  options: { after?: number; timeoutMs?: number } = {},
+): Promise<BotMessage> {
+  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+  while (Date.now() < deadline) {
+    const found = botMessages(server, chatId).slice(options.after ?? 0).find(predicate);
+    if (found) return found;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  const seen = botMessages(server, chatId).map((m) => m.text.slice(0, 80));
+  throw new Error(`no matching bot message in chat ${chatId} within the timeout; saw: ${JSON.stringify(seen)}`);
+}
+
+export function countMessages(server: Server, chatId: number): number {
+  return botMessages(server, chatId).length;
+}
