@@ -18,6 +18,7 @@ const READ_PASSAGES = 6;
 const RETRIEVE = 20;
 const SHOW_PASSAGES = 10;
 const MAX_ANSWER_CHARS = 100;
+const FACT_ANSWER_CHARS = 60;
 /** Below this share of the question's (IDF-weighted) terms, the best sentence is too weak to answer. */
 const MIN_COVERAGE = 0.25;
 /** An answer from another document this close in score is shown beside the best one. */
@@ -119,15 +120,15 @@ function coverage(norm: string, weights: Map<string, number>): number {
 }
 
 /** Trims a long sentence to the run of clauses that best covers the question, keeping a fitting figure. */
-function trimToClauses(text: string, weights: Map<string, number>, mustHave: (clause: string) => boolean): string {
-  if (text.length <= MAX_ANSWER_CHARS) return text;
-  const clauses = text.match(/[^，,；;：:、]+[，,；;：:、]?/g) ?? [text];
+function trimToClauses(text: string, weights: Map<string, number>, mustHave: (clause: string) => boolean, max = MAX_ANSWER_CHARS, extend = true): string {
+  if (text.length <= max) return text;
+  const clauses = text.match(/[^，,；;：:]+[，,；;：:]?/g) ?? [text];
   let best = { from: 0, to: 0, score: -1 };
   for (let i = 0; i < clauses.length; i++) {
     let len = 0;
     for (let j = i; j < clauses.length; j++) {
       len += clauses[j]?.length ?? 0;
-      if (len > MAX_ANSWER_CHARS && j > i) break;
+      if (len > max && j > i) break;
       const span = clauses.slice(i, j + 1).join("");
       const norm = normalizeForMatch(span);
       if (!mustHave(norm)) continue;
@@ -139,7 +140,7 @@ function trimToClauses(text: string, weights: Map<string, number>, mustHave: (cl
   // The answer usually follows the words the question shares with the sentence: keep the next clause too.
   let to = best.to;
   const length = (a: number, b: number): number => clauses.slice(a, b + 1).join("").length;
-  while (to + 1 < clauses.length && length(best.from, to + 1) <= MAX_ANSWER_CHARS && to - best.to < 1) to++;
+  while (extend && to + 1 < clauses.length && length(best.from, to + 1) <= max && to - best.to < 1) to++;
   return clauses.slice(best.from, to + 1).join("").replace(/[，,；;：:、]$/, "");
 }
 
@@ -200,7 +201,10 @@ function rankForPart(app: App, q: AnalyzedQuestion, part: QuestionPart, candidat
     ranked.push({ candidate: c, span: c.text, score, coverage: cov });
   }
   ranked.sort((a, b) => b.score - a.score);
-  for (const pick of ranked.slice(0, 8)) pick.span = trimToClauses(pick.candidate.text, partWeights, fits);
+  // A figure, date or place is stated in a clause or two; a description may need the whole sentence.
+  const fact = part.kind === "amount" || part.kind === "date" || part.kind === "place";
+  const max = fact ? FACT_ANSWER_CHARS : MAX_ANSWER_CHARS;
+  for (const pick of ranked.slice(0, 8)) pick.span = trimToClauses(pick.candidate.text, partWeights, fits, max, !fact);
   return ranked;
 }
 
@@ -242,6 +246,24 @@ function refusal(question: string, reason: string, passages: ScoredPassage[]): A
   return { question, answered: false, mode: "extractive", answer: `资料中未找到${reason}。`, citations: [], passages: passagesOut(passages) };
 }
 
+/** Parts answered by one sentence become one span of it, from the first part's clause to the last one's. */
+function mergeSameSentence(picks: Pick[]): Pick[] {
+  const out: Pick[] = [];
+  for (const pick of picks) {
+    const same = out.find((p) => p.candidate === pick.candidate);
+    if (!same) {
+      out.push({ ...pick });
+      continue;
+    }
+    const text = pick.candidate.text;
+    const a = text.indexOf(same.span);
+    const b = text.indexOf(pick.span);
+    if (a < 0 || b < 0) continue;
+    same.span = text.slice(Math.min(a, b), Math.max(a + same.span.length, b + pick.span.length));
+  }
+  return out;
+}
+
 /** Entities of the question that none of the read passages mention. */
 function unsupportedEntities(q: AnalyzedQuestion, passages: ScoredPassage[]): Entity[] {
   const texts = passages.slice(0, READ_PASSAGES).map((p) => normalizeForMatch(`${p.chunk.metadata.title}\n${p.text}`));
@@ -273,7 +295,7 @@ export async function answerQuestion(app: App, question: string): Promise<Answer
 
   const citations: Citation[] = [];
   const pieces: string[] = [];
-  for (const pick of picks) {
+  for (const pick of mergeSameSentence(picks)) {
     let cit = citations.find((c) => c.chunkId === pick.candidate.chunk.metadata.chunkId && c.quote === pick.candidate.text);
     if (!cit) {
       cit = {
