@@ -78,8 +78,6 @@ runMain(async () => {
   if (dw !== undefined) retrieval.denseWeight = dw;
   const boost = numberFlag(args, "boost");
   if (boost !== undefined) retrieval.entityBoost = boost;
-  const sw = numberFlag(args, "sentence-weight");
-  if (sw !== undefined) retrieval.sentenceWeight = sw;
   const win = numberFlag(args, "window");
   if (win !== undefined) retrieval.window = win;
   const cand = numberFlag(args, "candidates");

@@ -7,7 +7,6 @@ import { Document } from "@langchain/core/documents";
 import type { Chunk } from "../corpus/chunk.js";
 import { extractEntities, mentions, type Entity } from "../text/entities.js";
 import { normalizeForMatch } from "../text/normalize.js";
-import { splitSentences } from "../text/sentences.js";
 import { tokenize } from "../text/tokenize.js";
 import type { LoadedIndex } from "./index-store.js";
 
@@ -20,8 +19,6 @@ export interface RetrievalOptions {
   denseWeight: number;
   /** Added per question entity the passage contains, scaled by the entity's weight. */
   entityBoost: number;
-  /** Weight of the best single sentence's share of the question's terms (IDF-weighted). */
-  sentenceWeight: number;
   /**
    * Characters of a returned passage: the matched chunk is widened with neighbouring chunks of its document up
    * to this length (small chunks to match precisely, their context to read), and lower hits that fall inside a
@@ -31,7 +28,7 @@ export interface RetrievalOptions {
   fusion: "weighted" | "rrf" | "dense" | "bm25";
 }
 
-export const DEFAULT_RETRIEVAL: RetrievalOptions = { k: 10, candidates: 50, denseWeight: 0.3, entityBoost: 0.05, sentenceWeight: 0.5, window: 500, fusion: "weighted" };
+export const DEFAULT_RETRIEVAL: RetrievalOptions = { k: 10, candidates: 50, denseWeight: 0.3, entityBoost: 0.05, window: 500, fusion: "weighted" };
 
 export interface ScoredPassage {
   chunk: Chunk;
@@ -60,7 +57,6 @@ export class HybridRetriever extends BaseRetriever {
   private readonly embeddings: EmbeddingsInterface;
   readonly options: RetrievalOptions;
   private normalized: string[] | undefined;
-  private sentenceCache = new Map<number, string[]>();
   /** For each chunk: the chunk indices of its document in reading order, and its place among them. */
   private readonly siblings: number[][];
   private readonly place: number[];
@@ -125,27 +121,6 @@ export class HybridRetriever extends BaseRetriever {
     return this.normalized[i] ?? "";
   }
 
-  private sentencesOf(i: number): string[] {
-    let s = this.sentenceCache.get(i);
-    if (!s) {
-      const chunk = this.index.chunks[i];
-      s = chunk ? splitSentences(normalizeForMatch(chunk.pageContent)).map((x) => x.text) : [];
-      this.sentenceCache.set(i, s);
-    }
-    return s;
-  }
-
-  /** The largest IDF-weighted share of the question's terms that one sentence of the chunk holds (0 … 1). */
-  private bestSentenceCoverage(i: number, terms: Map<string, number>, total: number): number {
-    let best = 0;
-    for (const sentence of this.sentencesOf(i)) {
-      let found = 0;
-      for (const [t, w] of terms) if (sentence.includes(t)) found += w;
-      if (found > best) best = found;
-    }
-    return total > 0 ? best / total : 0;
-  }
-
   /** Ranked passages for a question, best first, with fused scores. */
   async hybridSearch(question: string, options: Partial<RetrievalOptions> = {}): Promise<ScoredPassage[]> {
     const opt = { ...this.options, ...options };
@@ -161,14 +136,10 @@ export class HybridRetriever extends BaseRetriever {
       const res = hnsw.searchKnn(vector, candidates);
       res.neighbors.forEach((id, i) => dense.set(id, 1 - (res.distances[i] ?? 1)));
     }
-    const queryTokens = tokenize(question);
     const lexical = new Map<number, number>();
     if (opt.fusion !== "dense") {
-      for (const hit of bm25.search(queryTokens, candidates)) lexical.set(hit.index, hit.score);
+      for (const hit of bm25.search(tokenize(question), candidates)) lexical.set(hit.index, hit.score);
     }
-    const termWeights = new Map<string, number>();
-    for (const t of queryTokens) if (!/^\d+(\.\d+)?$/.test(t)) termWeights.set(t, bm25.idf(t));
-    const termTotal = [...termWeights.values()].reduce((a, b) => a + b, 0);
 
     const ids = new Set([...dense.keys(), ...lexical.keys()]);
     const fused = new Map<number, number>();
@@ -199,7 +170,6 @@ export class HybridRetriever extends BaseRetriever {
     const entities = opt.entityBoost > 0 ? extractEntities(question) : [];
     const scored = [...ids].map((id) => {
       let score = fused.get(id) ?? 0;
-      if (opt.sentenceWeight > 0) score += opt.sentenceWeight * this.bestSentenceCoverage(id, termWeights, termTotal);
       if (entities.length) {
         const text = this.normalizedChunk(id);
         for (const e of entities) if (mentions(text, e)) score += opt.entityBoost * ENTITY_WEIGHT[e.kind];
