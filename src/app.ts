@@ -1,6 +1,8 @@
 // Builds the pipeline once from config: the embedder, the live index and the retriever. Everything else
 // receives what it needs from here; nothing heavy is a hidden global.
 import type { Config } from "./config.js";
+import { LlmAnswerer } from "./answer/llm.js";
+import { createLogger, type Logger } from "./log.js";
 import { DEFAULT_CHUNK_OPTIONS } from "./corpus/chunk.js";
 import { TransformersEmbeddings } from "./search/embedder.js";
 import { buildIndex, indexExists, loadIndex, type BuildOptions, type BuildReport, type LoadedIndex } from "./search/index-store.js";
@@ -11,6 +13,8 @@ export interface App {
   embeddings: TransformersEmbeddings;
   retriever: HybridRetriever;
   index: LoadedIndex;
+  /** Present when LLM_BASE_URL is set: answers from the language model, verified, extractive as fallback. */
+  llm?: LlmAnswerer;
 }
 
 export function createEmbeddings(config: Config): TransformersEmbeddings {
@@ -36,14 +40,15 @@ export function ingest(
 /** Loads the model and the live index; with buildIfMissing, builds the index first when there is none. */
 export async function createApp(
   config: Config,
-  options: { buildIfMissing?: boolean; retrieval?: Partial<RetrievalOptions>; embeddings?: TransformersEmbeddings } = {},
+  options: { buildIfMissing?: boolean; retrieval?: Partial<RetrievalOptions>; embeddings?: TransformersEmbeddings; log?: Logger } = {},
 ): Promise<App> {
   const embeddings = options.embeddings ?? createEmbeddings(config);
   await embeddings.load();
   if (options.buildIfMissing && !indexExists(config.indexDir)) await ingest(config, embeddings);
   const index = await loadIndex(config.indexDir, embeddings.modelName);
   const retriever = new HybridRetriever({ index, embeddings, options: options.retrieval });
-  return { config, embeddings, retriever, index };
+  const llm = config.llm ? new LlmAnswerer(config.llm, options.log ?? createLogger(config), config.llmTimeoutMs) : undefined;
+  return { config, embeddings, retriever, index, llm };
 }
 
 export class ReindexBusyError extends Error {
@@ -79,7 +84,7 @@ export class LiveApp {
     this.running = (async () => {
       const report = await ingest(config, embeddings, options);
       const index = await loadIndex(config.indexDir, embeddings.modelName);
-      this.app = { config, embeddings, index, retriever: new HybridRetriever({ index, embeddings, options: retrieval }) };
+      this.app = { ...this.app, index, retriever: new HybridRetriever({ index, embeddings, options: retrieval }) };
       return report;
     })();
     try {

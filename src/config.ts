@@ -15,6 +15,8 @@ export interface Config {
   modelsDir: string;
   embeddingModel: string;
   llm: { baseUrl: string; apiKey: string | undefined; model: string } | undefined;
+  /** How long a language-model answer may take before the extractive answer is shown instead. */
+  llmTimeoutMs: number;
   feedbackFile: string;
 }
 
@@ -37,6 +39,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     return v ? v : undefined;
   };
   const llmBaseUrl = value("LLM_BASE_URL");
+  const llmTimeoutMs = Number(value("LLM_TIMEOUT_MS") ?? 10_000);
+  if (!Number.isFinite(llmTimeoutMs) || llmTimeoutMs <= 0) throw new ConfigError(`LLM_TIMEOUT_MS: "${value("LLM_TIMEOUT_MS")}" is not a positive number of milliseconds`);
   const config: Config = {
     botToken: value("BOT_TOKEN"),
     telegramApiRoot: value("TELEGRAM_API_ROOT") ?? "https://api.telegram.org",
@@ -48,6 +52,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     llm: llmBaseUrl
       ? { baseUrl: llmBaseUrl, apiKey: value("LLM_API_KEY"), model: value("LLM_MODEL") ?? "default" }
       : undefined,
+    llmTimeoutMs,
     feedbackFile: resolve(value("FEEDBACK_FILE") ?? "feedback/feedback.jsonl"),
   };
   return Object.freeze({ ...config, ...overrides });

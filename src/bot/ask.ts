@@ -3,13 +3,55 @@
 // pipeline works, and the answer as HTML with a button per citation and 👍/👎 buttons.
 import { InlineKeyboard, type Context } from "grammy";
 import type { LiveApp } from "../app.js";
-import { answerQuestion } from "../answer/answer.js";
+import { answer } from "../answer/llm.js";
 import type { AnswerResult } from "../answer/types.js";
 import type { Logger } from "../log.js";
 import { ChatMemory, resolveFollowUp } from "./follow-up.js";
 import { renderAnswerBlocks, renderPassage, splitMessage } from "./render.js";
 
 export const MAX_QUESTION_CHARS = 500;
+/** Telegram allows about one edit a second per chat; drafts are edited no more often than this. */
+const STREAM_EDIT_MS = 1200;
+
+/**
+ * A language-model answer shown as it is written: one message, edited with the draft (plain, escaped text) at
+ * most every STREAM_EDIT_MS, later replaced by the verified answer.
+ */
+class StreamingReply {
+  messageId: number | undefined;
+  private sending: Promise<void> | undefined;
+  private lastEdit = 0;
+  private latest = "";
+  private shown = "";
+
+  constructor(private readonly ctx: Context) {}
+
+  update(text: string): void {
+    this.latest = text;
+    const now = Date.now();
+    if (this.sending || now - this.lastEdit < STREAM_EDIT_MS) return;
+    this.lastEdit = now;
+    this.sending = this.flush().finally(() => {
+      this.sending = undefined;
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const draft = `${this.latest.slice(0, 3500)} …`;
+    if (draft === this.shown || !this.ctx.chat) return;
+    this.shown = draft;
+    try {
+      if (this.messageId === undefined) this.messageId = (await this.ctx.reply(draft)).message_id;
+      else await this.ctx.api.editMessageText(this.ctx.chat.id, this.messageId, draft);
+    } catch {
+      // A draft that cannot be shown is skipped; the final answer is sent regardless.
+    }
+  }
+
+  async done(): Promise<void> {
+    await this.sending;
+  }
+}
 
 export interface StoredAnswer {
   result: AnswerResult;
@@ -67,7 +109,10 @@ export async function answerInChat(ctx: Context, rawQuestion: string, deps: AskD
   ctx.replyWithChatAction("typing").catch(() => undefined);
   const standalone = resolveFollowUp(question, deps.memory.get(chatId));
   const started = performance.now();
-  const result = await answerQuestion(deps.live.current, standalone);
+  const app = deps.live.current;
+  const stream = app.llm ? new StreamingReply(ctx) : undefined;
+  const result = await answer(app, standalone, stream ? (text) => stream.update(text) : undefined);
+  await stream?.done();
   deps.memory.remember(chatId, standalone);
   deps.log.info("answered", {
     chat: chatId,
@@ -78,6 +123,16 @@ export async function answerInChat(ctx: Context, rawQuestion: string, deps: AskD
   const id = deps.answers.put({ result, chatId });
   const messages = splitMessage(renderAnswerBlocks(result));
   const replyTo = ctx.chat?.type === "private" ? undefined : ctx.msg?.message_id;
+  // The streamed draft becomes the verified final answer when it fits in one message.
+  if (stream?.messageId !== undefined && messages.length === 1 && ctx.chat) {
+    await ctx.api.editMessageText(ctx.chat.id, stream.messageId, messages[0] ?? "", {
+      parse_mode: "HTML",
+      link_preview_options: { is_disabled: true },
+      reply_markup: keyboardFor(id, result),
+    });
+    return;
+  }
+  if (stream?.messageId !== undefined && ctx.chat) await ctx.api.deleteMessage(ctx.chat.id, stream.messageId).catch(() => undefined);
   for (const [i, html] of messages.entries()) {
     const last = i === messages.length - 1;
     await ctx.reply(html, {

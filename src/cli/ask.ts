@@ -4,7 +4,7 @@
 import { createInterface } from "node:readline";
 import { resolve } from "node:path";
 import { createApp } from "../app.js";
-import { answerQuestion } from "../answer/answer.js";
+import { answer } from "../answer/llm.js";
 import { renderPlain } from "../answer/render.js";
 import { loadConfig } from "../config.js";
 import { parseArgs, runMain, stringFlag } from "./args.js";
@@ -27,7 +27,7 @@ runMain(async () => {
     });
 
   if (question) {
-    const result = await answerQuestion(app, question);
+    const result = await answer(app, question);
     await print(json ? JSON.stringify(result) : renderPlain(result));
     return;
   }
@@ -35,7 +35,7 @@ runMain(async () => {
   for await (const line of lines) {
     const q = line.trim();
     if (!q) continue;
-    const result = await answerQuestion(app, q);
+    const result = await answer(app, q);
     await print(json ? JSON.stringify(result) : `${renderPlain(result)}\n`);
   }
 });

@@ -2,7 +2,7 @@
 // pipeline. Builds the index first when it is missing.
 import { createInterface } from "node:readline/promises";
 import { createApp } from "../app.js";
-import { answerQuestion } from "../answer/answer.js";
+import { answer } from "../answer/llm.js";
 import { renderPlain } from "../answer/render.js";
 import { loadConfig } from "../config.js";
 import { runMain } from "./args.js";
@@ -32,7 +32,7 @@ runMain(async () => {
       continue;
     }
     if (q.length > MAX_QUESTION_CHARS) console.log(`问题太长了（${q.length} 字），请控制在 ${MAX_QUESTION_CHARS} 字以内。`);
-    else console.log(`\n${renderPlain(await answerQuestion(app, q))}\n`);
+    else console.log(`\n${renderPlain(await answer(app, q))}\n`);
     rl.prompt();
   }
   rl.close();

@@ -3,7 +3,7 @@
 // contains every expected string (or, for CMRC, any gold answer) ignoring white space and width, and cites an
 // expected document; a question with no source is right only when refused.
 import type { App } from "../app.js";
-import { answerQuestion } from "../answer/answer.js";
+import { answer } from "../answer/llm.js";
 import { compactForCompare } from "../text/normalize.js";
 
 export interface EvalItem {
@@ -86,25 +86,25 @@ export async function evaluate(app: App, items: EvalItem[], options: { withAnswe
     }
     if (!options.withAnswers) continue;
     const t1 = performance.now();
-    const answer = await answerQuestion(app, item.question);
+    const result = await answer(app, item.question);
     askMs.push(performance.now() - t1);
     let ok: boolean;
     if (item.sources.length === 0) {
       unanswerable++;
-      ok = !answer.answered;
+      ok = !result.answered;
       if (ok) refusedRight++;
     } else {
       ok =
-        answer.answered &&
-        answerMatches(answer.answer, item.expect, item.mode) &&
-        answer.citations.some((c) => item.sources.includes(c.source));
+        result.answered &&
+        answerMatches(result.answer, item.expect, item.mode) &&
+        result.citations.some((c) => item.sources.includes(c.source));
     }
-    if (answer.answered) {
+    if (result.answered) {
       answeredCount++;
-      lengthSum += answer.answer.length;
+      lengthSum += result.answer.length;
     }
     if (ok) right++;
-    else wrong.push({ id: item.id, question: item.question, answer: answer.answer });
+    else wrong.push({ id: item.id, question: item.question, answer: result.answer });
   }
   const n = Math.max(answerable, 1);
   return {

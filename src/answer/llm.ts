@@ -1,0 +1,166 @@
+// Optional answers from an OpenAI-compatible chat model (DeepSeek, Qwen, Ollama, vLLM …) through LangChain's
+// ChatOpenAI. The model sees numbered, delimited passages (data, never instructions) and the question; its
+// answer is shown only if every [n] names a given passage and every figure stands in a passage its sentence
+// cites. Anything else — a failed check, an error, a slow or unreachable endpoint — gives the extractive answer.
+import { readFileSync } from "node:fs";
+import { ChatOpenAI } from "@langchain/openai";
+import { HumanMessage, SystemMessage } from "@langchain/core/messages";
+import type { App } from "../app.js";
+import type { Config } from "../config.js";
+import type { Logger } from "../log.js";
+import type { ScoredPassage } from "../search/retriever.js";
+import { extractFigures, sameFigure } from "../text/figures.js";
+import { normalizeForMatch } from "../text/normalize.js";
+import { splitSentences } from "../text/sentences.js";
+import { answerQuestion } from "./answer.js";
+import type { AnswerResult, Citation } from "./types.js";
+import { verifyFigures } from "./verify.js";
+
+const PROMPTS = new URL("../../prompts/", import.meta.url);
+const SYSTEM_PROMPT = readFileSync(new URL("answer.system.txt", PROMPTS), "utf8").trim();
+const USER_TEMPLATE = readFileSync(new URL("answer.user.txt", PROMPTS), "utf8").trim();
+
+/** Passages given to the model. */
+const LLM_PASSAGES = 6;
+export const DEFAULT_LLM_TIMEOUT_MS = 10_000;
+
+export type LlmSettings = NonNullable<Config["llm"]>;
+
+/** One passage, delimited so that its text cannot close the block or pose as the instructions. */
+function formatPassage(n: number, p: ScoredPassage): string {
+  const clean = p.text.replace(/<\/?\s*(passages?|system|user|assistant)[^>]*>/gi, (tag) => tag.replace(/</g, "＜").replace(/>/g, "＞"));
+  return `<passage id="${n}" source="${p.chunk.metadata.source}" title="${p.chunk.metadata.title.replace(/"/g, "'")}">\n${clean}\n</passage>`;
+}
+
+export function buildPrompt(question: string, passages: ScoredPassage[]): { system: string; user: string } {
+  const block = passages.map((p, i) => formatPassage(i + 1, p)).join("\n");
+  return { system: SYSTEM_PROMPT, user: USER_TEMPLATE.replace("{passages}", () => block).replace("{question}", () => question) };
+}
+
+export class LlmAnswerError extends Error {}
+
+/** The sentences of a passage that carry the answer's figures, or the one sharing most characters with it. */
+function quoteFor(passage: string, claim: string): string {
+  const sentences = splitSentences(passage).map((s) => s.text);
+  const figures = extractFigures(normalizeForMatch(claim.replace(/\[\d+\]/g, "")));
+  if (figures.length) {
+    const withFigures = sentences.filter((s) => {
+      const own = extractFigures(normalizeForMatch(s));
+      return figures.some((f) => own.some((o) => sameFigure(f, o)));
+    });
+    if (withFigures.length) return withFigures.join("");
+  }
+  const chars = new Set(normalizeForMatch(claim));
+  let best = sentences[0] ?? passage;
+  let bestScore = -1;
+  for (const s of sentences) {
+    const score = [...normalizeForMatch(s)].filter((c) => chars.has(c)).length / Math.sqrt(s.length + 1);
+    if (score > bestScore) [best, bestScore] = [s, score];
+  }
+  return best;
+}
+
+/**
+ * Checks a generated answer against the passages it was given and turns it into the answer JSON: markers are
+ * renumbered in order of use, each citation quotes the sentences its claims rely on. Throws LlmAnswerError
+ * naming what failed.
+ */
+export function verifyGenerated(question: string, text: string, given: ScoredPassage[], all: ScoredPassage[]): AnswerResult {
+  const answerText = text.trim();
+  if (!answerText) throw new LlmAnswerError("empty answer");
+  const used = [...answerText.matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1]));
+  const unknown = used.filter((n) => n < 1 || n > given.length);
+  if (unknown.length) throw new LlmAnswerError(`cites passage [${unknown.join("], [")}] that was not given`);
+  if (used.length === 0) throw new LlmAnswerError("cites no passage");
+
+  const order = [...new Set(used)];
+  const renumber = new Map(order.map((n, i) => [n, i + 1]));
+  const renumbered = answerText.replace(/\[(\d+)\]/g, (_m, n: string) => `[${renumber.get(Number(n))}]`);
+  const claims = renumbered.match(/[^。！？\n]+[。！？\n]?(?:\s*(?:\[\d+\])+)?/g) ?? [renumbered];
+  const citations: Citation[] = order.map((original, i) => {
+    const passage = given[original - 1] as ScoredPassage;
+    const claimText = claims.filter((c) => c.includes(`[${i + 1}]`)).join("");
+    return {
+      n: i + 1,
+      source: passage.chunk.metadata.source,
+      title: passage.chunk.metadata.title,
+      quote: quoteFor(passage.text, claimText),
+      chunkId: passage.chunk.metadata.chunkId,
+    };
+  });
+  // Figures are checked against the whole cited passages first (the model may combine sentences) …
+  const wide = verifyFigures(renumbered, citations.map((c, i) => ({ ...c, quote: given[(order[i] ?? 1) - 1]?.text ?? "" })));
+  if (!wide.ok) throw new LlmAnswerError(`figure ${wide.unsupported.join(", ")} is not in the passage its sentence cites`);
+  // … and the quotes shown must hold them too (CONTRACT: every figure appears in a citation's quote).
+  const narrow = verifyFigures(renumbered, citations);
+  if (!narrow.ok) throw new LlmAnswerError(`figure ${narrow.unsupported.join(", ")} is not in the quoted sentences`);
+  return {
+    question,
+    answered: true,
+    mode: "llm",
+    answer: renumbered,
+    citations,
+    passages: all.slice(0, 10).map((p) => ({ source: p.chunk.metadata.source, chunkId: p.chunk.metadata.chunkId, score: Number(p.score.toFixed(4)), text: p.text })),
+  };
+}
+
+export class LlmAnswerer {
+  private readonly model: ChatOpenAI;
+
+  constructor(
+    readonly settings: LlmSettings,
+    private readonly log: Logger,
+    readonly timeoutMs = DEFAULT_LLM_TIMEOUT_MS,
+  ) {
+    this.model = new ChatOpenAI({
+      model: settings.model,
+      apiKey: settings.apiKey ?? "not-needed",
+      configuration: { baseURL: settings.baseUrl },
+      temperature: 0,
+      maxRetries: 1,
+      timeout: timeoutMs,
+    });
+  }
+
+  /**
+   * Answers with the model, streaming text to onDelta as it arrives; falls back to the extractive answer on any
+   * failure, within timeoutMs in all.
+   */
+  async answer(app: App, question: string, onDelta?: (textSoFar: string) => void): Promise<AnswerResult> {
+    const extractive = answerQuestion(app, question);
+    // Held as the fallback; a rejection surfaces where it is awaited, never as an unhandled one.
+    extractive.catch(() => undefined);
+    const all = await app.retriever.hybridSearch(question, { k: 20 });
+    const given = all.slice(0, LLM_PASSAGES);
+    if (given.length === 0) return extractive;
+    const { system, user } = buildPrompt(question, given);
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), this.timeoutMs);
+    let text = "";
+    try {
+      const stream = await this.model.stream([new SystemMessage(system), new HumanMessage(user)], { signal: controller.signal });
+      for await (const chunk of stream) {
+        const piece = typeof chunk.content === "string" ? chunk.content : "";
+        if (!piece) continue;
+        text += piece;
+        onDelta?.(text);
+      }
+      if (/资料中未找到/.test(text) && !/\[\d+\]/.test(text)) {
+        this.log.info("llm found no answer; using the extractive answerer");
+        return await extractive;
+      }
+      return verifyGenerated(question, text, given, all);
+    } catch (err) {
+      const reason = controller.signal.aborted ? `no answer within ${this.timeoutMs} ms` : err instanceof Error ? err.message : String(err);
+      this.log.warn(`llm answer rejected: ${reason}`, { question: question.slice(0, 100) });
+      return await extractive;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+/** The configured answerer: the language model when LLM_BASE_URL is set, otherwise the extractive one. */
+export async function answer(app: App, question: string, onDelta?: (textSoFar: string) => void): Promise<AnswerResult> {
+  return app.llm ? app.llm.answer(app, question, onDelta) : answerQuestion(app, question);
+}
