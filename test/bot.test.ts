@@ -1,7 +1,7 @@
 // The Telegram bot over HTTP against a Bot API emulator (telegram-test-api), on the real model and seeds:
 // answers with citations, group rules, the 原文 button, follow-ups, feedback, admin-only re-indexing that keeps
 // serving, escaping of markup, odd messages, and the splitting of long replies.
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LiveApp } from "../src/app.js";
@@ -186,6 +186,30 @@ describe("admin", () => {
     expect(Object.keys(live.current.index.manifest.files)).toContain("qinghai-copy.txt");
   });
 
+  it("removes a document only after the admin confirms", async () => {
+    const admin = client(ADMIN);
+    let before = countMessages(h.server, ADMIN);
+    await admin.sendCommand(admin.makeCommand("/remove markup.txt"));
+    const ask = await waitForMessage(h.server, ADMIN, (m) => m.text.includes("确定要删除"), { after: before });
+    const cancel = ask.buttons.find((b) => b.text === "取消")!;
+    await admin.sendCallback(admin.makeCallbackQuery(cancel.data, { message: { message_id: ask.messageId } }));
+    await waitForMessage(h.server, ADMIN, (m) => m.text.includes("已取消"), { after: before });
+    expect(existsSync(join(corpus.config.docsDir, "markup.txt"))).toBe(true);
+
+    before = countMessages(h.server, ADMIN);
+    await admin.sendCommand(admin.makeCommand("/remove markup.txt"));
+    const again = await waitForMessage(h.server, ADMIN, (m) => m.text.includes("确定要删除"), { after: before });
+    // Another user cannot press the admin's button.
+    const intruder = client(305);
+    await intruder.sendCallback(intruder.makeCallbackQuery(again.buttons.find((b) => b.text === "删除")!.data, { message: { message_id: again.messageId } }));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(existsSync(join(corpus.config.docsDir, "markup.txt"))).toBe(true);
+    await admin.sendCallback(admin.makeCallbackQuery(again.buttons.find((b) => b.text === "删除")!.data, { message: { message_id: again.messageId } }));
+    await waitForMessage(h.server, ADMIN, (m) => m.text.includes("索引已更新") && m.text.includes("删除 1"), { after: before, timeoutMs: 60_000 });
+    expect(existsSync(join(corpus.config.docsDir, "markup.txt"))).toBe(false);
+    expect(Object.keys(live.current.index.manifest.files)).not.toContain("markup.txt");
+  });
+
   it("lists the indexed documents", async () => {
     const c = client(303);
     const before = countMessages(h.server, 303);
@@ -217,5 +241,43 @@ describe("long replies", () => {
       expect(m).not.toMatch(/&[a-z]*$/);
     }
     expect(messages[0]).toContain("2.34亿元");
+  });
+});
+
+describe("robustness", () => {
+  it("keeps answering after an update fails, and logs the failure with its context", async () => {
+    const blocked = join(corpus.root, "not-a-folder");
+    writeFileSync(blocked, "x");
+    const broken = await startHarness({ ...corpus.config, adminIds: [], feedbackFile: join(blocked, "feedback.jsonl") }, live, {
+      rateLimit: { limit: 100, windowMs: 1000 },
+    });
+    try {
+      const c = broken.server.getClient(TOKEN, { userId: 401, chatId: 401 });
+      let before = countMessages(broken.server, 401);
+      await c.sendMessage(c.makeMessage("日喀则市共建设了多少家“孔子学堂”？"));
+      const m = await waitForMessage(broken.server, 401, (x) => x.buttons.some((b) => b.text === "👍"), { after: before });
+      before = countMessages(broken.server, 401);
+      await c.sendCallback(c.makeCallbackQuery(m.buttons.find((b) => b.text === "👍")!.data, { message: { message_id: m.messageId } }));
+      await waitForMessage(broken.server, 401, (x) => x.text.includes("出错了"), { after: before });
+      expect(broken.logs.some((l) => l.includes("ERROR") && l.includes('"chat":401'))).toBe(true);
+      before = countMessages(broken.server, 401);
+      await c.sendMessage(c.makeMessage("淄博市第九批援藏工作组对口支援哪个县？"));
+      const next = await waitForMessage(broken.server, 401, (x) => x.buttons.some((b) => b.text === "👍"), { after: before });
+      expect(next.text).toContain("昂仁县");
+    } finally {
+      await broken.stop();
+    }
+  });
+
+  it("answers a user who asks too fast with a friendly reply", async () => {
+    const limited = await startHarness({ ...corpus.config, adminIds: [] }, live, { rateLimit: { limit: 2, windowMs: 60_000 } });
+    try {
+      const c = limited.server.getClient(TOKEN, { userId: 402, chatId: 402 });
+      for (let i = 0; i < 3; i++) await c.sendMessage(c.makeMessage("日喀则市共建设了多少家“孔子学堂”？"));
+      await waitForMessage(limited.server, 402, (x) => x.text.includes("提问太快"));
+      expect(botMessages(limited.server, 402).filter((x) => x.buttons.some((b) => b.text === "👍"))).toHaveLength(2);
+    } finally {
+      await limited.stop();
+    }
   });
 });
