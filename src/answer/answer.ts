@@ -121,8 +121,19 @@ function coverage(norm: string, weights: Map<string, number>): number {
 
 /** Trims a long sentence to the run of clauses that best covers the question, keeping a fitting figure. */
 function trimToClauses(text: string, weights: Map<string, number>, mustHave: (clause: string) => boolean, max = MAX_ANSWER_CHARS, extend = true): string {
-  if (text.length <= max) return text;
   const clauses = text.match(/[^，,；;：:]+[，,；;：:]?/g) ?? [text];
+  if (text.length <= max) {
+    if (extend) return text;
+    // A short fact sentence loses only its lead-in (据了解，按照计划，…): clauses that share nothing with the
+    // question and hold no fitting figure.
+    let from = 0;
+    while (from < clauses.length - 1) {
+      const norm = normalizeForMatch(clauses[from] ?? "");
+      if (coverage(norm, weights) > 0 || mustHave(norm) || !mustHave(normalizeForMatch(clauses.slice(from + 1).join("")))) break;
+      from++;
+    }
+    return clauses.slice(from).join("");
+  }
   let best = { from: 0, to: 0, score: -1 };
   for (let i = 0; i < clauses.length; i++) {
     let len = 0;
