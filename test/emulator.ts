@@ -1,5 +1,6 @@
 // Test harness: the real bot, polling a Bot API emulator (telegram-test-api) over HTTP on localhost.
 import { createServer } from "node:net";
+import { createServer as createHttpServer, request, type Server as HttpServer } from "node:http";
 import type { RunnerHandle } from "@grammyjs/runner";
 import { run } from "@grammyjs/runner";
 import { TelegramServer } from "telegram-test-api/lib/telegramServer.js";
@@ -40,15 +41,74 @@ export interface Harness {
   bot: Bot<BotContext>;
   runner: RunnerHandle;
   logs: string[];
+  /** setMyCommands calls, when the file proxy (which also answers them) is on. */
+  commandMenus: unknown[];
   stop: () => Promise<void>;
 }
 
-/** Starts the emulator and the bot (with the runner) over the given live app. */
-export async function startHarness(config: Config, live: LiveApp, options: BotOptions = {}): Promise<Harness> {
+/**
+ * The emulator has no getFile, file downloads or setMyCommands: this proxy in front of it serves them (files
+ * from `files`, file_id → bytes; command menus recorded), as a Bot API server does, and forwards every other
+ * request to the emulator.
+ */
+async function startFileProxy(
+  emulatorUrl: string,
+  files: Map<string, Uint8Array>,
+  commandMenus: unknown[],
+): Promise<{ url: string; server: HttpServer }> {
+  const target = new URL(emulatorUrl);
+  const server = createHttpServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (d: Buffer) => chunks.push(d));
+    req.on("end", () => {
+      const body = Buffer.concat(chunks);
+      const path = req.url ?? "/";
+      const download = /^\/file\/bot[^/]+\/documents\/(.+)$/.exec(path);
+      if (download) {
+        const bytes = files.get(decodeURIComponent(download[1] ?? ""));
+        if (!bytes) res.writeHead(404).end();
+        else res.writeHead(200, { "content-type": "application/octet-stream" }).end(Buffer.from(bytes));
+        return;
+      }
+      if (/^\/bot[^/]+\/setMyCommands$/.test(path)) {
+        commandMenus.push(JSON.parse(body.toString() || "{}"));
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ok: true, result: true }));
+        return;
+      }
+      if (/^\/bot[^/]+\/getFile$/.test(path)) {
+        const { file_id: id } = JSON.parse(body.toString() || "{}") as { file_id?: string };
+        const bytes = id ? files.get(id) : undefined;
+        const reply = bytes
+          ? { ok: true, result: { file_id: id, file_unique_id: `u-${id}`, file_size: bytes.length, file_path: `documents/${id}` } }
+          : { ok: false, error_code: 400, description: "Bad Request: invalid file_id" };
+        res.writeHead(bytes ? 200 : 400, { "content-type": "application/json" }).end(JSON.stringify(reply));
+        return;
+      }
+      const forward = request(
+        { host: target.hostname, port: target.port, path, method: req.method, headers: { ...req.headers, host: target.host } },
+        (upstream) => {
+          res.writeHead(upstream.statusCode ?? 502, upstream.headers);
+          upstream.pipe(res);
+        },
+      );
+      forward.on("error", () => res.writeHead(502).end());
+      forward.end(body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : 0;
+  return { url: `http://127.0.0.1:${port}`, server };
+}
+
+/** Starts the emulator and the bot (with the runner) over the given live app; `files` enables uploads. */
+export async function startHarness(config: Config, live: LiveApp, options: BotOptions = {}, files?: Map<string, Uint8Array>): Promise<Harness> {
   const port = await freePort();
   const server = new TelegramServer({ port, host: "127.0.0.1", storeTimeout: 600 });
   await server.start();
-  const cfg: Config = { ...config, botToken: TOKEN, telegramApiRoot: server.config.apiURL };
+  const commandMenus: unknown[] = [];
+  const proxy = files ? await startFileProxy(server.config.apiURL, files, commandMenus) : undefined;
+  const cfg: Config = { ...config, botToken: TOKEN, telegramApiRoot: proxy?.url ?? server.config.apiURL };
   const logs: string[] = [];
   const log = createLogger(cfg, (line) => logs.push(line));
   const bot = createBot(cfg, live, log, options);
@@ -68,8 +128,13 @@ export async function startHarness(config: Config, live: LiveApp, options: BotOp
     bot,
     runner,
     logs,
+    commandMenus,
     stop: async () => {
       if (runner.isRunning()) await runner.stop();
+      if (proxy) {
+        proxy.server.closeAllConnections();
+        await new Promise((r) => proxy.server.close(r));
+      }
       await server.stop();
     },
   };

@@ -2,7 +2,7 @@
 // progress message; /docs lists the indexed documents; /remove 文件名 deletes one after confirmation; a
 // document an admin sends is checked, saved under DOCS_DIR (overwriting only after confirmation) and indexed.
 import { existsSync } from "node:fs";
-import { readFile, rm, writeFile } from "node:fs/promises";
+import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { InlineKeyboard, type Context } from "grammy";
 import type { FileFlavor } from "@grammyjs/files";
@@ -11,7 +11,7 @@ import type { Config } from "../config.js";
 import type { BuildProgress, BuildReport } from "../search/index-store.js";
 import type { Logger } from "../log.js";
 import { escapeHtml } from "./render.js";
-import { UploadError, checkUpload } from "./uploads.js";
+import { MAX_UPLOAD_BYTES, UploadError, checkUpload } from "./uploads.js";
 
 export type BotContext = FileFlavor<Context>;
 
@@ -159,6 +159,20 @@ export async function confirmAction(ctx: Context, id: string, yes: boolean, deps
   }
 }
 
+/**
+ * The file's bytes, read into memory with the upload limit enforced. (The files plugin's own download speaks
+ * only https and ignores HTTP errors; a local Bot API server may serve files over http.)
+ */
+async function downloadBytes(url: string): Promise<Uint8Array> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(60_000) });
+  if (!response.ok) throw new Error(`download failed: HTTP ${response.status}`);
+  const length = Number(response.headers.get("content-length") ?? 0);
+  if (length > MAX_UPLOAD_BYTES) throw new UploadError("文件太大了（上限 20 MB）。", `download of ${length} bytes refused`);
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  if (bytes.length > MAX_UPLOAD_BYTES) throw new UploadError("文件太大了（上限 20 MB）。", `download of ${bytes.length} bytes refused`);
+  return bytes;
+}
+
 /** A document sent by an admin: checked, then saved and indexed (or held for confirmation to overwrite). */
 export async function receiveDocument(ctx: BotContext, deps: AdminDeps): Promise<void> {
   const doc = ctx.msg?.document;
@@ -166,9 +180,7 @@ export async function receiveDocument(ctx: BotContext, deps: AdminDeps): Promise
   try {
     const { name } = await checkUpload(doc.file_name ?? "document", doc.file_size);
     const file = await ctx.getFile();
-    const path = await file.download();
-    const bytes = new Uint8Array(await readFile(path));
-    await rm(path, { force: true });
+    const bytes = await downloadBytes(file.getUrl());
     const checked = await checkUpload(name, bytes.length, bytes);
     if (existsSync(join(deps.config.docsDir, checked.name))) {
       const id = (pendingCounter++).toString(36);

@@ -1,4 +1,6 @@
 // Tiny flag parser shared by the CLI entry points: `--name value`, `--flag`, and positional words.
+import { resolve } from "node:path";
+import { loadConfig, type Config } from "../config.js";
 export interface ParsedArgs {
   flags: Map<string, string | true>;
   positional: string[];
@@ -38,5 +40,15 @@ export function runMain(main: () => Promise<void>): void {
     console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
     if (process.env.DEBUG && err instanceof Error) console.error(err.stack);
     process.exit(1);
+  });
+}
+
+/** The settings, with `--docs DIR` and `--index DIR` overriding DOCS_DIR and INDEX_DIR. */
+export function configFromArgs(args: ParsedArgs): Config {
+  const docs = stringFlag(args, "docs");
+  const index = stringFlag(args, "index");
+  return loadConfig(process.env, {
+    ...(docs ? { docsDir: resolve(docs) } : {}),
+    ...(index ? { indexDir: resolve(index) } : {}),
   });
 }

@@ -2,21 +2,14 @@
 // --json) every line of stdin as JSON Lines, loading model and index once. stdout holds only answers; logs and
 // errors go to stderr.
 import { createInterface } from "node:readline";
-import { resolve } from "node:path";
 import { createApp } from "../app.js";
 import { answer } from "../answer/llm.js";
 import { renderPlain } from "../answer/render.js";
-import { loadConfig } from "../config.js";
-import { parseArgs, runMain, stringFlag } from "./args.js";
+import { configFromArgs, parseArgs, runMain } from "./args.js";
 
 runMain(async () => {
   const args = parseArgs(process.argv.slice(2), ["json"]);
-  const index = stringFlag(args, "index");
-  const docs = stringFlag(args, "docs");
-  const config = loadConfig(process.env, {
-    ...(index ? { indexDir: resolve(index) } : {}),
-    ...(docs ? { docsDir: resolve(docs) } : {}),
-  });
+  const config = configFromArgs(args);
   const json = args.flags.has("json");
   const question = args.positional.join(" ").trim();
   const app = await createApp(config);

@@ -1,17 +1,10 @@
 // `npm run ingest -- [--docs DIR] [--index DIR] [--full]`: builds or updates the index; progress on stderr.
-import { resolve } from "node:path";
 import { createEmbeddings, ingest } from "../app.js";
-import { loadConfig } from "../config.js";
-import { parseArgs, runMain, stringFlag } from "./args.js";
+import { configFromArgs, parseArgs, runMain } from "./args.js";
 
 runMain(async () => {
   const args = parseArgs(process.argv.slice(2), ["full"]);
-  const docs = stringFlag(args, "docs");
-  const index = stringFlag(args, "index");
-  const config = loadConfig(process.env, {
-    ...(docs ? { docsDir: resolve(docs) } : {}),
-    ...(index ? { indexDir: resolve(index) } : {}),
-  });
+  const config = configFromArgs(args);
   const embeddings = createEmbeddings(config);
   await embeddings.load();
   const report = await ingest(config, embeddings, {

@@ -1,0 +1,93 @@
+// Admin uploads through the bot, over HTTP: the emulator plus a file proxy that serves getFile and downloads.
+// A new document is checked, saved and indexed; an existing name is overwritten only after confirmation; a
+// broken file and a non-admin's file change nothing.
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LiveApp } from "../src/app.js";
+import { seedsApp, type TempCorpus } from "./helpers.js";
+import { countMessages, startHarness, waitForMessage, TOKEN, type Harness } from "./emulator.js";
+
+const ADMIN = 9100;
+const files = new Map<string, Uint8Array>();
+let corpus: TempCorpus;
+let live: LiveApp;
+let h: Harness;
+
+beforeAll(async () => {
+  const built = await seedsApp();
+  corpus = built.corpus;
+  live = new LiveApp(built.app);
+  h = await startHarness({ ...corpus.config, adminIds: [ADMIN] }, live, { rateLimit: { limit: 100, windowMs: 1000 } }, files);
+});
+afterAll(async () => {
+  await h?.stop();
+  corpus?.cleanup();
+});
+
+async function sendDocument(userId: number, fileId: string, name: string, bytes: Uint8Array): Promise<number> {
+  files.set(fileId, bytes);
+  const c = h.server.getClient(TOKEN, { userId, chatId: userId });
+  const before = countMessages(h.server, userId);
+  const msg = c.makeMessage("") as unknown as Record<string, unknown>;
+  delete msg.text;
+  msg.document = { file_id: fileId, file_unique_id: `u-${fileId}`, file_name: name, file_size: bytes.length, mime_type: "text/plain" };
+  await c.sendMessage(msg as never);
+  return before;
+}
+
+const report = new TextEncoder().encode("果洛州援青工作报告\n\n青海省果洛州援青工作队今年投入资金8888万元，建设牧民新村12个。\n");
+
+describe("command menus", () => {
+  it("registers the public commands for everyone and the admin commands in each admin's chat only", () => {
+    const menus = h.commandMenus as { commands: { command: string }[]; scope?: { type: string; chat_id?: number } }[];
+    const everyone = menus.find((m) => !m.scope);
+    const admin = menus.find((m) => m.scope?.type === "chat" && m.scope.chat_id === ADMIN);
+    expect(everyone?.commands.map((c) => c.command)).toEqual(["start", "help", "ask", "docs"]);
+    expect(admin?.commands.map((c) => c.command)).toEqual(expect.arrayContaining(["reindex", "remove", "ask"]));
+    expect(everyone?.commands.map((c) => c.command)).not.toContain("reindex");
+  });
+});
+
+describe("uploads through the bot", () => {
+  it("adds an admin's document to the corpus and answers from it", async () => {
+    const before = await sendDocument(ADMIN, "doc-1", "../援青报告.txt", report);
+    const done = await waitForMessage(h.server, ADMIN, (m) => m.text.includes("索引已更新"), { after: before, timeoutMs: 60_000 });
+    expect(done.text).toContain("新增 1");
+    expect(done.text).toContain("援青报告.txt");
+    expect(existsSync(join(corpus.config.docsDir, "援青报告.txt"))).toBe(true);
+    expect(existsSync(join(corpus.config.docsDir, "..", "援青报告.txt"))).toBe(false);
+
+    const c = h.server.getClient(TOKEN, { userId: 9101, chatId: 9101 });
+    const b2 = countMessages(h.server, 9101);
+    await c.sendMessage(c.makeMessage("果洛州援青工作队建设了多少个牧民新村？"));
+    const answer = await waitForMessage(h.server, 9101, (m) => m.buttons.some((b) => b.text === "👍"), { after: b2 });
+    expect(answer.text).toContain("<b>12个</b>");
+    expect(answer.text).toContain("援青报告.txt");
+  });
+
+  it("overwrites an existing file only after confirmation", async () => {
+    const changed = new TextEncoder().encode("果洛州援青工作报告\n\n青海省果洛州援青工作队今年投入资金9999万元，建设牧民新村15个。\n");
+    const before = await sendDocument(ADMIN, "doc-2", "援青报告.txt", changed);
+    const ask = await waitForMessage(h.server, ADMIN, (m) => m.text.includes("要用新文件覆盖"), { after: before });
+    expect(readFileSync(join(corpus.config.docsDir, "援青报告.txt"), "utf8")).toContain("8888万元");
+    const c = h.server.getClient(TOKEN, { userId: ADMIN, chatId: ADMIN });
+    await c.sendCallback(c.makeCallbackQuery(ask.buttons.find((b) => b.text === "覆盖")!.data, { message: { message_id: ask.messageId } }));
+    await waitForMessage(h.server, ADMIN, (m) => m.text.includes("索引已更新") && m.text.includes("修改 1"), { after: before, timeoutMs: 60_000 });
+    expect(readFileSync(join(corpus.config.docsDir, "援青报告.txt"), "utf8")).toContain("9999万元");
+  });
+
+  it("rejects a broken file with a clear message and saves nothing", async () => {
+    const before = await sendDocument(ADMIN, "doc-3", "扫描件.pdf", new TextEncoder().encode("this is not a pdf at all"));
+    const m = await waitForMessage(h.server, ADMIN, () => true, { after: before });
+    expect(m.text).toContain("不符");
+    expect(existsSync(join(corpus.config.docsDir, "扫描件.pdf"))).toBe(false);
+  });
+
+  it("refuses a non-admin's document", async () => {
+    const before = await sendDocument(9102, "doc-4", "other.txt", report);
+    const m = await waitForMessage(h.server, 9102, () => true, { after: before });
+    expect(m.text).toContain("只有管理员");
+    expect(existsSync(join(corpus.config.docsDir, "other.txt"))).toBe(false);
+  });
+});
