@@ -80,7 +80,9 @@ function figureFits(fig: Figure, part: QuestionPart): boolean {
   if (part.kind !== "amount") return true;
   if (fig.kind === "date") return part.units.includes("年") || part.units.includes("月");
   if (part.units.length === 0) return fig.kind === "amount" || fig.kind === "percent" || fig.kind === "number";
-  return part.units.some((u) => fig.text.endsWith(u) || fig.unit === u || (u === "%" && fig.kind === "percent"));
+  // "" among the units: a figure without a unit of its own (150万, 1953) may answer too.
+  if (part.units.includes("") && fig.unit === "" && fig.kind !== "percent") return true;
+  return part.units.some((u) => u !== "" && (fig.text.endsWith(u) || fig.unit === u || (u === "%" && fig.kind === "percent")));
 }
 
 /** IDF weights of the question's terms; a word the corpus never uses weighs as much as its rarest word. */
@@ -295,7 +297,12 @@ export async function answerQuestion(app: App, question: string): Promise<Answer
   const picks: Pick[] = [];
   let ambiguous = false;
   for (const part of q.parts) {
-    const ranked = rankForPart(app, q, part, candidates);
+    let ranked = rankForPart(app, q, part, candidates);
+    // No sentence of the asked shape (a place with 县/市…, a figure with the asked unit): look again, for any
+    // sentence (a place named otherwise) or a figure with no unit at all (150万), covering the question as well.
+    if ((!ranked[0] || ranked[0].coverage < MIN_COVERAGE) && (part.kind === "place" || (part.kind === "amount" && part.units.length > 0))) {
+      ranked = rankForPart(app, q, part.kind === "place" ? { ...part, kind: "thing" } : { ...part, units: [...part.units, ""] }, candidates);
+    }
     const pick = ranked[0];
     if (!pick || pick.coverage < MIN_COVERAGE) return refusal(question, "能回答这个问题的内容", passages);
     picks.push(pick);
