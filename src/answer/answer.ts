@@ -206,11 +206,15 @@ function rankForPart(app: App, q: AnalyzedQuestion, part: QuestionPart, candidat
     // A sentence that only repeats the title (a heading line) answers nothing.
     if (c.norm === normalizeForMatch(c.chunk.metadata.title) || c.norm.replace(/[\p{P}\s]/gu, "").length < 6) continue;
     const context = normalizeForMatch(`${c.chunk.metadata.title} ${c.chunk.metadata.heading}`);
-    const cov = 0.7 * coverage(c.norm, partWeights) + 0.3 * coverage(c.norm, weights);
-    const sharp = coverage(c.norm, sharpWeights);
+    // The document's title names what every sentence of it is about (拉迪氏苦味银汉鱼…), so its words count as
+    // present in each sentence and the words of the asked attribute (虹膜, 颜色) decide. Not for 哪里 questions,
+    // where the title's own place names would favour sentences without the answer (measured on CMRC).
+    const seen = part.kind === "place" ? c.norm : `${c.norm}\n${normalizeForMatch(c.chunk.metadata.title)}`;
+    const cov = 0.7 * coverage(seen, partWeights) + 0.3 * coverage(seen, weights);
+    const sharp = coverage(seen, sharpWeights);
     const ctx = coverage(context, weights);
     const score =
-      0.5 * cov + 0.5 * sharp + BIGRAM_WEIGHT * bigramCoverage(c.norm, bigrams) + 0.1 * ctx + 0.15 * c.passageScore - 0.02 * c.passageRank;
+      0.5 * cov + 0.5 * sharp + BIGRAM_WEIGHT * bigramCoverage(seen, bigrams) + 0.1 * ctx + 0.15 * c.passageScore - 0.02 * c.passageRank;
     ranked.push({ candidate: c, span: c.text, score, coverage: cov });
   }
   ranked.sort((a, b) => b.score - a.score);
