@@ -25,6 +25,13 @@ const MIN_COVERAGE = 0.25;
 const AMBIGUITY_RATIO = 0.8;
 const ANCHORED_AMBIGUITY_RATIO = 0.5;
 const BIGRAM_WEIGHT = 0.5;
+/** An amount written in Chinese numerals (六个, 两种, 第十八张, 三百多名): answers 几/多少 too. */
+const CHINESE_AMOUNT = /(?<!第)[一二两三四五六七八九十百千万]+[多余]?(个|种|名|人|位|张|次|座|条|项|家|所|分|年|天|岁|倍|层|部|本|届|场|支|间|处|类)/g;
+
+function chineseAmountFits(norm: string, part: QuestionPart): boolean {
+  const anyUnit = part.units.length === 0 || part.units.includes("");
+  return [...norm.matchAll(CHINESE_AMOUNT)].some((m) => anyUnit || part.units.includes(m[1] ?? ""));
+}
 /** Entities that must be supported by the passage an answer comes from. */
 const REQUIRED_ENTITY: ReadonlySet<Entity["kind"]> = new Set(["batch", "place", "org", "year"]);
 
@@ -122,7 +129,14 @@ function coverage(norm: string, weights: Map<string, number>): number {
 }
 
 /** Trims a long sentence to the run of clauses that best covers the question, keeping a fitting figure. */
-function trimToClauses(text: string, weights: Map<string, number>, mustHave: (clause: string) => boolean, max = MAX_ANSWER_CHARS, extend = true): string {
+function trimToClauses(
+  text: string,
+  weights: Map<string, number>,
+  mustHave: (clause: string) => boolean,
+  max = MAX_ANSWER_CHARS,
+  extend = true,
+  context = "",
+): string {
   const clauses = text.match(/[^，,；;：:]+[，,；;：:]?/g) ?? [text];
   if (text.length <= max) {
     if (extend) return text;
@@ -145,7 +159,8 @@ function trimToClauses(text: string, weights: Map<string, number>, mustHave: (cl
       const span = clauses.slice(i, j + 1).join("");
       const norm = normalizeForMatch(span);
       if (!mustHave(norm)) continue;
-      const score = coverage(norm, weights) - 0.002 * span.length;
+      // Words of the context (the document's title) count as present: the clause with the asked attribute wins.
+      const score = coverage(`${norm}\n${context}`, weights) - 0.002 * span.length;
       if (score > best.score) best = { from: i, to: j, score };
     }
   }
@@ -196,6 +211,7 @@ function rankForPart(app: App, q: AnalyzedQuestion, part: QuestionPart, candidat
   const partWeights = termWeights(app, part.terms);
   const sharpWeights = discriminativeWeights(partWeights, candidates);
   const fits = (norm: string): boolean => {
+    if (part.kind === "amount" && chineseAmountFits(norm, part)) return true;
     if (part.kind === "amount" || part.kind === "date") return extractFigures(norm).some((f) => figureFits(f, part));
     if (part.kind === "place") return newPlaces(norm, q).length > 0;
     return true;
@@ -221,7 +237,10 @@ function rankForPart(app: App, q: AnalyzedQuestion, part: QuestionPart, candidat
   // A figure, date or place is stated in a clause or two; a description may need the whole sentence.
   const fact = part.kind === "amount" || part.kind === "date" || part.kind === "place";
   const max = fact ? FACT_ANSWER_CHARS : MAX_ANSWER_CHARS;
-  for (const pick of ranked.slice(0, 8)) pick.span = trimToClauses(pick.candidate.text, partWeights, fits, max, !fact);
+  for (const pick of ranked.slice(0, 8)) {
+    const context = part.kind === "place" ? "" : normalizeForMatch(pick.candidate.chunk.metadata.title);
+    pick.span = trimToClauses(pick.candidate.text, partWeights, fits, max, !fact, context);
+  }
   return ranked;
 }
 

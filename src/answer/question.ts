@@ -44,12 +44,13 @@ function expectedUnits(part: string): string[] {
   if (/面积/.test(part) && units.size === 0) units.add("亩").add("平方米");
   if (/产能|产量/.test(part) && units.size === 0) units.add("吨");
   if (/多少岁|寿命/.test(part)) units.add("岁");
-  if (/多少天|多长时间|多久/.test(part)) units.add("天");
+  if (/多少天/.test(part)) units.add("天");
+  if (/多长时间|多久/.test(part)) for (const u of ["天", "个月", "月", "年", "小时", "周", "分钟"]) units.add(u);
   return [...units];
 }
 
 function askKind(part: string): AskKind {
-  if (/什么时候|何时|哪一年|哪年|几月|哪天|日期|时间是|哪一天|何年/.test(part)) return "date";
+  if (/什么时候|什么时间|何时|哪一年|哪年|几月|哪天|日期|时间是|哪一天|何年|几时|哪个年代|什么年代/.test(part)) return "date";
   if (/多少|几|多大|多高|多长|多远|多重|多久|比例|百分之|率是/.test(part)) return "amount";
   if (/哪个县|哪个市|哪个省|哪里|哪儿|何地|哪些地|哪个地区|哪[一二三四五六七八九十几\d]*个(?:市|县|区|省|乡|镇|村)|哪[三两四五]个/.test(part)) return "place";
   if (/谁|哪位|什么人/.test(part)) return "person";
