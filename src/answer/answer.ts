@@ -25,6 +25,8 @@ const MIN_COVERAGE = 0.25;
 const AMBIGUITY_RATIO = 0.8;
 const ANCHORED_AMBIGUITY_RATIO = 0.5;
 const BIGRAM_WEIGHT = 0.5;
+/** Weight of the retrieval score of the passage a sentence comes from. */
+const PASSAGE_WEIGHT = 0.4;
 /** An amount written in Chinese numerals (六个, 两种, 第十八张, 三百多名): answers 几/多少 too. */
 const CHINESE_AMOUNT = /(?<!第)[一二两三四五六七八九十百千万]+[多余]?(个|种|名|人|位|张|次|座|条|项|家|所|分|年|天|岁|倍|层|部|本|届|场|支|间|处|类)/g;
 
@@ -230,12 +232,12 @@ function rankForPart(app: App, q: AnalyzedQuestion, part: QuestionPart, candidat
     const sharp = coverage(seen, sharpWeights);
     const ctx = coverage(context, weights);
     const score =
-      0.5 * cov + 0.5 * sharp + BIGRAM_WEIGHT * bigramCoverage(seen, bigrams) + 0.1 * ctx + 0.15 * c.passageScore - 0.02 * c.passageRank;
+      0.5 * cov + 0.5 * sharp + BIGRAM_WEIGHT * bigramCoverage(seen, bigrams) + 0.1 * ctx + PASSAGE_WEIGHT * c.passageScore - 0.02 * c.passageRank;
     ranked.push({ candidate: c, span: c.text, score, coverage: cov });
   }
   ranked.sort((a, b) => b.score - a.score);
   // A figure, date or place is stated in a clause or two; a description may need the whole sentence.
-  const fact = part.kind === "amount" || part.kind === "date" || part.kind === "place";
+  const fact = part.kind === "amount" || part.kind === "date";
   const max = fact ? FACT_ANSWER_CHARS : MAX_ANSWER_CHARS;
   for (const pick of ranked.slice(0, 8)) {
     const context = part.kind === "place" ? "" : normalizeForMatch(pick.candidate.chunk.metadata.title);
