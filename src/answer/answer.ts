@@ -17,7 +17,7 @@ import { verifyFigures } from "./verify.js";
 const READ_PASSAGES = 6;
 const RETRIEVE = 20;
 const SHOW_PASSAGES = 10;
-const MAX_ANSWER_CHARS = 100;
+const MAX_ANSWER_CHARS = 130;
 const FACT_ANSWER_CHARS = 60;
 /** Below this share of the question's (IDF-weighted) terms, the best sentence is too weak to answer. */
 const MIN_COVERAGE = 0.25;
