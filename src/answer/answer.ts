@@ -27,13 +27,14 @@ const ANCHORED_AMBIGUITY_RATIO = 0.5;
 const BIGRAM_WEIGHT = 0.5;
 /** Weight of the retrieval score of the passage a sentence comes from. */
 const PASSAGE_WEIGHT = 0.4;
-/** An amount written in Chinese numerals (六个, 两种, 第十八张, 三百多名): answers 几/多少 too. */
+/** An amount written in Chinese numerals (六个, 两种, 三百多名; not the ordinal 第十批): answers 几/多少 too. */
 const CHINESE_AMOUNT = /(?<!第)[一二两三四五六七八九十百千万]+[多余]?(个|种|名|人|位|张|次|座|条|项|家|所|分|年|天|岁|倍|层|部|本|届|场|支|间|处|类)/g;
 
 function chineseAmountFits(norm: string, part: QuestionPart): boolean {
   const anyUnit = part.units.length === 0 || part.units.includes("");
   return [...norm.matchAll(CHINESE_AMOUNT)].some((m) => anyUnit || part.units.includes(m[1] ?? ""));
 }
+
 /** Entities that must be supported by the passage an answer comes from. */
 const REQUIRED_ENTITY: ReadonlySet<Entity["kind"]> = new Set(["batch", "place", "org", "year"]);
 
