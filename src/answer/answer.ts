@@ -15,7 +15,7 @@ import { verifyFigures } from "./verify.js";
 
 /** How many ranked passages are read for answer sentences; passages retrieved; passages returned. */
 const READ_PASSAGES = 6;
-const RETRIEVE = 20;
+export const RETRIEVE = 20;
 const SHOW_PASSAGES = 10;
 const MAX_ANSWER_CHARS = 130;
 const FACT_ANSWER_CHARS = 60;
@@ -272,7 +272,8 @@ function alternativesFor(best: Pick, ranked: Pick[], q: AnalyzedQuestion, part: 
   return out;
 }
 
-function passagesOut(passages: ScoredPassage[]): PassageOut[] {
+/** Ranked passages as the answer JSON shows them. */
+export function passagesOut(passages: ScoredPassage[]): PassageOut[] {
   return passages.map((p) => ({
     source: p.chunk.metadata.source,
     chunkId: p.chunk.metadata.chunkId,
@@ -310,10 +311,13 @@ function unsupportedEntities(q: AnalyzedQuestion, passages: ScoredPassage[]): En
 }
 
 
-/** Answers one question from the index: an extractive, cited answer or an honest refusal. */
-export async function answerQuestion(app: App, question: string): Promise<AnswerResult> {
+/**
+ * Answers one question from the index: an extractive, cited answer or an honest refusal. `searched` passes the
+ * RETRIEVE best passages when the caller has already retrieved them.
+ */
+export async function answerQuestion(app: App, question: string, searched?: ScoredPassage[]): Promise<AnswerResult> {
   const q = analyzeQuestion(question);
-  const retrieved = await app.retriever.hybridSearch(question, { k: RETRIEVE });
+  const retrieved = searched ?? (await app.retriever.hybridSearch(question, { k: RETRIEVE }));
   const passages = retrieved.slice(0, SHOW_PASSAGES);
   if (passages.length === 0) return refusal(question, "任何相关内容", passages);
   const missing = unsupportedEntities(q, passages);

@@ -12,7 +12,7 @@ import type { ScoredPassage } from "../search/retriever.js";
 import { extractFigures, sameFigure } from "../text/figures.js";
 import { normalizeForMatch } from "../text/normalize.js";
 import { splitSentences } from "../text/sentences.js";
-import { answerQuestion } from "./answer.js";
+import { RETRIEVE, answerQuestion, passagesOut } from "./answer.js";
 import type { AnswerResult, Citation } from "./types.js";
 import { verifyFigures } from "./verify.js";
 
@@ -100,7 +100,7 @@ export function verifyGenerated(question: string, text: string, given: ScoredPas
     mode: "llm",
     answer: renumbered,
     citations,
-    passages: all.slice(0, 10).map((p) => ({ source: p.chunk.metadata.source, chunkId: p.chunk.metadata.chunkId, score: Number(p.score.toFixed(4)), text: p.text })),
+    passages: passagesOut(all.slice(0, 10)),
   };
 }
 
@@ -127,10 +127,11 @@ export class LlmAnswerer {
    * failure, within timeoutMs in all.
    */
   async answer(app: App, question: string, onDelta?: (textSoFar: string) => void): Promise<AnswerResult> {
-    const extractive = answerQuestion(app, question);
+    // One retrieval serves both the model's prompt and the extractive fallback.
+    const all = await app.retriever.hybridSearch(question, { k: RETRIEVE });
+    const extractive = answerQuestion(app, question, all);
     // Held as the fallback; a rejection surfaces where it is awaited, never as an unhandled one.
     extractive.catch(() => undefined);
-    const all = await app.retriever.hybridSearch(question, { k: 20 });
     const given = all.slice(0, LLM_PASSAGES);
     if (given.length === 0) return extractive;
     const { system, user } = buildPrompt(question, given);

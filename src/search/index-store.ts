@@ -170,6 +170,13 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildReport> {
   const oldFiles = previous?.manifest.files ?? {};
   const dimension = previous?.manifest.dimension ?? (await embeddings.dimension());
 
+  // The previous generation's chunk positions by file, so an unchanged file's chunks are found in one pass.
+  const previousBySource = new Map<string, number[]>();
+  previous?.chunks.forEach((chunk, idx) => {
+    const list = previousBySource.get(chunk.metadata.source) ?? [];
+    list.push(idx);
+    previousBySource.set(chunk.metadata.source, list);
+  });
   const files = await listDocumentFiles(docsDir);
   onProgress?.({ stage: "scan", files: files.length });
   const report: BuildReport = {
@@ -186,11 +193,10 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildReport> {
     const hash = hashBytes(bytes);
     const old = oldFiles[source];
     if (previous && old && old.hash === hash) {
-      previous.chunks.forEach((chunk, idx) => {
-        if (chunk.metadata.source !== source) return;
-        kept.chunks.push(chunk);
+      for (const idx of previousBySource.get(source) ?? []) {
+        kept.chunks.push(previous.chunks[idx] as Chunk);
         kept.vectors.push(previous.vectors.subarray(idx * dimension, (idx + 1) * dimension));
-      });
+      }
       manifestFiles[source] = old;
       report.unchanged.push(source);
       continue;
