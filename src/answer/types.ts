@@ -23,4 +23,6 @@ export interface AnswerResult {
   answer: string;
   citations: Citation[];
   passages: PassageOut[];
+  /** Why a line could not be asked (blank, too long, an internal error); only on unanswered results. */
+  error?: string;
 }

@@ -6,13 +6,23 @@ export interface ParsedArgs {
   positional: string[];
 }
 
-export function parseArgs(argv: string[], booleanFlags: readonly string[] = []): ParsedArgs {
+/** An unknown flag or a malformed call: the message says what was wrong; the caller prints its usage. */
+export class UsageError extends Error {}
+
+/**
+ * Parses `--name value`, `--name=value`, `--flag` and positional words. With `valueFlags` given, a flag that is
+ * neither boolean nor a value flag is a UsageError rather than silently ignored.
+ */
+export function parseArgs(argv: string[], booleanFlags: readonly string[] = [], valueFlags?: readonly string[]): ParsedArgs {
   const flags = new Map<string, string | true>();
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? "";
     if (arg.startsWith("--")) {
       const [name, inline] = arg.slice(2).split("=", 2) as [string, string | undefined];
+      if (valueFlags && !booleanFlags.includes(name) && !valueFlags.includes(name)) {
+        throw new UsageError(`unknown option --${name}`);
+      }
       if (inline !== undefined) flags.set(name, inline);
       else if (booleanFlags.includes(name) || i + 1 >= argv.length || (argv[i + 1] ?? "").startsWith("--")) flags.set(name, true);
       else flags.set(name, argv[++i] ?? "");
@@ -34,10 +44,11 @@ export function numberFlag(args: ParsedArgs, name: string): number | undefined {
   return n;
 }
 
-/** Runs a CLI main function: errors go to stderr as one clear line, exit code 1. */
-export function runMain(main: () => Promise<void>): void {
+/** Runs a CLI main function: errors go to stderr as one clear line (with the usage for a UsageError), exit 1. */
+export function runMain(main: () => Promise<void>, usage?: string): void {
   main().catch((err: unknown) => {
     console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
+    if (err instanceof UsageError && usage) console.error(usage);
     if (process.env.DEBUG && err instanceof Error) console.error(err.stack);
     process.exit(1);
   });

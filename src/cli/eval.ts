@@ -5,7 +5,7 @@
 // --boost, --candidates.
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { createApp, createEmbeddings, ingest } from "../app.js";
 import { loadConfig, type Config } from "../config.js";
 import { DEFAULT_CHUNK_OPTIONS, type ChunkOptions } from "../corpus/chunk.js";
@@ -24,24 +24,43 @@ interface CmrcEntry {
 async function readQa(file: string): Promise<EvalItem[]> {
   const lines = (await readFile(file, "utf8")).split("\n").filter((l) => l.trim());
   return lines.map((line) => {
-    const q = JSON.parse(line) as { id: string; question: string; expect: string[]; source: string | null };
-    return { id: q.id, question: q.question, expect: q.expect, sources: q.source ? q.source.split("|") : [], mode: "all" };
+    const q = JSON.parse(line) as { id: string; question: string; expect: string[]; source: string | null; kind?: string; derived?: string };
+    const expect = q.derived ? [...q.expect, q.derived] : q.expect;
+    return { id: q.id, question: q.question, expect, sources: q.source ? q.source.split("|") : [], mode: "all", kind: q.kind };
   });
 }
 
-async function prepareCmrc(file: string, docsDir: string, limit: number | undefined): Promise<EvalItem[]> {
-  const data = JSON.parse(await readFile(file, "utf8")) as CmrcEntry[];
-  const items: EvalItem[] = [];
-  for (const entry of data) {
-    await writeFile(join(docsDir, `${entry.context_id}.txt`), `${entry.title}\n\n${entry.context_text}\n`);
-    for (const qa of entry.qas) {
-      items.push({ id: qa.query_id, question: qa.query_text, expect: [...new Set(qa.answers.map(String))], sources: [`${entry.context_id}.txt`], mode: "any" });
-    }
-  }
-  return limit ? items.slice(0, limit) : items;
+/** The questions of a CMRC-format file: those about kept passages, and those about held-out ones. */
+interface CmrcItems {
+  kept: EvalItem[];
+  heldOut: EvalItem[];
 }
 
-function printHuman(name: string, r: EvalResult, build: BuildReport | undefined): void {
+/**
+ * Writes every passage of a CMRC-format file (CMRC 2018, DRCD) as a document, its title as the first line, and
+ * returns its questions. With holdout K, every K-th passage (the K-th, 2K-th …) is left out of the corpus and
+ * its questions must be refused.
+ */
+async function prepareCmrc(file: string, docsDir: string, limit: number | undefined, holdout: number | undefined): Promise<CmrcItems> {
+  const data = JSON.parse(await readFile(file, "utf8")) as CmrcEntry[];
+  const out: CmrcItems = { kept: [], heldOut: [] };
+  for (const [i, entry] of data.entries()) {
+    const leftOut = holdout !== undefined && (i + 1) % holdout === 0;
+    if (!leftOut) await writeFile(join(docsDir, `${entry.context_id}.txt`), `${entry.title}\n\n${entry.context_text}\n`);
+    for (const qa of entry.qas) {
+      const expect = [...new Set(qa.answers.map(String))];
+      if (leftOut) out.heldOut.push({ id: qa.query_id, question: qa.query_text, expect: [], sources: [], mode: "any", kind: "held-out" });
+      else out.kept.push({ id: qa.query_id, question: qa.query_text, expect, sources: [`${entry.context_id}.txt`], mode: "any" });
+    }
+  }
+  if (limit) {
+    out.kept = out.kept.slice(0, limit);
+    out.heldOut = out.heldOut.slice(0, Math.ceil(limit / 3));
+  }
+  return out;
+}
+
+function printHuman(name: string, r: EvalResult, build: BuildReport | undefined, verbose: boolean): void {
   const pct = (x: number): string => x.toFixed(3);
   console.log(`${name}: ${r.questions} questions (${r.answerable} answerable)`);
   console.log(`  retrieval  hit@1 ${pct(r.hit[1] ?? 0)}  hit@3 ${pct(r.hit[3] ?? 0)}  hit@5 ${pct(r.hit[5] ?? 0)}  hit@10 ${pct(r.hit[10] ?? 0)}  MRR@10 ${pct(r.mrr10)}`);
@@ -52,7 +71,11 @@ function printHuman(name: string, r: EvalResult, build: BuildReport | undefined)
         `  mean answer length ${r.answer.meanLength.toFixed(1)} chars`,
     );
     console.log(`  ask latency p50 ${r.answer.askMs.p50.toFixed(1)} ms  p95 ${r.answer.askMs.p95.toFixed(1)} ms`);
-    for (const w of r.answer.wrong.slice(0, 30)) console.log(`  wrong ${w.id}: ${w.question} → ${w.answer}`);
+    const kinds = Object.entries(r.answer.byKind);
+    if (kinds.length) console.log(`  by kind    ${kinds.map(([k, v]) => `${k} ${v.right}/${v.total}`).join("  ")}`);
+    for (const w of r.answer.wrong.slice(0, verbose ? Infinity : 30)) {
+      console.log(`  wrong ${w.id}${w.kind ? ` (${w.kind})` : ""}: ${w.question} → ${w.answer}`);
+    }
   }
   if (build) {
     console.log(
@@ -63,7 +86,10 @@ function printHuman(name: string, r: EvalResult, build: BuildReport | undefined)
 }
 
 runMain(async () => {
-  const args = parseArgs(process.argv.slice(2), ["json", "no-answer"]);
+  const args = parseArgs(process.argv.slice(2), ["json", "no-answer", "verbose"], [
+    "qa", "cmrc", "docs", "index", "work", "limit", "holdout", "chunk-size", "overlap", "fusion", "dense-weight", "boost",
+    "window", "candidates",
+  ]);
   const qaFile = stringFlag(args, "qa");
   const cmrcFile = stringFlag(args, "cmrc");
   if (!qaFile && !cmrcFile) throw new Error("give --qa FILE.jsonl and/or --cmrc FILE.json");
@@ -93,7 +119,10 @@ runMain(async () => {
   // --work DIR keeps the CMRC documents and index there, so later runs with the same chunking skip embedding.
   const keepWork = stringFlag(args, "work");
 
-  const run = async (name: string, config: Config, items: EvalItem[], fresh: boolean): Promise<void> => {
+  const verbose = args.flags.has("verbose");
+  const holdout = numberFlag(args, "holdout");
+  if (holdout !== undefined && (!Number.isInteger(holdout) || holdout < 2)) throw new Error("--holdout takes a whole number ≥ 2");
+  const run = async (name: string, config: Config, items: EvalItem[], fresh: boolean, heldOut: EvalItem[] = []): Promise<void> => {
     let build: BuildReport | undefined;
     if (fresh) {
       console.error(`[eval] ${name}: indexing ${config.docsDir} …`);
@@ -106,8 +135,22 @@ runMain(async () => {
     const ingestion = build
       ? { chunks: build.embeddedChunks, chunksPerSecond: build.embeddedChunks / build.embedSeconds, charsPerSecond: build.embeddedChars / build.embedSeconds, seconds: build.seconds }
       : undefined;
-    results[name] = { ...r, ingestion, chunkOptions, retrieval: app.retriever.options };
-    if (!args.flags.has("json")) printHuman(name, r, build);
+    let heldOutResult: { questions: number; refused: number; refusedShare: number } | undefined;
+    if (heldOut.length > 0 && withAnswers) {
+      console.error(`[eval] ${name}: asking ${heldOut.length} questions about held-out passages …`);
+      const h = await evaluate(app, heldOut, { withAnswers });
+      const refused = h.answer?.refusedRight ?? 0;
+      heldOutResult = { questions: heldOut.length, refused, refusedShare: refused / heldOut.length };
+    }
+    results[name] = { ...r, heldOut: heldOutResult, ingestion, chunkOptions, retrieval: app.retriever.options };
+    if (!args.flags.has("json")) {
+      printHuman(name, r, build, verbose);
+      if (heldOutResult) {
+        console.log(
+          `  held out   refused ${heldOutResult.refusedShare.toFixed(3)} (${heldOutResult.refused}/${heldOutResult.questions}) of the questions about passages left out of the corpus`,
+        );
+      }
+    }
   };
 
   if (qaFile) {
@@ -124,13 +167,16 @@ runMain(async () => {
       if (temp) await rm(temp, { recursive: true, force: true });
     }
   }
-  if (cmrcFile) {
-    const work = keepWork ? resolve(keepWork) : await mkdtemp(join(tmpdir(), "eval-cmrc-"));
+  // --cmrc takes one or more CMRC-format files, comma-separated (CMRC 2018, DRCD).
+  for (const file of cmrcFile?.split(",").filter(Boolean) ?? []) {
+    const name = basename(file).replace(/\.json$/, "") + (holdout ? `-holdout${holdout}` : "");
+    const work = keepWork ? resolve(keepWork, name) : await mkdtemp(join(tmpdir(), "eval-cmrc-"));
     try {
       const docsDir = join(work, "docs");
+      await rm(docsDir, { recursive: true, force: true });
       await mkdir(docsDir, { recursive: true });
-      const items = await prepareCmrc(cmrcFile, docsDir, limit);
-      await run("cmrc", loadConfig(process.env, { docsDir, indexDir: join(work, "index") }), items, true);
+      const { kept, heldOut } = await prepareCmrc(file, docsDir, limit, holdout);
+      await run(name, loadConfig(process.env, { docsDir, indexDir: join(work, "index") }), kept, true, heldOut);
     } finally {
       if (!keepWork) await rm(work, { recursive: true, force: true });
     }

@@ -2,8 +2,10 @@
 import { createEmbeddings, ingest } from "../app.js";
 import { configFromArgs, parseArgs, runMain } from "./args.js";
 
+const USAGE = "usage: npm run ingest -- [--docs DIR] [--index DIR] [--full] [--force]";
+
 runMain(async () => {
-  const args = parseArgs(process.argv.slice(2), ["full"]);
+  const args = parseArgs(process.argv.slice(2), ["full", "force"], ["docs", "index"]);
   const config = configFromArgs(args);
   const embeddings = createEmbeddings(config);
   await embeddings.load();
@@ -22,4 +24,4 @@ runMain(async () => {
       `unchanged ${report.unchanged.length}, failed ${report.failed.length}; ` +
       `embedded ${report.embeddedChunks} chunks at ${(report.embeddedChunks / Math.max(report.embedSeconds, 1e-9)).toFixed(1)} chunks/s`,
   );
-});
+}, USAGE);

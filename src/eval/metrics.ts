@@ -15,6 +15,14 @@ export interface EvalItem {
   sources: string[];
   /** "all": every expected string must appear (seeds QA); "any": one gold answer is enough (CMRC). */
   mode: "all" | "any";
+  /** What the question tests (fact, paraphrase, unanswerable …), reported separately. */
+  kind?: string;
+}
+
+/** Right answers out of the questions of one kind. */
+export interface KindScore {
+  right: number;
+  total: number;
 }
 
 export interface Latency {
@@ -35,7 +43,9 @@ export interface EvalResult {
     refusedRight: number;
     meanLength: number;
     askMs: Latency;
-    wrong: { id: string; question: string; answer: string }[];
+    /** Per `kind` of question, when the items have one. */
+    byKind: Record<string, KindScore>;
+    wrong: { id: string; question: string; answer: string; kind?: string }[];
   };
 }
 
@@ -68,7 +78,8 @@ export async function evaluate(app: App, items: EvalItem[], options: { withAnswe
   let refusedRight = 0;
   let lengthSum = 0;
   let answeredCount = 0;
-  const wrong: { id: string; question: string; answer: string }[] = [];
+  const wrong: { id: string; question: string; answer: string; kind?: string }[] = [];
+  const byKind: Record<string, KindScore> = {};
 
   for (const item of items) {
     const t0 = performance.now();
@@ -104,7 +115,12 @@ export async function evaluate(app: App, items: EvalItem[], options: { withAnswe
       lengthSum += result.answer.length;
     }
     if (ok) right++;
-    else wrong.push({ id: item.id, question: item.question, answer: result.answer });
+    else wrong.push({ id: item.id, question: item.question, answer: result.answer, kind: item.kind });
+    if (item.kind) {
+      const score = (byKind[item.kind] ??= { right: 0, total: 0 });
+      score.total++;
+      if (ok) score.right++;
+    }
   }
   const n = Math.max(answerable, 1);
   return {
@@ -121,6 +137,7 @@ export async function evaluate(app: App, items: EvalItem[], options: { withAnswe
           refusedRight,
           meanLength: lengthSum / Math.max(answeredCount, 1),
           askMs: { p50: percentile(askMs, 50), p95: percentile(askMs, 95) },
+          byKind,
           wrong,
         }
       : undefined,
