@@ -8,12 +8,27 @@ import { tokenize } from "../text/tokenize.js";
 
 export type AskKind = "amount" | "date" | "place" | "person" | "thing" | "reason" | "yesno";
 
+/**
+ * The type of span a right answer must hold: a share (百分之多少 → %), money (花了多少 → 元), a count with a
+ * fitting unit, a date or year, a duration, a person, a place (at a level: 哪个县 → 县), an organisation, or
+ * anything (thing, reason, yes/no).
+ */
+export type AskedType = "percent" | "money" | "count" | "date" | "duration" | "person" | "place" | "org" | "thing" | "reason" | "yesno";
+
 export interface QuestionPart {
   text: string;
   kind: AskKind;
+  asked: AskedType;
+  /** For a place question, the level asked (县, 市, 镇 …); "" when any place will do. */
+  level: string;
   /** Units a right figure may carry (名, 人次, 元 …); empty when any will do. */
   units: string[];
   terms: string[];
+  /**
+   * What the answer must be about: the counted thing (多少名**女性干部**), the measured attribute (草湖项目区的**面积**),
+   * the role (**副主任**是谁). A candidate that does not mention it (or a synonym) does not answer the part.
+   */
+  focus: string[];
 }
 
 export interface AnalyzedQuestion {
@@ -35,11 +50,26 @@ const ASKED_UNIT = new RegExp(
 /** Units named right after 多少 / 几 (多少名, 几个, 多少亩) or implied by the verb (投资多少 → 元). */
 function expectedUnits(part: string): string[] {
   const units = new Set<string>();
-  for (const m of part.matchAll(ASKED_UNIT)) if (m[2]) units.add(m[2]);
+  for (const m of part.matchAll(ASKED_UNIT)) {
+    const unit = m[2];
+    if (!unit) continue;
+    // 多少村民 asks for people, not villages: a unit character that starts a longer word is no unit.
+    const word = tokenize(part.slice((m.index ?? 0) + m[0].length - unit.length))[0] ?? unit;
+    if (word.length > unit.length && word.startsWith(unit)) continue;
+    units.add(unit);
+  }
+  // 多少村民: a noun right after the question word is what is counted, whatever else the clause says (挣上钱).
+  const counted = /(?:多少|几)([\u4e00-\u9fff]{2,})/.exec(part)?.[1];
+  const countedWord = counted ? tokenize(counted)[0] : undefined;
+  if (units.size === 0 && countedWord && countedWord.length >= 2 && !/钱|资金|经费|金额|投资|费用|元|万|亿|倍|是|为|次|年|天|岁/.test(countedWord)) {
+    if (/人|民|者|员|生|童|儿|干部|人才|群众|专家|医生|教师|老师|患|工/.test(countedWord)) return ["人", "名", "余人", "多人", "万人", "人次", "位", ""];
+    return [];
+  }
+  if (/百分之|比例|比率|占比|(?:率|比重)(?:是|为|达到|有)?多少/.test(part) && units.size === 0) units.add("%");
   if (/钱|资金|投资|投入|金额|花了|花费|销售额|收入|税收|经费|拨付|援助资金|总额|规划总/.test(part) && units.size === 0) {
     for (const u of MONEY) units.add(u);
   }
-  if (/百分之|比例|比率|率|增长了多少|提高了多少|占比/.test(part) && units.size === 0) units.add("%");
+  if (/率|增长了多少|提高了多少/.test(part) && units.size === 0) units.add("%");
   if (/多少人|人数/.test(part) && units.size === 0) units.add("人").add("名");
   if (/面积/.test(part) && units.size === 0) units.add("亩").add("平方米");
   if (/产能|产量/.test(part) && units.size === 0) units.add("吨");
@@ -57,6 +87,54 @@ function askKind(part: string): AskKind {
   if (/为什么|为何|原因/.test(part)) return "reason";
   if (/是否|有没有|是不是|吗[？?]?$/.test(part)) return "yesno";
   return "thing";
+}
+
+const LEVELS = ["团场", "自治区", "省", "市", "县", "区", "镇", "乡", "村", "州"];
+
+/** The place level a question asks for: 哪个县 → 县, 哪个乡镇 → 镇; "" for 哪里. */
+function placeLevel(part: string): string {
+  const m = /哪(?:[一二三四五六七八九十几\d]*)(?:个|座|些)?(团场|自治区|乡镇|省|市|县|区|镇|乡|村|州)/.exec(part);
+  if (!m?.[1]) return "";
+  return m[1] === "乡镇" ? "镇" : m[1];
+}
+
+function askedType(part: string, kind: AskKind, units: string[]): AskedType {
+  if (kind === "date") return "date";
+  if (kind === "place") return "place";
+  if (kind === "person") return "person";
+  if (kind === "reason" || kind === "yesno") return kind;
+  if (/哪家|哪个单位|哪些单位|什么单位|哪个部门|什么公司|哪个企业|哪所|哪个机构|什么机构|哪个医院/.test(part)) return "org";
+  if (/叫什么名字|负责人是|组长是|书记是|主任是|院长是|局长是|队长是/.test(part)) return "person";
+  if (kind !== "amount") return "thing";
+  if (units.includes("%")) return "percent";
+  if (units.length > 0 && units.every((u) => MONEY.includes(u))) return "money";
+  if (/多久|多长时间/.test(part)) return "duration";
+  return "count";
+}
+
+const QUESTION_WORD = /(?:多少|几|若干)(?:万|亿)?/;
+const TRAILING = /[了呢啊呀吗吧的]+$/;
+
+/**
+ * The focus of a part: the thing counted after 多少名 / 几个 (the noun before the next verb or the end), or, when
+ * the question word ends the clause (…的面积是多少, …组长是谁), the one or two words before it.
+ */
+function focusTerms(part: string, units: string[]): string[] {
+  const ask = QUESTION_WORD.exec(part);
+  if (ask) {
+    let after = part.slice(ask.index + ask[0].length);
+    const unit = units.filter((u) => u && after.startsWith(u)).sort((a, b) => b.length - a.length)[0];
+    if (unit) after = after.slice(unit.length);
+    const noun = after.split(/[，,。？?；;！!]/)[0]?.replace(TRAILING, "") ?? "";
+    const terms = tokenize(noun).filter((t) => !/^(钱|资金|人|个|名|次)$/.test(t));
+    if (terms.length > 0 && noun.length <= 12) return terms;
+  }
+  const end = /(?:是|有|为|达|达到|共|一共|总共|累计|约)?(?:多少|几|谁|哪[位个些]?[^，,。？?]{0,4}|什么)[^，,。？?]{0,3}[？?]?$/.exec(part);
+  if (end) {
+    const before = tokenize(part.slice(0, end.index).replace(/[的之]$/, ""));
+    return before.slice(-1);
+  }
+  return [];
 }
 
 /** Splits 「…多少个？投资多少？」 and 「…多少个，投资多少」 into the parts that each ask something. */
@@ -78,11 +156,18 @@ function splitParts(question: string): string[] {
 
 export function analyzeQuestion(question: string): AnalyzedQuestion {
   const normalized = normalizeForMatch(question.trim());
-  const parts = splitParts(normalized).map((text) => ({
-    text,
-    kind: askKind(text),
-    units: expectedUnits(text),
-    terms: tokenize(text),
-  }));
+  const parts = splitParts(normalized).map((text): QuestionPart => {
+    const kind = askKind(text);
+    const units = expectedUnits(text);
+    return {
+      text,
+      kind,
+      asked: askedType(text, kind, units),
+      level: kind === "place" ? placeLevel(text) : "",
+      units,
+      terms: tokenize(text),
+      focus: focusTerms(text, units),
+    };
+  });
   return { original: question, normalized, entities: extractEntities(normalized), terms: tokenize(normalized), parts };
 }

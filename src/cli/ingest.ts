@@ -14,6 +14,7 @@ runMain(async () => {
     onProgress: (p) => {
       if (p.stage === "scan") console.error(`[ingest] ${p.files} files in ${config.docsDir}`);
       else if (p.stage === "embed") console.error(`[ingest] embedded ${p.done}/${p.total} chunks`);
+      else if (p.stage === "sentences") console.error(`[ingest] embedded ${p.done}/${p.total} new sentences`);
       else if (p.stage === "write") console.error(`[ingest] writing index to ${config.indexDir}`);
     },
   });

@@ -7,6 +7,19 @@ import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import { Embeddings } from "@langchain/core/embeddings";
 import { env, pipeline, type FeatureExtractionPipeline } from "@huggingface/transformers";
 import { DEFAULT_EMBEDDING_MODEL } from "../config.js";
+import { toHalfWidth, toSimplified } from "../text/normalize.js";
+
+/**
+ * The form a text is embedded in: simplified characters and half-width ASCII, since bge-small-zh was trained
+ * on simplified text (a DRCD passage in traditional characters is embedded as its simplified form). Quotes and
+ * passages shown to users keep the original characters.
+ */
+export function textForEmbedding(text: string): string {
+  return toSimplified(toHalfWidth(text));
+}
+
+/** Query vectors kept for repeated questions (the answerer and the retriever embed the same question). */
+const QUERY_CACHE_SIZE = 64;
 
 export const BGE_QUERY_INSTRUCTION = "为这个句子生成表示以用于检索相关文章：";
 
@@ -39,6 +52,7 @@ export class TransformersEmbeddings extends Embeddings {
   private readonly options: EmbedderOptions;
   private extractor: Promise<FeatureExtractionPipeline> | undefined;
   private dimensions: number | undefined;
+  private readonly queryCache = new Map<string, Promise<number[]>>();
 
   constructor(options: EmbedderOptions) {
     super({ maxConcurrency: 1 });
@@ -100,7 +114,7 @@ export class TransformersEmbeddings extends Embeddings {
     const result: number[][] = new Array<number[]>(texts.length);
     for (let i = 0; i < order.length; i += batchSize) {
       const ids = order.slice(i, i + batchSize);
-      const vectors = await this.embedBatch(ids.map((id) => texts[id] ?? ""));
+      const vectors = await this.embedBatch(ids.map((id) => textForEmbedding(texts[id] ?? "")));
       ids.forEach((id, k) => {
         result[id] = vectors[k] ?? [];
       });
@@ -109,9 +123,21 @@ export class TransformersEmbeddings extends Embeddings {
     return result;
   }
 
-  override async embedQuery(text: string): Promise<number[]> {
-    const [vector] = await this.embedBatch([`${this.queryInstruction()}${text}`]);
-    return vector ?? [];
+  /** The query's vector (with the model's query instruction); the last few questions' vectors are reused. */
+  override embedQuery(text: string): Promise<number[]> {
+    const key = textForEmbedding(text);
+    let vector = this.queryCache.get(key);
+    if (!vector) {
+      vector = this.embedBatch([`${this.queryInstruction()}${key}`]).then(([v]) => v ?? []);
+      vector.catch(() => this.queryCache.delete(key));
+      this.queryCache.set(key, vector);
+      if (this.queryCache.size > QUERY_CACHE_SIZE) this.queryCache.delete(this.queryCache.keys().next().value as string);
+    } else {
+      // Most recently used last, so the oldest entry is the one dropped.
+      this.queryCache.delete(key);
+      this.queryCache.set(key, vector);
+    }
+    return vector;
   }
 
   /** The vector size, known after the first embedding (512 for bge-small-zh-v1.5). */

@@ -3,7 +3,12 @@
 // serving. Re-indexing is incremental: a file whose bytes are unchanged keeps its chunks and vectors; a changed
 // file is re-read; a deleted file disappears.
 //
-//   INDEX_DIR/live -> gen-<time>-<pid>/   manifest.json, chunks.json, vectors.f32, hnsw.bin, bm25.json
+// Beside the chunk vectors, every sentence of the corpus has its own vector (sentences.json, sentences.f32): the
+// answerer compares the question's meaning with each candidate sentence's. Sentence vectors are keyed by their
+// text, so a re-index embeds only sentences it has not seen before.
+//
+//   INDEX_DIR/live -> gen-<time>-<pid>/   manifest.json, chunks.json, vectors.f32, hnsw.bin, bm25.json,
+//                                         sentences.json, sentences.f32
 import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, readlink, rename, rm, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -11,11 +16,13 @@ import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import hnswlib from "hnswlib-node";
 import { CHUNKER_VERSION, chunkDocument, indexText, type Chunk, type ChunkMetadata, type ChunkOptions } from "../corpus/chunk.js";
 import { DocumentError, hashBytes, listDocumentFiles, loadDocument } from "../corpus/load.js";
+import { splitSentences } from "../text/sentences.js";
 import { tokenize } from "../text/tokenize.js";
 import { Bm25Index, type Bm25Data } from "./bm25.js";
+import { textForEmbedding } from "./embedder.js";
 
 /** Bump when the files of a generation change shape: older indexes are refused with the rebuild command. */
-export const INDEX_FORMAT_VERSION = 1;
+export const INDEX_FORMAT_VERSION = 2;
 const REBUILD_COMMAND = "npm run ingest";
 
 export interface FileEntry {
@@ -46,6 +53,29 @@ export interface LoadedIndex {
   vectors: Float32Array;
   hnsw: hnswlib.HierarchicalNSW;
   bm25: Bm25Index;
+  /** Every sentence's vector, by the sentence's embedding form (`sentenceKey`). */
+  sentences: SentenceVectors;
+}
+
+/** Sentence vectors of one generation: row i of `vectors` belongs to `keys[i]`. */
+export interface SentenceVectors {
+  keys: string[];
+  row: Map<string, number>;
+  vectors: Float32Array;
+}
+
+/** The key a sentence's vector is stored under: its embedding form (simplified, half-width, trimmed). */
+export function sentenceKey(sentence: string): string {
+  return textForEmbedding(sentence.trim());
+}
+
+/** The sentences of a chunk whose vectors the index keeps (those the answerer can quote). */
+function chunkSentenceKeys(chunk: Chunk): string[] {
+  return splitSentences(chunk.pageContent).map((s) => sentenceKey(s.text));
+}
+
+function sentenceVectorsOf(keys: string[], vectors: Float32Array): SentenceVectors {
+  return { keys, row: new Map(keys.map((k, i) => [k, i])), vectors };
 }
 
 export interface BuildReport {
@@ -58,6 +88,9 @@ export interface BuildReport {
   embeddedChunks: number;
   embeddedChars: number;
   embedSeconds: number;
+  /** Seconds spent embedding sentences not seen in the previous generation. */
+  sentenceSeconds: number;
+  sentencesEmbedded: number;
   seconds: number;
   generation: string;
 }
@@ -66,6 +99,7 @@ export type BuildProgress =
   | { stage: "scan"; files: number }
   | { stage: "read"; source: string; done: number; total: number }
   | { stage: "embed"; done: number; total: number }
+  | { stage: "sentences"; done: number; total: number }
   | { stage: "write" };
 
 export interface BuildOptions {
@@ -113,21 +147,30 @@ export async function loadIndex(indexDir: string, model: string): Promise<Loaded
   const manifest = await readManifest(dir);
   const why = incompatibility(manifest, model);
   if (why) throw new IndexError(`The index in ${indexDir} cannot be used (${why}). Rebuild it with: ${REBUILD_COMMAND} -- --full`);
-  const [chunkJson, vectorBytes, bm25Json] = await Promise.all([
+  const [chunkJson, vectorBytes, bm25Json, sentenceJson, sentenceBytes] = await Promise.all([
     readFile(join(dir, "chunks.json"), "utf8"),
     readFile(join(dir, "vectors.f32")),
     readFile(join(dir, "bm25.json"), "utf8"),
+    readFile(join(dir, "sentences.json"), "utf8"),
+    readFile(join(dir, "sentences.f32")),
   ]);
+  const sentenceKeys = JSON.parse(sentenceJson) as string[];
+  const sentenceVectors = new Float32Array(sentenceBytes.buffer, sentenceBytes.byteOffset, sentenceBytes.byteLength / 4);
   const chunks = (JSON.parse(chunkJson) as { pageContent: string; metadata: ChunkMetadata }[]).map(
     (c) => ({ pageContent: c.pageContent, metadata: c.metadata, id: c.metadata.chunkId }) as Chunk,
   );
   const vectors = new Float32Array(vectorBytes.buffer, vectorBytes.byteOffset, vectorBytes.byteLength / 4);
   const hnsw = new hnswlib.HierarchicalNSW("ip", manifest.dimension);
   hnsw.readIndexSync(join(dir, "hnsw.bin"));
-  if (chunks.length !== manifest.chunkCount || hnsw.getCurrentCount() !== chunks.length) {
+  if (
+    chunks.length !== manifest.chunkCount ||
+    hnsw.getCurrentCount() !== chunks.length ||
+    sentenceVectors.length !== sentenceKeys.length * manifest.dimension
+  ) {
     throw new IndexError(`The index in ${indexDir} is inconsistent. Rebuild it with: ${REBUILD_COMMAND} -- --full`);
   }
-  return { dir, manifest, chunks, vectors, hnsw, bm25: Bm25Index.fromJSON(JSON.parse(bm25Json) as Bm25Data) };
+  const bm25 = Bm25Index.fromJSON(JSON.parse(bm25Json) as Bm25Data);
+  return { dir, manifest, chunks, vectors, hnsw, bm25, sentences: sentenceVectorsOf(sentenceKeys, sentenceVectors) };
 }
 
 async function previousGeneration(opts: BuildOptions): Promise<LoadedIndex | undefined> {
@@ -181,7 +224,8 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildReport> {
   onProgress?.({ stage: "scan", files: files.length });
   const report: BuildReport = {
     added: [], changed: [], removed: [], unchanged: [], failed: [],
-    chunks: 0, embeddedChunks: 0, embeddedChars: 0, embedSeconds: 0, seconds: 0, generation: "",
+    chunks: 0, embeddedChunks: 0, embeddedChars: 0, embedSeconds: 0, sentenceSeconds: 0, sentencesEmbedded: 0, seconds: 0,
+    generation: "",
   };
   const kept: { chunks: Chunk[]; vectors: Float32Array[] } = { chunks: [], vectors: [] };
   const fresh: Chunk[] = [];
@@ -228,6 +272,12 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildReport> {
 
   const chunks = [...kept.chunks, ...fresh];
   if (chunks.length === 0) throw new IndexError(`No readable documents in ${docsDir}; the index was not changed`);
+  const tSentences = performance.now();
+  const sentences = await buildSentenceVectors(chunks, previous?.sentences, dimension, embeddings, (done, total) =>
+    onProgress?.({ stage: "sentences", done, total }),
+  );
+  report.sentenceSeconds = (performance.now() - tSentences) / 1000;
+  report.sentencesEmbedded = sentences.embedded;
   const vectors = new Float32Array(chunks.length * dimension);
   kept.vectors.forEach((v, i) => vectors.set(v, i * dimension));
   freshVectors.forEach((v, i) => {
@@ -254,6 +304,9 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildReport> {
   await writeFile(join(genDir, "vectors.f32"), Buffer.from(vectors.buffer, vectors.byteOffset, vectors.byteLength));
   await writeFile(join(genDir, "bm25.json"), JSON.stringify(bm25.toJSON()));
   await writeFile(join(genDir, "chunks.json"), JSON.stringify(chunks.map((c) => ({ pageContent: c.pageContent, metadata: c.metadata }))));
+  await writeFile(join(genDir, "sentences.json"), JSON.stringify(sentences.keys));
+  const sv = sentences.vectors;
+  await writeFile(join(genDir, "sentences.f32"), Buffer.from(sv.buffer, sv.byteOffset, sv.byteLength));
   // The manifest is written last: a generation without one is incomplete and never served.
   await writeFile(join(genDir, "manifest.json"), JSON.stringify(manifest, null, 2));
 
@@ -267,6 +320,34 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildReport> {
   report.generation = generation;
   report.seconds = (performance.now() - t0) / 1000;
   return report;
+}
+
+/**
+ * The vectors of every distinct sentence of the chunks: taken from the previous generation when it has the same
+ * sentence, embedded otherwise.
+ */
+async function buildSentenceVectors(
+  chunks: Chunk[],
+  previous: SentenceVectors | undefined,
+  dimension: number,
+  embeddings: BuildOptions["embeddings"],
+  onProgress: (done: number, total: number) => void,
+): Promise<SentenceVectors & { embedded: number }> {
+  const keys = [...new Set(chunks.flatMap(chunkSentenceKeys))];
+  const vectors = new Float32Array(keys.length * dimension);
+  const missing: number[] = [];
+  keys.forEach((key, i) => {
+    const row = previous?.row.get(key);
+    if (row === undefined || !previous) missing.push(i);
+    else vectors.set(previous.vectors.subarray(row * dimension, (row + 1) * dimension), i * dimension);
+  });
+  for (let i = 0; i < missing.length; i += 64) {
+    const ids = missing.slice(i, i + 64);
+    const rows = await embeddings.embedDocuments(ids.map((id) => keys[id] ?? ""));
+    rows.forEach((v, k) => vectors.set(v, (ids[k] ?? 0) * dimension));
+    onProgress(Math.min(i + 64, missing.length), missing.length);
+  }
+  return { ...sentenceVectorsOf(keys, vectors), embedded: missing.length };
 }
 
 /** The generation folder the live symlink points at, or undefined. */

@@ -1,0 +1,78 @@
+// Step 2 of the answerer: candidate sentences. Every sentence of the passages read (the best few, plus the best
+// passage of each other document further down), with its passage's retrieval scores and its meaning's
+// similarity to the question (sentence vectors stored in the index at ingest).
+import type { App } from "../app.js";
+import type { Chunk } from "../corpus/chunk.js";
+import type { ScoredPassage } from "../search/retriever.js";
+import { sentenceKey } from "../search/index-store.js";
+import { extractFigures, type Figure } from "../text/figures.js";
+import { normalizeForMatch } from "../text/normalize.js";
+import { splitSentences } from "../text/sentences.js";
+
+/** How many ranked passages are read for answer sentences. */
+export const READ_PASSAGES = 6;
+
+export interface Candidate {
+  text: string;
+  norm: string;
+  chunk: Chunk;
+  passage: string;
+  passageRank: number;
+  /** The passage's fused retrieval score and its raw dense (cosine) similarity to the question. */
+  passageScore: number;
+  passageDense: number;
+  figures: Figure[];
+  /** Cosine similarity of the question's and the sentence's vectors; 0 when the index has no vector for it. */
+  sem: number;
+}
+
+/**
+ * The passages read for answer sentences: the best READ_PASSAGES, plus the best passage of each other
+ * document further down, so that a question several documents answer differently sees all of them.
+ */
+export function passagesToRead(passages: ScoredPassage[]): ScoredPassage[] {
+  const read = passages.slice(0, READ_PASSAGES);
+  const sources = new Set(read.map((p) => p.chunk.metadata.source));
+  for (const p of passages.slice(READ_PASSAGES)) {
+    if (sources.has(p.chunk.metadata.source)) continue;
+    sources.add(p.chunk.metadata.source);
+    read.push(p);
+  }
+  return read;
+}
+
+function dot(a: ArrayLike<number>, b: Float32Array, offset: number, n: number): number {
+  let s = 0;
+  for (let i = 0; i < n; i++) s += (a[i] ?? 0) * (b[offset + i] ?? 0);
+  return s;
+}
+
+/** The candidate sentences of the passages, each once per document, with their similarity to `queryVector`. */
+export function candidatesFrom(app: App, passages: ScoredPassage[], queryVector: number[]): Candidate[] {
+  const seen = new Set<string>();
+  const out: Candidate[] = [];
+  const { sentences, manifest } = app.index;
+  const dim = manifest.dimension;
+  passagesToRead(passages).forEach((p, rank) => {
+    for (const s of splitSentences(p.text)) {
+      const key = `${p.chunk.metadata.source}:${s.text}`;
+      if (seen.has(key) || s.text.length < 4) continue;
+      seen.add(key);
+      const norm = normalizeForMatch(s.text);
+      const row = sentences.row.get(sentenceKey(s.text));
+      const sem = row === undefined || queryVector.length !== dim ? 0 : dot(queryVector, sentences.vectors, row * dim, dim);
+      out.push({
+        text: s.text,
+        norm,
+        chunk: p.chunk,
+        passage: p.text,
+        passageRank: rank,
+        passageScore: p.score,
+        passageDense: p.dense,
+        figures: extractFigures(norm),
+        sem,
+      });
+    }
+  });
+  return out;
+}

@@ -1,0 +1,103 @@
+// Step 5 of the answerer: composition. The chosen sentence is trimmed to the clauses that answer the part (a
+// figure, date or place in a clause or two; a description whole up to 130 characters), parts answered by one
+// sentence become one span, and each span gets its citation.
+import { normalizeForMatch } from "../text/normalize.js";
+import type { Candidate } from "./candidates.js";
+import { coverage } from "./features.js";
+import type { Citation } from "./types.js";
+
+export const MAX_ANSWER_CHARS = 130;
+export const FACT_ANSWER_CHARS = 60;
+
+/** A candidate chosen for a part, with the span of it that is shown. */
+export interface Pick {
+  candidate: Candidate;
+  span: string;
+  score: number;
+  coverage: number;
+}
+
+/** Trims a long sentence to the run of clauses that best covers the question, keeping a fitting figure. */
+export function trimToClauses(
+  text: string,
+  weights: Map<string, number>,
+  mustHave: (clause: string) => boolean,
+  max = MAX_ANSWER_CHARS,
+  extend = true,
+  context = "",
+): string {
+  const clauses = text.match(/[^，,；;：:]+[，,；;：:]?/g) ?? [text];
+  if (text.length <= max) {
+    if (extend) return text;
+    // A short fact sentence loses only its lead-in (据了解，按照计划，…): clauses that share nothing with the
+    // question and hold no fitting figure.
+    let from = 0;
+    while (from < clauses.length - 1) {
+      const norm = normalizeForMatch(clauses[from] ?? "");
+      if (coverage(norm, weights) > 0 || mustHave(norm) || !mustHave(normalizeForMatch(clauses.slice(from + 1).join("")))) break;
+      from++;
+    }
+    return clauses.slice(from).join("");
+  }
+  let best = { from: 0, to: 0, score: -1 };
+  for (let i = 0; i < clauses.length; i++) {
+    let len = 0;
+    for (let j = i; j < clauses.length; j++) {
+      len += clauses[j]?.length ?? 0;
+      if (len > max && j > i) break;
+      const span = clauses.slice(i, j + 1).join("");
+      const norm = normalizeForMatch(span);
+      if (!mustHave(norm)) continue;
+      // Words of the context (the document's title) count as present: the clause with the asked attribute wins.
+      const score = coverage(`${norm}\n${context}`, weights) - 0.002 * span.length;
+      if (score > best.score) best = { from: i, to: j, score };
+    }
+  }
+  if (best.score < 0) return text;
+  // The answer usually follows the words the question shares with the sentence: keep the next clause too.
+  let to = best.to;
+  const length = (a: number, b: number): number => clauses.slice(a, b + 1).join("").length;
+  while (extend && to + 1 < clauses.length && length(best.from, to + 1) <= max && to - best.to < 1) to++;
+  return clauses.slice(best.from, to + 1).join("").replace(/[，,；;：:、]$/, "");
+}
+
+/** Parts answered by one sentence become one span of it, from the first part's clause to the last one's. */
+export function mergeSameSentence(picks: Pick[]): Pick[] {
+  const out: Pick[] = [];
+  for (const pick of picks) {
+    const same = out.find((p) => p.candidate === pick.candidate);
+    if (!same) {
+      out.push({ ...pick });
+      continue;
+    }
+    const text = pick.candidate.text;
+    const a = text.indexOf(same.span);
+    const b = text.indexOf(pick.span);
+    if (a < 0 || b < 0) continue;
+    same.span = text.slice(Math.min(a, b), Math.max(a + same.span.length, b + pick.span.length));
+  }
+  return out;
+}
+
+/** The citation of a pick, added to `citations` unless the same sentence is cited already. */
+export function citeFor(pick: Pick, citations: Citation[]): Citation {
+  const { chunk, text } = pick.candidate;
+  let cit = citations.find((c) => c.chunkId === chunk.metadata.chunkId && c.quote === text);
+  if (!cit) {
+    cit = { n: citations.length + 1, source: chunk.metadata.source, title: chunk.metadata.title, quote: text, chunkId: chunk.metadata.chunkId };
+    citations.push(cit);
+  }
+  return cit;
+}
+
+/** The cited spans of the picks, in order: `span。[n]` each, and the citations they name. */
+export function composePieces(picks: Pick[]): { pieces: string[]; citations: Citation[] } {
+  const citations: Citation[] = [];
+  const pieces: string[] = [];
+  for (const pick of mergeSameSentence(picks)) {
+    const cit = citeFor(pick, citations);
+    const span = pick.span.replace(/[。！？!?；;，,：:、]+$/, "");
+    if (!pieces.some((p) => p.includes(span))) pieces.push(`${span}。[${cit.n}]`);
+  }
+  return { pieces, citations };
+}

@@ -1,0 +1,130 @@
+// Step 3 of the answerer: what is measured about each candidate sentence for one part of the question. Words
+// (IDF-weighted coverage, discriminative coverage, character bigrams, the title's words), meaning (embedding
+// similarity to the question), retrieval (the passage's score and rank), type (does it hold a span of the asked
+// type) and agreement (does it mention the focus, and what important question word does it lack). The weights
+// that combine them are fitted (model.ts, scripts/fit-answerer.ts), not set by hand.
+import type { App } from "../app.js";
+import { normalizeForMatch } from "../text/normalize.js";
+import type { Candidate } from "./candidates.js";
+import type { AnalyzedQuestion, QuestionPart } from "./question.js";
+import { hasAnswerSpan } from "./spans.js";
+import { mentionsTerm } from "./synonyms.js";
+
+/** The features of one candidate, by name; model.ts holds the weight of each. */
+export const FEATURE_NAMES = [
+  "cov", "sharp", "bigram", "ctx", "passage", "rank", "sem", "semGap", "typed", "focus", "covSyn", "missing",
+] as const;
+export type FeatureName = (typeof FEATURE_NAMES)[number];
+export type Features = Record<FeatureName, number>;
+
+/** IDF weights of the question's terms; a word the corpus never uses weighs as much as its rarest word. */
+export function termWeights(app: App, terms: string[]): Map<string, number> {
+  const weights = new Map<string, number>();
+  const unseen = unseenWeight(app);
+  for (const t of terms) {
+    if (/^\d+(\.\d+)?$/.test(t)) continue;
+    const idf = app.index.bm25.idf(t);
+    weights.set(t, idf > 0 ? idf : unseen);
+  }
+  return weights;
+}
+
+function unseenWeight(app: App): number {
+  return app.index.bm25.idf("\u0000") || Math.log(1 + app.index.bm25.size);
+}
+
+/** Share of the question's term weight found in a text (0 … 1); with synonyms, a synonym counts too. */
+export function coverage(norm: string, weights: Map<string, number>, synonyms = false): number {
+  let total = 0;
+  let found = 0;
+  for (const [t, w] of weights) {
+    total += w;
+    if (synonyms ? mentionsTerm(norm, t) : norm.includes(t)) found += w;
+  }
+  return total > 0 ? found / total : 0;
+}
+
+/**
+ * Re-weights terms by how well they tell the candidate sentences apart: the subject that every sentence of the
+ * passage repeats counts little, the word that marks the answer (职业, 卒于, 全长) much.
+ */
+function discriminativeWeights(weights: Map<string, number>, candidates: Candidate[]): Map<string, number> {
+  const n = candidates.length;
+  const out = new Map<string, number>();
+  for (const [t, w] of weights) {
+    const df = candidates.reduce((k, c) => k + (c.norm.includes(t) ? 1 : 0), 0);
+    out.set(t, w * Math.log(1 + n / (1 + df)));
+  }
+  return out;
+}
+
+const QUESTION_WORDS = /什么|多少|哪里|哪个|哪些|哪一|哪年|怎么|怎样|如何|为什么|是谁|谁|几|吗|呢|请问|是否/g;
+
+/** Character bigrams of the question without its question words: catches shared words jieba cut otherwise. */
+function questionBigrams(text: string): Set<string> {
+  const out = new Set<string>();
+  for (const piece of text.replace(QUESTION_WORDS, " ").split(/[\s\p{P}]+/u)) {
+    for (let i = 0; i + 1 < piece.length; i++) out.add(piece.slice(i, i + 2));
+  }
+  return out;
+}
+
+function bigramCoverage(norm: string, bigrams: Set<string>): number {
+  if (bigrams.size === 0) return 0;
+  let found = 0;
+  for (const b of bigrams) if (norm.includes(b)) found++;
+  return found / bigrams.size;
+}
+
+/** What is shared by every candidate of one part: weights, bigrams, the best similarity. */
+export interface PartContext {
+  part: QuestionPart;
+  weights: Map<string, number>;
+  partWeights: Map<string, number>;
+  sharpWeights: Map<string, number>;
+  focusWeights: Map<string, number>;
+  bigrams: Set<string>;
+  maxSem: number;
+  unseen: number;
+}
+
+export function partContext(app: App, q: AnalyzedQuestion, part: QuestionPart, candidates: Candidate[]): PartContext {
+  const weights = termWeights(app, [...new Set([...part.terms, ...q.terms.filter((t) => !part.terms.includes(t))])]);
+  const partWeights = termWeights(app, part.terms);
+  return {
+    part,
+    weights,
+    partWeights,
+    sharpWeights: discriminativeWeights(partWeights, candidates),
+    focusWeights: termWeights(app, part.focus),
+    bigrams: questionBigrams(part.text),
+    maxSem: Math.max(0, ...candidates.map((c) => c.sem)),
+    unseen: unseenWeight(app),
+  };
+}
+
+/** The features of one candidate for one part. */
+export function candidateFeatures(ctx: PartContext, q: AnalyzedQuestion, c: Candidate): Features {
+  const title = normalizeForMatch(c.chunk.metadata.title);
+  const context = normalizeForMatch(`${c.chunk.metadata.title} ${c.chunk.metadata.heading}`);
+  // The document's title names what every sentence of it is about, so its words count as present in each
+  // sentence and the words of the asked attribute decide. Not for 哪里 questions, where the title's own place
+  // names would favour sentences without the answer.
+  const seen = ctx.part.kind === "place" ? c.norm : `${c.norm}\n${title}`;
+  let missing = 0;
+  for (const [t, w] of ctx.weights) if (!mentionsTerm(seen, t)) missing = Math.max(missing, w / ctx.unseen);
+  return {
+    cov: 0.7 * coverage(seen, ctx.partWeights) + 0.3 * coverage(seen, ctx.weights),
+    sharp: coverage(seen, ctx.sharpWeights),
+    bigram: bigramCoverage(seen, ctx.bigrams),
+    ctx: coverage(context, ctx.weights),
+    passage: c.passageScore,
+    rank: c.passageRank,
+    sem: c.sem,
+    semGap: c.sem - ctx.maxSem,
+    typed: hasAnswerSpan(c.norm, ctx.part, q) ? 1 : 0,
+    focus: ctx.focusWeights.size === 0 ? 1 : coverage(c.norm, ctx.focusWeights, true),
+    covSyn: coverage(seen, ctx.weights, true),
+    missing,
+  };
+}

@@ -1,0 +1,78 @@
+// Answer spans by type: does a candidate hold a span of the type the question asks for (a share, an amount of
+// money, a count with a fitting unit, a date, a duration, a person, a place at the asked level, an
+// organisation) that the question itself does not contain? A sentence without one cannot be the answer.
+import { extractFigures, type Figure } from "../text/figures.js";
+import type { AnalyzedQuestion, QuestionPart } from "./question.js";
+
+/** An amount written in Chinese numerals (六个, 两种, 三百多名; not the ordinal 第十批): answers 几/多少 too. */
+const CHINESE_AMOUNT =
+  /(?<!第)[一二两三四五六七八九十百千万]+[多余]?(个|种|名|人|位|张|次|座|条|项|家|所|分|年|天|岁|倍|层|部|本|届|场|支|间|处|类)/g;
+
+const TIME_UNITS = new Set(["天", "个月", "月", "年", "小时", "周", "分钟", "日"]);
+
+export function chineseAmountFits(norm: string, part: QuestionPart): boolean {
+  const anyUnit = part.units.length === 0 || part.units.includes("");
+  return [...norm.matchAll(CHINESE_AMOUNT)].some((m) => anyUnit || part.units.includes(m[1] ?? ""));
+}
+
+/** Whether a figure is of the kind and unit the part asks for. */
+export function figureFits(fig: Figure, part: QuestionPart): boolean {
+  if (part.kind === "date") return fig.kind === "date";
+  if (part.kind !== "amount") return true;
+  if (fig.kind === "date") return part.units.includes("年") || part.units.includes("月");
+  if (part.units.length === 0) return fig.kind === "amount" || fig.kind === "percent" || fig.kind === "number";
+  // "" among the units: a figure without a unit of its own (150万, 1953) may answer too.
+  if (part.units.includes("") && fig.unit === "" && fig.kind !== "percent") return true;
+  return part.units.some((u) => u !== "" && (fig.text.endsWith(u) || fig.unit === u || (u === "%" && fig.kind === "percent")));
+}
+
+const PLACE_WORD = /[\u4e00-\u9fff]{1,8}?(?:自治区|团场|省|市|县|区|州|镇|乡|村|地区|师)/g;
+
+/** Places named in a text that the question does not name itself (the answer to 哪个县), at a level if given. */
+export function newPlaces(norm: string, q: AnalyzedQuestion, level = ""): string[] {
+  return [...norm.matchAll(PLACE_WORD)]
+    .map((m) => m[0])
+    .filter((p) => p.length >= 2 && !q.normalized.includes(p) && (!level || p.endsWith(level)));
+}
+
+const ORG = /[\u4e00-\u9fffA-Za-z]{2,16}?(?:集团|公司|医院|大学|学院|中学|小学|委员会|办公室|研究院|研究所|协会|基金会|银行|中心|局|厅|部|馆|站)/g;
+const PERSON =
+  /(?:[\u4e00-\u9fff]{1,4}·[\u4e00-\u9fff·]{1,12})|(?:(?:书记|主任|组长|队长|院长|局长|县长|市长|部长|厂长|校长|医生|专家|教授|同志|老师)[\u4e00-\u9fff]{2,3})|(?:[\u4e00-\u9fff]{2,3}(?=同志|说|表示|介绍|告诉))/g;
+
+function notInQuestion(text: string, q: AnalyzedQuestion): boolean {
+  return !q.normalized.includes(text);
+}
+
+/**
+ * Whether a normalised candidate holds a span of the asked type not found in the question. For the figure
+ * types and places this is reliable and decides; person and organisation spans are found by patterns that
+ * miss many names, so for them it is a feature of the score, not a gate (see `typeGate`).
+ */
+export function hasAnswerSpan(norm: string, part: QuestionPart, q: AnalyzedQuestion): boolean {
+  const figures = (): Figure[] => extractFigures(norm).filter((f) => notInQuestion(f.text, q));
+  switch (part.asked) {
+    case "percent":
+      return figures().some((f) => f.kind === "percent");
+    case "money":
+      return figures().some((f) => f.unit === "元" || figureFits(f, part));
+    case "count":
+      return figures().some((f) => figureFits(f, part)) || chineseAmountFits(norm, part);
+    case "duration":
+      return figures().some((f) => TIME_UNITS.has(f.unit) || figureFits(f, part)) || chineseAmountFits(norm, part);
+    case "date":
+      return figures().some((f) => f.kind === "date");
+    case "place":
+      return newPlaces(norm, q, part.level).length > 0;
+    case "org":
+      return [...norm.matchAll(ORG)].some((m) => notInQuestion(m[0], q));
+    case "person":
+      return [...norm.matchAll(PERSON)].some((m) => notInQuestion(m[0], q));
+    default:
+      return true;
+  }
+}
+
+/** Types whose span check is a gate (a candidate without the span is dropped); the others are a feature. */
+export function typeGate(part: QuestionPart): boolean {
+  return ["percent", "money", "count", "duration", "date"].includes(part.asked) || (part.asked === "place" && part.level !== "");
+}

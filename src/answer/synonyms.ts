@@ -1,0 +1,35 @@
+// Domain synonyms as data (synonyms.txt beside this file): the words a chat question uses for what a report
+// says otherwise (砸钱 ↔ 投入, 孩子 ↔ 儿童, 挣 ↔ 增收). Used for agreement between a question's focus and a
+// candidate sentence, and to expand BM25 queries with the documents' wording.
+import { readFileSync } from "node:fs";
+import { normalizeForMatch } from "../text/normalize.js";
+
+const SYNONYMS_FILE = new URL("./synonyms.txt", import.meta.url);
+
+let groups: Map<string, Set<string>> | undefined;
+
+function load(): Map<string, Set<string>> {
+  const byWord = new Map<string, Set<string>>();
+  for (const line of readFileSync(SYNONYMS_FILE, "utf8").split("\n")) {
+    if (!line.trim() || line.startsWith("#")) continue;
+    const words = line.trim().split(/\s+/).map(normalizeForMatch);
+    for (const w of words) {
+      const set = byWord.get(w) ?? new Set<string>();
+      for (const other of words) if (other !== w) set.add(other);
+      byWord.set(w, set);
+    }
+  }
+  return byWord;
+}
+
+/** The other words that say what `word` says, longest first; empty when the list has none. */
+export function synonymsOf(word: string): string[] {
+  groups ??= load();
+  return [...(groups.get(normalizeForMatch(word)) ?? [])].sort((a, b) => b.length - a.length);
+}
+
+/** Whether a normalised text says `term`, in its own words or a synonym's. */
+export function mentionsTerm(norm: string, term: string): boolean {
+  return norm.includes(term) || synonymsOf(term).some((s) => s.length >= 2 && norm.includes(s)) ||
+    synonymsOf(term).some((s) => s.length === 1 && term.length === 1 && norm.includes(s));
+}
