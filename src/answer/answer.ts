@@ -62,7 +62,14 @@ function clauseFits(part: QuestionPart, q: AnalyzedQuestion): (norm: string) => 
 }
 
 /** Candidates that may answer the part (entity agreement, type gate), scored by the fitted ranker, best first. */
-export function rankForPart(app: App, q: AnalyzedQuestion, part: QuestionPart, candidates: Candidate[], gated = true): Scored[] {
+export function rankForPart(
+  app: App,
+  q: AnalyzedQuestion,
+  part: QuestionPart,
+  candidates: Candidate[],
+  gated = true,
+  trimmed = 8,
+): Scored[] {
   const ctx = partContext(app, q, part, candidates);
   const fits = clauseFits(part, q);
   const model = answerModel();
@@ -80,7 +87,7 @@ export function rankForPart(app: App, q: AnalyzedQuestion, part: QuestionPart, c
   // A figure, date or place is stated in a clause or two; a description may need the whole sentence.
   const fact = part.kind === "amount" || part.kind === "date";
   const max = fact ? FACT_ANSWER_CHARS : MAX_ANSWER_CHARS;
-  for (const pick of ranked.slice(0, 8)) {
+  for (const pick of ranked.slice(0, trimmed)) {
     const context = part.kind === "place" ? "" : normalizeForMatch(pick.candidate.chunk.metadata.title);
     pick.span = trimToClauses(pick.candidate.text, ctx.partWeights, gated ? fits : () => true, max, !fact, context);
   }
@@ -116,16 +123,18 @@ export async function analyzeCandidates(
   app: App,
   question: string,
   retrieved: ScoredPassage[],
+  options: { trimAll?: boolean } = {},
 ): Promise<{ q: AnalyzedQuestion; candidates: Candidate[]; parts: PartAnalysis[] }> {
+  const trimmed = options.trimAll ? Infinity : 8;
   const q = analyzeQuestion(question);
   const queryVector = await app.embeddings.embedQuery(question);
   const candidates = candidatesFrom(app, retrieved, queryVector);
   const model = answerModel();
   const parts = q.parts.map((part): PartAnalysis => {
-    let ranked = rankForPart(app, q, part, candidates);
+    let ranked = rankForPart(app, q, part, candidates, true, trimmed);
     const relaxed = part.kind === "place" ? { ...part, kind: "thing" as const, asked: "thing" as const } : { ...part, units: [...part.units, ""] };
     if (ranked.length === 0 && (part.kind === "place" || (part.kind === "amount" && part.units.length > 0))) {
-      ranked = rankForPart(app, q, relaxed, candidates);
+      ranked = rankForPart(app, q, relaxed, candidates, true, trimmed);
     }
     const cf = confidenceFeatures(ranked, retrieved);
     return { part, ranked, confidence: cf ? confidence(cf, model) : 0, confidenceFeatures: cf };
