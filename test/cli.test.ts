@@ -44,6 +44,29 @@ describe("ask", () => {
     expect(rows[1]?.answer).toContain("1600万元");
   });
 
+  it("writes one line per input line, blank and over-long lines included", async () => {
+    const long = "援".repeat(600);
+    const input = `淄博市第九批援藏工作组对口支援哪个县？\n\n   \n${long}\n西藏首座青稞博物馆投资了多少钱？\n`;
+    const r = await run(["src/cli/ask.ts", "--index", corpus.config.indexDir, "--json"], input, {});
+    expect(r.code).toBe(0);
+    const rows = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as { answered: boolean; answer: string; error?: string });
+    expect(rows).toHaveLength(5);
+    expect(rows.map((x) => x.answered)).toEqual([true, false, false, false, true]);
+    expect(rows[1]?.error).toBe("empty question");
+    expect(rows[2]?.error).toBe("empty question");
+    expect(rows[3]?.error).toMatch(/longer than 500/);
+    expect(rows[0]?.error).toBeUndefined();
+    expect(rows[4]?.answer).toContain("1600万元");
+  });
+
+  it("refuses an unknown option with the usage, not a silent success", async () => {
+    const r = await run(["src/cli/ask.ts", "--index", corpus.config.indexDir, "--jsn", "问题"], "", {});
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toContain("unknown option --jsn");
+    expect(r.stderr).toContain("usage:");
+  });
+
   it("says which command builds a missing index", async () => {
     const r = await run(["src/cli/ask.ts", "--index", `${corpus.root}/nothing`, "--json", "问题"], "", {});
     expect(r.code).toBe(1);

@@ -8,7 +8,7 @@ import { normalizeForMatch } from "../text/normalize.js";
 import type { Candidate } from "./candidates.js";
 import type { AnalyzedQuestion, QuestionPart } from "./question.js";
 import { hasAnswerSpan } from "./spans.js";
-import { mentionsTerm } from "./synonyms.js";
+import { mentionsTerm } from "../text/synonyms.js";
 
 /** The features of one candidate, by name; model.ts holds the weight of each. */
 export const FEATURE_NAMES = [

@@ -89,7 +89,6 @@ function askKind(part: string): AskKind {
   return "thing";
 }
 
-const LEVELS = ["团场", "自治区", "省", "市", "县", "区", "镇", "乡", "村", "州"];
 
 /** The place level a question asks for: 哪个县 → 县, 哪个乡镇 → 镇; "" for 哪里. */
 function placeLevel(part: string): string {

@@ -7,6 +7,7 @@ import { Document } from "@langchain/core/documents";
 import type { Chunk } from "../corpus/chunk.js";
 import { extractEntities, mentions, type Entity } from "../text/entities.js";
 import { normalizeForMatch } from "../text/normalize.js";
+import { expandQueryTokens } from "../text/synonyms.js";
 import { tokenize } from "../text/tokenize.js";
 import type { LoadedIndex } from "./index-store.js";
 
@@ -138,7 +139,8 @@ export class HybridRetriever extends BaseRetriever {
     }
     const lexical = new Map<number, number>();
     if (opt.fusion !== "dense") {
-      for (const hit of bm25.search(tokenize(question), candidates)) lexical.set(hit.index, hit.score);
+      const tokens = expandQueryTokens(tokenize(question), (t) => bm25.idf(t) > 0);
+      for (const hit of bm25.search(tokens, candidates)) lexical.set(hit.index, hit.score);
     }
 
     const ids = new Set([...dense.keys(), ...lexical.keys()]);

@@ -2,7 +2,7 @@
 // says otherwise (砸钱 ↔ 投入, 孩子 ↔ 儿童, 挣 ↔ 增收). Used for agreement between a question's focus and a
 // candidate sentence, and to expand BM25 queries with the documents' wording.
 import { readFileSync } from "node:fs";
-import { normalizeForMatch } from "../text/normalize.js";
+import { normalizeForMatch } from "./normalize.js";
 
 const SYNONYMS_FILE = new URL("./synonyms.txt", import.meta.url);
 
@@ -32,4 +32,17 @@ export function synonymsOf(word: string): string[] {
 export function mentionsTerm(norm: string, term: string): boolean {
   return norm.includes(term) || synonymsOf(term).some((s) => s.length >= 2 && norm.includes(s)) ||
     synonymsOf(term).some((s) => s.length === 1 && term.length === 1 && norm.includes(s));
+}
+
+/**
+ * A query's tokens plus, for each token the corpus never uses (砸, 挣上), up to three synonyms it does use
+ * (投入, 增收), so that BM25 finds the document's wording. Tokens the corpus knows are left alone.
+ */
+export function expandQueryTokens(tokens: string[], known: (token: string) => boolean): string[] {
+  const out = [...tokens];
+  for (const t of tokens) {
+    if (known(t)) continue;
+    out.push(...synonymsOf(t).filter((s) => s.length >= 2 && known(s)).slice(0, 3));
+  }
+  return out;
 }

@@ -1,0 +1,127 @@
+// The reader on real sentences of the seeds: each asked type needs a span of that type the question does not
+// contain; the subject and the counted thing must agree; what the documents do not hold is refused with the
+// closest lead, never answered with another figure; paraphrased and chat-style questions find their fact.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { App } from "../src/app.js";
+import { answerQuestion } from "../src/answer/answer.js";
+import { analyzeQuestion } from "../src/answer/question.js";
+import { hasAnswerSpan } from "../src/answer/spans.js";
+import { mentionsTerm } from "../src/text/synonyms.js";
+import { normalizeForMatch } from "../src/text/normalize.js";
+import { seedsApp, type TempCorpus } from "./helpers.js";
+
+/** Whether the sentence holds a span of the type the question asks for. */
+function answersType(question: string, sentence: string): boolean {
+  const q = analyzeQuestion(question);
+  const part = q.parts[0]!;
+  return hasAnswerSpan(normalizeForMatch(sentence), part, q);
+}
+
+describe("question analysis: the asked type", () => {
+  it.each([
+    ["广东援藏2022年度安排的项目，投资完成比例是多少？", "percent"],
+    ["淄博援藏往昂仁县的育才基金里投了多少钱？", "money"],
+    ["疫情那阵子山东援藏光运输费就砸了多少钱？", "money"],
+    ["山东援藏医疗队员有多少名？", "count"],
+    ["白朗蔬菜模式带着多少村民挣上钱了？", "count"],
+    ["山东省第十批援藏干部人才是什么时候抵达日喀则的？", "date"],
+    ["医疗队在日喀则奋战了多久？", "duration"],
+    ["干部管理组的组长是谁？", "person"],
+    ["援藏专家叫什么名字？", "person"],
+    ["淄博市第九批援藏工作组对口支援哪个县？", "place"],
+    ["淄博援藏工作组重点扶持哪家公司发展藏香生产？", "org"],
+  ])("%s asks for %s", (question, asked) => {
+    expect(analyzeQuestion(question).parts[0]?.asked).toBe(asked);
+  });
+
+  it("keeps the place level and the counted thing", () => {
+    expect(analyzeQuestion("对口支援哪个县？").parts[0]?.level).toBe("县");
+    expect(analyzeQuestion("在哪个乡镇？").parts[0]?.level).toBe("镇");
+    expect(analyzeQuestion("山东第十批援藏干部中有多少名女性干部？").parts[0]?.focus).toEqual(["女性", "干部"]);
+    expect(analyzeQuestion("草湖项目区的面积是多少？").parts[0]?.focus).toEqual(["面积"]);
+    expect(analyzeQuestion("干部管理组的副主任是谁？").parts[0]?.focus).toEqual(["副主任"]);
+  });
+});
+
+describe("answer spans of the asked type, on sentences of the seeds", () => {
+  const s002 = "据了解,按照计划,工作组谋划确定对口支援项目47个,投资1.32亿元。";
+  const s003 = "截至今年7月底,广东省第十批援藏工作队投资完成率分别为99%、95%、85%,合计完成投资145770万元。";
+  it("a share needs a percentage", () => {
+    expect(answersType("投资完成比例是多少？", s003)).toBe(true);
+    expect(answersType("投资完成比例是多少？", s002)).toBe(false);
+  });
+  it("money needs an amount in 元, not a count", () => {
+    expect(answersType("工作组投资了多少钱？", s002)).toBe(true);
+    expect(answersType("工作组投资了多少钱？", "工作组谋划确定对口支援项目47个。")).toBe(false);
+  });
+  it("a count needs a fitting unit", () => {
+    expect(answersType("确定了多少个项目？", s002)).toBe(true);
+    expect(answersType("有多少名医疗队员？", s002)).toBe(false);
+  });
+  it("a date needs a date the question does not already give", () => {
+    expect(answersType("2022年山东第十批援藏干部人才什么时候抵达？", "2022年7月,山东省第十批援藏干部人才抵达日喀则。")).toBe(true);
+    expect(answersType("2022年山东第十批援藏干部人才什么时候抵达？", "2022年,山东援藏共投入援藏资金3.8亿元。")).toBe(false);
+  });
+  it("a place at the asked level", () => {
+    const sentence = "淄博市第九批援藏工作组对口支援西藏自治区日喀则市昂仁县。";
+    expect(answersType("淄博市第九批援藏工作组对口支援哪个县？", sentence)).toBe(true);
+    expect(answersType("淄博市第九批援藏工作组对口支援哪个镇？", sentence)).toBe(false);
+  });
+  it("a person or an organisation named in the sentence", () => {
+    expect(answersType("援藏办公室主任是谁？", "日喀则市对口支援办公室主任李秋生介绍说，去年以来成效显著。")).toBe(true);
+    expect(answersType("哪家公司承担了这个项目？", "由山东省国资企业山东天力能源承担的项目顺利通过结题验收。")).toBe(false);
+    expect(answersType("哪家公司承担了这个项目？", "由水发集团有限公司承担的项目顺利通过结题验收。")).toBe(true);
+  });
+});
+
+describe("domain synonyms", () => {
+  it("match the document's word for the chat word", () => {
+    expect(mentionsTerm("投入资金1.6亿元", "砸")).toBe(true);
+    expect(mentionsTerm("为678名斜视弱视儿童实施手术", "孩子")).toBe(true);
+    expect(mentionsTerm("带动群众增收", "挣")).toBe(true);
+    expect(mentionsTerm("657名医疗队员", "女性")).toBe(false);
+  });
+});
+
+let app: App;
+let corpus: TempCorpus;
+beforeAll(async () => {
+  ({ app, corpus } = await seedsApp());
+});
+afterAll(() => corpus.cleanup());
+
+describe("agreement and refusal on the seeds index", () => {
+  it.each([
+    ["山东援藏干部有多少名女性？", "657名"],
+    ["山东第十批援藏干部中有多少名女性干部？", "657名"],
+    ["林芝市2023年的地区生产总值是多少？", "旅游"],
+    ["草湖项目区的面积是多少？", "马铃薯"],
+    ["山东省援兵团第十二师干部管理组的副主任是谁？", "李秋生"],
+    ["帮助", ""],
+  ])("refuses %s rather than answer with another fact", async (question, wrongFact) => {
+    const r = await answerQuestion(app, question);
+    expect(r.answered).toBe(false);
+    expect(r.answer).toMatch(/^资料中未找到/);
+    if (wrongFact) expect(r.answer.split("相关内容")[0]).not.toContain(wrongFact);
+  });
+
+  it("shows the closest lead honestly, cited, when it refuses", async () => {
+    const r = await answerQuestion(app, "日喀则市建设“孔子学堂”一共投入了多少资金？");
+    expect(r.answered).toBe(false);
+    if (r.citations.length > 0) {
+      expect(r.answer).toMatch(/^资料中未找到[^；]*；相关内容：.+\[1\]$/);
+      expect(r.answer).toContain(r.citations[0]!.quote.replace(/[。！？；]$/, ""));
+    }
+  });
+
+  it.each([
+    ["淄博援藏往昂仁县的育才基金里投了多少钱？", "50万元", "002_2a4bfa5699e19441.txt"],
+    ["疫情那阵子物流不通，山东援藏光运输费就砸了多少钱？", "100多万元", "000_9d5d6f751b85c331.txt"],
+    ["淄博市第九批援藏工作組對口支援哪個縣？", "昂仁县", "002_2a4bfa5699e19441.txt"],
+  ])("answers the paraphrase %s with %s, cited", async (question, figure, source) => {
+    const r = await answerQuestion(app, question);
+    expect(r.answered).toBe(true);
+    expect(normalizeForMatch(r.answer)).toContain(figure);
+    expect(r.citations.map((c) => c.source)).toContain(source);
+  });
+});
