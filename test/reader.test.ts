@@ -39,7 +39,7 @@ describe("question analysis: the asked type", () => {
     expect(analyzeQuestion("在哪个乡镇？").parts[0]?.level).toBe("镇");
     expect(analyzeQuestion("山东第十批援藏干部中有多少名女性干部？").parts[0]?.focus).toEqual(["女性", "干部"]);
     expect(analyzeQuestion("草湖项目区的面积是多少？").parts[0]?.focus).toEqual(["面积"]);
-    expect(analyzeQuestion("干部管理组的副主任是谁？").parts[0]?.focus).toEqual(["副主任"]);
+    expect(analyzeQuestion("干部管理组的组长是谁？").parts[0]?.focus).toEqual(["组长"]);
   });
 });
 

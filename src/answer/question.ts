@@ -130,8 +130,10 @@ function focusTerms(part: string, units: string[]): string[] {
   }
   const end = /(?:是|有|为|达|达到|共|一共|总共|累计|约)?(?:多少|几|谁|哪[位个些]?[^，,。？?]{0,4}|什么)[^，,。？?]{0,3}[？?]?$/.exec(part);
   if (end) {
-    const before = tokenize(part.slice(0, end.index).replace(/[的之]$/, ""));
-    return before.slice(-1);
+    const text = part.slice(0, end.index).replace(/[的之]$/, "");
+    // cutForSearch also yields the parts of a word (主任 inside 副主任): the longest word ending the text wins.
+    const last = tokenize(text).filter((t) => text.endsWith(t)).sort((a, b) => b.length - a.length)[0];
+    return last ? [last] : [];
   }
   return [];
 }
