@@ -123,10 +123,10 @@ export async function analyzeCandidates(
   app: App,
   question: string,
   retrieved: ScoredPassage[],
-  options: { trimAll?: boolean } = {},
+  options: { trimAll?: boolean; analyzed?: AnalyzedQuestion } = {},
 ): Promise<{ q: AnalyzedQuestion; candidates: Candidate[]; parts: PartAnalysis[] }> {
   const trimmed = options.trimAll ? Infinity : 8;
-  const q = analyzeQuestion(question);
+  const q = options.analyzed ?? analyzeQuestion(question);
   const queryVector = await app.embeddings.embedQuery(question);
   const candidates = candidatesFrom(app, retrieved, queryVector);
   const model = answerModel();
@@ -200,9 +200,10 @@ export async function answerQuestion(app: App, question: string, searched?: Scor
   const retrieved = searched ?? (await app.retriever.hybridSearch(question, { k: RETRIEVE }));
   const passages = retrieved.slice(0, SHOW_PASSAGES);
   if (passages.length === 0) return refusal(question, "任何相关内容", passages);
-  const { q, candidates, parts } = await analyzeCandidates(app, question, retrieved);
-  const missing = unsupportedEntities(q, passages);
+  const analyzed = analyzeQuestion(question);
+  const missing = unsupportedEntities(analyzed, passages);
   if (missing.length > 0) return refusal(question, `关于“${missing.map((e) => e.text).join("、")}”的内容`, passages);
+  const { q, candidates, parts } = await analyzeCandidates(app, question, retrieved, { analyzed });
 
   const { threshold } = answerModel();
   const picks: Pick[] = [];

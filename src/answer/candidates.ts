@@ -6,7 +6,6 @@ import type { Chunk } from "../corpus/chunk.js";
 import type { ScoredPassage } from "../search/retriever.js";
 import { sentenceKey } from "../search/index-store.js";
 import { extractFigures, type Figure } from "../text/figures.js";
-import { normalizeForMatch } from "../text/normalize.js";
 import { splitSentences } from "../text/sentences.js";
 
 /** How many ranked passages are read for answer sentences. */
@@ -58,8 +57,11 @@ export function candidatesFrom(app: App, passages: ScoredPassage[], queryVector:
       const key = `${p.chunk.metadata.source}:${s.text}`;
       if (seen.has(key) || s.text.length < 4) continue;
       seen.add(key);
-      const norm = normalizeForMatch(s.text);
-      const row = sentences.row.get(sentenceKey(s.text));
+      // The vector key is the sentence in simplified, half-width form; the match form is that, lower-cased.
+      // Deriving one from the other converts the characters once (OpenCC is the costly step on DRCD).
+      const vectorKey = sentenceKey(s.text);
+      const norm = vectorKey.toLowerCase();
+      const row = sentences.row.get(vectorKey);
       const sem = row === undefined || queryVector.length !== dim ? 0 : dot(queryVector, sentences.vectors, row * dim, dim);
       out.push({
         text: s.text,

@@ -3,62 +3,17 @@
 // ingestion speed. --qa uses the index (building it from --docs when missing); --cmrc ingests every passage
 // as a document into a temporary index. Tuning flags: --chunk-size, --overlap, --fusion, --dense-weight,
 // --boost, --candidates.
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { createApp, createEmbeddings, ingest } from "../app.js";
 import { loadConfig, type Config } from "../config.js";
 import { DEFAULT_CHUNK_OPTIONS, type ChunkOptions } from "../corpus/chunk.js";
+import { prepareCmrc, readQa } from "../eval/datasets.js";
 import { evaluate, type EvalItem, type EvalResult } from "../eval/metrics.js";
 import type { BuildReport } from "../search/index-store.js";
 import type { RetrievalOptions } from "../search/retriever.js";
 import { numberFlag, parseArgs, runMain, stringFlag } from "./args.js";
-
-interface CmrcEntry {
-  context_id: string;
-  context_text: string;
-  title: string;
-  qas: { query_id: string; query_text: string; answers: string[] }[];
-}
-
-async function readQa(file: string): Promise<EvalItem[]> {
-  const lines = (await readFile(file, "utf8")).split("\n").filter((l) => l.trim());
-  return lines.map((line) => {
-    const q = JSON.parse(line) as { id: string; question: string; expect: string[]; source: string | null; kind?: string; derived?: string };
-    const expect = q.derived ? [...q.expect, q.derived] : q.expect;
-    return { id: q.id, question: q.question, expect, sources: q.source ? q.source.split("|") : [], mode: "all", kind: q.kind };
-  });
-}
-
-/** The questions of a CMRC-format file: those about kept passages, and those about held-out ones. */
-interface CmrcItems {
-  kept: EvalItem[];
-  heldOut: EvalItem[];
-}
-
-/**
- * Writes every passage of a CMRC-format file (CMRC 2018, DRCD) as a document, its title as the first line, and
- * returns its questions. With holdout K, every K-th passage (the K-th, 2K-th …) is left out of the corpus and
- * its questions must be refused.
- */
-async function prepareCmrc(file: string, docsDir: string, limit: number | undefined, holdout: number | undefined): Promise<CmrcItems> {
-  const data = JSON.parse(await readFile(file, "utf8")) as CmrcEntry[];
-  const out: CmrcItems = { kept: [], heldOut: [] };
-  for (const [i, entry] of data.entries()) {
-    const leftOut = holdout !== undefined && (i + 1) % holdout === 0;
-    if (!leftOut) await writeFile(join(docsDir, `${entry.context_id}.txt`), `${entry.title}\n\n${entry.context_text}\n`);
-    for (const qa of entry.qas) {
-      const expect = [...new Set(qa.answers.map(String))];
-      if (leftOut) out.heldOut.push({ id: qa.query_id, question: qa.query_text, expect: [], sources: [], mode: "any", kind: "held-out" });
-      else out.kept.push({ id: qa.query_id, question: qa.query_text, expect, sources: [`${entry.context_id}.txt`], mode: "any" });
-    }
-  }
-  if (limit) {
-    out.kept = out.kept.slice(0, limit);
-    out.heldOut = out.heldOut.slice(0, Math.ceil(limit / 3));
-  }
-  return out;
-}
 
 function printHuman(name: string, r: EvalResult, build: BuildReport | undefined, verbose: boolean): void {
   const pct = (x: number): string => x.toFixed(3);
@@ -173,9 +128,10 @@ runMain(async () => {
     const work = keepWork ? resolve(keepWork, name) : await mkdtemp(join(tmpdir(), "eval-cmrc-"));
     try {
       const docsDir = join(work, "docs");
-      await rm(docsDir, { recursive: true, force: true });
-      await mkdir(docsDir, { recursive: true });
-      const { kept, heldOut } = await prepareCmrc(file, docsDir, limit, holdout);
+      const items = await prepareCmrc(file, docsDir, { holdout });
+      // --limit N asks the first N questions about kept passages and a third as many about held-out ones.
+      const kept = limit ? items.kept.slice(0, limit) : items.kept;
+      const heldOut = limit ? items.heldOut.slice(0, Math.ceil(limit / 3)) : items.heldOut;
       await run(name, loadConfig(process.env, { docsDir, indexDir: join(work, "index") }), kept, true, heldOut);
     } finally {
       if (!keepWork) await rm(work, { recursive: true, force: true });

@@ -4,7 +4,7 @@
 // Folds are drawn by document, so no fold is scored on a document it was fitted on. Prints, for each fold's
 // held-out questions, the trade-off between right answers and refusals over thresholds, chooses the threshold
 // by the rule below, and with --write stores the weights fitted on all the data in src/answer/weights.json.
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { analyzeCandidates, RETRIEVE } from "../answer/answer.js";
 import { FEATURE_NAMES } from "../answer/features.js";
@@ -12,7 +12,8 @@ import { CONFIDENCE_NAMES, answerModel } from "../answer/model.js";
 import { createApp, createEmbeddings, ingest } from "../app.js";
 import { loadConfig } from "../config.js";
 import { DEFAULT_CHUNK_OPTIONS } from "../corpus/chunk.js";
-import { answerMatches } from "../eval/metrics.js";
+import { prepareCmrc, readQa } from "../eval/datasets.js";
+import { answerMatches, type EvalItem } from "../eval/metrics.js";
 import { fitConditionalLogit, fitLogistic, type Sample } from "../fit/logit.js";
 import { numberFlag, parseArgs, runMain, stringFlag } from "./args.js";
 
@@ -38,22 +39,7 @@ interface QuestionRow {
   candidates: CandidateRow[];
 }
 
-interface CmrcEntry {
-  context_id: string;
-  context_text: string;
-  title: string;
-  qas: { query_text: string; answers: string[] }[];
-}
-
-interface Item {
-  question: string;
-  expect: string[];
-  mode: "all" | "any";
-  sources: string[];
-  group: string;
-}
-
-async function collect(set: string, docsDir: string, indexDir: string, items: Item[]): Promise<QuestionRow[]> {
+async function collect(set: string, docsDir: string, indexDir: string, items: EvalItem[]): Promise<QuestionRow[]> {
   const config = loadConfig(process.env, { docsDir, indexDir });
   const embeddings = createEmbeddings(config);
   await embeddings.load();
@@ -71,7 +57,7 @@ async function collect(set: string, docsDir: string, indexDir: string, items: It
     const fromSource = (source: string): boolean => item.sources.includes(source);
     rows.push({
       set,
-      group: item.group,
+      group: item.group ?? item.id,
       answerable: item.sources.length > 0,
       denseTop: retrieved[0]?.dense ?? 0,
       candidates: ranked.map((s) => ({
@@ -85,30 +71,9 @@ async function collect(set: string, docsDir: string, indexDir: string, items: It
   return rows;
 }
 
-async function cmrcItems(file: string, docsDir: string, holdout: number, limit?: number): Promise<Item[]> {
-  const data = JSON.parse(await readFile(file, "utf8")) as CmrcEntry[];
-  await rm(docsDir, { recursive: true, force: true });
-  await mkdir(docsDir, { recursive: true });
-  const items: Item[] = [];
-  for (const [i, entry] of data.entries()) {
-    if (limit && i >= limit) break;
-    const leftOut = (i + 1) % holdout === 0;
-    if (!leftOut) await writeFile(join(docsDir, `${entry.context_id}.txt`), `${entry.title}\n\n${entry.context_text}\n`);
-    // Passages of one article share a group (DRCD_1147-5 → 1147), so no fold sees another part of its article.
-    const group = entry.context_id.replace(/[-_]\d+$/, "");
-    for (const qa of entry.qas) {
-      items.push({ question: qa.query_text, expect: [...new Set(qa.answers.map(String))], mode: "any", sources: leftOut ? [] : [`${entry.context_id}.txt`], group });
-    }
-  }
-  return items;
-}
-
-async function seedItems(file: string): Promise<Item[]> {
-  const lines = (await readFile(file, "utf8")).split("\n").filter((l) => l.trim());
-  return lines
-    .map((l) => JSON.parse(l) as { question: string; expect: string[]; source: string | null; kind: string; id: string })
-    .filter((q) => !["ambiguous", "compare", "aggregate"].includes(q.kind))
-    .map((q) => ({ question: q.question, expect: q.expect, mode: "all" as const, sources: q.source ? q.source.split("|") : [], group: q.id }));
+/** The seeds' questions of the kinds one document answers (issue 11 covers the others). */
+async function seedItems(file: string): Promise<EvalItem[]> {
+  return (await readQa(file)).filter((q) => !["ambiguous", "compare", "aggregate"].includes(q.kind ?? ""));
 }
 
 /** Which fold a group falls in: a stable hash of its name. */
@@ -190,7 +155,8 @@ runMain(async () => {
   const limit = numberFlag(args, "limit");
   const rows: QuestionRow[] = [];
   for (const [set, file] of [["cmrc", "data/cmrc2018_dev.json"], ["drcd", "data/drcd_dev.json"]] as const) {
-    const items = await cmrcItems(file, join(work, set, "docs"), holdout, limit);
+    const { kept, heldOut } = await prepareCmrc(file, join(work, set, "docs"), { holdout, passages: limit });
+    const items = [...kept, ...heldOut];
     rows.push(...(await collect(set, join(work, set, "docs"), join(work, set, "index"), items)));
   }
   rows.push(...(await collect("seeds", resolve("seeds"), join(work, "seeds", "index"), await seedItems("qa/seeds-dev.jsonl"))));

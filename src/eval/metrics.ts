@@ -17,6 +17,8 @@ export interface EvalItem {
   mode: "all" | "any";
   /** What the question tests (fact, paraphrase, unanswerable …), reported separately. */
   kind?: string;
+  /** Questions of one group (an article) are kept in one cross-validation fold. */
+  group?: string;
 }
 
 /** Right answers out of the questions of one kind. */

@@ -6,9 +6,10 @@ import { normalizeForMatch } from "./normalize.js";
 
 const SYNONYMS_FILE = new URL("./synonyms.txt", import.meta.url);
 
-let groups: Map<string, Set<string>> | undefined;
+let groups: Map<string, string[]> | undefined;
 
-function load(): Map<string, Set<string>> {
+/** Each word's synonyms, longest first, read once. */
+function load(): Map<string, string[]> {
   const byWord = new Map<string, Set<string>>();
   for (const line of readFileSync(SYNONYMS_FILE, "utf8").split("\n")) {
     if (!line.trim() || line.startsWith("#")) continue;
@@ -19,19 +20,22 @@ function load(): Map<string, Set<string>> {
       byWord.set(w, set);
     }
   }
-  return byWord;
+  return new Map([...byWord].map(([w, set]) => [w, [...set].sort((a, b) => b.length - a.length)]));
 }
 
 /** The other words that say what `word` says, longest first; empty when the list has none. */
 export function synonymsOf(word: string): string[] {
   groups ??= load();
-  return [...(groups.get(normalizeForMatch(word)) ?? [])].sort((a, b) => b.length - a.length);
+  return groups.get(normalizeForMatch(word)) ?? [];
 }
 
-/** Whether a normalised text says `term`, in its own words or a synonym's. */
+/**
+ * Whether a normalised text says `term`, in its own words or a synonym's. A one-character synonym (投, 花) counts
+ * only for a one-character term: inside longer words a single character matches too much.
+ */
 export function mentionsTerm(norm: string, term: string): boolean {
-  return norm.includes(term) || synonymsOf(term).some((s) => s.length >= 2 && norm.includes(s)) ||
-    synonymsOf(term).some((s) => s.length === 1 && term.length === 1 && norm.includes(s));
+  if (norm.includes(term)) return true;
+  return synonymsOf(term).some((s) => (s.length >= 2 || term.length === 1) && norm.includes(s));
 }
 
 /**

@@ -1,0 +1,60 @@
+// The development data as question items, shared by `eval` and `fit`: the seeds' QA file (JSON Lines), and
+// CMRC-format files (CMRC 2018, DRCD) written out as one document per passage, optionally with every K-th
+// passage held out of the corpus (its questions must then be refused).
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { EvalItem } from "./metrics.js";
+
+interface CmrcEntry {
+  context_id: string;
+  context_text: string;
+  title: string;
+  qas: { query_id: string; query_text: string; answers: string[] }[];
+}
+
+/** The questions of a QA file (../shared/CONTRACT.md); a total's `derived` figure is expected too. */
+export async function readQa(file: string): Promise<EvalItem[]> {
+  const lines = (await readFile(file, "utf8")).split("\n").filter((l) => l.trim());
+  return lines.map((line) => {
+    const q = JSON.parse(line) as { id: string; question: string; expect: string[]; source: string | null; kind?: string; derived?: string };
+    const expect = q.derived ? [...q.expect, q.derived] : q.expect;
+    return { id: q.id, question: q.question, expect, sources: q.source ? q.source.split("|") : [], mode: "all", kind: q.kind, group: q.id };
+  });
+}
+
+/** The questions of a CMRC-format file: those about kept passages, and those about held-out ones. */
+export interface CmrcItems {
+  kept: EvalItem[];
+  heldOut: EvalItem[];
+}
+
+export interface CmrcOptions {
+  /** Leave every K-th passage (the K-th, 2K-th …) out of the corpus. */
+  holdout?: number;
+  /** Only the first N passages (a small corpus for a quick run). */
+  passages?: number;
+}
+
+/**
+ * Writes every passage of a CMRC-format file into docsDir (emptied first) as a document, its title as the first
+ * line, and returns its questions. Passages of one article share a `group` (DRCD_1147-5 → DRCD_1147), so a
+ * cross-validation fold never sees another part of an article it is scored on.
+ */
+export async function prepareCmrc(file: string, docsDir: string, options: CmrcOptions = {}): Promise<CmrcItems> {
+  const data = JSON.parse(await readFile(file, "utf8")) as CmrcEntry[];
+  await rm(docsDir, { recursive: true, force: true });
+  await mkdir(docsDir, { recursive: true });
+  const out: CmrcItems = { kept: [], heldOut: [] };
+  for (const [i, entry] of data.entries()) {
+    if (options.passages !== undefined && i >= options.passages) break;
+    const leftOut = options.holdout !== undefined && (i + 1) % options.holdout === 0;
+    if (!leftOut) await writeFile(join(docsDir, `${entry.context_id}.txt`), `${entry.title}\n\n${entry.context_text}\n`);
+    const group = entry.context_id.replace(/[-_]\d+$/, "");
+    for (const qa of entry.qas) {
+      const base = { id: qa.query_id, question: qa.query_text, mode: "any" as const, group };
+      if (leftOut) out.heldOut.push({ ...base, expect: [...new Set(qa.answers.map(String))], sources: [], kind: "held-out" });
+      else out.kept.push({ ...base, expect: [...new Set(qa.answers.map(String))], sources: [`${entry.context_id}.txt`] });
+    }
+  }
+  return out;
+}
