@@ -5,8 +5,9 @@ import { LlmAnswerer } from "./answer/llm.js";
 import { createLogger, type Logger } from "./log.js";
 import { DEFAULT_CHUNK_OPTIONS } from "./corpus/chunk.js";
 import { TransformersEmbeddings } from "./search/embedder.js";
-import { buildIndex, indexExists, loadIndex, type BuildOptions, type BuildReport, type LoadedIndex } from "./search/index-store.js";
+import { buildIndex, indexExists, loadIndex, type BuildOptions, type BuildProgress, type BuildReport, type LoadedIndex } from "./search/index-store.js";
 import { HybridRetriever, type RetrievalOptions } from "./search/retriever.js";
+import { BUILD_LIMITS, runInWorker } from "./worker/run.js";
 
 export interface App {
   config: Config;
@@ -25,7 +26,7 @@ export function createEmbeddings(config: Config): TransformersEmbeddings {
 export function ingest(
   config: Config,
   embeddings: TransformersEmbeddings,
-  extra: Partial<Pick<BuildOptions, "full" | "onProgress" | "chunkOptions">> = {},
+  extra: Partial<Pick<BuildOptions, "full" | "force" | "onProgress" | "chunkOptions">> = {},
 ): Promise<BuildReport> {
   return buildIndex({
     docsDir: config.docsDir,
@@ -33,6 +34,7 @@ export function ingest(
     embeddings,
     chunkOptions: extra.chunkOptions ?? DEFAULT_CHUNK_OPTIONS,
     full: extra.full,
+    force: extra.force,
     onProgress: extra.onProgress,
   });
 }
@@ -57,15 +59,27 @@ export class ReindexBusyError extends Error {
   }
 }
 
+/** How a re-index runs: in a worker process (the bot: killable, never stalls the chats) or in this process. */
+export type BuildMode = "worker" | "inline";
+
+type ReindexOptions = Partial<Pick<BuildOptions, "full" | "force" | "onProgress">>;
+
 /**
  * The app that serves questions while the corpus changes: `current` is the last good index; `reindex` builds a
- * new one beside it (one at a time) and swaps it in only when complete. A failed build changes nothing.
+ * new one beside it (one at a time, in a worker process by default) and swaps it in only when complete. A
+ * failed build changes nothing.
  */
 export class LiveApp {
   private app: App;
   private running: Promise<BuildReport> | undefined;
+  private latest: BuildProgress | undefined;
+  private listeners = new Set<(p: BuildProgress) => void>();
+  private followUp: Promise<BuildReport> | undefined;
 
-  constructor(app: App) {
+  constructor(
+    app: App,
+    private readonly mode: BuildMode = "worker",
+  ) {
     this.app = app;
   }
 
@@ -77,20 +91,67 @@ export class LiveApp {
     return this.running !== undefined;
   }
 
-  async reindex(options: Partial<Pick<BuildOptions, "full" | "onProgress">> = {}): Promise<BuildReport> {
+  /** The running build's latest progress, if one runs. */
+  get progress(): BuildProgress | undefined {
+    return this.running ? this.latest : undefined;
+  }
+
+  /** Runs a re-index now; throws ReindexBusyError when one is already running. */
+  async reindex(options: ReindexOptions = {}): Promise<BuildReport> {
     if (this.running) throw new ReindexBusyError();
-    const { config, embeddings } = this.app;
-    const retrieval = this.app.retriever.options;
-    this.running = (async () => {
-      const report = await ingest(config, embeddings, options);
-      const index = await loadIndex(config.indexDir, embeddings.modelName);
-      this.app = { ...this.app, index, retriever: new HybridRetriever({ index, embeddings, options: retrieval }) };
-      return report;
-    })();
+    this.latest = undefined;
+    const onProgress = (p: BuildProgress): void => {
+      this.latest = p;
+      options.onProgress?.(p);
+      for (const listener of this.listeners) listener(p);
+    };
+    this.running = this.build({ ...options, onProgress });
     try {
       return await this.running;
     } finally {
       this.running = undefined;
     }
+  }
+
+  /**
+   * A re-index that includes every change made so far: now when none runs, otherwise once the running one ends
+   * (callers waiting meanwhile share that one follow-up build).
+   */
+  reindexSoon(onProgress?: (p: BuildProgress) => void): Promise<BuildReport> {
+    if (!this.running) return this.reindex({ onProgress });
+    if (!this.followUp) {
+      const listener = onProgress;
+      this.followUp = this.running
+        .catch(() => undefined)
+        .then(() => {
+          this.followUp = undefined;
+          return this.reindex({ onProgress: listener });
+        });
+    } else if (onProgress) {
+      this.listeners.add(onProgress);
+      void this.followUp.finally(() => this.listeners.delete(onProgress));
+    }
+    return this.followUp;
+  }
+
+  private async build(options: ReindexOptions): Promise<BuildReport> {
+    const { config, embeddings } = this.app;
+    const retrieval = this.app.retriever.options;
+    const report =
+      this.mode === "inline"
+        ? await ingest(config, embeddings, options)
+        : await runInWorker<BuildReport>(
+            {
+              type: "build",
+              settings: { docsDir: config.docsDir, indexDir: config.indexDir, modelsDir: config.modelsDir, embeddingModel: config.embeddingModel },
+              full: options.full,
+              force: options.force,
+            },
+            BUILD_LIMITS,
+            options.onProgress,
+          );
+    const index = await loadIndex(config.indexDir, embeddings.modelName);
+    this.app = { ...this.app, index, retriever: new HybridRetriever({ index, embeddings, options: retrieval }) };
+    return report;
   }
 }

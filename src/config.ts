@@ -18,6 +18,10 @@ export interface Config {
   /** How long a language-model answer may take before the extractive answer is shown instead. */
   llmTimeoutMs: number;
   feedbackFile: string;
+  /** JSON Lines record of every admin action and every refused attempt, with the user's id. */
+  auditFile: string;
+  /** Where /remove moves documents (one folder per removal), for /restore or a person to bring back. */
+  trashDir: string;
 }
 
 export class ConfigError extends Error {}
@@ -54,6 +58,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       : undefined,
     llmTimeoutMs,
     feedbackFile: resolve(value("FEEDBACK_FILE") ?? "feedback/feedback.jsonl"),
+    auditFile: resolve(value("AUDIT_FILE") ?? "audit/audit.jsonl"),
+    trashDir: resolve(value("TRASH_DIR") ?? "trash"),
   };
   return Object.freeze({ ...config, ...overrides });
 }

@@ -1,62 +1,18 @@
 // Loading real files: UTF-8 with and without BOM, GBK, Markdown titles, .docx and .pdf, and clear errors for
 // files that hold no readable text.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import iconv from "iconv-lite";
-import JSZip from "jszip";
 import { afterAll, describe, expect, it } from "vitest";
 import { DocumentError, decodeText, listDocumentFiles, loadDocument } from "../src/corpus/load.js";
+import { minimalDocx, minimalPdf, zipBombDocx } from "./files.js";
 
 const dir = mkdtempSync(join(tmpdir(), "duikou-corpus-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const SENTENCE = "淄博市第九批援藏工作组对口支援西藏自治区日喀则市昂仁县，谋划确定对口支援项目47个，投资1.32亿元。";
 
-/** A one-page PDF whose text uses a standard font (Latin text: no font file is needed). */
-function minimalPdf(text: string): Buffer {
-  const stream = `BT /F1 12 Tf 72 720 Td (${text}) Tj ET`;
-  const objects = [
-    "<< /Type /Catalog /Pages 2 0 R >>",
-    "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
-    `<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`,
-    "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-  ];
-  let body = "%PDF-1.4\n";
-  const offsets: number[] = [];
-  objects.forEach((o, i) => {
-    offsets.push(body.length);
-    body += `${i + 1} 0 obj\n${o}\nendobj\n`;
-  });
-  const xref = body.length;
-  body += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
-  for (const off of offsets) body += `${String(off).padStart(10, "0")} 00000 n \n`;
-  body += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return Buffer.from(body, "latin1");
-}
-
-async function minimalDocx(paragraphs: string[]): Promise<Buffer> {
-  const zip = new JSZip();
-  zip.file(
-    "[Content_Types].xml",
-    '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">' +
-      '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>' +
-      '<Default Extension="xml" ContentType="application/xml"/>' +
-      '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
-  );
-  zip.file(
-    "_rels/.rels",
-    '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">' +
-      '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>',
-  );
-  const body = paragraphs.map((p) => `<w:p><w:r><w:t>${p}</w:t></w:r></w:p>`).join("");
-  zip.file(
-    "word/document.xml",
-    `<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>${body}</w:body></w:document>`,
-  );
-  return zip.generateAsync({ type: "nodebuffer" });
-}
 
 describe("decoding text files", () => {
   it("reads UTF-8 with and without a BOM, UTF-16 with a BOM, and GBK", () => {
@@ -109,10 +65,48 @@ describe("loading documents", () => {
     await expect(loadDocument(join(dir, "image.png"), "image.png")).rejects.toThrow(/unsupported/);
   });
 
+  it("refuses a .docx zip bomb from its declared sizes, before inflating it", async () => {
+    const bomb = await zipBombDocx(100);
+    expect(bomb.length).toBeLessThan(1024 * 1024);
+    const started = performance.now();
+    const err = await loadDocument("bomb.docx", "bomb.docx", bomb).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DocumentError);
+    expect((err as DocumentError).problem).toBe("limit");
+    expect((err as DocumentError).message).toMatch(/unpacks to \d+ bytes/);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it("refuses a document with no real text (punctuation and symbols only)", async () => {
+    const junk = new TextEncoder().encode("。。。，，，！！！———……※※※★★★\n\n、、、；；；「」「」");
+    const err = await loadDocument("junk.txt", "junk.txt", junk).catch((e: unknown) => e);
+    expect((err as DocumentError).problem).toBe("no-text");
+  });
+
+  it("says which entries it skipped: hidden files and folders, symbolic links", async () => {
+    const root = mkdtempSync(join(tmpdir(), "duikou-skip-"));
+    try {
+      writeFileSync(join(root, "report.txt"), SENTENCE);
+      writeFileSync(join(root, ".draft.txt"), SENTENCE);
+      mkdirSync(join(root, ".git"));
+      writeFileSync(join(root, ".git", "notes.txt"), SENTENCE);
+      symlinkSync("/etc/hostname", join(root, "link.txt"));
+      const { files, skipped } = await listDocumentFiles(root);
+      expect(files).toEqual(["report.txt"]);
+      expect(skipped).toEqual([
+        { path: ".draft.txt", reason: "hidden (name starts with a dot)" },
+        { path: ".git", reason: "hidden (name starts with a dot)" },
+        { path: "link.txt", reason: "symbolic link (not followed)" },
+      ]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it("lists only supported files, recursively, with forward slashes", async () => {
-    const files = await listDocumentFiles(dir);
+    const { files, skipped } = await listDocumentFiles(dir);
     expect(files).toContain("gbk.txt");
     expect(files).toContain("report.docx");
     expect(files).not.toContain("image.png");
+    expect(skipped).toContainEqual({ path: "image.png", reason: "unsupported type .png" });
   });
 });

@@ -27,7 +27,10 @@ export function tempCorpus(options: { copySeeds?: boolean } = {}): TempCorpus {
   const root = mkdtempSync(join(tmpdir(), "duikou-test-"));
   const docsDir = join(root, "docs");
   if (options.copySeeds ?? true) cpSync(SEEDS_DIR, docsDir, { recursive: true });
-  const config = loadConfig({}, { docsDir, indexDir: join(root, "index") });
+  const config = loadConfig(
+    {},
+    { docsDir, indexDir: join(root, "index"), feedbackFile: join(root, "feedback.jsonl"), auditFile: join(root, "audit.jsonl"), trashDir: join(root, "trash") },
+  );
   return { root, config, cleanup: () => rmSync(root, { recursive: true, force: true }) };
 }
 

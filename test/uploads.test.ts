@@ -1,12 +1,25 @@
-// Checks on admin uploads with real bytes: safe names, type sniffing, size, unreadable content.
-import { readFileSync } from "node:fs";
+// Checks on admin uploads with real bytes: safe names (traversal, bidi and invisible characters, markup), type
+// sniffing, size, and reading in a worker process: unreadable content, zip bombs and punctuation-only files are
+// refused with a Chinese message.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import iconv from "iconv-lite";
-import { describe, expect, it } from "vitest";
-import { MAX_UPLOAD_BYTES, UploadError, checkUpload, safeFileName } from "../src/bot/uploads.js";
+import { afterAll, describe, expect, it } from "vitest";
+import { MAX_UPLOAD_BYTES, UploadError, checkUploadBytes, checkUploadName, readUpload, safeFileName } from "../src/bot/uploads.js";
+import { zipBombDocx } from "./files.js";
 
 const seed = readFileSync(new URL("../seeds/002_2a4bfa5699e19441.txt", import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), "duikou-uploads-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe("upload checks", () => {
+function saved(name: string, bytes: Uint8Array): string {
+  const path = join(dir, name);
+  writeFileSync(path, bytes);
+  return path;
+}
+
+describe("upload names", () => {
   it("keeps file names inside the docs folder", () => {
     expect(safeFileName("../../etc/passwd.txt")).toBe("passwd.txt");
     expect(safeFileName("..\\..\\windows\\报告.md")).toBe("报告.md");
@@ -14,20 +27,45 @@ describe("upload checks", () => {
     expect(safeFileName("a<b>|c\u0007.pdf")).toBe("a_b__c_.pdf");
   });
 
-  it("accepts a real text file, also in GBK, and reads its title", async () => {
-    const ok = await checkUpload("淄博援藏.txt", seed.length, new Uint8Array(seed));
-    expect(ok.name).toBe("淄博援藏.txt");
-    expect(ok.doc?.text).toContain("昂仁县");
+  it("drops bidi controls and invisible characters, so a name displays as what it is", () => {
+    expect(safeFileName("report\u202efdp.txt")).toBe("reportfdp.txt");
+    expect(safeFileName("援藏\u200b报告\u2066.docx\u2069")).toBe("援藏报告.docx");
+    expect(safeFileName("\ufeff淄博（2024）.pdf")).toBe("淄博（2024）.pdf");
+    expect(safeFileName('<b>x<b>&"y".md')).toBe("_b_x_b___y_.md");
+  });
+});
+
+describe("upload contents", () => {
+  it("accepts a real text file, also in GBK, and reads its title in a worker", async () => {
+    const name = checkUploadName("淄博援藏.txt", seed.length);
+    checkUploadBytes(name, new Uint8Array(seed));
+    expect((await readUpload(saved(name, seed), name)).chars).toBeGreaterThan(1000);
     const gbk = iconv.encode("援青报告\n\n青海省果洛州援青工作队今年投入资金8888万元。", "gbk");
-    expect((await checkUpload("gbk.txt", gbk.length, new Uint8Array(gbk))).doc?.title).toBe("援青报告");
+    expect((await readUpload(saved("gbk.txt", gbk), "gbk.txt")).title).toBe("援青报告");
   });
 
   it("rejects wrong types, fake PDFs, oversize and empty files with a Chinese message", async () => {
-    await expect(checkUpload("x.exe", 10)).rejects.toThrow(UploadError);
-    await expect(checkUpload("big.pdf", MAX_UPLOAD_BYTES + 1)).rejects.toMatchObject({ userMessage: expect.stringContaining("20 MB") });
-    await expect(checkUpload("fake.pdf", seed.length, new Uint8Array(seed))).rejects.toMatchObject({ userMessage: expect.stringContaining("不符") });
-    await expect(checkUpload("empty.txt", 0, new Uint8Array())).rejects.toMatchObject({ userMessage: "文件是空的。" });
+    expect(() => checkUploadName("x.exe", 10)).toThrow(UploadError);
+    expect(() => checkUploadName("big.pdf", MAX_UPLOAD_BYTES + 1)).toThrow(/too large/);
+    expect(() => checkUploadBytes("fake.pdf", new Uint8Array(seed))).toThrow(expect.objectContaining({ userMessage: expect.stringContaining("不符") }));
+    expect(() => checkUploadBytes("empty.txt", new Uint8Array())).toThrow(expect.objectContaining({ userMessage: "文件是空的。" }));
     const broken = Buffer.from("%PDF-1.7\n% broken on purpose");
-    await expect(checkUpload("broken.pdf", broken.length, new Uint8Array(broken))).rejects.toMatchObject({ userMessage: expect.stringContaining("无法") });
+    await expect(readUpload(saved("broken.pdf", broken), "broken.pdf")).rejects.toMatchObject({ userMessage: expect.stringContaining("无法") });
+  });
+
+  it("refuses a zip bomb and a punctuation-only file, each with its reason", async () => {
+    const bomb = await zipBombDocx(100);
+    await expect(readUpload(saved("bomb.docx", bomb), "bomb.docx")).rejects.toMatchObject({ userMessage: expect.stringContaining("过大") });
+    const lying = await zipBombDocx(100, { lie: true });
+    await expect(readUpload(saved("lying.docx", lying), "lying.docx")).rejects.toBeInstanceOf(UploadError);
+    const junk = new TextEncoder().encode("。。。，，，！！！———……※※※★★★\n、、、；；；");
+    await expect(readUpload(saved("junk.txt", junk), "junk.txt")).rejects.toMatchObject({ userMessage: expect.stringContaining("没有可用的文字") });
+  });
+
+  it("stops a worker that passes its time limit", async () => {
+    const big = Buffer.from(`${"淄博市第九批援藏工作组对口支援昂仁县。\n".repeat(200_000)}`);
+    await expect(readUpload(saved("slow.txt", big), "slow.txt", { timeoutMs: 300, maxMemoryMb: 1024 })).rejects.toMatchObject({
+      userMessage: expect.stringContaining("超时"),
+    });
   });
 });

@@ -1,17 +1,23 @@
-// Admin commands: only ids in ADMIN_IDS change the corpus. /reindex rebuilds from DOCS_DIR, editing one
-// progress message; /docs lists the indexed documents; /remove 文件名 deletes one after confirmation; a
-// document an admin sends is checked, saved under DOCS_DIR (overwriting only after confirmation) and indexed.
+// Admin commands: only ids in ADMIN_IDS change the corpus, and every action or refused attempt goes to the
+// audit trail. Work runs in the background (the admin's chat stays free for questions): /reindex edits one
+// progress message, and a second /reindex while one runs points at that message; a document an admin sends is
+// read in a worker process, saved under DOCS_DIR (overwriting only after confirmation) and indexed; /remove
+// moves a document to TRASH_DIR after confirmation, /restore brings it back.
+import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { rm, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { copyFile, mkdir, mkdtemp, readdir, rename, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join, relative, sep } from "node:path";
 import { InlineKeyboard, type Context } from "grammy";
 import type { FileFlavor } from "@grammyjs/files";
-import { ReindexBusyError, type LiveApp } from "../app.js";
+import type { LiveApp } from "../app.js";
 import type { Config } from "../config.js";
 import type { BuildProgress, BuildReport } from "../search/index-store.js";
 import type { Logger } from "../log.js";
+import { WorkerError } from "../worker/run.js";
+import type { AuditAction, AuditLog } from "./audit.js";
 import { escapeHtml } from "./render.js";
-import { MAX_UPLOAD_BYTES, UploadError, checkUpload } from "./uploads.js";
+import { MAX_UPLOAD_BYTES, UploadError, checkUploadBytes, checkUploadName, readUpload } from "./uploads.js";
 
 export type BotContext = FileFlavor<Context>;
 
@@ -19,24 +25,55 @@ export interface AdminDeps {
   live: LiveApp;
   config: Config;
   log: Logger;
+  audit: AuditLog;
+  /** Confirmations waiting for an admin's button, and the message of the running re-index. */
+  state: AdminState;
 }
 
 interface PendingAction {
   kind: "overwrite" | "remove";
   name: string;
-  bytes?: Uint8Array;
+  /** The checked upload waiting to overwrite `name`. */
+  staged?: string;
   userId: number;
+  chatId: number;
+  expires: number;
 }
 
-const pending = new Map<string, PendingAction>();
-let pendingCounter = 0;
+/** A confirmation button lives this long. */
+const PENDING_MS = 60 * 60_000;
+
+/** Per-bot admin state: pending confirmations by unguessable id, and where the running re-index reports. */
+export class AdminState {
+  readonly pending = new Map<string, PendingAction>();
+  reindexMessage: { chatId: number; messageId: number } | undefined;
+
+  add(action: Omit<PendingAction, "expires">): string {
+    const now = Date.now();
+    for (const [id, a] of this.pending) {
+      if (a.expires >= now) continue;
+      this.pending.delete(id);
+      if (a.staged) void rm(dirname(a.staged), { recursive: true, force: true });
+    }
+    const id = randomBytes(9).toString("base64url");
+    this.pending.set(id, { ...action, expires: now + PENDING_MS });
+    return id;
+  }
+}
 
 export function isAdmin(ctx: Context, config: Config): boolean {
   return ctx.from !== undefined && config.adminIds.includes(ctx.from.id);
 }
 
-export async function refuseNonAdmin(ctx: Context): Promise<void> {
+/** Refuses a non-admin, and records the attempt. */
+export async function refuseNonAdmin(ctx: Context, deps: Pick<AdminDeps, "audit">, action: AuditAction, target?: string): Promise<void> {
+  await deps.audit.record({ userId: ctx.from?.id, chatId: ctx.chat?.id, action, outcome: "refused", target, detail: "not an admin" });
   await ctx.reply("抱歉，只有管理员可以修改资料库或重建索引。您可以直接向我提问。");
+}
+
+/** Runs admin work after the handler has returned, so the chat's next message is not held up; logs failures. */
+export function inBackground(deps: Pick<AdminDeps, "log">, what: string, work: () => Promise<unknown>): void {
+  void work().catch((err: unknown) => deps.log.error(`${what} failed`, { error: err }));
 }
 
 function summary(report: BuildReport): string {
@@ -49,11 +86,25 @@ function summary(report: BuildReport): string {
     `未变 ${report.unchanged.length}`,
   ];
   if (report.failed.length) lines.push(`无法读取 ${report.failed.length}：${report.failed.map((f) => escapeHtml(f.source)).join("、")}`);
+  if (report.skipped.length) {
+    const shown = report.skipped.slice(0, 10).map((f) => `${escapeHtml(f.path)}（${skipReason(f.reason)}）`);
+    lines.push(`跳过 ${report.skipped.length}：${shown.join("、")}${report.skipped.length > 10 ? "…" : ""}`);
+  }
   return lines.join("\n");
 }
 
-function progressText(p: BuildProgress): string {
-  switch (p.stage) {
+function skipReason(reason: string): string {
+  if (reason.startsWith("hidden")) return "隐藏文件";
+  if (reason.startsWith("symbolic")) return "符号链接";
+  if (reason.startsWith("unsupported")) return "不支持的类型";
+  return "不是普通文件";
+}
+
+/** The progress of a build, as the admin reads it. */
+export function progressText(p: BuildProgress | undefined): string {
+  switch (p?.stage) {
+    case undefined:
+      return "正在重建索引…";
     case "scan":
       return `正在重建索引：发现 ${p.files} 个文件…`;
     case "read":
@@ -67,44 +118,95 @@ function progressText(p: BuildProgress): string {
   }
 }
 
-/** Runs a re-index, editing one message with progress (at most every 1.5 s) and the summary at the end. */
-export async function reindexWithProgress(ctx: Context, deps: AdminDeps, intro = "正在重建索引…"): Promise<BuildReport | undefined> {
-  if (deps.live.reindexing) {
-    await ctx.reply("已有一次重建正在进行，请稍后再试。期间仍可正常提问。");
-    return undefined;
+/** One message edited with progress (at most every 1.5 s) and then the outcome. */
+class ProgressMessage {
+  private lastEdit = 0;
+  private shown: string;
+
+  private constructor(
+    private readonly ctx: Context,
+    readonly chatId: number,
+    readonly messageId: number,
+    intro: string,
+  ) {
+    this.shown = intro;
   }
-  const message = await ctx.reply(intro);
-  let lastEdit = 0;
-  let lastText = intro;
-  const edit = async (text: string, html = false): Promise<void> => {
-    if (text === lastText) return;
-    lastText = text;
-    await ctx.api.editMessageText(message.chat.id, message.message_id, text, html ? { parse_mode: "HTML" } : {}).catch(() => undefined);
-  };
-  try {
-    const report = await deps.live.reindex({
-      onProgress: (p) => {
-        const now = Date.now();
-        if (now - lastEdit < 1500) return;
-        lastEdit = now;
-        void edit(progressText(p));
-      },
-    });
-    deps.log.info("reindexed", { added: report.added.length, changed: report.changed.length, removed: report.removed.length, chunks: report.chunks, seconds: report.seconds });
-    await edit(summary(report), true);
-    return report;
-  } catch (err) {
-    if (err instanceof ReindexBusyError) {
-      await edit("已有一次重建正在进行，请稍后再试。");
-      return undefined;
-    }
-    deps.log.error("reindex failed", { error: err });
-    await edit("重建索引失败，资料库和原有索引都没有改变，仍按原索引回答问题。详细原因已记录在日志中。");
-    return undefined;
+
+  static async send(ctx: Context, intro: string): Promise<ProgressMessage> {
+    const message = await ctx.reply(intro);
+    return new ProgressMessage(ctx, message.chat.id, message.message_id, intro);
+  }
+
+  progress(p: BuildProgress): void {
+    const now = Date.now();
+    if (now - this.lastEdit < 1500) return;
+    this.lastEdit = now;
+    void this.edit(progressText(p));
+  }
+
+  async edit(text: string, html = false): Promise<void> {
+    if (text === this.shown) return;
+    this.shown = text;
+    await this.ctx.api.editMessageText(this.chatId, this.messageId, text, html ? { parse_mode: "HTML" } : {}).catch(() => undefined);
   }
 }
 
-export async function listDocs(ctx: Context, deps: AdminDeps): Promise<void> {
+/** Why a build failed, for the admin. */
+function buildFailure(err: unknown): string {
+  if (err instanceof WorkerError && err.reason === "IndexLockedError") {
+    return `另一个进程（${err.holder ?? "?"}）正在重建同一个索引，这次没有运行。原有索引继续使用。`;
+  }
+  if (err instanceof WorkerError && err.reason === "DocsFolderError") {
+    return "索引是从另一个文件夹建立的，为避免删除其中的文件，这次没有重建。请检查 DOCS_DIR 设置。";
+  }
+  return "重建索引失败，资料库和原有索引都没有改变，仍按原索引回答问题。详细原因已记录在日志中。";
+}
+
+async function finishBuild(deps: AdminDeps, ctx: Context, message: ProgressMessage, build: Promise<BuildReport>): Promise<void> {
+  try {
+    const report = await build;
+    deps.log.info("reindexed", { added: report.added.length, changed: report.changed.length, removed: report.removed.length, chunks: report.chunks, seconds: report.seconds });
+    await deps.audit.record({ userId: ctx.from?.id, chatId: ctx.chat?.id, action: "reindex", outcome: "done", detail: `${report.chunks} chunks in ${report.seconds.toFixed(1)} s` });
+    await message.edit(summary(report), true);
+  } catch (err) {
+    deps.log.error("reindex failed", { error: err });
+    await deps.audit.record({ userId: ctx.from?.id, chatId: ctx.chat?.id, action: "reindex", outcome: "failed", detail: err instanceof Error ? err.message : String(err) });
+    await message.edit(buildFailure(err));
+  }
+}
+
+/** /reindex: starts a build and returns at once; while one runs, points at its progress message instead. */
+export async function startReindex(ctx: Context, deps: AdminDeps): Promise<void> {
+  if (deps.live.reindexing) {
+    await deps.audit.record({ userId: ctx.from?.id, chatId: ctx.chat?.id, action: "reindex", outcome: "refused", detail: "a re-index is already running" });
+    const where = deps.state.reindexMessage;
+    const sameChat = where && where.chatId === ctx.chat?.id;
+    await ctx.reply(`已有一次重建正在进行（${progressText(deps.live.progress)}），完成后会在${sameChat ? "这条" : "进度"}消息中显示结果。期间仍可正常提问。`, {
+      ...(sameChat ? { reply_parameters: { message_id: where.messageId, allow_sending_without_reply: true } } : {}),
+    });
+    return;
+  }
+  await deps.audit.record({ userId: ctx.from?.id, chatId: ctx.chat?.id, action: "reindex", outcome: "requested" });
+  const message = await ProgressMessage.send(ctx, "正在重建索引…");
+  if (deps.live.reindexing) return message.edit("已有一次重建正在进行，请稍后再试。");
+  // reindex() marks the build as running before it first waits, so no second one can start past this line.
+  const build = deps.live.reindex({ onProgress: (p) => message.progress(p) });
+  deps.state.reindexMessage = { chatId: message.chatId, messageId: message.messageId };
+  inBackground(deps, "reindex", () =>
+    finishBuild(deps, ctx, message, build).finally(() => {
+      if (deps.state.reindexMessage?.messageId === message.messageId) deps.state.reindexMessage = undefined;
+    }),
+  );
+}
+
+/** After a change to the docs folder: a build that includes it (now, or after the running one). */
+async function indexChange(ctx: Context, deps: AdminDeps, intro: string): Promise<void> {
+  const queued = deps.live.reindexing;
+  const message = await ProgressMessage.send(ctx, queued ? `${intro}当前的重建完成后会再次更新索引…` : `${intro}正在更新索引…`);
+  await finishBuild(deps, ctx, message, deps.live.reindexSoon((p) => message.progress(p)));
+}
+
+export async function listDocs(ctx: Context, deps: Pick<AdminDeps, "live">): Promise<void> {
   const files = Object.entries(deps.live.current.index.manifest.files);
   if (files.length === 0) {
     await ctx.reply("资料库中还没有文件。");
@@ -118,6 +220,7 @@ function confirmKeyboard(id: string, yes: string): InlineKeyboard {
   return new InlineKeyboard().text(yes, `ok:${id}:yes`).text("取消", `ok:${id}:no`);
 }
 
+/** /remove 文件名: asks for confirmation before moving the document to the trash. */
 export async function askRemove(ctx: Context, name: string, deps: AdminDeps): Promise<void> {
   const target = name.trim();
   if (!target) {
@@ -128,36 +231,98 @@ export async function askRemove(ctx: Context, name: string, deps: AdminDeps): Pr
     await ctx.reply(`资料库中没有名为“${target}”的文件。用 /docs 查看文件名。`);
     return;
   }
-  const id = (pendingCounter++).toString(36);
-  pending.set(id, { kind: "remove", name: target, userId: ctx.from?.id ?? 0 });
-  await ctx.reply(`确定要删除“${escapeHtml(target)}”并更新索引吗？`, { parse_mode: "HTML", reply_markup: confirmKeyboard(id, "删除") });
+  const id = deps.state.add({ kind: "remove", name: target, userId: ctx.from?.id ?? 0, chatId: ctx.chat?.id ?? 0 });
+  await ctx.reply(`确定要删除“${escapeHtml(target)}”并更新索引吗？（文件会移到回收站，可用 /restore 恢复）`, {
+    parse_mode: "HTML",
+    reply_markup: confirmKeyboard(id, "删除"),
+  });
 }
 
-async function saveAndIndex(ctx: Context, name: string, bytes: Uint8Array, deps: AdminDeps): Promise<void> {
-  await writeFile(join(deps.config.docsDir, name), bytes);
-  deps.log.info("document saved", { name, bytes: bytes.length });
-  await reindexWithProgress(ctx, deps, `已保存“${name}”，正在更新索引…`);
+/** Moves a document into a new folder of the trash (named by the time), keeping its path below DOCS_DIR. */
+async function moveToTrash(config: Config, name: string): Promise<string> {
+  const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+  const target = join(config.trashDir, stamp, name);
+  await mkdir(dirname(target), { recursive: true });
+  await moveFile(join(config.docsDir, name), target);
+  return target;
+}
+
+/** rename, or copy and delete when the two folders are on different file systems. */
+async function moveFile(from: string, to: string): Promise<void> {
+  try {
+    await rename(from, to);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "EXDEV") throw err;
+    await copyFile(from, to);
+    await rm(from, { force: true });
+  }
+}
+
+/** Every document in the trash, newest removal first: its name below DOCS_DIR and its path in the trash. */
+async function trashed(config: Config): Promise<{ name: string; path: string; removedAt: string }[]> {
+  if (!existsSync(config.trashDir)) return [];
+  const out: { name: string; path: string; removedAt: string }[] = [];
+  for (const stamp of (await readdir(config.trashDir)).sort().reverse()) {
+    const root = join(config.trashDir, stamp);
+    const entries = await readdir(root, { recursive: true, withFileTypes: true }).catch(() => []);
+    for (const e of entries) {
+      if (!e.isFile()) continue;
+      const path = join(e.parentPath, e.name);
+      out.push({ name: relative(root, path).split(sep).join("/"), path, removedAt: stamp });
+    }
+  }
+  return out;
+}
+
+/** /restore lists the trash; /restore 文件名 brings the latest removed copy back and re-indexes. */
+export async function restore(ctx: Context, name: string, deps: AdminDeps): Promise<void> {
+  const items = await trashed(deps.config);
+  const target = name.trim();
+  if (!target) {
+    if (items.length === 0) return void (await ctx.reply("回收站是空的。"));
+    const lines = items.slice(0, 20).map((t, i) => `${i + 1}. ${escapeHtml(t.name)}`);
+    await ctx.reply(`<b>回收站（${items.length}）</b>\n${lines.join("\n")}\n\n用 /restore 文件名 恢复。`, { parse_mode: "HTML" });
+    return;
+  }
+  const item = items.find((t) => t.name === target);
+  if (!item) return void (await ctx.reply(`回收站中没有“${target}”。用 /restore 查看回收站。`));
+  const destination = join(deps.config.docsDir, item.name);
+  if (existsSync(destination)) {
+    await deps.audit.record({ userId: ctx.from?.id, chatId: ctx.chat?.id, action: "restore", outcome: "refused", target, detail: "a document of that name exists" });
+    return void (await ctx.reply(`资料库中已有“${target}”，没有恢复。如需替换，请先 /remove 它。`));
+  }
+  await mkdir(dirname(destination), { recursive: true });
+  await moveFile(item.path, destination);
+  await deps.audit.record({ userId: ctx.from?.id, chatId: ctx.chat?.id, action: "restore", outcome: "done", target });
+  await indexChange(ctx, deps, `已恢复“${target}”，`);
 }
 
 /** The answer to a confirmation button (overwrite an upload, or remove a file). */
 export async function confirmAction(ctx: Context, id: string, yes: boolean, deps: AdminDeps): Promise<void> {
-  const action = pending.get(id);
-  if (!action || action.userId !== ctx.from?.id) {
-    await ctx.answerCallbackQuery({ text: "这个操作已失效。" });
+  const action = deps.state.pending.get(id);
+  if (!action || action.userId !== ctx.from?.id || action.chatId !== ctx.chat?.id || action.expires < Date.now()) {
+    await ctx.answerCallbackQuery({ text: "这个操作已失效，请重新发起。" });
     return;
   }
-  pending.delete(id);
+  deps.state.pending.delete(id);
   await ctx.answerCallbackQuery();
+  const audit = { userId: ctx.from.id, chatId: ctx.chat?.id, target: action.name };
   if (!yes) {
+    if (action.staged) await rm(dirname(action.staged), { recursive: true, force: true });
+    await deps.audit.record({ ...audit, action: action.kind, outcome: "cancelled" });
     await ctx.reply("已取消，资料库没有改变。");
     return;
   }
   if (action.kind === "remove") {
-    await rm(join(deps.config.docsDir, action.name), { force: true });
-    deps.log.info("document removed", { name: action.name });
-    await reindexWithProgress(ctx, deps, `已删除“${action.name}”，正在更新索引…`);
-  } else if (action.bytes) {
-    await saveAndIndex(ctx, action.name, action.bytes, deps);
+    if (!existsSync(join(deps.config.docsDir, action.name))) return void (await ctx.reply(`“${action.name}”已不在资料库中。`));
+    const where = await moveToTrash(deps.config, action.name);
+    await deps.audit.record({ ...audit, action: "remove", outcome: "done", detail: `moved to ${where}` });
+    await indexChange(ctx, deps, `已删除“${action.name}”（已移到回收站），`);
+  } else if (action.staged) {
+    await moveFile(action.staged, join(deps.config.docsDir, action.name));
+    await rm(dirname(action.staged), { recursive: true, force: true });
+    await deps.audit.record({ ...audit, action: "overwrite", outcome: "done" });
+    await indexChange(ctx, deps, `已覆盖“${action.name}”，`);
   }
 }
 
@@ -170,35 +335,45 @@ async function downloadBytes(url: string): Promise<Uint8Array> {
   if (!response.ok) throw new Error(`download failed: HTTP ${response.status}`);
   const length = Number(response.headers.get("content-length") ?? 0);
   if (length > MAX_UPLOAD_BYTES) throw new UploadError("文件太大了（上限 20 MB）。", `download of ${length} bytes refused`);
-  const bytes = new Uint8Array(await response.arrayBuffer());
-  if (bytes.length > MAX_UPLOAD_BYTES) throw new UploadError("文件太大了（上限 20 MB）。", `download of ${bytes.length} bytes refused`);
-  return bytes;
+  return new Uint8Array(await response.arrayBuffer());
 }
 
-/** A document sent by an admin: checked, then saved and indexed (or held for confirmation to overwrite). */
+/** A document sent by an admin: downloaded, read in a worker, then saved and indexed (or held to overwrite). */
 export async function receiveDocument(ctx: BotContext, deps: AdminDeps): Promise<void> {
   const doc = ctx.msg?.document;
   if (!doc) return;
+  const audit = { userId: ctx.from?.id, chatId: ctx.chat?.id, target: doc.file_name ?? "document" };
+  let staging: string | undefined;
   try {
-    const { name } = await checkUpload(doc.file_name ?? "document", doc.file_size);
+    const name = checkUploadName(doc.file_name ?? "document", doc.file_size);
+    audit.target = name;
     const file = await ctx.getFile();
     const bytes = await downloadBytes(file.getUrl());
-    const checked = await checkUpload(name, bytes.length, bytes);
-    if (existsSync(join(deps.config.docsDir, checked.name))) {
-      const id = (pendingCounter++).toString(36);
-      pending.set(id, { kind: "overwrite", name: checked.name, bytes, userId: ctx.from?.id ?? 0 });
-      await ctx.reply(`资料库中已有“${escapeHtml(checked.name)}”。要用新文件覆盖它吗？`, { parse_mode: "HTML", reply_markup: confirmKeyboard(id, "覆盖") });
+    checkUploadBytes(name, bytes);
+    staging = await mkdtemp(join(tmpdir(), "duikou-upload-"));
+    const staged = join(staging, name);
+    await writeFile(staged, bytes);
+    const read = await readUpload(staged, name);
+    if (existsSync(join(deps.config.docsDir, name))) {
+      const id = deps.state.add({ kind: "overwrite", name, staged, userId: ctx.from?.id ?? 0, chatId: ctx.chat?.id ?? 0 });
+      staging = undefined;
+      await deps.audit.record({ ...audit, action: "overwrite", outcome: "requested" });
+      await ctx.reply(`资料库中已有“${escapeHtml(name)}”。要用新文件覆盖它吗？`, { parse_mode: "HTML", reply_markup: confirmKeyboard(id, "覆盖") });
       return;
     }
-    await ctx.reply(`已收到“${checked.name}”（${checked.doc?.title ?? ""}），正在加入资料库…`);
-    await saveAndIndex(ctx, checked.name, bytes, deps);
+    await mkdir(deps.config.docsDir, { recursive: true });
+    await moveFile(staged, join(deps.config.docsDir, name));
+    await deps.audit.record({ ...audit, action: "upload", outcome: "done", detail: `${bytes.length} bytes, ${read.chars} characters` });
+    await indexChange(ctx, deps, `已收到“${name}”（${read.title}），`);
   } catch (err) {
     if (err instanceof UploadError) {
-      deps.log.warn("upload rejected", { reason: err.message });
+      await deps.audit.record({ ...audit, action: "upload", outcome: "refused", detail: err.message });
       await ctx.reply(err.userMessage);
       return;
     }
-    deps.log.error("upload failed", { error: err });
+    await deps.audit.record({ ...audit, action: "upload", outcome: "failed", detail: err instanceof Error ? err.message : String(err) });
     await ctx.reply("文件下载或保存失败，资料库没有改变。请稍后重试。");
+  } finally {
+    if (staging) await rm(staging, { recursive: true, force: true });
   }
 }

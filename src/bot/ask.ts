@@ -1,6 +1,7 @@
 // Questions in chat: which messages are questions (any text in a private chat; in a group a mention, a reply
 // to the bot or /ask), follow-ups resolved against the chat's previous turn, a typing indicator while the
 // pipeline works, and the answer as HTML with a button per citation and 👍/👎 buttons.
+import { randomBytes } from "node:crypto";
 import { InlineKeyboard, type Context } from "grammy";
 import type { LiveApp } from "../app.js";
 import { answer } from "../answer/llm.js";
@@ -58,14 +59,17 @@ export interface StoredAnswer {
   chatId: number;
 }
 
-/** Recent answers by short id, for the 原文 and 👍/👎 buttons (callback data is limited to 64 bytes). */
+/**
+ * Recent answers by id, for the 原文 and 👍/👎 buttons (callback data is limited to 64 bytes). Ids are random
+ * (72 bits), so they are never reused across restarts and cannot be guessed; an answer is only ever given back
+ * to the chat it was asked in.
+ */
 export class AnswerStore {
   private readonly answers = new Map<string, StoredAnswer>();
-  private next = 0;
   constructor(private readonly capacity = 5000) {}
 
   put(answer: StoredAnswer): string {
-    const id = (this.next++).toString(36);
+    const id = randomBytes(9).toString("base64url");
     this.answers.set(id, answer);
     if (this.answers.size > this.capacity) {
       const oldest = this.answers.keys().next().value;
@@ -74,8 +78,10 @@ export class AnswerStore {
     return id;
   }
 
-  get(id: string): StoredAnswer | undefined {
-    return this.answers.get(id);
+  /** The answer with this id if it was given in this chat; undefined when unknown, expired or another chat's. */
+  get(id: string, chatId: number | undefined): StoredAnswer | undefined {
+    const stored = this.answers.get(id);
+    return stored && stored.chatId === chatId ? stored : undefined;
   }
 }
 
@@ -146,7 +152,7 @@ export async function answerInChat(ctx: Context, rawQuestion: string, deps: AskD
 
 /** The 原文 n button: the whole passage behind citation n (or lead n of a refusal). */
 export async function showSource(ctx: Context, id: string, n: number, deps: AskDeps): Promise<void> {
-  const stored = deps.answers.get(id);
+  const stored = deps.answers.get(id, ctx.chat?.id);
   if (!stored) {
     await ctx.answerCallbackQuery({ text: "这条回答已过期，请重新提问。" });
     return;

@@ -10,11 +10,14 @@ import type { BotCommand } from "grammy/types";
 import { LiveApp, createApp } from "../app.js";
 import type { Config } from "../config.js";
 import { createLogger, type Logger } from "../log.js";
-import { askRemove, confirmAction, isAdmin, listDocs, receiveDocument, refuseNonAdmin, reindexWithProgress, type BotContext } from "./admin.js";
+import { stopAllWorkers } from "../worker/run.js";
+import { AdminState, askRemove, confirmAction, inBackground, isAdmin, listDocs, receiveDocument, refuseNonAdmin, restore, startReindex, type AdminDeps, type BotContext } from "./admin.js";
+import { AuditLog, type AuditAction } from "./audit.js";
 import { AnswerStore, answerInChat, showSource, type AskDeps } from "./ask.js";
 import { recordFeedback } from "./feedback.js";
 import { ChatMemory } from "./follow-up.js";
 import { escapeHtml } from "./render.js";
+import { watchConnection } from "./connection.js";
 
 export interface BotOptions {
   /** Questions a user may ask per window before a friendly "slow down". */
@@ -32,6 +35,7 @@ const PUBLIC_COMMANDS: BotCommand[] = [
 const ADMIN_COMMANDS: BotCommand[] = [
   { command: "reindex", description: "重建索引（管理员）" },
   { command: "remove", description: "删除文件（管理员）" },
+  { command: "restore", description: "恢复删除的文件（管理员）" },
 ];
 
 function helpText(live: LiveApp): string {
@@ -45,19 +49,62 @@ function helpText(live: LiveApp): string {
   ].join("\n\n");
 }
 
+/**
+ * True for what the bot should act on: anything in a private chat, a button press, and in a group only a
+ * command for this bot (`/ask`, `/ask@thisbot`), a mention of it or a reply to it.
+ */
+export function isAddressed(ctx: Context): boolean {
+  if (ctx.callbackQuery) return true;
+  if (!ctx.chat || !ctx.msg) return false;
+  if (ctx.chat.type === "private") return true;
+  const text = ctx.msg.text ?? ctx.msg.caption ?? "";
+  const username = ctx.me.username.toLowerCase();
+  const command = /^\/[A-Za-z0-9_]+(?:@([A-Za-z0-9_]+))?/.exec(text);
+  if (command) return !command[1] || command[1].toLowerCase() === username;
+  const entities = ctx.msg.entities ?? ctx.msg.caption_entities ?? [];
+  const mentioned = entities.some((e) => e.type === "mention" && text.slice(e.offset, e.offset + e.length).toLowerCase() === `@${username}`);
+  return mentioned || ctx.msg.reply_to_message?.from?.id === ctx.me.id;
+}
+
 /** Builds the bot over a live app; nothing is fetched from Telegram until it starts. */
 export function createBot(config: Config, live: LiveApp, log: Logger, options: BotOptions = {}): Bot<BotContext> {
   if (!config.botToken) throw new Error("BOT_TOKEN is not set");
   const bot = new Bot<BotContext>(config.botToken, { client: { apiRoot: config.telegramApiRoot } });
   bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30, rethrowInternalServerErrors: false }));
   bot.api.config.use(hydrateFiles(config.botToken, { apiRoot: config.telegramApiRoot }));
+  bot.api.config.use(watchConnection(log));
 
   const askDeps: AskDeps = { live, log, memory: new ChatMemory(), answers: new AnswerStore() };
-  const adminDeps = { live, config, log };
+  const adminDeps: AdminDeps = { live, config, log, audit: new AuditLog(config.auditFile, log), state: new AdminState() };
+  const admin = (ctx: Context, action: AuditAction, work: () => Promise<unknown>, target?: string): Promise<void> => {
+    if (!isAdmin(ctx, config)) return refuseNonAdmin(ctx, adminDeps, action, target);
+    inBackground(adminDeps, action, work);
+    return Promise.resolve();
+  };
 
   bot.use(sequentialize((ctx: Context) => ctx.chat?.id.toString()));
+  // Everything below sees only what is addressed to the bot: group chatter is neither answered nor counted.
+  const addressed = bot.filter(isAddressed);
+
+  addressed.callbackQuery(/^src:([\w-]+):(\d+)$/, (ctx) => showSource(ctx, ctx.match[1] ?? "", Number(ctx.match[2]), askDeps));
+  addressed.callbackQuery(/^fb:([\w-]+):(up|down)$/, async (ctx) => {
+    const stored = askDeps.answers.get(ctx.match[1] ?? "", ctx.chat?.id);
+    if (!stored) return ctx.answerCallbackQuery({ text: "这条回答已过期。" });
+    await recordFeedback(config.feedbackFile, stored.result, ctx.match[2] === "up" ? "up" : "down", stored.chatId, ctx.from.id);
+    await ctx.answerCallbackQuery({ text: "谢谢您的反馈！" });
+  });
+  addressed.callbackQuery(/^ok:([\w-]+):(yes|no)$/, async (ctx) => {
+    if (!isAdmin(ctx, config)) {
+      await adminDeps.audit.record({ userId: ctx.from.id, chatId: ctx.chat?.id, action: "remove", outcome: "refused", detail: "confirmation button pressed by a non-admin" });
+      return ctx.answerCallbackQuery({ text: "只有管理员可以操作。" });
+    }
+    inBackground(adminDeps, "confirmation", () => confirmAction(ctx, ctx.match[1] ?? "", ctx.match[2] === "yes", adminDeps));
+  });
+  addressed.on("callback_query:data", (ctx) => ctx.answerCallbackQuery({ text: "这个按钮已失效。" }));
+
+  const messages = addressed.on("message");
   const rate = options.rateLimit ?? { limit: 6, windowMs: 10_000 };
-  bot.use(
+  messages.use(
     limit({
       timeFrame: rate.windowMs,
       limit: rate.limit,
@@ -73,34 +120,18 @@ export function createBot(config: Config, live: LiveApp, log: Logger, options: B
   commands.command("help", "使用说明", (ctx) => ctx.reply(helpText(live), { parse_mode: "HTML" }));
   commands.command("ask", "提问", (ctx) => answerInChat(ctx, ctx.match, askDeps));
   commands.command("docs", "查看已索引的文件", (ctx) => listDocs(ctx, adminDeps));
-  commands.command("reindex", "重建索引（管理员）", (ctx) => (isAdmin(ctx, config) ? reindexWithProgress(ctx, adminDeps).then(() => undefined) : refuseNonAdmin(ctx)));
-  commands.command("remove", "删除文件（管理员）", (ctx) => (isAdmin(ctx, config) ? askRemove(ctx, ctx.match, adminDeps) : refuseNonAdmin(ctx)));
-  bot.use(commands);
+  commands.command("reindex", "重建索引（管理员）", (ctx) => admin(ctx, "reindex", () => startReindex(ctx, adminDeps)));
+  commands.command("remove", "删除文件（管理员）", (ctx) => admin(ctx, "remove", () => askRemove(ctx, ctx.match, adminDeps), ctx.match));
+  commands.command("restore", "恢复删除的文件（管理员）", (ctx) => admin(ctx, "restore", () => restore(ctx, ctx.match, adminDeps), ctx.match));
+  messages.use(commands);
 
-  bot.callbackQuery(/^src:([0-9a-z]+):(\d+)$/, (ctx) => showSource(ctx, ctx.match[1] ?? "", Number(ctx.match[2]), askDeps));
-  bot.callbackQuery(/^fb:([0-9a-z]+):(up|down)$/, async (ctx) => {
-    const stored = askDeps.answers.get(ctx.match[1] ?? "");
-    if (!stored) return ctx.answerCallbackQuery({ text: "这条回答已过期。" });
-    await recordFeedback(config.feedbackFile, stored.result, ctx.match[2] === "up" ? "up" : "down", stored.chatId, ctx.from.id);
-    await ctx.answerCallbackQuery({ text: "谢谢您的反馈！" });
-  });
-  bot.callbackQuery(/^ok:([0-9a-z]+):(yes|no)$/, (ctx) =>
-    isAdmin(ctx, config) ? confirmAction(ctx, ctx.match[1] ?? "", ctx.match[2] === "yes", adminDeps) : ctx.answerCallbackQuery({ text: "只有管理员可以操作。" }),
-  );
-  bot.on("callback_query:data", (ctx) => ctx.answerCallbackQuery({ text: "这个按钮已失效。" }));
-
-  bot.on("message:document", (ctx) => (isAdmin(ctx, config) ? receiveDocument(ctx, adminDeps) : refuseNonAdmin(ctx)));
-
-  bot.on("message:text", async (ctx) => {
+  messages.on("message:document", (ctx) => admin(ctx, "upload", () => receiveDocument(ctx, adminDeps), ctx.msg.document.file_name));
+  messages.on("message:text", async (ctx) => {
     const text = ctx.msg.text;
     if (ctx.chat.type === "private") return answerInChat(ctx, text, askDeps);
-    const username = ctx.me.username;
-    const mentioned = (ctx.msg.entities ?? []).some((e) => e.type === "mention" && text.slice(e.offset, e.offset + e.length) === `@${username}`);
-    const repliedToBot = ctx.msg.reply_to_message?.from?.id === ctx.me.id;
-    if (!mentioned && !repliedToBot) return;
-    return answerInChat(ctx, text.split(`@${username}`).join(" "), askDeps);
+    return answerInChat(ctx, text.split(`@${ctx.me.username}`).join(" "), askDeps);
   });
-  bot.on("message", async (ctx) => {
+  messages.on("message", async (ctx) => {
     if (ctx.chat.type === "private") await ctx.reply("我只能回答文字问题。请用文字输入您的问题，例如：淄博市第九批援藏工作组对口支援哪个县？");
   });
 
@@ -110,7 +141,7 @@ export function createBot(config: Config, live: LiveApp, log: Logger, options: B
     if (err.error instanceof GrammyError) log.error(`Telegram refused a request: ${err.error.description}`, context);
     else if (err.error instanceof HttpError) log.error(`Telegram could not be reached: ${err.error.message}`, context);
     else log.error(`update failed: ${err.error instanceof Error ? err.error.message : String(err.error)}`, context);
-    ctx.reply("抱歉，处理您的消息时出错了，请稍后再试。").catch(() => undefined);
+    if (isAddressed(ctx)) ctx.reply("抱歉，处理您的消息时出错了，请稍后再试。").catch(() => undefined);
   });
   return bot;
 }
@@ -132,22 +163,34 @@ export async function launchBot(config: Config, live: LiveApp, log: Logger, opti
   const bot = createBot(config, live, log, options);
   await bot.init();
   await registerCommands(bot, config, log);
-  const runner = run(bot, { runner: { fetch: { allowed_updates: ["message", "callback_query"] } } });
+  const runner = run(bot, { runner: { fetch: { allowed_updates: ["message", "callback_query"] }, silent: true } });
   log.info(`bot @${bot.botInfo.username} is running`, { admins: config.adminIds.length, documents: Object.keys(live.current.index.manifest.files).length });
   return { bot, runner };
 }
 
-/** `npm start` with BOT_TOKEN: loads the pipeline, starts polling, stops cleanly on SIGINT/SIGTERM. */
+/** How long a stop may take before the process exits regardless (answers in flight are abandoned). */
+const STOP_GRACE_MS = 3000;
+
+/** `npm start` with BOT_TOKEN: loads the pipeline, starts polling, stops within seconds on SIGINT/SIGTERM. */
 export async function startBot(config: Config): Promise<void> {
   const log = createLogger(config);
   log.info("loading the model and the index");
   const live = new LiveApp(await createApp(config, { buildIfMissing: true }));
-  const { runner } = await launchBot(config, live, log);
+  let stopping = false;
+  let runner: RunnerHandle | undefined;
   const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
     log.info(`${signal}: stopping`);
-    void runner.stop().then(() => process.exit(0));
+    stopAllWorkers();
+    setTimeout(() => {
+      log.warn(`still busy after ${STOP_GRACE_MS} ms: exiting anyway`);
+      process.exit(0);
+    }, STOP_GRACE_MS).unref();
+    void (runner?.isRunning() ? runner.stop() : Promise.resolve()).then(() => process.exit(0));
   };
-  process.once("SIGINT", () => stop("SIGINT"));
-  process.once("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  runner = (await launchBot(config, live, log)).runner;
   await runner.task();
 }

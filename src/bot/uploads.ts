@@ -1,7 +1,11 @@
 // Checks on a document an admin uploads before it joins the corpus: a size limit, a supported extension whose
-// bytes really are of that type, readable text, and a safe file name (no path traversal, no hidden files).
+// bytes really are of that type, a safe file name (no path traversal, hidden files, invisible or bidi
+// characters, markup), and text that a worker process can read within its limits (zip bombs, endless PDFs and
+// punctuation-only files are refused there, never in the bot's own process).
 import { basename, extname } from "node:path";
-import { SUPPORTED_EXTENSIONS, loadDocument, type SourceDocument } from "../corpus/load.js";
+import { DOCUMENT_LIMITS, SUPPORTED_EXTENSIONS } from "../corpus/load.js";
+import type { ReadSummary } from "../worker/protocol.js";
+import { READ_LIMITS, WorkerError, runInWorker, type WorkerLimits } from "../worker/run.js";
 
 /** Telegram's Bot API lets bots download files up to 20 MB. */
 export const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
@@ -16,16 +20,22 @@ export class UploadError extends Error {
   }
 }
 
-/** A file name that stays inside DOCS_DIR: no folders, no leading dots, no control or reserved characters. */
+/**
+ * A file name that stays inside DOCS_DIR and displays as what it is: no folders, no leading dots, no control,
+ * format (bidi overrides, zero-width) or reserved characters; anything but letters, digits, marks and plain
+ * punctuation becomes `_`.
+ */
 export function safeFileName(name: string): string {
   const base = basename(name.replace(/\\/g, "/"))
     .normalize("NFC")
-    .replace(/[<>:"|?*]/g, "_")
+    .replace(/\p{Cf}/gu, "")
     .replace(/\p{Cc}/gu, "_")
-    .replace(/^\.+/, "")
+    .replace(/[^\p{L}\p{N}\p{M} ._\-()（）【】《》、，·+]/gu, "_")
+    .replace(/\s+/g, " ")
+    .replace(/^[.\s]+/, "")
     .trim();
   const ext = extname(base).toLowerCase();
-  const stem = base.slice(0, base.length - ext.length).slice(0, 100) || "document";
+  const stem = base.slice(0, base.length - ext.length).slice(0, 100).trim() || "document";
   return `${stem}${ext}`;
 }
 
@@ -39,24 +49,43 @@ function sniff(bytes: Uint8Array, ext: string): boolean {
   return utf16 || !sample.includes(0);
 }
 
-/** Validates an upload and returns its clean document; throws UploadError with a Chinese message. */
-export async function checkUpload(originalName: string, size: number | undefined, bytes?: Uint8Array): Promise<{ name: string; doc?: SourceDocument }> {
+/** The clean name of an upload, refused before download when its type or declared size is not accepted. */
+export function checkUploadName(originalName: string, size: number | undefined): string {
   const name = safeFileName(originalName);
   const ext = extname(name).toLowerCase();
   if (!(SUPPORTED_EXTENSIONS as readonly string[]).includes(ext)) {
-    throw new UploadError(`不支持的文件类型“${ext || "无扩展名"}”，请上传 .txt、.md、.pdf 或 .docx 文件。`, `unsupported extension ${ext} (${originalName})`);
+    throw new UploadError(`不支持的文件类型“${ext || "无扩展名"}”，请上传 .txt、.md、.pdf 或 .docx 文件。`, `unsupported extension ${ext} (${name})`);
   }
   if (size !== undefined && size > MAX_UPLOAD_BYTES) {
-    throw new UploadError("文件太大了（上限 20 MB）。", `file too large: ${size} bytes (${originalName})`);
+    throw new UploadError("文件太大了（上限 20 MB）。", `file too large: ${size} bytes (${name})`);
   }
-  if (!bytes) return { name };
-  if (bytes.length === 0) throw new UploadError("文件是空的。", `empty upload ${originalName}`);
-  if (!sniff(bytes, ext)) {
-    throw new UploadError(`文件内容与扩展名 ${ext} 不符，可能已损坏。`, `content does not match ${ext} (${originalName})`);
-  }
+  return name;
+}
+
+/** Refuses downloaded bytes that are empty, too large or not of the type their extension says. */
+export function checkUploadBytes(name: string, bytes: Uint8Array): void {
+  const ext = extname(name).toLowerCase();
+  if (bytes.length === 0) throw new UploadError("文件是空的。", `empty upload ${name}`);
+  if (bytes.length > MAX_UPLOAD_BYTES) throw new UploadError("文件太大了（上限 20 MB）。", `upload of ${bytes.length} bytes refused (${name})`);
+  if (!sniff(bytes, ext)) throw new UploadError(`文件内容与扩展名 ${ext} 不符，可能已损坏。`, `content does not match ${ext} (${name})`);
+}
+
+const MAX_CHARS_WORDS = `${Math.round(DOCUMENT_LIMITS.maxChars / 10_000)} 万字`;
+const MAX_UNZIPPED_WORDS = `${Math.round(DOCUMENT_LIMITS.maxUnzippedBytes / 1024 / 1024)} MB`;
+
+/** Reads a saved upload in a worker process; its title and size, or an UploadError saying why not. */
+export async function readUpload(path: string, name: string, limits: WorkerLimits = READ_LIMITS): Promise<ReadSummary> {
   try {
-    return { name, doc: await loadDocument(name, name, bytes) };
+    return await runInWorker<ReadSummary>({ type: "read", path, name }, limits);
   } catch (err) {
-    throw new UploadError("无法从文件中读出文字（扫描版 PDF 或文件已损坏？）。", `unreadable upload ${originalName}: ${err instanceof Error ? err.message : String(err)}`);
+    if (!(err instanceof WorkerError)) throw err;
+    const detail = `upload ${name} refused: ${err.message}`;
+    if (err.reason === "time") throw new UploadError("文件处理超时，已放弃。请检查文件，或拆分后再上传。", detail);
+    if (err.reason === "memory") throw new UploadError("文件处理占用内存过多，已放弃。请检查文件，或拆分后再上传。", detail);
+    if (err.problem === "limit") {
+      throw new UploadError(`文件内容过大（解压后超过 ${MAX_UNZIPPED_WORDS} 或超过 ${MAX_CHARS_WORDS}），无法处理。`, detail);
+    }
+    if (err.problem === "no-text") throw new UploadError("文件中没有可用的文字（只有标点符号，或是没有文字层的扫描版 PDF）。", detail);
+    throw new UploadError("无法从文件中读出文字（扫描版 PDF 或文件已损坏？）。", detail);
   }
 }

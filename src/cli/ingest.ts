@@ -1,4 +1,6 @@
-// `npm run ingest -- [--docs DIR] [--index DIR] [--full]`: builds or updates the index; progress on stderr.
+// `npm run ingest -- [--docs DIR] [--index DIR] [--full] [--force]`: builds or updates the index; progress on
+// stderr. One build per index at a time (a second one names the first's process and exits 1); an index built
+// from another docs folder is rebuilt from this one only with --force.
 import { createEmbeddings, ingest } from "../app.js";
 import { configFromArgs, parseArgs, runMain } from "./args.js";
 
@@ -11,6 +13,7 @@ runMain(async () => {
   await embeddings.load();
   const report = await ingest(config, embeddings, {
     full: args.flags.has("full"),
+    force: args.flags.has("force"),
     onProgress: (p) => {
       if (p.stage === "scan") console.error(`[ingest] ${p.files} files in ${config.docsDir}`);
       else if (p.stage === "embed") console.error(`[ingest] embedded ${p.done}/${p.total} chunks`);
@@ -18,6 +21,7 @@ runMain(async () => {
       else if (p.stage === "write") console.error(`[ingest] writing index to ${config.indexDir}`);
     },
   });
+  for (const f of report.skipped) console.error(`[ingest] not read: ${f.path}: ${f.reason}`);
   for (const f of report.failed) console.error(`[ingest] skipped ${f.reason}`);
   console.error(
     `[ingest] done in ${report.seconds.toFixed(1)} s: ${report.chunks} chunks; ` +

@@ -5,6 +5,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { extname, join, relative, sep } from "node:path";
 import iconv from "iconv-lite";
 import { repairPdfText } from "./repair.js";
+import { ZipLimitError, checkZip } from "./zip.js";
 
 export const SUPPORTED_EXTENSIONS = [".txt", ".md", ".pdf", ".docx"] as const;
 
@@ -18,10 +19,24 @@ export interface SourceDocument {
   hash: string;
 }
 
+/** Bounds on the work one document may cause, whoever sends it: checked before and while parsing. */
+export const DOCUMENT_LIMITS = {
+  /** Most bytes a .docx may unpack to (declared sizes, checked before inflating). */
+  maxUnzippedBytes: 50 * 1024 * 1024,
+  maxZipEntries: 5000,
+  /** Most characters of text one document may yield (about 30 books). */
+  maxChars: 5_000_000,
+  maxPdfPages: 2000,
+};
+
+/** Why a document was refused: unreadable bytes, a limit passed, or no real text in it. */
+export type DocumentProblem = "unreadable" | "limit" | "no-text";
+
 export class DocumentError extends Error {
   constructor(
     readonly source: string,
     message: string,
+    readonly problem: DocumentProblem = "unreadable",
   ) {
     super(`${source}: ${message}`);
   }
@@ -43,14 +58,25 @@ export function decodeText(bytes: Uint8Array): string {
   }
 }
 
+class LimitPassed extends Error {}
+
 async function extractPdfText(bytes: Uint8Array): Promise<string> {
   const { extractText, getDocumentProxy } = await import("unpdf");
   const pdf = await getDocumentProxy(new Uint8Array(bytes));
+  if (pdf.numPages > DOCUMENT_LIMITS.maxPdfPages) {
+    throw new LimitPassed(`${pdf.numPages} pages, limit ${DOCUMENT_LIMITS.maxPdfPages}`);
+  }
   const { text } = await extractText(pdf, { mergePages: false });
   return (Array.isArray(text) ? text : [text]).join("\n");
 }
 
 async function extractDocxText(bytes: Uint8Array): Promise<string> {
+  try {
+    checkZip(bytes, { maxTotalBytes: DOCUMENT_LIMITS.maxUnzippedBytes, maxEntries: DOCUMENT_LIMITS.maxZipEntries });
+  } catch (err) {
+    if (err instanceof ZipLimitError) throw new LimitPassed(err.message);
+    throw err;
+  }
   const mammoth = await import("mammoth");
   const { value } = await mammoth.extractRawText({ buffer: Buffer.from(bytes) });
   return value;
@@ -79,32 +105,53 @@ export async function loadDocument(path: string, source: string, bytes?: Uint8Ar
     else if (ext === ".txt" || ext === ".md") raw = decodeText(data);
     else throw new Error(`unsupported file type "${ext}" (supported: ${SUPPORTED_EXTENSIONS.join(", ")})`);
   } catch (err) {
+    if (err instanceof LimitPassed) throw new DocumentError(source, `too large to read: ${err.message}`, "limit");
     throw new DocumentError(source, `cannot read ${ext || "file"}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (raw.length > DOCUMENT_LIMITS.maxChars) {
+    throw new DocumentError(source, `too large to read: ${raw.length} characters, limit ${DOCUMENT_LIMITS.maxChars}`, "limit");
   }
   const visibleRaw = raw.replace(/\s+/g, "");
   const undecodable = (visibleRaw.match(/\uFFFD/g) ?? []).length;
   if (undecodable > visibleRaw.length * 0.05) throw new DocumentError(source, "text is mostly undecodable bytes");
   const text = repairPdfText(raw);
   if (text.replace(/\s+/g, "").length < 10) {
-    throw new DocumentError(source, "no readable text (a scanned PDF, or an empty file?)");
+    throw new DocumentError(source, "no readable text (a scanned PDF, or an empty file?)", "no-text");
+  }
+  // Letters and digits, not only punctuation, symbols or the replacement character.
+  if ((text.match(/[\p{L}\p{N}]/gu) ?? []).length < 10) {
+    throw new DocumentError(source, "no real text (punctuation or symbols only)", "no-text");
   }
   return { source, title: titleFrom(text, source, ext === ".md"), text, hash: hashBytes(data) };
 }
 
-/** Every supported file under dir (recursive), as paths relative to dir with forward slashes, sorted. */
-export async function listDocumentFiles(dir: string): Promise<string[]> {
-  const out: string[] = [];
+/** A file or folder under the docs folder that is not read, and why. */
+export interface SkippedFile {
+  path: string;
+  reason: string;
+}
+
+/**
+ * Every supported file under dir (recursive), as paths relative to dir with forward slashes, sorted; and what
+ * was passed over with the reason: hidden entries (a leading dot), symbolic links (they could lead out of the
+ * folder), other file types.
+ */
+export async function listDocumentFiles(dir: string): Promise<{ files: string[]; skipped: SkippedFile[] }> {
+  const files: string[] = [];
+  const skipped: SkippedFile[] = [];
   const walk = async (current: string): Promise<void> => {
     const entries = await readdir(current, { withFileTypes: true });
     for (const entry of entries) {
-      if (entry.name.startsWith(".")) continue;
       const full = join(current, entry.name);
-      if (entry.isDirectory()) await walk(full);
-      else if (entry.isFile() && (SUPPORTED_EXTENSIONS as readonly string[]).includes(extname(entry.name).toLowerCase())) {
-        out.push(relative(dir, full).split(sep).join("/"));
-      }
+      const path = relative(dir, full).split(sep).join("/");
+      if (entry.name.startsWith(".")) skipped.push({ path, reason: "hidden (name starts with a dot)" });
+      else if (entry.isSymbolicLink()) skipped.push({ path, reason: "symbolic link (not followed)" });
+      else if (entry.isDirectory()) await walk(full);
+      else if (!entry.isFile()) skipped.push({ path, reason: "not a regular file" });
+      else if ((SUPPORTED_EXTENSIONS as readonly string[]).includes(extname(entry.name).toLowerCase())) files.push(path);
+      else skipped.push({ path, reason: `unsupported type ${extname(entry.name) || "(no extension)"}` });
     }
   };
   await walk(dir);
-  return out.sort();
+  return { files: files.sort(), skipped: skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)) };
 }

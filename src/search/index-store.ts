@@ -10,12 +10,12 @@
 //   INDEX_DIR/live -> gen-<time>-<pid>/   manifest.json, chunks.json, vectors.f32, hnsw.bin, bm25.json,
 //                                         sentences.json, sentences.f32
 import { existsSync } from "node:fs";
-import { mkdir, readdir, readFile, readlink, rename, rm, symlink, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { mkdir, open, readdir, readFile, readlink, rename, rm, symlink, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import hnswlib from "hnswlib-node";
 import { CHUNKER_VERSION, chunkDocument, indexText, type Chunk, type ChunkMetadata, type ChunkOptions } from "../corpus/chunk.js";
-import { DocumentError, hashBytes, listDocumentFiles, loadDocument } from "../corpus/load.js";
+import { DocumentError, hashBytes, listDocumentFiles, loadDocument, type SkippedFile } from "../corpus/load.js";
 import { splitSentences } from "../text/sentences.js";
 import { tokenize } from "../text/tokenize.js";
 import { Bm25Index, type Bm25Data } from "./bm25.js";
@@ -40,10 +40,25 @@ export interface Manifest {
   dimension: number;
   createdAt: string;
   chunkCount: number;
+  /** The absolute docs folder the index was built from: building from another one needs `force`. */
+  docsDir?: string;
   files: Record<string, FileEntry>;
 }
 
 export class IndexError extends Error {}
+
+/** Another build holds the index's lock. */
+export class IndexLockedError extends IndexError {
+  constructor(
+    readonly indexDir: string,
+    readonly holder: number,
+  ) {
+    super(`Another build (process ${holder}) is writing the index in ${indexDir}; wait for it to finish and try again`);
+  }
+}
+
+/** The index was built from another docs folder: building from this one would drop its documents. */
+export class DocsFolderError extends IndexError {}
 
 /** A loaded, immutable index generation: what the retriever searches. */
 export interface LoadedIndex {
@@ -84,6 +99,8 @@ export interface BuildReport {
   removed: string[];
   unchanged: string[];
   failed: { source: string; reason: string }[];
+  /** Entries of the docs folder that were not read (hidden, symbolic links, other types), with the reason. */
+  skipped: SkippedFile[];
   chunks: number;
   embeddedChunks: number;
   embeddedChars: number;
@@ -109,6 +126,8 @@ export interface BuildOptions {
   chunkOptions: ChunkOptions;
   /** Ignore the previous index and embed everything again. */
   full?: boolean;
+  /** Build even though the index was built from another docs folder (its documents not in this one go). */
+  force?: boolean;
   onProgress?: (p: BuildProgress) => void;
 }
 
@@ -200,15 +219,73 @@ function buildHnsw(vectors: Float32Array, dimension: number, count: number): hns
   return hnsw;
 }
 
+const LOCK_FILE = "build.lock";
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
 /**
- * Builds or updates the index from every supported file under docsDir. Files that cannot be read are reported
- * in `failed` and left out. Throws only when nothing could be built; the live index is then untouched.
+ * Takes the index's build lock (a file holding the builder's pid, created exclusively); a lock left by a process
+ * that no longer runs is taken over. Returns the function that releases it.
+ */
+export async function lockIndex(indexDir: string): Promise<() => Promise<void>> {
+  await mkdir(indexDir, { recursive: true });
+  const path = join(indexDir, LOCK_FILE);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const handle = await open(path, "wx");
+      await handle.writeFile(`${process.pid}\n`);
+      await handle.close();
+      return () => rm(path, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+      const holder = Number.parseInt(await readFile(path, "utf8").catch(() => ""), 10);
+      if (Number.isInteger(holder) && holder > 0 && processAlive(holder)) throw new IndexLockedError(indexDir, holder);
+      await rm(path, { force: true });
+    }
+  }
+  throw new IndexError(`Could not take the build lock ${path}`);
+}
+
+/** Refuses to build an index from a docs folder other than the one it was built from, unless forced. */
+async function checkDocsFolder(opts: BuildOptions): Promise<void> {
+  if (opts.force || !indexExists(opts.indexDir)) return;
+  const recorded = (await readManifest(liveDir(opts.indexDir)).catch(() => undefined))?.docsDir;
+  if (recorded && resolve(recorded) !== resolve(opts.docsDir)) {
+    throw new DocsFolderError(
+      `The index in ${opts.indexDir} was built from ${recorded}; building it from ${resolve(opts.docsDir)} would replace ` +
+        `its documents. Pass --force to do that, or choose another index folder with --index`,
+    );
+  }
+}
+
+/**
+ * Builds or updates the index from every supported file under docsDir, one build per index at a time (a lock
+ * file). Files that cannot be read are reported in `failed` and left out. Throws when nothing could be built,
+ * the docs folder is not the index's own (without `force`) or another build runs; the live index is then
+ * untouched.
  */
 export async function buildIndex(opts: BuildOptions): Promise<BuildReport> {
+  const { docsDir, indexDir } = opts;
+  if (!existsSync(docsDir)) throw new IndexError(`The documents folder ${docsDir} does not exist`);
+  const unlock = await lockIndex(indexDir);
+  try {
+    await checkDocsFolder(opts);
+    return await buildLocked(opts);
+  } finally {
+    await unlock();
+  }
+}
+
+async function buildLocked(opts: BuildOptions): Promise<BuildReport> {
   const t0 = performance.now();
   const { docsDir, indexDir, embeddings, chunkOptions, onProgress } = opts;
-  if (!existsSync(docsDir)) throw new IndexError(`The documents folder ${docsDir} does not exist`);
-  await mkdir(indexDir, { recursive: true });
   const previous = await previousGeneration(opts);
   const oldFiles = previous?.manifest.files ?? {};
   const dimension = previous?.manifest.dimension ?? (await embeddings.dimension());
@@ -220,10 +297,10 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildReport> {
     list.push(idx);
     previousBySource.set(chunk.metadata.source, list);
   });
-  const files = await listDocumentFiles(docsDir);
+  const { files, skipped } = await listDocumentFiles(docsDir);
   onProgress?.({ stage: "scan", files: files.length });
   const report: BuildReport = {
-    added: [], changed: [], removed: [], unchanged: [], failed: [],
+    added: [], changed: [], removed: [], unchanged: [], failed: [], skipped,
     chunks: 0, embeddedChunks: 0, embeddedChars: 0, embedSeconds: 0, sentenceSeconds: 0, sentencesEmbedded: 0, seconds: 0,
     generation: "",
   };
@@ -297,6 +374,7 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildReport> {
     dimension,
     createdAt: new Date().toISOString(),
     chunkCount: chunks.length,
+    docsDir: resolve(docsDir),
     files: manifestFiles,
   };
   const bm25 = Bm25Index.build(chunks.map((c) => tokenize(indexText(c))));

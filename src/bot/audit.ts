@@ -1,0 +1,45 @@
+// The audit trail: every admin action (upload, overwrite, remove, restore, re-index) and every refused attempt
+// at one, with the user's id, as one JSON line per event in AUDIT_FILE and one line in the log.
+import { appendFile, mkdir } from "node:fs/promises";
+import { dirname } from "node:path";
+import type { Logger } from "../log.js";
+
+export type AuditAction = "upload" | "overwrite" | "remove" | "restore" | "reindex";
+export type AuditOutcome = "requested" | "done" | "refused" | "failed" | "cancelled";
+
+export interface AuditEvent {
+  at: string;
+  userId: number | undefined;
+  chatId: number | undefined;
+  action: AuditAction;
+  outcome: AuditOutcome;
+  /** The document concerned, when there is one. */
+  target?: string;
+  /** Why it was refused or failed, in English. */
+  detail?: string;
+}
+
+export class AuditLog {
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly file: string,
+    private readonly log: Logger,
+  ) {}
+
+  /** Records one event; writes are serialised so lines never interleave. A failed write is logged, not thrown. */
+  record(event: Omit<AuditEvent, "at">): Promise<void> {
+    const full: AuditEvent = { at: new Date().toISOString(), ...event };
+    const level = event.outcome === "refused" || event.outcome === "failed" ? "warn" : "info";
+    this.log[level](`audit: ${event.action} ${event.outcome}`, { user: event.userId, chat: event.chatId, target: event.target, detail: event.detail });
+    this.writing = this.writing.then(async () => {
+      try {
+        await mkdir(dirname(this.file), { recursive: true });
+        await appendFile(this.file, `${JSON.stringify(full)}\n`);
+      } catch (err) {
+        this.log.error("could not write the audit file", { file: this.file, error: err });
+      }
+    });
+    return this.writing;
+  }
+}
