@@ -43,6 +43,8 @@ export interface Harness {
   logs: string[];
   /** setMyCommands calls, when the file proxy (which also answers them) is on. */
   commandMenus: unknown[];
+  /** The texts the bot answered button presses with (the emulator accepts them without keeping them). */
+  callbackAnswers: { id: string; text?: string }[];
   stop: () => Promise<void>;
 }
 
@@ -120,6 +122,14 @@ export async function startHarness(config: Config, live: LiveApp, options: BotOp
     }
     return res;
   });
+  const callbackAnswers: { id: string; text?: string }[] = [];
+  bot.api.config.use(async (prev, method, payload, signal) => {
+    if (method === "answerCallbackQuery") {
+      const p = payload as { callback_query_id: string; text?: string };
+      callbackAnswers.push({ id: p.callback_query_id, text: p.text });
+    }
+    return prev(method, payload, signal);
+  });
   await bot.init();
   await registerCommands(bot, cfg, log);
   const runner = run(bot);
@@ -129,6 +139,7 @@ export async function startHarness(config: Config, live: LiveApp, options: BotOp
     runner,
     logs,
     commandMenus,
+    callbackAnswers,
     stop: async () => {
       if (runner.isRunning()) await runner.stop();
       if (proxy) {

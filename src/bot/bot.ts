@@ -17,11 +17,13 @@ import { AnswerStore, answerInChat, showSource, type AskDeps } from "./ask.js";
 import { recordFeedback } from "./feedback.js";
 import { ChatMemory } from "./follow-up.js";
 import { escapeHtml } from "./render.js";
-import { watchConnection } from "./connection.js";
+import { watchConnection, type WatchOptions } from "./connection.js";
 
 export interface BotOptions {
   /** Questions a user may ask per window before a friendly "slow down". */
   rateLimit?: { limit: number; windowMs: number };
+  /** Back-off while the Bot API is unreachable (default: 1 s doubling to 60 s). */
+  connection?: WatchOptions;
 }
 
 const EXAMPLES = ["淄博市第九批援藏工作组对口支援哪个县？", "2022年山东援藏共投入援藏资金多少？实施了多少个援建项目？", "广东省第十批援藏工作队有多少名干部人才？"];
@@ -72,7 +74,7 @@ export function createBot(config: Config, live: LiveApp, log: Logger, options: B
   const bot = new Bot<BotContext>(config.botToken, { client: { apiRoot: config.telegramApiRoot } });
   bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30, rethrowInternalServerErrors: false }));
   bot.api.config.use(hydrateFiles(config.botToken, { apiRoot: config.telegramApiRoot }));
-  bot.api.config.use(watchConnection(log));
+  bot.api.config.use(watchConnection(log, options.connection));
 
   const askDeps: AskDeps = { live, log, memory: new ChatMemory(), answers: new AnswerStore() };
   const adminDeps: AdminDeps = { live, config, log, audit: new AuditLog(config.auditFile, log), state: new AdminState() };
@@ -108,7 +110,8 @@ export function createBot(config: Config, live: LiveApp, log: Logger, options: B
     limit({
       timeFrame: rate.windowMs,
       limit: rate.limit,
-      keyGenerator: (ctx) => ctx.from?.id.toString(),
+      // Admins are not limited: their uploads and commands come in bursts and are audited.
+      keyGenerator: (ctx) => (isAdmin(ctx, config) ? undefined : ctx.from?.id.toString()),
       onLimitExceeded: async (ctx) => {
         await ctx.reply("您提问太快了，请稍等几秒再试。").catch(() => undefined);
       },
@@ -177,7 +180,7 @@ export async function startBot(config: Config): Promise<void> {
   log.info("loading the model and the index");
   const live = new LiveApp(await createApp(config, { buildIfMissing: true }));
   let stopping = false;
-  let runner: RunnerHandle | undefined;
+  const started: { runner?: RunnerHandle } = {};
   const stop = (signal: string): void => {
     if (stopping) return;
     stopping = true;
@@ -187,10 +190,11 @@ export async function startBot(config: Config): Promise<void> {
       log.warn(`still busy after ${STOP_GRACE_MS} ms: exiting anyway`);
       process.exit(0);
     }, STOP_GRACE_MS).unref();
+    const { runner } = started;
     void (runner?.isRunning() ? runner.stop() : Promise.resolve()).then(() => process.exit(0));
   };
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));
-  runner = (await launchBot(config, live, log)).runner;
-  await runner.task();
+  started.runner = (await launchBot(config, live, log)).runner;
+  await started.runner.task();
 }
