@@ -1,6 +1,8 @@
 // The command-line entry points as a user runs them: `ask --json` prints exactly one JSON object, JSON Lines
 // over stdin keep their order, and `npm start` without BOT_TOKEN is a terminal chat that builds a missing index.
 import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ingest } from "../src/app.js";
 import { tempCorpus, testEmbeddings, type TempCorpus } from "./helpers.js";
@@ -75,6 +77,64 @@ describe("ask", () => {
   });
 });
 
+describe("ingest", () => {
+  it("refuses to rebuild an index from another docs folder without --force, and says so", async () => {
+    const other = tempCorpus({ copySeeds: false });
+    const docsA = join(other.root, "a");
+    const docsB = join(other.root, "b");
+    try {
+      mkdirSync(docsA);
+      mkdirSync(docsB);
+      writeFileSync(join(docsA, "one.txt"), "果洛州援青工作报告\n\n青海省果洛州援青工作队今年投入资金8888万元，建设牧民新村12个。\n");
+      writeFileSync(join(docsB, "two.txt"), "昌都援藏工作报告\n\n天津市援藏工作队今年投入资金6666万元，建设小学3所。\n");
+      const index = other.config.indexDir;
+      const files = (): string[] => Object.keys((JSON.parse(readFileSync(join(index, "live", "manifest.json"), "utf8")) as { files: object }).files);
+      expect((await run(["src/cli/ingest.ts", "--docs", docsA, "--index", index], "", {})).code).toBe(0);
+      const refused = await run(["src/cli/ingest.ts", "--docs", docsB, "--index", index], "", {});
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain(`was built from ${docsA}`);
+      expect(refused.stderr).toContain("--force");
+      expect(files()).toEqual(["one.txt"]);
+      const forced = await run(["src/cli/ingest.ts", "--docs", docsB, "--index", index, "--force"], "", {});
+      expect(forced.code).toBe(0);
+      expect(files()).toEqual(["two.txt"]);
+    } finally {
+      other.cleanup();
+    }
+  });
+
+  it("runs one build per index: a second names the process holding the lock and exits 1; a stale lock is taken over", async () => {
+    const lock = join(corpus.config.indexDir, "build.lock");
+    writeFileSync(lock, `${process.pid}\n`);
+    try {
+      const second = await run(["src/cli/ingest.ts", "--index", corpus.config.indexDir, "--docs", corpus.config.docsDir], "", {});
+      expect(second.code).toBe(1);
+      expect(second.stderr).toContain(`Another build (process ${process.pid}) is writing the index`);
+      expect(second.stderr).not.toContain("ENOENT");
+    } finally {
+      rmSync(lock, { force: true });
+    }
+    writeFileSync(lock, "2147483646\n");
+    const after = await run(["src/cli/ingest.ts", "--index", corpus.config.indexDir, "--docs", corpus.config.docsDir], "", {});
+    expect(after.code).toBe(0);
+    expect(existsSync(lock)).toBe(false);
+  });
+
+  it("says which entries of the docs folder it did not read", async () => {
+    const other = tempCorpus();
+    try {
+      writeFileSync(join(other.config.docsDir, ".notes.txt"), "草稿");
+      writeFileSync(join(other.config.docsDir, "photo.jpg"), "JPEG");
+      const r = await run(["src/cli/ingest.ts", "--docs", other.config.docsDir, "--index", other.config.indexDir], "", {});
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain("not read: .notes.txt: hidden (name starts with a dot)");
+      expect(r.stderr).toContain("not read: photo.jpg: unsupported type .jpg");
+    } finally {
+      other.cleanup();
+    }
+  });
+});
+
 describe("npm start without BOT_TOKEN", () => {
   it("builds the missing index and chats in the terminal", async () => {
     const fresh = `${corpus.root}/fresh-index`;
@@ -83,5 +143,24 @@ describe("npm start without BOT_TOKEN", () => {
     expect(r.stdout).toContain("已载入 5 份文件");
     expect(r.stdout).toContain("昂仁县");
     expect(r.stdout).toContain("出处");
+  });
+
+  it("behaves like the bot: /help, follow-ups, a hint for questions without Chinese, the same refusal", async () => {
+    const input = ["/help", "淄博市第九批援藏工作组对口支援哪个县？", "那日喀则市共建设了多少家“孔子学堂”呢？", "how much did Shandong invest?", "江苏省援藏工作队在拉萨投资了多少资金？", "exit"].join("\n");
+    const r = await run(["src/cli/start.ts"], `${input}\n`, { DOCS_DIR: corpus.config.docsDir, INDEX_DIR: corpus.config.indexDir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("可以这样问");
+    expect(r.stdout).toContain("已收录 5 份文件");
+    expect(r.stdout).toContain("请用中文提问");
+    const refusal = await run(["src/cli/ask.ts", "--index", corpus.config.indexDir, "--json", "江苏省援藏工作队在拉萨投资了多少资金？"], "", {});
+    const lead = (JSON.parse(refusal.stdout) as { answer: string }).answer.split("；")[0] ?? "";
+    expect(lead).toMatch(/^资料中未找到/);
+    expect(r.stdout).toContain(lead);
+  });
+
+  it("resolves a follow-up against the previous question", async () => {
+    const input = ["广东省第十批援藏工作队有多少名干部人才？", "那山东呢？", "exit"].join("\n");
+    const r = await run(["src/cli/start.ts"], `${input}\n`, { DOCS_DIR: corpus.config.docsDir, INDEX_DIR: corpus.config.indexDir });
+    expect(r.stdout).toMatch(/（理解为：[^）]*山东[^）]*）/);
   });
 });

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../src/app.js";
 import { answerQuestion } from "../src/answer/answer.js";
-import { ChatMemory, TURN_TTL_MS, isFollowUp, resolveFollowUp } from "../src/bot/follow-up.js";
+import { ChatMemory, TURN_TTL_MS, isFollowUp, resolveFollowUp } from "../src/answer/follow-up.js";
 import { extractEntities } from "../src/text/entities.js";
 import { seedsApp, type TempCorpus } from "./helpers.js";
 

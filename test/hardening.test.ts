@@ -2,7 +2,7 @@
 // and seeds: a zip bomb and a re-index never hold up a question; old or foreign buttons never show another
 // chat's answer; admin work runs in the background; group chatter is neither answered nor counted; upload
 // names are cleaned; every admin action is audited; /remove goes to the trash and /restore brings it back.
-import { existsSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LiveApp } from "../src/app.js";

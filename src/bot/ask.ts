@@ -7,10 +7,10 @@ import type { LiveApp } from "../app.js";
 import { answer } from "../answer/llm.js";
 import type { AnswerResult } from "../answer/types.js";
 import type { Logger } from "../log.js";
-import { ChatMemory, resolveFollowUp } from "./follow-up.js";
+import { ChatMemory, resolveFollowUp } from "../answer/follow-up.js";
+import { MAX_QUESTION_CHARS, nonChineseHint, tooLongMessage } from "../answer/help.js";
 import { renderAnswerBlocks, renderPassage, splitMessage } from "./render.js";
 
-export const MAX_QUESTION_CHARS = 500;
 /** Telegram allows about one edit a second per chat; drafts are edited no more often than this. */
 const STREAM_EDIT_MS = 1200;
 
@@ -109,7 +109,12 @@ export async function answerInChat(ctx: Context, rawQuestion: string, deps: AskD
     return;
   }
   if (question.length > MAX_QUESTION_CHARS) {
-    await ctx.reply(`问题太长了（${question.length} 字）。请把问题控制在 ${MAX_QUESTION_CHARS} 字以内，一次问一件事。`);
+    await ctx.reply(tooLongMessage(question.length));
+    return;
+  }
+  const hint = nonChineseHint(question);
+  if (hint) {
+    await ctx.reply(hint);
     return;
   }
   ctx.replyWithChatAction("typing").catch(() => undefined);

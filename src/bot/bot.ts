@@ -15,7 +15,8 @@ import { AdminState, askRemove, confirmAction, inBackground, isAdmin, listDocs, 
 import { AuditLog, type AuditAction } from "./audit.js";
 import { AnswerStore, answerInChat, showSource, type AskDeps } from "./ask.js";
 import { recordFeedback } from "./feedback.js";
-import { ChatMemory } from "./follow-up.js";
+import { ChatMemory } from "../answer/follow-up.js";
+import { EXAMPLES, INTRO } from "../answer/help.js";
 import { escapeHtml } from "./render.js";
 import { watchConnection, type WatchOptions } from "./connection.js";
 
@@ -25,8 +26,6 @@ export interface BotOptions {
   /** Back-off while the Bot API is unreachable (default: 1 s doubling to 60 s). */
   connection?: WatchOptions;
 }
-
-const EXAMPLES = ["淄博市第九批援藏工作组对口支援哪个县？", "2022年山东援藏共投入援藏资金多少？实施了多少个援建项目？", "广东省第十批援藏工作队有多少名干部人才？"];
 
 const PUBLIC_COMMANDS: BotCommand[] = [
   { command: "start", description: "介绍与示例问题" },
@@ -44,7 +43,7 @@ function helpText(live: LiveApp): string {
   const files = Object.values(live.current.index.manifest.files);
   const titles = files.slice(0, 8).map((f) => `· ${escapeHtml(f.title)}`);
   return [
-    "我根据资料库中的对口支援（援藏、援疆、援青、东西部协作）新闻和报告回答问题，每个回答都注明出处；资料中没有的内容，我会直接说明没有找到。",
+    INTRO,
     `<b>已收录 ${files.length} 份文件</b>\n${titles.join("\n")}${files.length > 8 ? "\n…（/docs 查看全部）" : ""}`,
     `<b>可以这样问</b>\n${EXAMPLES.map((e) => `· ${escapeHtml(e)}`).join("\n")}`,
     "在私聊中直接发送问题即可；在群组中请 @我、回复我的消息，或使用 /ask 问题。点“原文”查看出处段落，点 👍/👎 帮助我们改进。",

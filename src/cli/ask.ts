@@ -3,15 +3,13 @@
 // blank lines included (../shared/CONTRACT.md). stdout holds only answers; logs and errors go to stderr.
 import { createInterface } from "node:readline";
 import { createApp } from "../app.js";
+import { MAX_QUESTION_CHARS, tooLongMessage } from "../answer/help.js";
 import { answer } from "../answer/llm.js";
 import { renderPlain } from "../answer/render.js";
 import type { AnswerResult } from "../answer/types.js";
 import { configFromArgs, parseArgs, runMain } from "./args.js";
 
 const USAGE = 'usage: npm run --silent ask -- [--docs DIR] [--index DIR] [--json] ["问题"]   (no question: one per stdin line)';
-
-/** The longest question answered; a longer line gets an error line instead. */
-export const MAX_QUESTION_CHARS = 500;
 
 /** The JSON line for an input line that cannot be asked: not answered, with the reason. */
 function unusable(question: string, error: string, message: string): AnswerResult {
@@ -34,7 +32,7 @@ runMain(async () => {
     const q = line.trim();
     if (!q) return unusable(line, "empty question", "请输入一个问题。");
     if (q.length > MAX_QUESTION_CHARS) {
-      return unusable(q, `question longer than ${MAX_QUESTION_CHARS} characters`, `问题太长了，请控制在 ${MAX_QUESTION_CHARS} 字以内。`);
+      return unusable(q, `question longer than ${MAX_QUESTION_CHARS} characters`, tooLongMessage(q.length));
     }
     try {
       return await answer(app, q);
