@@ -71,7 +71,9 @@ export function isAddressed(ctx: Context): boolean {
 export function createBot(config: Config, live: LiveApp, log: Logger, options: BotOptions = {}): Bot<BotContext> {
   if (!config.botToken) throw new Error("BOT_TOKEN is not set");
   const bot = new Bot<BotContext>(config.botToken, { client: { apiRoot: config.telegramApiRoot } });
-  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30, rethrowInternalServerErrors: false }));
+  // autoRetry waits out flood limits and server errors; lost connections are retried, and logged, by
+  // watchConnection below (autoRetry would retry them silently for up to an hour).
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30, rethrowInternalServerErrors: false, rethrowHttpErrors: true }));
   bot.api.config.use(hydrateFiles(config.botToken, { apiRoot: config.telegramApiRoot }));
   bot.api.config.use(watchConnection(log, options.connection));
 
