@@ -78,6 +78,25 @@ describe("OpenAI-compatible answers", () => {
     expect(logs.join("\n")).toContain("1.52亿元");
   });
 
+  it.each([
+    ["a person", "淄博市第九批援藏工作组组长是张伟", "张伟"],
+    ["a place", "淄博市第九批援藏工作组对口支援拉萨市城关区", "拉萨市"],
+    ["an organisation", "淄博援藏工作组与中国电建集团谋划确定对口支援项目47个", "中国电建集团"],
+  ])("rejects an answer naming %s that its cited passage does not hold", async (_kind, claim, name) => {
+    mock.behave({ kind: "reply", text: (req) => `${claim}[${passageIdWith(req, "1.32亿元") ?? 1}]。` });
+    const a = await answer(app, QUESTION);
+    expect(a.mode).toBe("extractive");
+    expect(a.answer).not.toContain(name);
+    expect(logs.some((l) => l.includes(`name ${name}`) || (l.includes("name ") && l.includes(name)))).toBe(true);
+  });
+
+  it("keeps an answer whose names all stand in the passages it cites", async () => {
+    mock.behave({ kind: "reply", text: (req) => `淄博市第九批援藏工作组对口支援日喀则市昂仁县，谋划确定对口支援项目47个[${passageIdWith(req, "1.32亿元") ?? 1}]。` });
+    const a = await answer(app, QUESTION);
+    expect(a.mode).toBe("llm");
+    expect(a.answer).toContain("昂仁县");
+  });
+
   it("rejects a [n] that names no passage", async () => {
     mock.behave({ kind: "reply", text: () => "淄博援藏工作组谋划确定对口支援项目47个[9]。" });
     const a = await answer(app, QUESTION);
@@ -127,8 +146,12 @@ describe("documents are data, not instructions", () => {
 });
 
 describe("in Telegram", () => {
-  it("streams the answer into one message, then replaces it with the verified form and its buttons", async () => {
-    mock.behave({ kind: "reply", text: grounded, chunkDelayMs: 250 });
+  it("streams verified sentences into one message, then replaces it with the verified form and its buttons", async () => {
+    const twoSentences = (req: Parameters<typeof passageIdWith>[0]): string => {
+      const n = passageIdWith(req, "1.32亿元") ?? 1;
+      return `淄博援藏工作组谋划确定对口支援项目47个[${n}]。这些项目投资1.32亿元[${n}]。`;
+    };
+    mock.behave({ kind: "reply", text: twoSentences, chunkDelayMs: 250 });
     const live = new LiveApp(app);
     const h = await startHarness({ ...app.config, adminIds: [] }, live, { rateLimit: { limit: 100, windowMs: 1000 } });
     try {
@@ -146,6 +169,33 @@ describe("in Telegram", () => {
       expect(drafts.size).toBeGreaterThan(0);
       expect([...drafts][0]).toContain("淄博援藏");
       expect(countMessages(h.server, 700) - before).toBe(1);
+    } finally {
+      await h.stop();
+    }
+  });
+
+  it("never shows an unverified sentence while streaming: a rejected answer streams only what passed", async () => {
+    const invented = (req: Parameters<typeof passageIdWith>[0]): string => {
+      const n = passageIdWith(req, "1.32亿元") ?? 1;
+      return `淄博援藏工作组谋划确定对口支援项目47个[${n}]。总投资99.9亿元，是全国第一[${n}]。其余情况见原文[${n}]。`;
+    };
+    mock.behave({ kind: "reply", text: invented, chunkDelayMs: 200 });
+    const live = new LiveApp(app);
+    const h = await startHarness({ ...app.config, adminIds: [] }, live, { rateLimit: { limit: 100, windowMs: 1000 } });
+    try {
+      const user = h.server.getClient(TOKEN, { userId: 701, chatId: 701 });
+      const before = countMessages(h.server, 701);
+      await user.sendMessage(user.makeMessage(QUESTION));
+      const seen = new Set<string>();
+      const watch = setInterval(() => {
+        for (const m of botMessages(h.server, 701).slice(before)) seen.add(m.text);
+      }, 10);
+      const final = await waitForMessage(h.server, 701, (m) => m.buttons.some((b) => b.text === "👍"), { after: before, timeoutMs: 20_000 });
+      clearInterval(watch);
+      expect([...seen].some((t) => t === "正在生成…")).toBe(true);
+      expect([...seen].some((t) => t.includes("99.9"))).toBe(false);
+      expect(final.text).not.toContain("99.9");
+      expect(final.text).toContain("1.32亿元");
     } finally {
       await h.stop();
     }

@@ -14,7 +14,7 @@ import { normalizeForMatch } from "../text/normalize.js";
 import { splitSentences } from "../text/sentences.js";
 import { RETRIEVE, answerQuestion, passagesOut } from "./answer.js";
 import type { AnswerResult, Citation } from "./types.js";
-import { verifyFigures } from "./verify.js";
+import { unsupportedNames, verifyFigures } from "./verify.js";
 
 const PROMPTS = new URL("../../prompts/", import.meta.url);
 const SYSTEM_PROMPT = readFileSync(new URL("answer.system.txt", PROMPTS), "utf8").trim();
@@ -38,6 +38,33 @@ export function buildPrompt(question: string, passages: ScoredPassage[]): { syst
 }
 
 export class LlmAnswerError extends Error {}
+
+function markersOf(text: string): number[] {
+  return [...text.matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1]));
+}
+
+/** Sentences of an answer, each with the [n] markers that follow it. */
+const CLAIM = /[^。！？\n]+[。！？\n]?(?:\s*(?:\[\d+\])+)?/g;
+
+/**
+ * The part of a draft that may be shown while the model is still writing: its complete sentences, in order, up
+ * to the first one that cites nothing given or names a figure or a name its cited passages do not hold
+ * (markers removed; the final answer renumbers them). The last sentence is never complete until the end.
+ */
+export function verifiedDraft(draft: string, given: ScoredPassage[]): string {
+  const claims = draft.match(CLAIM) ?? [];
+  let shown = "";
+  for (const claim of claims.slice(0, -1)) {
+    const cited = markersOf(claim);
+    if (cited.length === 0 || cited.some((n) => n < 1 || n > given.length)) break;
+    const passages = cited.map((n) => given[n - 1] as ScoredPassage);
+    const asQuotes = passages.map((p, i) => ({ n: cited[i] ?? 1, source: p.chunk.metadata.source, title: p.chunk.metadata.title, quote: p.text, chunkId: p.chunk.metadata.chunkId }));
+    if (!verifyFigures(claim, asQuotes).ok) break;
+    if (unsupportedNames(claim, passages.flatMap((p) => [p.text, p.chunk.metadata.title])).length) break;
+    shown += claim.replace(/\s*\[\d+\]/g, "");
+  }
+  return shown.trim();
+}
 
 /** The sentences of a passage that carry the answer's figures, or the one sharing most characters with it. */
 function quoteFor(passage: string, claim: string): string {
@@ -76,7 +103,7 @@ export function verifyGenerated(question: string, text: string, given: ScoredPas
   const order = [...new Set(used)];
   const renumber = new Map(order.map((n, i) => [n, i + 1]));
   const renumbered = answerText.replace(/\[(\d+)\]/g, (_m, n: string) => `[${renumber.get(Number(n))}]`);
-  const claims = renumbered.match(/[^。！？\n]+[。！？\n]?(?:\s*(?:\[\d+\])+)?/g) ?? [renumbered];
+  const claims = renumbered.match(CLAIM) ?? [renumbered];
   const citations: Citation[] = order.map((original, i) => {
     const passage = given[original - 1] as ScoredPassage;
     const claimText = claims.filter((c) => c.includes(`[${i + 1}]`)).join("");
@@ -94,6 +121,13 @@ export function verifyGenerated(question: string, text: string, given: ScoredPas
   // … and the quotes shown must hold them too (CONTRACT: every figure appears in a citation's quote).
   const narrow = verifyFigures(renumbered, citations);
   if (!narrow.ok) throw new LlmAnswerError(`figure ${narrow.unsupported.join(", ")} is not in the quoted sentences`);
+  // Every person, place and organisation a sentence names stands in a passage it cites.
+  for (const claim of claims) {
+    const cited = markersOf(claim);
+    const pool = (cited.length ? cited : [...renumber.values()]).map((n) => given[(order[n - 1] ?? 1) - 1]).filter((p): p is ScoredPassage => !!p);
+    const missing = unsupportedNames(claim, pool.flatMap((p) => [p.text, p.chunk.metadata.title]));
+    if (missing.length) throw new LlmAnswerError(`name ${missing.join(", ")} is not in the passage its sentence cites`);
+  }
   return {
     question,
     answered: true,
@@ -123,8 +157,9 @@ export class LlmAnswerer {
   }
 
   /**
-   * Answers with the model, streaming text to onDelta as it arrives; falls back to the extractive answer on any
-   * failure, within timeoutMs in all.
+   * Answers with the model; onDelta receives the verified part of the draft as it grows (only sentences that
+   * passed the checks, see verifiedDraft). Falls back to the extractive answer on any failure, within
+   * timeoutMs in all.
    */
   async answer(app: App, question: string, onDelta?: (textSoFar: string) => void): Promise<AnswerResult> {
     // One retrieval serves both the model's prompt and the extractive fallback.
@@ -138,13 +173,17 @@ export class LlmAnswerer {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.timeoutMs);
     let text = "";
+    let lastShown = "";
     try {
       const stream = await this.model.stream([new SystemMessage(system), new HumanMessage(user)], { signal: controller.signal });
       for await (const chunk of stream) {
         const piece = typeof chunk.content === "string" ? chunk.content : "";
         if (!piece) continue;
         text += piece;
-        onDelta?.(text);
+        if (onDelta) {
+          const shown = verifiedDraft(text, given);
+          if (shown !== lastShown) onDelta((lastShown = shown));
+        }
       }
       if (/资料中未找到/.test(text) && !/\[\d+\]/.test(text)) {
         this.log.info("llm found no answer; using the extractive answerer");

@@ -1,7 +1,10 @@
 // The last check before an answer is shown: every figure in the answer (a number with its unit, a date, a
-// percentage) stands in the quote of a citation that the answer's sentence names with [n].
+// percentage) stands in the quote of a citation that the answer's sentence names with [n]; and, for generated
+// answers, every person, place and organisation the sentence names stands in a passage it cites.
+import { extractEntities, mentions } from "../text/entities.js";
 import { extractFigures, sameFigure } from "../text/figures.js";
 import { normalizeForMatch } from "../text/normalize.js";
+import { domainWords, tagWords } from "../text/tokenize.js";
 import type { Citation } from "./types.js";
 
 export interface VerifyResult {
@@ -31,4 +34,50 @@ export function verifyFigures(answer: string, citations: Citation[]): VerifyResu
     }
   }
   return { ok: unsupported.length === 0 && unknownMarkers.length === 0, unsupported, unknownMarkers };
+}
+
+/** jieba's tags for names: people, places, organisations, other proper nouns. */
+const NAME_TAGS = new Set(["nr", "nrt", "nrfg", "ns", "nt", "nz"]);
+
+let domainVocabulary: Set<string> | undefined;
+
+const ORG_WORD = /^(集团|公司|医院|大学|学院|银行|研究院|研究所|委员会)$/;
+/** Tags of the words that make up an organisation's name before its suffix. */
+const ORG_PART_TAGS = new Set(["n", "ns", "nz", "nt", "nr", "nrt", "x", "j", "vn"]);
+
+/**
+ * The names (people, places, organisations) in a sentence: places and organisations by their suffixes and the
+ * domain's lists, people and other proper nouns by jieba's tags, and words neither jieba nor the domain
+ * dictionary knows (tag x, two or more Chinese characters), which in a generated answer are mostly names.
+ */
+export function namesIn(sentence: string): string[] {
+  const text = normalizeForMatch(sentence.replace(/\[\d+\]/g, ""));
+  const names = new Set<string>();
+  for (const e of extractEntities(text)) if (e.kind === "place" || e.kind === "org") names.add(e.text);
+  const words = tagWords(text);
+  words.forEach(({ word }, i) => {
+    // An organisation jieba cuts into pieces (中国 + 电建 + 集团): the suffix and the nouns before it.
+    if (!ORG_WORD.test(word)) return;
+    let start = i;
+    while (start > 0 && i - start < 3 && ORG_PART_TAGS.has(words[start - 1]?.tag ?? "")) start--;
+    if (start < i) names.add(words.slice(start, i + 1).map((w) => w.word).join(""));
+  });
+  for (const { word, tag } of words) {
+    if (!/^\p{Script=Han}{2,}$/u.test(word)) continue;
+    // Words of the domain dictionary (援藏, 干部人才 …) are tagged x too; they are vocabulary, not names.
+    domainVocabulary ??= new Set(domainWords());
+    if (NAME_TAGS.has(tag) || (tag === "x" && !domainVocabulary.has(word))) names.add(word);
+  }
+  return [...names];
+}
+
+/** The names of a sentence that none of the given texts holds (in any spelling the domain accepts). */
+export function unsupportedNames(sentence: string, texts: string[]): string[] {
+  const pool = texts.map(normalizeForMatch).join("\n");
+  const entities = extractEntities(normalizeForMatch(sentence.replace(/\[\d+\]/g, "")));
+  return namesIn(sentence).filter((name) => {
+    if (pool.includes(name)) return false;
+    const entity = entities.find((e) => e.text === name);
+    return !(entity && mentions(pool, entity));
+  });
 }

@@ -15,8 +15,9 @@ import { renderAnswerBlocks, renderPassage, splitMessage } from "./render.js";
 const STREAM_EDIT_MS = 1200;
 
 /**
- * A language-model answer shown as it is written: one message, edited with the draft (plain, escaped text) at
- * most every STREAM_EDIT_MS, later replaced by the verified answer.
+ * A language-model answer shown as it is written: one message, first a neutral 正在生成…, then edited with
+ * the verified part of the draft (plain text; only sentences that passed the checks) at most every
+ * STREAM_EDIT_MS, and finally replaced by the verified answer.
  */
 class StreamingReply {
   messageId: number | undefined;
@@ -26,6 +27,13 @@ class StreamingReply {
   private shown = "";
 
   constructor(private readonly ctx: Context) {}
+
+  /** Shows the placeholder at once, so the user sees that an answer is on its way. */
+  start(): void {
+    this.sending = this.flush().finally(() => {
+      this.sending = undefined;
+    });
+  }
 
   update(text: string): void {
     this.latest = text;
@@ -38,7 +46,7 @@ class StreamingReply {
   }
 
   private async flush(): Promise<void> {
-    const draft = `${this.latest.slice(0, 3500)} …`;
+    const draft = this.latest ? `${this.latest.slice(0, 3500)} …` : "正在生成…";
     if (draft === this.shown || !this.ctx.chat) return;
     this.shown = draft;
     try {
@@ -122,6 +130,7 @@ export async function answerInChat(ctx: Context, rawQuestion: string, deps: AskD
   const started = performance.now();
   const app = deps.live.current;
   const stream = app.llm ? new StreamingReply(ctx) : undefined;
+  stream?.start();
   const result = await answer(app, standalone, stream ? (text) => stream.update(text) : undefined);
   await stream?.done();
   deps.memory.remember(chatId, standalone);

@@ -33,6 +33,12 @@ const STOP = new Set(
 
 const PUNCT = /^[\s\p{P}\p{S}]+$/u;
 
+/** A text's words with jieba's part-of-speech tags (nr person, ns place, nt organisation, x unknown word …). */
+export function tagWords(text: string): { word: string; tag: string }[] {
+  ensureDictionary();
+  return jieba.tag(text);
+}
+
 /** Tokens of a text for indexing or querying; lower-cased, simplified, stop words and punctuation dropped. */
 export function tokenize(text: string): string[] {
   ensureDictionary();
