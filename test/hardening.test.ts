@@ -197,3 +197,68 @@ describe("admin files", () => {
     expect(events).toContainEqual(expect.objectContaining({ action: "reindex", outcome: "refused", userId: 9330 }));
   });
 });
+
+describe("stopping", () => {
+  it("stops on SIGTERM within seconds in the middle of a re-index, and its worker goes with it", async () => {
+    const { spawn } = await import("node:child_process");
+    const { TelegramServer } = await import("telegram-test-api/lib/telegramServer.js");
+    const { freePort } = await import("./emulator.js");
+    await idle();
+    const port = await freePort();
+    const server = new TelegramServer({ port, host: "127.0.0.1", storeTimeout: 600 });
+    await server.start();
+    const ADMIN_ID = 9350;
+    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/start.ts"], {
+      env: {
+        ...process.env,
+        BOT_TOKEN: TOKEN,
+        TELEGRAM_API_ROOT: server.config.apiURL,
+        ADMIN_IDS: String(ADMIN_ID),
+        DOCS_DIR: corpus.config.docsDir,
+        INDEX_DIR: corpus.config.indexDir,
+        AUDIT_FILE: corpus.config.auditFile,
+        TRASH_DIR: corpus.config.trashDir,
+        FEEDBACK_FILE: corpus.config.feedbackFile,
+      },
+    });
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    try {
+      const deadline = Date.now() + 60_000;
+      while (!stderr.includes("is running") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(stderr).toContain("is running");
+      const admin = server.getClient(TOKEN, { userId: ADMIN_ID, chatId: ADMIN_ID });
+      await admin.sendCommand(admin.makeCommand("/reindex"));
+      await waitForMessage(server, ADMIN_ID, (m) => m.text.startsWith("正在"), { timeoutMs: 20_000 });
+      const lock = join(corpus.config.indexDir, "build.lock");
+      const lockDeadline = Date.now() + 20_000;
+      while (!existsSync(lock) && Date.now() < lockDeadline) await new Promise((r) => setTimeout(r, 10));
+      const worker = Number(readFileSync(lock, "utf8"));
+      expect(worker).toBeGreaterThan(0);
+
+      const t0 = performance.now();
+      child.kill("SIGTERM");
+      const code = await exited;
+      const ms = performance.now() - t0;
+      expect(code).toBe(0);
+      expect(ms).toBeLessThan(5000);
+      expect(stderr).toContain("SIGTERM: stopping");
+      // Gone, or a zombie waiting for a reaper (in a container PID 1 may never reap it): not running either way.
+      const state = (): string => {
+        try {
+          return /^\d+ \(.*\) (\S)/.exec(readFileSync(`/proc/${worker}/stat`, "utf8"))?.[1] ?? "gone";
+        } catch {
+          return "gone";
+        }
+      };
+      const stopDeadline = Date.now() + 2000;
+      while (!["gone", "Z", "X"].includes(state()) && Date.now() < stopDeadline) await new Promise((r) => setTimeout(r, 20));
+      expect(["gone", "Z", "X"]).toContain(state());
+      expect(live.current.index.manifest.chunkCount).toBeGreaterThan(0);
+    } finally {
+      if (child.exitCode === null) child.kill("SIGKILL");
+      await server.stop();
+    }
+  });
+});
