@@ -233,8 +233,9 @@ describe("stopping", () => {
       await waitForMessage(server, ADMIN_ID, (m) => m.text.startsWith("正在"), { timeoutMs: 20_000 });
       const lock = join(corpus.config.indexDir, "build.lock");
       const lockDeadline = Date.now() + 20_000;
-      while (!existsSync(lock) && Date.now() < lockDeadline) await new Promise((r) => setTimeout(r, 10));
-      const worker = Number(readFileSync(lock, "utf8"));
+      const holder = (): number => (existsSync(lock) ? Number.parseInt(readFileSync(lock, "utf8"), 10) || 0 : 0);
+      while (holder() === 0 && Date.now() < lockDeadline) await new Promise((r) => setTimeout(r, 10));
+      const worker = holder();
       expect(worker).toBeGreaterThan(0);
 
       const t0 = performance.now();

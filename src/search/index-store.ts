@@ -10,7 +10,7 @@
 //   INDEX_DIR/live -> gen-<time>-<pid>/   manifest.json, chunks.json, vectors.f32, hnsw.bin, bm25.json,
 //                                         sentences.json, sentences.f32
 import { existsSync } from "node:fs";
-import { mkdir, open, readdir, readFile, readlink, rename, rm, symlink, writeFile } from "node:fs/promises";
+import { link, mkdir, readdir, readFile, readlink, rename, rm, symlink, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import hnswlib from "hnswlib-node";
@@ -231,26 +231,31 @@ function processAlive(pid: number): boolean {
 }
 
 /**
- * Takes the index's build lock (a file holding the builder's pid, created exclusively); a lock left by a process
- * that no longer runs is taken over. Returns the function that releases it.
+ * Takes the index's build lock: a file holding the builder's pid, created whole (written beside it, then hard-
+ * linked into place, which fails if a lock exists), so no one ever reads a half-written lock. A lock left by a
+ * process that no longer runs is taken over. Returns the function that releases it.
  */
 export async function lockIndex(indexDir: string): Promise<() => Promise<void>> {
   await mkdir(indexDir, { recursive: true });
   const path = join(indexDir, LOCK_FILE);
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      const handle = await open(path, "wx");
-      await handle.writeFile(`${process.pid}\n`);
-      await handle.close();
-      return () => rm(path, { force: true });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
-      const holder = Number.parseInt(await readFile(path, "utf8").catch(() => ""), 10);
-      if (Number.isInteger(holder) && holder > 0 && processAlive(holder)) throw new IndexLockedError(indexDir, holder);
-      await rm(path, { force: true });
+  const mine = join(indexDir, `${LOCK_FILE}.${process.pid}`);
+  await writeFile(mine, `${process.pid}\n`);
+  try {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        await link(mine, path);
+        return () => rm(path, { force: true });
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+        const holder = Number.parseInt(await readFile(path, "utf8").catch(() => ""), 10);
+        if (Number.isInteger(holder) && holder > 0 && processAlive(holder)) throw new IndexLockedError(indexDir, holder);
+        await rm(path, { force: true });
+      }
     }
+    throw new IndexError(`Could not take the build lock ${path}`);
+  } finally {
+    await rm(mine, { force: true });
   }
-  throw new IndexError(`Could not take the build lock ${path}`);
 }
 
 /** Refuses to build an index from a docs folder other than the one it was built from, unless forced. */
