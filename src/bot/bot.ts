@@ -178,8 +178,6 @@ const STOP_GRACE_MS = 3000;
 /** `npm start` with BOT_TOKEN: loads the pipeline, starts polling, stops within seconds on SIGINT/SIGTERM. */
 export async function startBot(config: Config): Promise<void> {
   const log = createLogger(config);
-  log.info("loading the model and the index");
-  const live = new LiveApp(await createApp(config, { buildIfMissing: true }));
   let stopping = false;
   const started: { runner?: RunnerHandle } = {};
   const stop = (signal: string): void => {
@@ -196,6 +194,9 @@ export async function startBot(config: Config): Promise<void> {
   };
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));
+  // Signals are handled from here on: a stop during the first build or while Telegram is unreachable is prompt.
+  log.info("loading the model and the index");
+  const live = new LiveApp(await createApp(config, { buildIfMissing: true }));
   started.runner = (await launchBot(config, live, log)).runner;
   await started.runner.task();
 }
