@@ -36,8 +36,12 @@ describe("incremental, atomic index", () => {
     expect(update.removed).toEqual(["004_d619441e4e52d61d.txt"]);
     expect(update.unchanged).toHaveLength(3);
     const index = await loadIndex(corpus.config.indexDir, embeddings.modelName);
-    const expectedEmbedded = index.chunks.filter((c) => ["new.md", "002_2a4bfa5699e19441.txt"].includes(c.metadata.source)).length;
-    expect(update.embeddedChunks).toBe(expectedEmbedded);
+    const newChunks = index.chunks.filter((c) => c.metadata.source === "new.md").length;
+    const changedFileChunks = index.chunks.filter((c) => c.metadata.source === "002_2a4bfa5699e19441.txt").length;
+    // The appended line changes the last chunk or two of 002; its other chunks keep their vectors.
+    expect(update.embeddedChunks + update.reusedChunks).toBe(newChunks + changedFileChunks);
+    expect(update.embeddedChunks).toBeLessThanOrEqual(newChunks + 2);
+    expect(update.reusedChunks).toBeGreaterThanOrEqual(changedFileChunks - 2);
     expect(index.chunks.some((c) => c.metadata.source === "004_d619441e4e52d61d.txt")).toBe(false);
     expect(index.chunks.filter((c) => c.metadata.source === "002_2a4bfa5699e19441.txt").some((c) => c.pageContent.includes("777万元"))).toBe(true);
     expect(index.manifest.files["new.md"]?.title).toBe("测试援青报告");
@@ -47,6 +51,28 @@ describe("incremental, atomic index", () => {
     expect(hits[0]?.chunk.metadata.source).toBe("new.md");
     const gone = await app.retriever.hybridSearch("西藏人均预期寿命提高到了多少岁？");
     expect(gone.every((h) => h.chunk.metadata.source !== "004_d619441e4e52d61d.txt")).toBe(true);
+  });
+
+  it("embeds only the changed chunks when a line is appended to a long file", async () => {
+    const embeddings = testEmbeddings();
+    const { docsDir } = corpus.config;
+    const seeds = ["000_9d5d6f751b85c331.txt", "001_c8885849c5590f95.txt", "003_49bb09d571b726a9.txt"].map((f) => readFileSync(join(docsDir, f), "utf8"));
+    // A long report: the seeds' text under numbered chapter headings, about 120 KB.
+    const chapters = Array.from({ length: 12 }, (_, i) => `第${i + 1}章 工作报告\n\n${(seeds[i % seeds.length] ?? "").replace(/\d{2,}/g, (d) => String(Number(d) + i))}`);
+    writeFileSync(join(docsDir, "long-report.txt"), `长篇援藏工作报告\n\n${chapters.join("\n\n")}`);
+    await ingest(corpus.config, embeddings);
+    const before = (await loadIndex(corpus.config.indexDir, embeddings.modelName)).chunks.filter((c) => c.metadata.source === "long-report.txt");
+    expect(before.length).toBeGreaterThan(100);
+
+    appendFileSync(join(docsDir, "long-report.txt"), "\n工作组另外投资4321万元建设昂仁县长篇测试中心。\n");
+    const update = await ingest(corpus.config, embeddings);
+    expect(update.changed).toEqual(["long-report.txt"]);
+    expect(update.embeddedChunks).toBeLessThanOrEqual(Math.ceil(before.length * 0.05));
+    expect(update.embeddedChunks).toBeGreaterThan(0);
+    const app = await createApp(corpus.config, { embeddings });
+    const hits = await app.retriever.hybridSearch("长篇测试中心投资多少？");
+    expect(hits[0]?.text).toContain("4321万元");
+    rmSync(join(docsDir, "long-report.txt"));
   });
 
   it("keeps serving the previous index when a build fails half-way", async () => {

@@ -9,6 +9,7 @@
 //
 //   INDEX_DIR/live -> gen-<time>-<pid>/   manifest.json, chunks.json, vectors.f32, hnsw.bin, bm25.json,
 //                                         sentences.json, sentences.f32
+import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { link, mkdir, readdir, readFile, readlink, rename, rm, symlink, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
@@ -89,6 +90,11 @@ function chunkSentenceKeys(chunk: Chunk): string[] {
   return splitSentences(chunk.pageContent).map((s) => sentenceKey(s.text));
 }
 
+/** The key a chunk's vector is reused under: the SHA-256 of the text that was embedded. */
+function chunkContentHash(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
 function sentenceVectorsOf(keys: string[], vectors: Float32Array): SentenceVectors {
   return { keys, row: new Map(keys.map((k, i) => [k, i])), vectors };
 }
@@ -102,7 +108,10 @@ export interface BuildReport {
   /** Entries of the docs folder that were not read (hidden, symbolic links, other types), with the reason. */
   skipped: SkippedFile[];
   chunks: number;
+  /** Chunks embedded in this build (new text). */
   embeddedChunks: number;
+  /** Chunks of added or changed files whose vectors were found in the previous generation by their text. */
+  reusedChunks: number;
   embeddedChars: number;
   embedSeconds: number;
   /** Seconds spent embedding sentences not seen in the previous generation. */
@@ -306,7 +315,7 @@ async function buildLocked(opts: BuildOptions): Promise<BuildReport> {
   onProgress?.({ stage: "scan", files: files.length });
   const report: BuildReport = {
     added: [], changed: [], removed: [], unchanged: [], failed: [], skipped,
-    chunks: 0, embeddedChunks: 0, embeddedChars: 0, embedSeconds: 0, sentenceSeconds: 0, sentencesEmbedded: 0, seconds: 0,
+    chunks: 0, embeddedChunks: 0, reusedChunks: 0, embeddedChars: 0, embedSeconds: 0, sentenceSeconds: 0, sentencesEmbedded: 0, seconds: 0,
     generation: "",
   };
   const kept: { chunks: Chunk[]; vectors: Float32Array[] } = { chunks: [], vectors: [] };
@@ -342,15 +351,28 @@ async function buildLocked(opts: BuildOptions): Promise<BuildReport> {
 
   const tEmbed = performance.now();
   const freshTexts = fresh.map(indexText);
-  const freshVectors: number[][] = [];
+  // A chunk of a changed file whose text (title and heading included) the previous generation already holds
+  // keeps its vector: appending a line to a long file embeds only the chunks it changed.
+  const previousRow = new Map<string, number>();
+  previous?.chunks.forEach((chunk, idx) => previousRow.set(chunkContentHash(indexText(chunk)), idx));
+  const freshVectors: (number[] | Float32Array)[] = new Array<number[] | Float32Array>(fresh.length);
+  const toEmbed: number[] = [];
+  freshTexts.forEach((text, i) => {
+    const row = previous ? previousRow.get(chunkContentHash(text)) : undefined;
+    if (row === undefined || !previous) toEmbed.push(i);
+    else freshVectors[i] = previous.vectors.subarray(row * dimension, (row + 1) * dimension);
+  });
   // Slices of 64 texts so progress can be reported; the embedder sorts each slice by length for batching.
-  for (let i = 0; i < freshTexts.length; i += 64) {
-    freshVectors.push(...(await embeddings.embedDocuments(freshTexts.slice(i, i + 64))));
-    onProgress?.({ stage: "embed", done: freshVectors.length, total: fresh.length });
+  for (let i = 0; i < toEmbed.length; i += 64) {
+    const ids = toEmbed.slice(i, i + 64);
+    const rows = await embeddings.embedDocuments(ids.map((id) => freshTexts[id] ?? ""));
+    rows.forEach((v, k) => (freshVectors[ids[k] ?? 0] = v));
+    onProgress?.({ stage: "embed", done: Math.min(i + 64, toEmbed.length), total: toEmbed.length });
   }
   report.embedSeconds = (performance.now() - tEmbed) / 1000;
-  report.embeddedChunks = fresh.length;
-  report.embeddedChars = freshTexts.reduce((n, t) => n + t.length, 0);
+  report.embeddedChunks = toEmbed.length;
+  report.reusedChunks = fresh.length - toEmbed.length;
+  report.embeddedChars = toEmbed.reduce((n, id) => n + (freshTexts[id]?.length ?? 0), 0);
 
   const chunks = [...kept.chunks, ...fresh];
   if (chunks.length === 0) throw new IndexError(`No readable documents in ${docsDir}; the index was not changed`);
