@@ -18,7 +18,7 @@ import { FACT_ANSWER_CHARS, MAX_ANSWER_CHARS, composePieces, trimToClauses, type
 import { candidateFeatures, partContext, type Features } from "./features.js";
 import { answerModel, confidence, rankScore, type ConfidenceFeatures } from "./model.js";
 import { analyzeQuestion, type AnalyzedQuestion, type QuestionPart } from "./question.js";
-import { chineseAmountFits, figureFits, hasAnswerSpan, newPlaces, typeGate } from "./spans.js";
+import { chineseAmountFits, figureFits, hasAnswerSpan, newPlaces, ordinalFits, typeGate } from "./spans.js";
 import type { AnswerResult, PassageOut } from "./types.js";
 import { verifyFigures } from "./verify.js";
 
@@ -54,7 +54,7 @@ function agreesWithEntities(c: Candidate, q: AnalyzedQuestion): boolean {
 /** The clause filter used when trimming: a clause must keep a figure, date or place of the asked kind. */
 function clauseFits(part: QuestionPart, q: AnalyzedQuestion): (norm: string) => boolean {
   return (norm) => {
-    if (part.kind === "amount" && chineseAmountFits(norm, part)) return true;
+    if (part.kind === "amount" && (chineseAmountFits(norm, part) || ordinalFits(norm, part, q))) return true;
     if (part.kind === "amount" || part.kind === "date") return extractFigures(norm).some((f) => figureFits(f, part));
     if (part.kind === "place") return newPlaces(norm, q).length > 0;
     return true;

@@ -4,7 +4,7 @@
 import { extractEntities, type Entity } from "../text/entities.js";
 import { UNITS } from "../text/figures.js";
 import { normalizeForMatch } from "../text/normalize.js";
-import { tokenize } from "../text/tokenize.js";
+import { tagWords, tokenize } from "../text/tokenize.js";
 
 export type AskKind = "amount" | "date" | "place" | "person" | "thing" | "reason" | "yesno";
 
@@ -47,6 +47,17 @@ const ASKED_UNIT = new RegExp(
   "g",
 );
 
+/** The noun phrase a text starts with: its first word and the nouns right after it (援藏 + 资金; 村民, not 挣钱). */
+function nounPhrase(text: string): string {
+  const words = tagWords(text);
+  let phrase = words[0]?.word ?? "";
+  for (const w of words.slice(1, 3)) {
+    if (!(w.tag.startsWith("n") || w.tag === "j" || w.tag === "vn") || !/^\p{Script=Han}+$/u.test(w.word)) break;
+    phrase += w.word;
+  }
+  return phrase;
+}
+
 /** Units named right after 多少 / 几 (多少名, 几个, 多少亩) or implied by the verb (投资多少 → 元). */
 function expectedUnits(part: string): string[] {
   const units = new Set<string>();
@@ -61,7 +72,9 @@ function expectedUnits(part: string): string[] {
   // 多少村民: a noun right after the question word is what is counted, whatever else the clause says (挣上钱).
   const counted = /(?:多少|几)([\u4e00-\u9fff]{2,})/.exec(part)?.[1];
   const countedWord = counted ? tokenize(counted)[0] : undefined;
-  if (units.size === 0 && countedWord && countedWord.length >= 2 && !/钱|资金|经费|金额|投资|费用|元|万|亿|倍|是|为|次|年|天|岁/.test(countedWord)) {
+  // 多少援藏资金 counts money although its first word (援藏) does not say so: the whole noun phrase decides.
+  const moneyPhrase = counted !== undefined && /钱|资金|经费|金额|投资|费用|款/.test(nounPhrase(counted));
+  if (units.size === 0 && !moneyPhrase && countedWord && countedWord.length >= 2 && !/钱|资金|经费|金额|投资|费用|元|万|亿|倍|是|为|次|年|天|岁/.test(countedWord)) {
     if (/人|民|者|员|生|童|儿|干部|人才|群众|专家|医生|教师|老师|患|工/.test(countedWord)) return ["人", "名", "余人", "多人", "万人", "人次", "位", ""];
     return [];
   }

@@ -2,11 +2,20 @@
 // money, a count with a fitting unit, a date, a duration, a person, a place at the asked level, an
 // organisation) that the question itself does not contain? A sentence without one cannot be the answer.
 import { extractFigures, type Figure } from "../text/figures.js";
+import { tagWords } from "../text/tokenize.js";
 import type { AnalyzedQuestion, QuestionPart } from "./question.js";
 
 /** An amount written in Chinese numerals (六个, 两种, 三百多名; not the ordinal 第十批): answers 几/多少 too. */
 const CHINESE_AMOUNT =
   /(?<!第)[一二两三四五六七八九十百千万]+[多余]?(个|种|名|人|位|张|次|座|条|项|家|所|分|年|天|岁|倍|层|部|本|届|场|支|间|处|类)/g;
+
+/** An ordinal (第二代, 第6, 首款): what 第几 asks for. */
+const ORDINAL = /第[一二两三四五六七八九十百千零\d]+|首[次批届个位款座家部]/g;
+
+/** Whether a 第几 question's candidate states an ordinal the question does not. */
+export function ordinalFits(norm: string, part: QuestionPart, q: AnalyzedQuestion): boolean {
+  return /第几/.test(part.text) && [...norm.matchAll(ORDINAL)].some((m) => !q.normalized.includes(m[0]));
+}
 
 const TIME_UNITS = new Set(["天", "个月", "月", "年", "小时", "周", "分钟", "日"]);
 
@@ -43,6 +52,16 @@ function notInQuestion(text: string, q: AnalyzedQuestion): boolean {
   return !q.normalized.includes(text);
 }
 
+/** jieba's tags for people's names (nrt, transliterations, also tags Tibetan place names such as 林芝). */
+const PERSON_TAGS = new Set(["nr", "nrfg"]);
+
+/** People named in a text: role + name and 某某说 patterns, transliterated names with ·, and jieba's name tags. */
+export function personSpans(norm: string): string[] {
+  const found = [...norm.matchAll(PERSON)].map((m) => m[0]);
+  for (const { word, tag } of tagWords(norm)) if (PERSON_TAGS.has(tag) && word.length >= 2) found.push(word);
+  return found;
+}
+
 /**
  * Whether a normalised candidate holds a span of the asked type not found in the question. For the figure
  * types and places this is reliable and decides; person and organisation spans are found by patterns that
@@ -56,6 +75,7 @@ export function hasAnswerSpan(norm: string, part: QuestionPart, q: AnalyzedQuest
     case "money":
       return figures().some((f) => f.unit === "元" || figureFits(f, part));
     case "count":
+      if (ordinalFits(norm, part, q)) return true;
       return figures().some((f) => figureFits(f, part)) || chineseAmountFits(norm, part);
     case "duration":
       return figures().some((f) => TIME_UNITS.has(f.unit) || figureFits(f, part)) || chineseAmountFits(norm, part);
@@ -66,7 +86,7 @@ export function hasAnswerSpan(norm: string, part: QuestionPart, q: AnalyzedQuest
     case "org":
       return [...norm.matchAll(ORG)].some((m) => notInQuestion(m[0], q));
     case "person":
-      return [...norm.matchAll(PERSON)].some((m) => notInQuestion(m[0], q));
+      return personSpans(norm).some((p) => notInQuestion(p, q));
     default:
       return true;
   }
