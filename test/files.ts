@@ -1,5 +1,9 @@
-// Documents the tests build: a one-page PDF, a .docx with given paragraphs, and a .docx zip bomb (a small file
-// whose document.xml unpacks to many megabytes), as admins or attackers would send them.
+// Documents the tests build: a one-page PDF, a .docx with given paragraphs, a Word report with headings, tables
+// and newspaper columns, real PDFs of it made by LibreOffice, and a .docx zip bomb (a small file whose
+// document.xml unpacks to many megabytes), as admins or attackers would send them.
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import JSZip from "jszip";
 
 /** A one-page PDF whose text uses a standard font (Latin text: no font file is needed). */
@@ -72,4 +76,81 @@ export async function zipBombDocx(megabytes: number, options: { lie?: boolean } 
     if (sig === 0x02014b50 && out.subarray(i + 46, i + 46 + name.length).equals(name)) out.writeUInt32LE(1024, i + 24);
   }
   return out;
+}
+
+/** One part of a Word report: a heading (style Heading 1), a paragraph, or a table whose first row is its header. */
+export type DocxPart = { heading: string } | { p: string } | { table: string[][] };
+
+const W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+
+/**
+ * A .docx as Word writes one: a styles part (so headings are Heading 1), paragraphs and real tables. With
+ * `columns`, everything after the first part (the headline, full width) is set in that many columns, as on a
+ * newspaper page.
+ */
+export async function reportDocx(parts: DocxPart[], options: { columns?: number } = {}): Promise<Buffer> {
+  const zip = new JSZip();
+  zip.file(
+    "[Content_Types].xml",
+    '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">' +
+      '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>' +
+      '<Default Extension="xml" ContentType="application/xml"/>' +
+      '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>' +
+      '<Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/></Types>',
+  );
+  zip.file(
+    "_rels/.rels",
+    '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">' +
+      '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>',
+  );
+  zip.file(
+    "word/_rels/document.xml.rels",
+    '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">' +
+      '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>',
+  );
+  zip.file(
+    "word/styles.xml",
+    `<?xml version="1.0" encoding="UTF-8"?><w:styles xmlns:w="${W}">` +
+      '<w:style w:type="paragraph" w:styleId="Heading1"><w:name w:val="heading 1"/></w:style></w:styles>',
+  );
+  const run = (text: string): string => `<w:r><w:t xml:space="preserve">${text}</w:t></w:r>`;
+  const body = parts
+    .map((part) => {
+      if ("heading" in part) return `<w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr>${run(part.heading)}</w:p>`;
+      if ("p" in part) return `<w:p>${run(part.p)}</w:p>`;
+      const rows = part.table.map((cells) => `<w:tr>${cells.map((c) => `<w:tc><w:p>${run(c)}</w:p></w:tc>`).join("")}</w:tr>`);
+      return `<w:tbl>${rows.join("")}</w:tbl>`;
+    })
+    .join("");
+  let content = body;
+  if (options.columns && options.columns > 1) {
+    // The headline's section ends after the first part (one column); the rest runs in columns.
+    const firstEnd = body.indexOf("</w:p>") + "</w:p>".length;
+    const breakPara = '<w:p><w:pPr><w:sectPr><w:type w:val="continuous"/><w:cols w:num="1"/></w:sectPr></w:pPr></w:p>';
+    const finalSect = `<w:sectPr><w:type w:val="continuous"/><w:cols w:num="${options.columns}" w:space="567"/></w:sectPr>`;
+    content = body.slice(0, firstEnd) + breakPara + body.slice(firstEnd) + finalSect;
+  }
+  zip.file("word/document.xml", `<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="${W}"><w:body>${content}</w:body></w:document>`);
+  return zip.generateAsync({ type: "nodebuffer" });
+}
+
+/** LibreOffice's command, when installed (Debian: libreoffice-writer-nogui; `.ci/run` installs it). */
+export function libreOffice(): string | undefined {
+  for (const dir of (process.env.PATH ?? "").split(":")) {
+    for (const name of ["soffice", "libreoffice"]) if (existsSync(join(dir, name))) return join(dir, name);
+  }
+  return undefined;
+}
+
+/** A .docx turned into a PDF by LibreOffice (fonts-noto-cjk supplies the Chinese glyphs). */
+export function docxToPdf(docx: Uint8Array, workDir: string, name = "page"): Uint8Array {
+  const soffice = libreOffice();
+  if (!soffice) throw new Error("LibreOffice is not installed (Debian: libreoffice-writer-nogui fonts-noto-cjk)");
+  const input = join(workDir, `${name}.docx`);
+  writeFileSync(input, docx);
+  execFileSync(soffice, [`-env:UserInstallation=file://${join(workDir, "lo-profile")}`, "--headless", "--convert-to", "pdf", "--outdir", workDir, input], {
+    stdio: "ignore",
+    timeout: 120_000,
+  });
+  return new Uint8Array(readFileSync(join(workDir, `${name}.pdf`)));
 }

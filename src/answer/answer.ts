@@ -8,6 +8,7 @@
 // Gates that no weight can override: the question's batch, place, organisation and year must be supported by the
 // passage; a figure, date or place question needs a span of that type that the question does not contain.
 // When the best candidate is not likely enough to answer, the answerer refuses and shows the closest lead.
+import { documentContext } from "../corpus/chunk.js";
 import type { App } from "../app.js";
 import type { ScoredPassage } from "../search/retriever.js";
 import { mentions, type Entity } from "../text/entities.js";
@@ -47,7 +48,7 @@ export interface PartAnalysis {
 
 /** Whether a candidate's passage agrees with the question's required entities (淄博 is not 广东). */
 function agreesWithEntities(c: Candidate, q: AnalyzedQuestion): boolean {
-  const passage = normalizeForMatch(`${c.chunk.metadata.title}\n${c.passage}`);
+  const passage = normalizeForMatch(`${documentContext(c.chunk)}\n${c.passage}`);
   return q.entities.every((e) => !REQUIRED_ENTITY.has(e.kind) || mentions(passage, e));
 }
 
@@ -188,7 +189,7 @@ function refusal(question: string, reason: string, passages: ScoredPassage[], le
 
 /** Entities of the question that none of the read passages mention. */
 function unsupportedEntities(q: AnalyzedQuestion, passages: ScoredPassage[]): Entity[] {
-  const texts = passages.slice(0, READ_PASSAGES).map((p) => normalizeForMatch(`${p.chunk.metadata.title}\n${p.text}`));
+  const texts = passages.slice(0, READ_PASSAGES).map((p) => normalizeForMatch(`${documentContext(p.chunk)}\n${p.text}`));
   return q.entities.filter((e) => REQUIRED_ENTITY.has(e.kind) && !texts.some((t) => mentions(t, e)));
 }
 

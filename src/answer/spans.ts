@@ -20,7 +20,9 @@ export function ordinalFits(norm: string, part: QuestionPart, q: AnalyzedQuestio
 const TIME_UNITS = new Set(["天", "个月", "月", "年", "小时", "周", "分钟", "日"]);
 
 export function chineseAmountFits(norm: string, part: QuestionPart): boolean {
-  const anyUnit = part.units.length === 0 || part.units.includes("");
+  // "" among the units admits Arabic figures that lack a unit (150万); a Chinese-numeral amount always has its
+  // classifier, which must be one asked for (六个 does not answer 多少名).
+  const anyUnit = part.units.length === 0;
   return [...norm.matchAll(CHINESE_AMOUNT)].some((m) => anyUnit || part.units.includes(m[1] ?? ""));
 }
 

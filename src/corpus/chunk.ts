@@ -1,12 +1,13 @@
 // Clean documents → chunks. Chunks are runs of whole Chinese sentences up to a target size, with the last
 // sentence(s) of one chunk repeated at the start of the next (overlap), so an answer that straddles a boundary
-// is whole in one of them. Each chunk knows its source, title, nearest heading and character offsets.
+// is whole in one of them. Each chunk knows its source, title, nearest heading (the loader's headings: embedded
+// and searched with the chunk) and character offsets.
 import { Document } from "@langchain/core/documents";
 import { splitSentences } from "../text/sentences.js";
 import type { SourceDocument } from "./load.js";
 
 /** Bump when chunking changes: an index built by another version is rebuilt. */
-export const CHUNKER_VERSION = 1;
+export const CHUNKER_VERSION = 2;
 
 export interface ChunkOptions {
   /** Target chunk length in characters. */
@@ -22,6 +23,11 @@ export interface ChunkMetadata {
   source: string;
   title: string;
   heading: string;
+  /**
+   * The document's opening text (its first paragraph, up to 160 characters): a report names its subject there
+   * (广东省第十批援藏工作队 …), so an entity the question names counts as mentioned by every chunk of it.
+   */
+  lead?: string;
   start: number;
   end: number;
 }
@@ -33,14 +39,45 @@ function isHeading(paragraph: string): boolean {
   return paragraph.length <= 30 && !/[。！？!?；;，,]/.test(paragraph);
 }
 
-export function chunkDocument(doc: SourceDocument, options: ChunkOptions = DEFAULT_CHUNK_OPTIONS): Chunk[] {
-  const sentences = splitSentences(doc.text);
+/** Headings with their offsets: those the loader marked, or short unpunctuated paragraphs for other text. */
+function headingsOf(doc: SourceDocument): { at: number; text: string }[] {
+  if (doc.headings) {
+    return doc.headings.map((at) => {
+      const end = doc.text.indexOf("\n\n", at);
+      return { at, text: doc.text.slice(at, end < 0 ? undefined : end).trim() };
+    });
+  }
   const headings: { at: number; text: string }[] = [];
   let offset = 0;
   for (const paragraph of doc.text.split("\n\n")) {
     if (isHeading(paragraph.trim())) headings.push({ at: offset, text: paragraph.trim() });
     offset += paragraph.length + 2;
   }
+  return headings;
+}
+
+/** The first paragraph that is not a heading, up to LEAD_CHARS characters. */
+function leadOf(doc: SourceDocument): string {
+  const headingStarts = new Set(headingsOf(doc).map((h) => h.at));
+  let offset = 0;
+  for (const paragraph of doc.text.split("\n\n")) {
+    if (!headingStarts.has(offset) && paragraph.trim().length > 0) return paragraph.trim().slice(0, LEAD_CHARS);
+    offset += paragraph.length + 2;
+  }
+  return "";
+}
+
+const LEAD_CHARS = 160;
+
+/** What a chunk is about beyond its own text: its document's title and lead (for entity agreement). */
+export function documentContext(chunk: Chunk): string {
+  return `${chunk.metadata.title}\n${chunk.metadata.lead ?? ""}`;
+}
+
+export function chunkDocument(doc: SourceDocument, options: ChunkOptions = DEFAULT_CHUNK_OPTIONS): Chunk[] {
+  const sentences = splitSentences(doc.text);
+  const headings = headingsOf(doc);
+  const lead = leadOf(doc);
   const headingAt = (pos: number): string => {
     let found = "";
     for (const h of headings) {
@@ -55,7 +92,12 @@ export function chunkDocument(doc: SourceDocument, options: ChunkOptions = DEFAU
   while (first < sentences.length) {
     let last = first;
     const startPos = sentences[first]?.start ?? 0;
-    while (last + 1 < sentences.length && (sentences[last + 1]?.end ?? 0) - startPos <= options.size) last++;
+    while (
+      last + 1 < sentences.length &&
+      (sentences[last + 1]?.end ?? 0) - startPos <= options.size
+    ) {
+      last++;
+    }
     const start = startPos;
     const end = sentences[last]?.end ?? start;
     const n = chunks.length;
@@ -66,6 +108,7 @@ export function chunkDocument(doc: SourceDocument, options: ChunkOptions = DEFAU
           chunkId: `${doc.source}#${n}`,
           source: doc.source,
           title: doc.title,
+          lead,
           heading: headingAt(start),
           start,
           end,

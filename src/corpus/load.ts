@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import { extname, join, relative, sep } from "node:path";
 import iconv from "iconv-lite";
-import { repairPdfText } from "./repair.js";
+import { htmlBlocks, joinBlocks, textBlocks, titleOf, type Block } from "./structure.js";
 import { ZipLimitError, checkZip } from "./zip.js";
 
 export const SUPPORTED_EXTENSIONS = [".txt", ".md", ".pdf", ".docx"] as const;
@@ -13,8 +13,10 @@ export interface SourceDocument {
   /** Path relative to the docs folder, with forward slashes (for the seeds: the file name). */
   source: string;
   title: string;
-  /** Repaired text: paragraphs separated by blank lines. */
+  /** Repaired text: units (paragraphs, headings, list items, table rows, captions) separated by blank lines. */
   text: string;
+  /** Where each heading unit starts in `text`: chunks start at headings and carry the nearest one. */
+  headings?: number[];
   /** SHA-256 of the file's bytes: the index re-reads a file only when this changes. */
   hash: string;
 }
@@ -70,7 +72,7 @@ async function extractPdfText(bytes: Uint8Array): Promise<string> {
   return (Array.isArray(text) ? text : [text]).join("\n");
 }
 
-async function extractDocxText(bytes: Uint8Array): Promise<string> {
+async function extractDocxBlocks(bytes: Uint8Array): Promise<Block[]> {
   try {
     checkZip(bytes, { maxTotalBytes: DOCUMENT_LIMITS.maxUnzippedBytes, maxEntries: DOCUMENT_LIMITS.maxZipEntries });
   } catch (err) {
@@ -78,20 +80,8 @@ async function extractDocxText(bytes: Uint8Array): Promise<string> {
     throw err;
   }
   const mammoth = await import("mammoth");
-  const { value } = await mammoth.extractRawText({ buffer: Buffer.from(bytes) });
-  return value;
-}
-
-function titleFrom(text: string, source: string, markdown: boolean): string {
-  const lines = text.split("\n").map((l) => l.trim()).filter(Boolean);
-  if (markdown) {
-    const heading = lines.find((l) => /^#{1,3}(?!#)\s*\S/.test(l));
-    if (heading) return heading.replace(/^#+\s*/, "");
-  }
-  const first = lines[0];
-  if (first && first.length <= 60) return first.replace(/^#+\s*/, "");
-  if (first) return `${first.slice(0, 40)}…`;
-  return source;
+  const { value } = await mammoth.convertToHtml({ buffer: Buffer.from(bytes) });
+  return htmlBlocks(value);
 }
 
 /** Reads one file into a clean document; throws DocumentError with the reason when it holds no usable text. */
@@ -99,10 +89,13 @@ export async function loadDocument(path: string, source: string, bytes?: Uint8Ar
   const data = bytes ?? new Uint8Array(await readFile(path));
   const ext = extname(path).toLowerCase();
   let raw: string;
+  let docxBlocks: Block[] | undefined;
   try {
     if (ext === ".pdf") raw = await extractPdfText(data);
-    else if (ext === ".docx") raw = await extractDocxText(data);
-    else if (ext === ".txt" || ext === ".md") raw = decodeText(data);
+    else if (ext === ".docx") {
+      docxBlocks = await extractDocxBlocks(data);
+      raw = docxBlocks.map((b) => b.text).join("\n");
+    } else if (ext === ".txt" || ext === ".md") raw = decodeText(data);
     else throw new Error(`unsupported file type "${ext}" (supported: ${SUPPORTED_EXTENSIONS.join(", ")})`);
   } catch (err) {
     if (err instanceof LimitPassed) throw new DocumentError(source, `too large to read: ${err.message}`, "limit");
@@ -114,7 +107,8 @@ export async function loadDocument(path: string, source: string, bytes?: Uint8Ar
   const visibleRaw = raw.replace(/\s+/g, "");
   const undecodable = (visibleRaw.match(/\uFFFD/g) ?? []).length;
   if (undecodable > visibleRaw.length * 0.05) throw new DocumentError(source, "text is mostly undecodable bytes");
-  const text = repairPdfText(raw);
+  const blocks = docxBlocks ?? textBlocks(raw);
+  const { text, headings } = joinBlocks(blocks);
   if (text.replace(/\s+/g, "").length < 10) {
     throw new DocumentError(source, "no readable text (a scanned PDF, or an empty file?)", "no-text");
   }
@@ -122,7 +116,7 @@ export async function loadDocument(path: string, source: string, bytes?: Uint8Ar
   if ((text.match(/[\p{L}\p{N}]/gu) ?? []).length < 10) {
     throw new DocumentError(source, "no real text (punctuation or symbols only)", "no-text");
   }
-  return { source, title: titleFrom(text, source, ext === ".md"), text, hash: hashBytes(data) };
+  return { source, title: titleOf(blocks, source), text, headings, hash: hashBytes(data) };
 }
 
 /** A file or folder under the docs folder that is not read, and why. */

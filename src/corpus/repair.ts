@@ -4,6 +4,8 @@
 // sentence punctuation) stay paragraphs of their own. The repaired text keeps the document's own characters
 // (traditional or full-width ones included), so quotes stay faithful; matching normalises separately.
 
+import type { Block } from "./structure.js";
+
 const SENTENCE_END = /[。！？!?；;…：:”’」』）)】》"]$/;
 const CJK = String.raw`\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef“”‘’`;
 const SPACE_AROUND_CJK = new RegExp(String.raw`(?<=[${CJK}])[ \t\u00a0]+|[ \t\u00a0]+(?=[${CJK}])`, "g");
@@ -75,13 +77,15 @@ export function dropRepeatedSentences(paragraphs: string[]): string[] {
   return out;
 }
 
-/** Full repair of extracted text: paragraphs separated by a blank line. Harmless on clean text. */
+/** Repaired units of lines an extractor broke: rebuilt paragraphs, repeats dropped, headings kept as such. */
+export function repairedBlocks(rawLines: string[]): Block[] {
+  const lines = rawLines.map((l) => joinSplitDigits(l.trim())).filter((l) => l !== "");
+  return dropRepeatedSentences(rebuildParagraphs(lines)).map((text) => ({ kind: isHeadingCandidate(text) ? "heading" : "text", text }));
+}
+
+/** Full repair of extracted text: paragraphs separated by a blank line. */
 export function repairPdfText(raw: string): string {
-  const lines = raw
-    .replace(/\r\n?/g, "\n")
-    .replace(/\uFFFD/g, "")
-    .split("\n")
-    .map((l) => joinSplitDigits(l.trim()))
-    .filter((l) => l !== "");
-  return dropRepeatedSentences(rebuildParagraphs(lines)).join("\n\n");
+  return repairedBlocks(raw.replace(/\r\n?/g, "\n").replace(/\uFFFD/g, "").split("\n"))
+    .map((b) => b.text)
+    .join("\n\n");
 }

@@ -4,7 +4,7 @@
 import { BaseRetriever, type BaseRetrieverInput } from "@langchain/core/retrievers";
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import { Document } from "@langchain/core/documents";
-import type { Chunk } from "../corpus/chunk.js";
+import { documentContext, type Chunk } from "../corpus/chunk.js";
 import { extractEntities, mentions, type Entity } from "../text/entities.js";
 import { normalizeForMatch } from "../text/normalize.js";
 import { expandQueryTokens } from "../text/synonyms.js";
@@ -118,7 +118,7 @@ export class HybridRetriever extends BaseRetriever {
   }
 
   private normalizedChunk(i: number): string {
-    this.normalized ??= this.index.chunks.map((c) => normalizeForMatch(`${c.metadata.title}\n${c.pageContent}`));
+    this.normalized ??= this.index.chunks.map((c) => normalizeForMatch(`${documentContext(c)}\n${c.pageContent}`));
     return this.normalized[i] ?? "";
   }
 
