@@ -111,7 +111,7 @@ describe("the seeds' captions and titles", () => {
   });
 });
 
-describe("answers from a list item and a table cell", () => {
+describe("answers from a list item, a table cell and a caption-split sentence", () => {
   let corpus: TempCorpus;
   let app: App;
   beforeAll(async () => {
@@ -146,6 +146,14 @@ describe("answers from a list item and a table cell", () => {
     expect(quote).toContain(figure);
     expect(quote.length).toBeLessThan(60);
     expect(a.answer.length).toBeLessThan(60);
+  });
+
+  it("answers from the sentence a photo caption had split (乡村振 | caption | 兴有效衔接)", async () => {
+    const a = await answerQuestion(app, "淄博援藏工作组通过壮大产业规模，推进全面脱贫与什么有效衔接？");
+    expect(a.answered).toBe(true);
+    expect(a.answer).toContain("乡村振兴有效衔接");
+    expect(a.citations[0]?.source).toBe("002_2a4bfa5699e19441.txt");
+    expect(a.citations[0]?.quote).not.toContain("布玛村");
   });
 });
 

@@ -133,3 +133,17 @@ describe("incremental, atomic index", () => {
     expect(readFileSync(join(docsDir, "copy.txt"), "utf8").length).toBeGreaterThan(1000);
   });
 });
+
+describe("embeddings", () => {
+  it("give a sentence the same vector whatever it is embedded with (adding a document changes no other vector)", async () => {
+    const embeddings = testEmbeddings();
+    const sentence = "淄博市第九批援藏工作组对口支援西藏自治区日喀则市昂仁县。";
+    const [alone] = await embeddings.embedDocuments([sentence]);
+    const withOthers = await embeddings.embedDocuments([
+      "截至今年7月底，广东省第十批援藏工作队投资完成率分别为99%、95%、85%，合计完成投资145770万元。",
+      sentence,
+      "好",
+    ]);
+    expect(withOthers[1]).toEqual(alone);
+  });
+});
