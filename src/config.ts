@@ -22,6 +22,12 @@ export interface Config {
   auditFile: string;
   /** Where /remove moves documents (one folder per removal), for /restore or a person to bring back. */
   trashDir: string;
+  /** Lowest log level written: debug, info, warn or error. */
+  logLevel: "debug" | "info" | "warn" | "error";
+  /** Users' questions in log lines at every level (otherwise only at debug level). */
+  logQuestions: boolean;
+  /** When set, GET /healthz on this port (127.0.0.1) answers with the bot's figures as JSON. */
+  healthPort: number | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -33,6 +39,20 @@ function parseAdminIds(raw: string | undefined): number[] {
     if (!Number.isSafeInteger(id)) throw new ConfigError(`ADMIN_IDS: "${part.trim()}" is not a Telegram user id`);
     return id;
   });
+}
+
+function parseLogLevel(raw: string | undefined): Config["logLevel"] {
+  if (!raw) return "info";
+  const level = raw.toLowerCase();
+  if (level === "debug" || level === "info" || level === "warn" || level === "error") return level;
+  throw new ConfigError(`LOG_LEVEL: "${raw}" is not one of debug, info, warn, error`);
+}
+
+function parsePort(raw: string | undefined): number | undefined {
+  if (!raw) return undefined;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`HEALTH_PORT: "${raw}" is not a port number`);
+  return port;
 }
 
 /** Reads `.env` (if present, without overriding real environment variables) and returns the settings. */
@@ -60,6 +80,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     feedbackFile: resolve(value("FEEDBACK_FILE") ?? "feedback/feedback.jsonl"),
     auditFile: resolve(value("AUDIT_FILE") ?? "audit/audit.jsonl"),
     trashDir: resolve(value("TRASH_DIR") ?? "trash"),
+    logLevel: parseLogLevel(value("LOG_LEVEL")),
+    logQuestions: value("LOG_QUESTIONS") === "1" || value("LOG_QUESTIONS") === "true",
+    healthPort: parsePort(value("HEALTH_PORT")),
   };
   return Object.freeze({ ...config, ...overrides });
 }

@@ -192,7 +192,7 @@ export class LlmAnswerer {
       return verifyGenerated(question, text, given, all);
     } catch (err) {
       const reason = controller.signal.aborted ? `no answer within ${this.timeoutMs} ms` : err instanceof Error ? err.message : String(err);
-      this.log.warn(`llm answer rejected: ${reason}`, { question: question.slice(0, 100) });
+      this.log.warn(`llm answer rejected: ${reason}`, { question: this.log.question(question) });
       return await extractive;
     } finally {
       clearTimeout(timer);

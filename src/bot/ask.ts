@@ -7,6 +7,7 @@ import type { LiveApp } from "../app.js";
 import { answer } from "../answer/llm.js";
 import type { AnswerResult } from "../answer/types.js";
 import type { Logger } from "../log.js";
+import type { BotStats } from "./stats.js";
 import { ChatMemory, resolveFollowUp } from "../answer/follow-up.js";
 import { MAX_QUESTION_CHARS, nonChineseHint, tooLongMessage } from "../answer/help.js";
 import { renderAnswerBlocks, renderPassage, splitMessage } from "./render.js";
@@ -98,6 +99,8 @@ export interface AskDeps {
   log: Logger;
   memory: ChatMemory;
   answers: AnswerStore;
+  /** Counts for /stats and /healthz. */
+  stats?: BotStats;
 }
 
 function keyboardFor(id: string, result: AnswerResult): InlineKeyboard {
@@ -134,11 +137,15 @@ export async function answerInChat(ctx: Context, rawQuestion: string, deps: AskD
   const result = await answer(app, standalone, stream ? (text) => stream.update(text) : undefined);
   await stream?.done();
   deps.memory.remember(chatId, standalone);
-  deps.log.info("answered", {
+  const ms = Math.round(performance.now() - started);
+  deps.stats?.record({ at: Date.now(), question: standalone, answered: result.answered, ms });
+  deps.log.info(result.answered ? "answered" : "refused", {
     chat: chatId,
+    user: ctx.from?.id,
+    ms,
+    mode: result.mode,
     followUp: standalone !== question,
-    answered: result.answered,
-    ms: Math.round(performance.now() - started),
+    question: deps.log.question(standalone),
   });
   const id = deps.answers.put({ result, chatId });
   const messages = splitMessage(renderAnswerBlocks(result));

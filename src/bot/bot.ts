@@ -13,6 +13,7 @@ import { createLogger, type Logger } from "../log.js";
 import { stopAllWorkers } from "../worker/run.js";
 import { AdminState, askRemove, confirmAction, inBackground, isAdmin, listDocs, receiveDocument, refuseNonAdmin, restore, startReindex, type AdminDeps, type BotContext } from "./admin.js";
 import { AuditLog, type AuditAction } from "./audit.js";
+import { BotStats, renderStats, startHealthServer, statsReport } from "./stats.js";
 import { AnswerStore, answerInChat, showSource, type AskDeps } from "./ask.js";
 import { recordFeedback } from "./feedback.js";
 import { ChatMemory } from "../answer/follow-up.js";
@@ -25,6 +26,8 @@ export interface BotOptions {
   rateLimit?: { limit: number; windowMs: number };
   /** Back-off while the Bot API is unreachable (default: 1 s doubling to 60 s). */
   connection?: WatchOptions;
+  /** Where answered and refused questions are counted (shared with the health endpoint). */
+  stats?: BotStats;
 }
 
 const PUBLIC_COMMANDS: BotCommand[] = [
@@ -37,6 +40,7 @@ const ADMIN_COMMANDS: BotCommand[] = [
   { command: "reindex", description: "重建索引（管理员）" },
   { command: "remove", description: "删除文件（管理员）" },
   { command: "restore", description: "恢复删除的文件（管理员）" },
+  { command: "stats", description: "运行情况（管理员）" },
 ];
 
 function helpText(live: LiveApp): string {
@@ -77,7 +81,8 @@ export function createBot(config: Config, live: LiveApp, log: Logger, options: B
   bot.api.config.use(hydrateFiles(config.botToken, { apiRoot: config.telegramApiRoot }));
   bot.api.config.use(watchConnection(log, options.connection));
 
-  const askDeps: AskDeps = { live, log, memory: new ChatMemory(), answers: new AnswerStore() };
+  const stats = options.stats ?? new BotStats();
+  const askDeps: AskDeps = { live, log, memory: new ChatMemory(), answers: new AnswerStore(), stats };
   const adminDeps: AdminDeps = { live, config, log, audit: new AuditLog(config.auditFile, log), state: new AdminState() };
   const admin = (ctx: Context, action: AuditAction, work: () => Promise<unknown>, target?: string): Promise<void> => {
     if (!isAdmin(ctx, config)) return refuseNonAdmin(ctx, adminDeps, action, target);
@@ -126,6 +131,10 @@ export function createBot(config: Config, live: LiveApp, log: Logger, options: B
   commands.command("docs", "查看已索引的文件", (ctx) => listDocs(ctx, adminDeps));
   commands.command("reindex", "重建索引（管理员）", (ctx) => admin(ctx, "reindex", () => startReindex(ctx, adminDeps)));
   commands.command("remove", "删除文件（管理员）", (ctx) => admin(ctx, "remove", () => askRemove(ctx, ctx.match, adminDeps), ctx.match));
+  commands.command("stats", "运行情况（管理员）", async (ctx) => {
+    if (!isAdmin(ctx, config)) return ctx.reply("抱歉，只有管理员可以查看运行情况。");
+    await ctx.reply(renderStats(await statsReport(stats, live, config)), { parse_mode: "HTML" });
+  });
   commands.command("restore", "恢复删除的文件（管理员）", (ctx) => admin(ctx, "restore", () => restore(ctx, ctx.match, adminDeps), ctx.match));
   messages.use(commands);
 
@@ -196,7 +205,12 @@ export async function startBot(config: Config): Promise<void> {
   process.on("SIGTERM", () => stop("SIGTERM"));
   // Signals are handled from here on: a stop during the first build or while Telegram is unreachable is prompt.
   log.info("loading the model and the index");
-  const live = new LiveApp(await createApp(config, { buildIfMissing: true }));
-  started.runner = (await launchBot(config, live, log)).runner;
+  const live = new LiveApp(await createApp(config, { buildIfMissing: true, log }));
+  const stats = new BotStats();
+  if (config.healthPort !== undefined) {
+    await startHealthServer(config.healthPort, () => statsReport(stats, live, config, config.logQuestions));
+    log.info("health endpoint listening", { url: `http://127.0.0.1:${config.healthPort}/healthz` });
+  }
+  started.runner = (await launchBot(config, live, log, { stats })).runner;
   await started.runner.task();
 }

@@ -1,0 +1,101 @@
+// The admin's view of the bot, over HTTP against the emulator and a real health port: /stats counts the
+// questions answered and refused, lists the most frequent refused ones and the 👎 answers, the index and
+// memory; GET /healthz gives the same figures as JSON, without question texts unless LOG_QUESTIONS=1. Log
+// lines are one per event with chat, user and time, and keep users' questions out unless allowed.
+import type { Server } from "node:http";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LiveApp } from "../src/app.js";
+import { BotStats, startHealthServer, statsReport, type StatsReport } from "../src/bot/stats.js";
+import { createLogger } from "../src/log.js";
+import { seedsApp, type TempCorpus } from "./helpers.js";
+import { countMessages, freePort, startHarness, waitForMessage, TOKEN, type Harness } from "./emulator.js";
+
+const ADMIN = 9500;
+let corpus: TempCorpus;
+let live: LiveApp;
+let h: Harness;
+let health: Server;
+let port: number;
+const stats = new BotStats();
+
+beforeAll(async () => {
+  const built = await seedsApp();
+  corpus = built.corpus;
+  live = new LiveApp(built.app);
+  h = await startHarness({ ...corpus.config, adminIds: [ADMIN] }, live, { rateLimit: { limit: 100, windowMs: 1000 }, stats });
+  port = await freePort();
+  health = await startHealthServer(port, () => statsReport(stats, live, corpus.config, false));
+});
+afterAll(async () => {
+  await h?.stop();
+  await new Promise((r) => health?.close(r));
+  corpus?.cleanup();
+});
+
+async function ask(userId: number, text: string): Promise<ReturnType<typeof waitForMessage>> {
+  const c = h.server.getClient(TOKEN, { userId, chatId: userId });
+  const before = countMessages(h.server, userId);
+  await c.sendMessage(c.makeMessage(text));
+  return waitForMessage(h.server, userId, (m) => m.buttons.some((b) => b.text === "👍"), { after: before });
+}
+
+describe("/stats and /healthz", () => {
+  it("count answered and refused questions, name what the corpus is missing, and show 👎 answers", async () => {
+    await ask(9501, "淄博市第九批援藏工作组对口支援哪个县？");
+    const refused = await ask(9502, "江苏省援藏工作队在拉萨投资了多少资金？");
+    await ask(9503, "江苏省援藏工作队在拉萨投资了多少资金？");
+    expect(refused.text).toContain("资料中未找到");
+    const c = h.server.getClient(TOKEN, { userId: 9502, chatId: 9502 });
+    await c.sendCallback(c.makeCallbackQuery(refused.buttons.find((b) => b.text === "👎")!.data, { message: { message_id: refused.messageId } }));
+    await new Promise((r) => setTimeout(r, 300));
+
+    const admin = h.server.getClient(TOKEN, { userId: ADMIN, chatId: ADMIN });
+    const before = countMessages(h.server, ADMIN);
+    await admin.sendCommand(admin.makeCommand("/stats"));
+    const m = await waitForMessage(h.server, ADMIN, (x) => x.text.includes("运行情况"), { after: before });
+    expect(m.text).toContain("最近 24 小时：提问 3，回答 1，未找到 2");
+    expect(m.text).toContain("江苏省援藏工作队在拉萨投资了多少资金（2 次）");
+    expect(m.text).toContain("最近的 👎");
+    expect(m.text).toMatch(/5 份文件，\d+ 个段落/);
+    expect(m.text).toMatch(/内存<\/b>：\d+ MiB/);
+
+    const other = h.server.getClient(TOKEN, { userId: 9504, chatId: 9504 });
+    await other.sendCommand(other.makeCommand("/stats"));
+    const no = await waitForMessage(h.server, 9504, () => true);
+    expect(no.text).toContain("只有管理员");
+  });
+
+  it("serves the same figures as JSON on GET /healthz, without question texts", async () => {
+    const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as StatsReport & { status: string };
+    expect(body.status).toBe("ok");
+    expect(body.day).toEqual({ asked: 3, answered: 1, refused: 2 });
+    expect(body.index.documents).toBe(5);
+    expect(body.memory.rssMiB).toBeGreaterThan(0);
+    expect(body.medianAnswerMs).toBeGreaterThanOrEqual(0);
+    expect(body.topRefused).toEqual([{ question: "[hidden]", count: 2 }]);
+    expect(JSON.stringify(body)).not.toContain("江苏");
+    expect((await fetch(`http://127.0.0.1:${port}/other`)).status).toBe(404);
+  });
+});
+
+describe("log lines", () => {
+  it("are one line per event with level, time, chat, user and time taken, the question hidden by default", () => {
+    const line = h.logs.find((l) => / INFO  refused /.test(l) && l.includes("chat=9502"));
+    expect(line).toMatch(/^\d{4}-\d\d-\d\dT\S+Z INFO  refused chat=9502 user=9502 ms=\d+ mode=extractive followUp=false question=\[hidden\]$/);
+    expect(h.logs.join("\n")).not.toContain("江苏省援藏工作队在拉萨");
+  });
+
+  it("show questions with LOG_QUESTIONS=1 or at debug level, and drop debug lines at info", () => {
+    const lines: string[] = [];
+    const shown = createLogger({ botToken: undefined, llm: undefined, logQuestions: true }, (l) => lines.push(l));
+    shown.info("answered", { question: shown.question("淄博市第九批援藏工作组对口支援哪个县？") });
+    shown.debug("not written at info");
+    const debug = createLogger({ botToken: undefined, llm: undefined, logLevel: "debug" }, (l) => lines.push(l));
+    debug.debug("answered", { question: debug.question("广东省第十批援藏工作队有多少名干部人才？") });
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toContain('question=淄博市第九批援藏工作组对口支援哪个县？');
+    expect(lines[1]).toMatch(/DEBUG answered question=广东省第十批/);
+  });
+});
