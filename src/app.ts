@@ -5,7 +5,7 @@ import { LlmAnswerer } from "./answer/llm.js";
 import { createLogger, type Logger } from "./log.js";
 import { DEFAULT_CHUNK_OPTIONS } from "./corpus/chunk.js";
 import { TransformersEmbeddings } from "./search/embedder.js";
-import { buildIndex, indexExists, loadIndex, type BuildOptions, type BuildProgress, type BuildReport, type LoadedIndex } from "./search/index-store.js";
+import { IndexError, buildIndex, indexExists, loadIndex, type BuildOptions, type BuildProgress, type BuildReport, type LoadedIndex } from "./search/index-store.js";
 import { HybridRetriever, type RetrievalOptions } from "./search/retriever.js";
 import { BUILD_LIMITS, runInWorker } from "./worker/run.js";
 
@@ -39,7 +39,10 @@ export function ingest(
   });
 }
 
-/** Loads the model and the live index; with buildIfMissing, builds the index first when there is none. */
+/**
+ * Loads the model and the live index; with buildIfMissing, builds the index first when there is none or when
+ * the one there cannot be used (built by another format, chunker or model).
+ */
 export async function createApp(
   config: Config,
   options: { buildIfMissing?: boolean; retrieval?: Partial<RetrievalOptions>; embeddings?: TransformersEmbeddings; log?: Logger } = {},
@@ -47,7 +50,16 @@ export async function createApp(
   const embeddings = options.embeddings ?? createEmbeddings(config);
   await embeddings.load();
   if (options.buildIfMissing && !indexExists(config.indexDir)) await ingest(config, embeddings);
-  const index = await loadIndex(config.indexDir, embeddings.modelName);
+  let index: LoadedIndex;
+  try {
+    index = await loadIndex(config.indexDir, embeddings.modelName);
+  } catch (err) {
+    // After an upgrade (another index format, chunker or model) the first start rebuilds instead of failing.
+    if (!options.buildIfMissing || !(err instanceof IndexError)) throw err;
+    (options.log ?? createLogger(config)).warn("the index cannot be used; rebuilding it", { reason: err.message });
+    await ingest(config, embeddings);
+    index = await loadIndex(config.indexDir, embeddings.modelName);
+  }
   const retriever = new HybridRetriever({ index, embeddings, options: options.retrieval });
   const llm = config.llm ? new LlmAnswerer(config.llm, options.log ?? createLogger(config), config.llmTimeoutMs) : undefined;
   return { config, embeddings, retriever, index, llm };

@@ -145,6 +145,22 @@ describe("npm start without BOT_TOKEN", () => {
     expect(r.stdout).toContain("出处");
   });
 
+  it("rebuilds, on start, an index that an older version built", async () => {
+    const other = tempCorpus();
+    try {
+      await ingest(other.config, testEmbeddings());
+      const manifestPath = join(other.config.indexDir, "live", "manifest.json");
+      const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as { chunkerVersion: number };
+      writeFileSync(manifestPath, JSON.stringify({ ...manifest, chunkerVersion: 0 }));
+      const r = await run(["src/cli/start.ts"], "淄博市第九批援藏工作组对口支援哪个县？\nexit\n", { DOCS_DIR: other.config.docsDir, INDEX_DIR: other.config.indexDir });
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain("rebuilding it");
+      expect(r.stdout).toContain("昂仁县");
+    } finally {
+      other.cleanup();
+    }
+  });
+
   it("behaves like the bot: /help, follow-ups, a hint for questions without Chinese, the same refusal", async () => {
     const input = ["/help", "淄博市第九批援藏工作组对口支援哪个县？", "那日喀则市共建设了多少家“孔子学堂”呢？", "how much did Shandong invest?", "江苏省援藏工作队在拉萨投资了多少资金？", "exit"].join("\n");
     const r = await run(["src/cli/start.ts"], `${input}\n`, { DOCS_DIR: corpus.config.docsDir, INDEX_DIR: corpus.config.indexDir });
