@@ -54,7 +54,7 @@ describe("Telegram unreachable", () => {
     try {
       await server.stop();
       const before = unreachable().length;
-      await until(() => unreachable().slice(before).some((l) => l.includes('"method":"getUpdates"')));
+      await until(() => unreachable().slice(before).some((l) => l.includes("method=getUpdates")));
       server = new TelegramServer({ port, host: "127.0.0.1", storeTimeout: 600 });
       await server.start();
       await until(() => back().length === 2);

@@ -64,13 +64,13 @@ describe("incremental, atomic index", () => {
     const before = (await loadIndex(corpus.config.indexDir, embeddings.modelName)).chunks.filter((c) => c.metadata.source === "long-report.txt");
     expect(before.length).toBeGreaterThan(100);
 
-    appendFileSync(join(docsDir, "long-report.txt"), "\n工作组另外投资4321万元建设昂仁县长篇测试中心。\n");
+    appendFileSync(join(docsDir, "long-report.txt"), "\n工作组另外投资4321万元建设萨迦县牦牛育种站。\n");
     const update = await ingest(corpus.config, embeddings);
     expect(update.changed).toEqual(["long-report.txt"]);
     expect(update.embeddedChunks).toBeLessThanOrEqual(Math.ceil(before.length * 0.05));
     expect(update.embeddedChunks).toBeGreaterThan(0);
     const app = await createApp(corpus.config, { embeddings });
-    const hits = await app.retriever.hybridSearch("长篇测试中心投资多少？");
+    const hits = await app.retriever.hybridSearch("萨迦县牦牛育种站投资多少？");
     expect(hits[0]?.text).toContain("4321万元");
     rmSync(join(docsDir, "long-report.txt"));
   });
