@@ -115,9 +115,12 @@ describe("ingest", () => {
       rmSync(lock, { force: true });
     }
     writeFileSync(lock, "2147483646\n");
+    // A temporary left by a builder killed before it linked its lock is cleaned up too.
+    writeFileSync(`${lock}.2147483645`, "2147483645\n");
     const after = await run(["src/cli/ingest.ts", "--index", corpus.config.indexDir, "--docs", corpus.config.docsDir], "", {});
     expect(after.code).toBe(0);
     expect(existsSync(lock)).toBe(false);
+    expect(existsSync(`${lock}.2147483645`)).toBe(false);
   });
 
   it("says which entries of the docs folder it did not read", async () => {

@@ -248,6 +248,11 @@ export async function lockIndex(indexDir: string): Promise<() => Promise<void>> 
   await mkdir(indexDir, { recursive: true });
   const path = join(indexDir, LOCK_FILE);
   const mine = join(indexDir, `${LOCK_FILE}.${process.pid}`);
+  // A builder killed between writing its temporary and linking it leaves build.lock.<pid> behind.
+  for (const entry of await readdir(indexDir)) {
+    const pid = Number(/^build\.lock\.(\d+)$/.exec(entry)?.[1]);
+    if (pid && pid !== process.pid && !processAlive(pid)) await rm(join(indexDir, entry), { force: true });
+  }
   await writeFile(mine, `${process.pid}\n`);
   try {
     for (let attempt = 0; attempt < 3; attempt++) {
