@@ -7,6 +7,7 @@ import { join } from "node:path";
 import iconv from "iconv-lite";
 import { afterAll, describe, expect, it } from "vitest";
 import { MAX_UPLOAD_BYTES, UploadError, checkUploadBytes, checkUploadName, readUpload, safeFileName } from "../src/bot/uploads.js";
+import { MAX_READ_WORKERS, runningWorkers } from "../src/worker/run.js";
 import { zipBombDocx } from "./files.js";
 
 const seed = readFileSync(new URL("../seeds/002_2a4bfa5699e19441.txt", import.meta.url));
@@ -67,5 +68,17 @@ describe("upload contents", () => {
     await expect(readUpload(saved("slow.txt", big), "slow.txt", { timeoutMs: 300, maxMemoryMb: 1024 })).rejects.toMatchObject({
       userMessage: expect.stringContaining("超时"),
     });
+  });
+
+  it("reads a burst of uploads at most MAX_READ_WORKERS at a time, all of them in the end", async () => {
+    const names = Array.from({ length: 5 }, (_, i) => `burst-${i}.txt`);
+    names.forEach((n) => saved(n, seed));
+    let most = 0;
+    const watch = setInterval(() => (most = Math.max(most, runningWorkers())), 5);
+    const results = await Promise.all(names.map((n) => readUpload(join(dir, n), n)));
+    clearInterval(watch);
+    expect(results.every((r) => r.chars > 1000)).toBe(true);
+    expect(most).toBeGreaterThan(0);
+    expect(most).toBeLessThanOrEqual(MAX_READ_WORKERS);
   });
 });

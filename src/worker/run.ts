@@ -55,8 +55,35 @@ async function residentMb(pid: number): Promise<number | undefined> {
   }
 }
 
-/** Runs one task in a fresh worker process; resolves with its result, rejects with a WorkerError. */
-export function runInWorker<T>(task: WorkerTask, limits: WorkerLimits, onProgress?: (p: BuildProgress) => void): Promise<T> {
+/** Uploads read at once at most (each in its own process): a burst of uploads waits its turn. */
+export const MAX_READ_WORKERS = 2;
+let readers = 0;
+const readQueue: (() => void)[] = [];
+
+async function readSlot(): Promise<() => void> {
+  if (readers >= MAX_READ_WORKERS) await new Promise<void>((resolve) => readQueue.push(resolve));
+  readers++;
+  return () => {
+    readers--;
+    readQueue.shift()?.();
+  };
+}
+
+/**
+ * Runs one task in a fresh worker process; resolves with its result, rejects with a WorkerError. Reads of
+ * uploads run at most MAX_READ_WORKERS at a time; a build runs whenever asked (LiveApp runs one at a time).
+ */
+export async function runInWorker<T>(task: WorkerTask, limits: WorkerLimits, onProgress?: (p: BuildProgress) => void): Promise<T> {
+  if (task.type !== "read") return runChild<T>(task, limits, onProgress);
+  const release = await readSlot();
+  try {
+    return await runChild<T>(task, limits, onProgress);
+  } finally {
+    release();
+  }
+}
+
+function runChild<T>(task: WorkerTask, limits: WorkerLimits, onProgress?: (p: BuildProgress) => void): Promise<T> {
   const { path, execArgv } = childEntry();
   const heapMb = Math.max(128, Math.floor(limits.maxMemoryMb * 0.75));
   const child = fork(path, [], { execArgv: [...execArgv, `--max-old-space-size=${heapMb}`], stdio: ["ignore", "ignore", "pipe", "ipc"] });
@@ -106,6 +133,11 @@ export function runInWorker<T>(task: WorkerTask, limits: WorkerLimits, onProgres
     });
     child.send(task);
   });
+}
+
+/** How many worker processes run now. */
+export function runningWorkers(): number {
+  return running.size;
 }
 
 /** Kills every worker still running (the bot is stopping): their tasks fail, nothing half-written is served. */
