@@ -8,7 +8,7 @@ import { LiveApp } from "../src/app.js";
 import { answerQuestion } from "../src/answer/answer.js";
 import { renderAnswerBlocks, splitMessage, TELEGRAM_LIMIT } from "../src/bot/render.js";
 import { seedsApp, type TempCorpus } from "./helpers.js";
-import { botMessages, countMessages, startHarness, waitForMessage, TOKEN, type Harness } from "./emulator.js";
+import { botMessages, countMessages, startHarness, waitForMessage, userClient, TOKEN, type Harness } from "./emulator.js";
 
 const ADMIN = 9001;
 let corpus: TempCorpus;
@@ -33,7 +33,7 @@ afterAll(async () => {
 });
 
 function client(userId: number, type: "private" | "group" = "private", chatId = userId) {
-  return h.server.getClient(TOKEN, { userId, chatId, type, firstName: `u${userId}`, userName: `user${userId}`, chatTitle: "测试群" });
+  return userClient(h.server, userId, type, chatId);
 }
 
 async function ask(userId: number, text: string): Promise<ReturnType<typeof botMessages>[number]> {

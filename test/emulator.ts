@@ -192,6 +192,11 @@ export async function waitForMessage(
   throw new Error(`no matching bot message in chat ${chatId} within the timeout; saw: ${JSON.stringify(seen)}`);
 }
 
+/** A user of the emulator in a private chat (chatId = userId) or a group, named after their id. */
+export function userClient(server: Server, userId: number, type: "private" | "group" = "private", chatId = userId) {
+  return server.getClient(TOKEN, { userId, chatId, type, firstName: `u${userId}`, userName: `user${userId}`, chatTitle: "测试群" });
+}
+
 export function countMessages(server: Server, chatId: number): number {
   return botMessages(server, chatId).length;
 }

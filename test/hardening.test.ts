@@ -9,7 +9,7 @@ import { LiveApp } from "../src/app.js";
 import type { AuditEvent } from "../src/bot/audit.js";
 import { zipBombDocx } from "./files.js";
 import { seedsApp, type TempCorpus } from "./helpers.js";
-import { botMessages, countMessages, startHarness, waitForMessage, TOKEN, type BotMessage, type Harness } from "./emulator.js";
+import { botMessages, countMessages, startHarness, waitForMessage, userClient, TOKEN, type BotMessage, type Harness } from "./emulator.js";
 
 const ADMIN = 9300;
 const files = new Map<string, Uint8Array>();
@@ -29,7 +29,7 @@ afterAll(async () => {
 });
 
 function client(userId: number, type: "private" | "group" = "private", chatId = userId) {
-  return h.server.getClient(TOKEN, { userId, chatId, type, firstName: `u${userId}`, userName: `user${userId}`, chatTitle: "测试群" });
+  return userClient(h.server, userId, type, chatId);
 }
 
 async function sendDocument(userId: number, fileId: string, name: string, bytes: Uint8Array): Promise<void> {

@@ -80,6 +80,19 @@ describe("/stats and /healthz", () => {
   });
 });
 
+describe("👎 from a long feedback file", () => {
+  it("reads only the file's end, whole lines, newest first", async () => {
+    const { writeFileSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    const file = join(corpus.root, "long-feedback.jsonl");
+    const vote = (question: string): string => `${JSON.stringify({ at: "2026-11-23T00:00:00Z", vote: "down", question, answer: "答" })}\n`;
+    const filler = `${JSON.stringify({ at: "x", vote: "up", question: "填充".repeat(40), answer: "答" })}\n`;
+    writeFileSync(file, vote("最早的问题") + filler.repeat(4000) + vote("较新的问题") + vote("最新的问题"));
+    const report = await statsReport(stats, live, { feedbackFile: file });
+    expect(report.downVotes.map((d) => d.question)).toEqual(["最新的问题", "较新的问题"]);
+  });
+});
+
 describe("log lines", () => {
   it("are one line per event with level, time, chat, user and time taken, the question hidden by default", () => {
     const line = h.logs.find((l) => / INFO {2}refused /.test(l) && l.includes("chat=9502"));

@@ -2,7 +2,7 @@
 // asked, answered and refused in the last day and week, the median answer time, the most frequent refused
 // questions (what the corpus is missing), recent 👎 answers, the index's generation and size, and memory. The
 // question counts are kept in memory since the start; 👎 votes come from FEEDBACK_FILE.
-import { readdir, readFile, stat } from "node:fs/promises";
+import { open, readdir, stat } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import { basename, join } from "node:path";
 import type { LiveApp } from "../app.js";
@@ -87,8 +87,27 @@ async function folderBytes(dir: string): Promise<number> {
   return total;
 }
 
+/** How much of the end of the feedback file is read for the latest 👎 (the file only grows). */
+const FEEDBACK_TAIL_BYTES = 256 * 1024;
+
+/** The last bytes of a file as text, starting at a whole line. */
+async function tail(file: string, bytes: number): Promise<string> {
+  const handle = await open(file, "r").catch(() => undefined);
+  if (!handle) return "";
+  try {
+    const { size } = await handle.stat();
+    const start = Math.max(0, size - bytes);
+    const buffer = Buffer.alloc(size - start);
+    await handle.read(buffer, 0, buffer.length, start);
+    const text = buffer.toString("utf8");
+    return start > 0 ? text.slice(text.indexOf("\n") + 1) : text;
+  } finally {
+    await handle.close();
+  }
+}
+
 async function latestDownVotes(file: string, limit: number): Promise<StatsReport["downVotes"]> {
-  const text = await readFile(file, "utf8").catch(() => "");
+  const text = await tail(file, FEEDBACK_TAIL_BYTES);
   const down: StatsReport["downVotes"] = [];
   for (const line of text.trim().split("\n").reverse()) {
     if (!line || down.length >= limit) continue;
