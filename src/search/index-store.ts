@@ -8,7 +8,10 @@
 // text, so a re-index embeds only sentences it has not seen before.
 //
 //   INDEX_DIR/live -> gen-<time>-<pid>/   manifest.json, chunks.json, vectors.f32, hnsw.bin, bm25.json,
-//                                         sentences.json, sentences.f32
+//                                         sentences.json, sentences.f32, figures.json
+//
+// figures.json is the table of figures (src/facts/table.ts): every figure with its attribute, subject and time,
+// computed from the whole document at ingest and kept for unchanged files.
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { link, mkdir, readdir, readFile, readlink, rename, rm, symlink, writeFile } from "node:fs/promises";
@@ -17,13 +20,14 @@ import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import hnswlib from "hnswlib-node";
 import { CHUNKER_VERSION, chunkDocument, indexText, type Chunk, type ChunkMetadata, type ChunkOptions } from "../corpus/chunk.js";
 import { DocumentError, hashBytes, listDocumentFiles, loadDocument, type SkippedFile } from "../corpus/load.js";
+import { figureTable, indexFigures, type FigureIndex, type FigureRow } from "../facts/table.js";
 import { splitSentences } from "../text/sentences.js";
 import { tokenize } from "../text/tokenize.js";
 import { Bm25Index, type Bm25Data } from "./bm25.js";
 import { textForEmbedding } from "./embedder.js";
 
 /** Bump when the files of a generation change shape: older indexes are refused with the rebuild command. */
-export const INDEX_FORMAT_VERSION = 2;
+export const INDEX_FORMAT_VERSION = 3;
 const REBUILD_COMMAND = "npm run ingest";
 
 export interface FileEntry {
@@ -71,6 +75,8 @@ export interface LoadedIndex {
   bm25: Bm25Index;
   /** Every sentence's vector, by the sentence's embedding form (`sentenceKey`). */
   sentences: SentenceVectors;
+  /** Every figure of the corpus with its attribute, subject and time. */
+  figures: FigureIndex;
 }
 
 /** Sentence vectors of one generation: row i of `vectors` belongs to `keys[i]`. */
@@ -175,12 +181,13 @@ export async function loadIndex(indexDir: string, model: string): Promise<Loaded
   const manifest = await readManifest(dir);
   const why = incompatibility(manifest, model);
   if (why) throw new IndexError(`The index in ${indexDir} cannot be used (${why}). Rebuild it with: ${REBUILD_COMMAND} -- --full`);
-  const [chunkJson, vectorBytes, bm25Json, sentenceJson, sentenceBytes] = await Promise.all([
+  const [chunkJson, vectorBytes, bm25Json, sentenceJson, sentenceBytes, figureJson] = await Promise.all([
     readFile(join(dir, "chunks.json"), "utf8"),
     readFile(join(dir, "vectors.f32")),
     readFile(join(dir, "bm25.json"), "utf8"),
     readFile(join(dir, "sentences.json"), "utf8"),
     readFile(join(dir, "sentences.f32")),
+    readFile(join(dir, "figures.json"), "utf8"),
   ]);
   const sentenceKeys = JSON.parse(sentenceJson) as string[];
   const sentenceVectors = new Float32Array(sentenceBytes.buffer, sentenceBytes.byteOffset, sentenceBytes.byteLength / 4);
@@ -198,7 +205,8 @@ export async function loadIndex(indexDir: string, model: string): Promise<Loaded
     throw new IndexError(`The index in ${indexDir} is inconsistent. Rebuild it with: ${REBUILD_COMMAND} -- --full`);
   }
   const bm25 = Bm25Index.fromJSON(JSON.parse(bm25Json) as Bm25Data);
-  return { dir, manifest, chunks, vectors, hnsw, bm25, sentences: sentenceVectorsOf(sentenceKeys, sentenceVectors) };
+  const figures = indexFigures(JSON.parse(figureJson) as FigureRow[]);
+  return { dir, manifest, chunks, vectors, hnsw, bm25, sentences: sentenceVectorsOf(sentenceKeys, sentenceVectors), figures };
 }
 
 async function previousGeneration(opts: BuildOptions): Promise<LoadedIndex | undefined> {
@@ -324,6 +332,13 @@ async function buildLocked(opts: BuildOptions): Promise<BuildReport> {
     generation: "",
   };
   const kept: { chunks: Chunk[]; vectors: Float32Array[] } = { chunks: [], vectors: [] };
+  const previousFigures = new Map<string, FigureRow[]>();
+  for (const row of previous?.figures.rows ?? []) {
+    const list = previousFigures.get(row.source);
+    if (list) list.push(row);
+    else previousFigures.set(row.source, [row]);
+  }
+  const figureRows: FigureRow[] = [];
   const fresh: Chunk[] = [];
   const manifestFiles: Record<string, FileEntry> = {};
 
@@ -338,6 +353,7 @@ async function buildLocked(opts: BuildOptions): Promise<BuildReport> {
         kept.vectors.push(previous.vectors.subarray(idx * dimension, (idx + 1) * dimension));
       }
       manifestFiles[source] = old;
+      figureRows.push(...(previousFigures.get(source) ?? []));
       report.unchanged.push(source);
       continue;
     }
@@ -345,6 +361,7 @@ async function buildLocked(opts: BuildOptions): Promise<BuildReport> {
       const doc = await loadDocument(join(docsDir, source), source, bytes);
       const chunks = chunkDocument(doc, chunkOptions);
       fresh.push(...chunks);
+      figureRows.push(...figureTable(source, doc.title, doc.text));
       manifestFiles[source] = { hash, title: doc.title, chunks: chunks.length, chars: doc.text.length };
       (old ? report.changed : report.added).push(source);
     } catch (err) {
@@ -415,6 +432,7 @@ async function buildLocked(opts: BuildOptions): Promise<BuildReport> {
   await writeFile(join(genDir, "bm25.json"), JSON.stringify(bm25.toJSON()));
   await writeFile(join(genDir, "chunks.json"), JSON.stringify(chunks.map((c) => ({ pageContent: c.pageContent, metadata: c.metadata }))));
   await writeFile(join(genDir, "sentences.json"), JSON.stringify(sentences.keys));
+  await writeFile(join(genDir, "figures.json"), JSON.stringify(figureRows));
   const sv = sentences.vectors;
   await writeFile(join(genDir, "sentences.f32"), Buffer.from(sv.buffer, sv.byteOffset, sv.byteLength));
   // The manifest is written last: a generation without one is incomplete and never served.
