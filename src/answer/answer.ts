@@ -15,6 +15,8 @@ import { mentions, type Entity } from "../text/entities.js";
 import { extractFigures } from "../text/figures.js";
 import { normalizeForMatch } from "../text/normalize.js";
 import { candidatesFrom, READ_PASSAGES, type Candidate } from "./candidates.js";
+import { analyzeCross, answerCross, bestRow, overlap } from "./cross.js";
+import type { FigureRow } from "../facts/table.js";
 import { FACT_ANSWER_CHARS, MAX_ANSWER_CHARS, composePieces, trimToClauses, type Pick } from "./compose.js";
 import { candidateFeatures, partContext, type Features } from "./features.js";
 import { answerModel, confidence, rankScore, type ConfidenceFeatures } from "./model.js";
@@ -91,8 +93,29 @@ export function rankForPart(
   for (const pick of ranked.slice(0, trimmed)) {
     const context = part.kind === "place" ? "" : normalizeForMatch(pick.candidate.chunk.metadata.title);
     pick.span = trimToClauses(pick.candidate.text, ctx.partWeights, gated ? fits : () => true, max, !fact, context);
+    if (gated && part.kind === "amount") pick.span = countedClause(app, pick, part) ?? pick.span;
   }
   return ranked;
+}
+
+/** How much better another figure of the sentence must fit the counted thing to move the answer to its clause. */
+const COUNTED_MARGIN = 0.2;
+
+/**
+ * A sentence listing several figures of the asked unit (医疗人才90人 … 90名教育人才) answers with the one whose
+ * clause names the counted thing (多少名教育人才), by the table of figures; undefined keeps the span as trimmed.
+ */
+function countedClause(app: App, pick: Pick, part: QuestionPart): string | undefined {
+  const words = part.focus.join("");
+  if (!words || pick.candidate.figures.filter((f) => figureFits(f, part)).length < 2) return undefined;
+  const found = bestRow(app, pick, part, words);
+  if (!found?.row || found.fit < 0.5) return undefined;
+  const inSpan = normalizeForMatch(pick.span);
+  if (inSpan.includes(found.figure.text)) return undefined;
+  const shown = pick.candidate.figures.filter((f) => figureFits(f, part) && inSpan.includes(f.text));
+  const shownFit = Math.max(0, ...shown.map((f) => bestRow(app, { ...pick, candidate: { ...pick.candidate, figures: [f] } }, part, words)?.fit ?? 0));
+  if (found.fit < shownFit + COUNTED_MARGIN) return undefined;
+  return clauseAround(pick, found.row);
 }
 
 /** What the refusal model sees: the best candidate's features, its margin over the next, retrieval's best. */
@@ -144,29 +167,68 @@ export async function analyzeCandidates(
 }
 
 /**
- * Other documents' answers to the same part when the question does not say which one it means (第十批援藏 is
- * both 山东's and 广东's): close in score, from another document, stating a different figure.
+ * Other documents' answers to the same part when nothing in the question picks one document (第十批援藏 is both
+ * 山东's and 广东's; 山东援藏 is 山东's report and 淄博's): close in score, from another document whose context
+ * agrees with every entity of the question, stating a different figure for the same attribute (the table of
+ * figures tells what each figure counts). Two figures about different attributes are not alternatives.
  */
-function alternativesFor(best: Pick, ranked: Pick[], q: AnalyzedQuestion, part: QuestionPart): Pick[] {
-  if (q.entities.some((e) => e.kind === "place" || e.kind === "org") || (part.kind !== "amount" && part.kind !== "date")) return [];
-  const bestFigures = new Set(best.candidate.figures.filter((f) => figureFits(f, part)).map((f) => f.text));
+function alternativesFor(app: App, best: Pick, ranked: Pick[], q: AnalyzedQuestion, part: QuestionPart): Pick[] {
+  if (part.kind !== "amount" && part.kind !== "date") return [];
+  const words = part.focus.join("") || part.text;
+  const bestRow = rowFor(app, best, part, words);
+  if (!bestRow) return [];
+  const bestAttribute = `${bestRow.before}${bestRow.attribute}`;
   const anchors = q.entities.filter((e) => e.kind === "batch" || e.kind === "year");
   const out: Pick[] = [];
   const sources = new Set([best.candidate.chunk.metadata.source]);
   const floor = Math.min(best.score, 0);
   for (const other of ranked.slice(1, 8)) {
     if (sources.has(other.candidate.chunk.metadata.source)) continue;
-    // A sentence that itself names the question's batch or year (第十批) is the same question asked of
-    // another document even when it words the rest differently (干部人才 for 工作队).
-    const anchored = anchors.length > 0 && anchors.every((e) => mentions(other.candidate.norm, e));
+    // A document that itself names the question's batch or year (第十批) is the same question asked of it even
+    // when the sentence words the rest differently (干部人才 for 工作队).
+    const context = normalizeForMatch(`${documentContext(other.candidate.chunk)}\n${other.candidate.norm}`);
+    const anchored = anchors.length > 0 && anchors.every((e) => mentions(context, e));
     const ratio = anchored ? ANCHORED_AMBIGUITY_RATIO : AMBIGUITY_RATIO;
     if (other.score - floor < (best.score - floor) * ratio) continue;
-    const figures = other.candidate.figures.filter((f) => figureFits(f, part)).map((f) => f.text);
-    if (figures.length === 0 || figures.every((f) => bestFigures.has(f))) continue;
+    const row = rowFor(app, other, part, words);
+    if (!row || row.text === bestRow.text) continue;
+    const otherAttribute = `${row.before}${row.attribute}`;
+    const same = Math.max(overlap(bestRow.attribute, otherAttribute), overlap(row.attribute, bestAttribute), overlap(words, otherAttribute));
+    if (part.kind === "amount" && same < SAME_ATTRIBUTE) continue;
     sources.add(other.candidate.chunk.metadata.source);
+    other.span = clauseAround(other, row);
     out.push(other);
   }
   return out;
+}
+
+/** Share of an attribute's character pairs two figures must share to count the same thing. */
+const SAME_ATTRIBUTE = 0.3;
+
+/** The table row of the figure of a pick that best fits the part's counted thing. */
+function rowFor(app: App, pick: Pick, part: QuestionPart, words: string): FigureRow | undefined {
+  const found = bestRow(app, pick, part, words);
+  return found?.row;
+}
+
+/** The span of a pick trimmed to the clauses around one of its figures. */
+function clauseAround(pick: Pick, row: FigureRow): string {
+  const text = pick.candidate.text;
+  const at = normalizeForMatch(text).indexOf(normalizeForMatch(row.text));
+  if (at < 0) return pick.span;
+  if (pick.span.includes(row.text)) return pick.span;
+  return trimToClauses(text, new Map(), (norm) => norm.includes(normalizeForMatch(row.text)), FACT_ANSWER_CHARS, false);
+}
+
+/** Each source's answer on a line of its own, led by whose figure it is when the span does not say. */
+function perSource(app: App, picks: Pick[], part: QuestionPart): Pick[] {
+  const words = part.focus.join("") || part.text;
+  return picks.map((pick) => {
+    const subject = rowFor(app, pick, part, words)?.subject ?? "";
+    const span = pick.span.replace(/[。！？!?；;，,：:、]+$/, "");
+    const named = subject === "" || normalizeForMatch(span).includes(normalizeForMatch(subject).slice(0, 2));
+    return { ...pick, span: named ? span : `${subject}：${span}` };
+  });
 }
 
 /** Ranked passages as the answer JSON shows them. */
@@ -201,6 +263,17 @@ export async function answerQuestion(app: App, question: string, searched?: Scor
   const retrieved = searched ?? (await app.retriever.hybridSearch(question, { k: RETRIEVE }));
   const passages = retrieved.slice(0, SHOW_PASSAGES);
   if (passages.length === 0) return refusal(question, "任何相关内容", passages);
+  const cross = analyzeCross(question);
+  if (cross) {
+    // A comparison or a total: each side asked on its own, the computation checked against the cited inputs.
+    const analyze = async (sub: string) => {
+      const found = await app.retriever.hybridSearch(sub, { k: RETRIEVE });
+      const { parts } = await analyzeCandidates(app, sub, found);
+      return parts[0] ? { part: parts[0].part, ranked: parts[0].ranked, confidence: parts[0].confidence } : undefined;
+    };
+    const result = await answerCross(app, question, cross, passages, analyze, passagesOut);
+    if (result) return result;
+  }
   const analyzed = analyzeQuestion(question);
   const missing = unsupportedEntities(analyzed, passages);
   if (missing.length > 0) return refusal(question, `关于“${missing.map((e) => e.text).join("、")}”的内容`, passages);
@@ -217,15 +290,16 @@ export async function answerQuestion(app: App, question: string, searched?: Scor
       return refusal(question, "能回答这个问题的内容", passages, lead && lead.features.covSyn >= 0.3 ? lead : undefined);
     }
     picks.push(pick);
-    const alternatives = q.parts.length === 1 ? alternativesFor(pick, analysis.ranked, q, analysis.part) : [];
-    if (alternatives.length > 0) ambiguous = true;
-    picks.push(...alternatives);
+    const alternatives = q.parts.length === 1 ? alternativesFor(app, pick, analysis.ranked, q, analysis.part) : [];
+    if (alternatives.length > 0) {
+      ambiguous = true;
+      picks.splice(picks.length - 1, 1, ...perSource(app, [pick, ...alternatives], analysis.part));
+    }
   }
 
   const { pieces, citations } = composePieces(picks);
-  const answer = ambiguous
-    ? `不同文件分别给出不同的答案：${pieces.map((p) => p.replace(/。(\[\d+\])$/, "$1")).join("；")}。`
-    : pieces.join("");
+  // Several sources: one line each (whose figure, the figure, its citation), not a claim that they conflict.
+  const answer = ambiguous ? `各文件分别给出：\n${pieces.map((p) => p.replace(/。(\[\d+\])$/, "$1")).join("\n")}` : pieces.join("");
   const check = verifyFigures(answer, citations);
   if (!check.ok) return refusal(question, "可核实的答案", passages);
   return { question, answered: true, mode: "extractive", answer, citations, passages: passagesOut(passages) };

@@ -1,6 +1,7 @@
 // Answer spans by type: does a candidate hold a span of the type the question asks for (a share, an amount of
 // money, a count with a fitting unit, a date, a duration, a person, a place at the asked level, an
 // organisation) that the question itself does not contain? A sentence without one cannot be the answer.
+import { unitKind } from "../facts/arithmetic.js";
 import { extractFigures, type Figure } from "../text/figures.js";
 import { tagWords } from "../text/tokenize.js";
 import type { AnalyzedQuestion, QuestionPart } from "./question.js";
@@ -34,7 +35,8 @@ export function figureFits(fig: Figure, part: QuestionPart): boolean {
   if (part.units.length === 0) return fig.kind === "amount" || fig.kind === "percent" || fig.kind === "number";
   // "" among the units: a figure without a unit of its own (150万, 1953) may answer too.
   if (part.units.includes("") && fig.unit === "" && fig.kind !== "percent") return true;
-  return part.units.some((u) => u !== "" && (fig.text.endsWith(u) || fig.unit === u || (u === "%" && fig.kind === "percent")));
+  // People are counted in 人, 名 and 位 alike: 多少人 is answered by 66名.
+  return part.units.some((u) => u !== "" && (fig.text.endsWith(u) || fig.unit === u || (u === "%" && fig.kind === "percent") || (unitKind(u) === "人" && unitKind(fig.unit) === "人")));
 }
 
 const PLACE_WORD = /[\u4e00-\u9fff]{1,8}?(?:自治区|团场|省|市|县|区|州|镇|乡|村|地区|师)/g;

@@ -1,4 +1,5 @@
 // The answer JSON of ../shared/CONTRACT.md: what `ask --json` prints and what the bot renders.
+import type { Derived } from "../facts/arithmetic.js";
 
 export interface Citation {
   n: number;
@@ -23,6 +24,8 @@ export interface AnswerResult {
   answer: string;
   citations: Citation[];
   passages: PassageOut[];
+  /** Figures the answer computes (a total, a difference, a comparison), each with its cited inputs. */
+  derived?: Derived[];
   /** Why a line could not be asked (blank, too long, an internal error); only on unanswered results. */
   error?: string;
 }

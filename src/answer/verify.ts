@@ -1,6 +1,7 @@
 // The last check before an answer is shown: every figure in the answer (a number with its unit, a date, a
 // percentage) stands in the quote of a citation that the answer's sentence names with [n]; and, for generated
 // answers, every person, place and organisation the sentence names stands in a passage it cites.
+import { derivedHolds, type Derived } from "../facts/arithmetic.js";
 import { extractEntities, mentions } from "../text/entities.js";
 import { extractFigures, sameFigure } from "../text/figures.js";
 import { normalizeForMatch } from "../text/normalize.js";
@@ -19,10 +20,19 @@ function markersIn(text: string): number[] {
   return [...text.matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1]));
 }
 
-/** Checks the figures of each answer sentence against the quotes of the citations that sentence names. */
-export function verifyFigures(answer: string, citations: Citation[]): VerifyResult {
+/**
+ * Checks the figures of each answer sentence against the quotes of the citations that sentence names. A figure
+ * no quote holds passes only as a `derived` entry whose inputs all stand in the quotes and whose text is the
+ * arithmetic on them (19个 + 39个 = 58个).
+ */
+export function verifyFigures(answer: string, citations: Citation[], derived: Derived[] = []): VerifyResult {
   const byN = new Map(citations.map((c) => [c.n, c]));
   const unsupported: string[] = [];
+  const allQuoteFigures = citations.flatMap((c) => extractFigures(normalizeForMatch(c.quote)));
+  const inQuotes = (text: string): boolean => extractFigures(normalizeForMatch(text)).every((f) => allQuoteFigures.some((q) => sameFigure(f, q)));
+  const computed = derived
+    .filter((d) => d.inputs.length >= 2 && d.inputs.every(inQuotes) && derivedHolds(d))
+    .flatMap((d) => extractFigures(normalizeForMatch(d.text)));
   const unknownMarkers = markersIn(answer).filter((n) => !byN.has(n));
   const sentences = answer.match(/[^。！？；\n]+[。！？；\n]?(?:\s*(?:\[\d+\])+)?/g) ?? [answer];
   for (const sentence of sentences) {
@@ -30,7 +40,7 @@ export function verifyFigures(answer: string, citations: Citation[]): VerifyResu
     const pool = (cited.length ? cited : [...byN.keys()]).map((n) => byN.get(n)).filter((c): c is Citation => !!c);
     const quoteFigures = pool.flatMap((c) => extractFigures(normalizeForMatch(c.quote)));
     for (const fig of extractFigures(normalizeForMatch(sentence.replace(/\[\d+\]/g, "")))) {
-      if (!quoteFigures.some((q) => sameFigure(fig, q))) unsupported.push(fig.text);
+      if (!quoteFigures.some((q) => sameFigure(fig, q)) && !computed.some((d) => sameFigure(fig, d))) unsupported.push(fig.text);
     }
   }
   return { ok: unsupported.length === 0 && unknownMarkers.length === 0, unsupported, unknownMarkers };

@@ -23,6 +23,18 @@ export const PROVINCES = [
 /** Places the domain names without a suffix (日喀则 rather than 日喀则市). */
 export const KNOWN_PLACES = new Set(["日喀则", "林芝", "拉萨", "山南", "昌都", "那曲", "阿里", "喀什", "淄博", "烟台", "临沂", "菏泽", "济南", "青岛", "定西", "果洛", "玉树", "和田"]);
 
+/**
+ * The cities of the known places, by province: a report on 淄博's aid is a report on 山东's aid, so a question
+ * about 山东援藏 agrees with it (never the other way round: a question about 淄博 needs 淄博).
+ */
+const PROVINCE_CITIES: Record<string, string[]> = {
+  山东: ["淄博", "烟台", "临沂", "菏泽", "济南", "青岛"],
+  甘肃: ["定西"],
+  青海: ["果洛", "玉树"],
+  新疆: ["喀什", "和田"],
+  西藏: ["日喀则", "林芝", "拉萨", "山南", "昌都", "那曲", "阿里"],
+};
+
 const PLACE_SUFFIX = /^(.{2,8}?)(省|市|县|区|州|镇|乡|村|自治区|地区|盟|旗)$/;
 const ORG_SUFFIX = /(集团|公司|医院|大学|学院|中学|小学|委员会|办公室|管理组|工作组|工作队|博物馆|中心)$/;
 const BATCH = /第[一二三四五六七八九十百\d]+批/g;
@@ -59,7 +71,11 @@ function placeVariants(name: string): string[] {
   const m = PLACE_SUFFIX.exec(name);
   const variants = new Set<string>([name]);
   if (m?.[1] && m[1].length >= 2) variants.add(m[1]);
-  for (const p of PROVINCES) if (name === p || name === `${p}省`) variants.add(p).add(`${p}省`);
+  for (const p of PROVINCES) {
+    if (name !== p && name !== `${p}省`) continue;
+    variants.add(p).add(`${p}省`);
+    for (const city of PROVINCE_CITIES[p] ?? []) variants.add(city);
+  }
   return [...variants];
 }
 
