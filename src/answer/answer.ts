@@ -14,6 +14,7 @@ import type { ScoredPassage } from "../search/retriever.js";
 import { mentions, type Entity } from "../text/entities.js";
 import { extractFigures } from "../text/figures.js";
 import { normalizeForMatch } from "../text/normalize.js";
+import { tagWords } from "../text/tokenize.js";
 import { candidatesFrom, READ_PASSAGES, type Candidate } from "./candidates.js";
 import { analyzeCross, answerCross, bestRow, overlap } from "./cross.js";
 import type { FigureRow } from "../facts/table.js";
@@ -177,13 +178,16 @@ function alternativesFor(app: App, best: Pick, ranked: Pick[], q: AnalyzedQuesti
   const words = part.focus.join("") || part.text;
   const bestRow = rowFor(app, best, part, words);
   if (!bestRow) return [];
-  const bestAttribute = `${bestRow.before}${bestRow.attribute}`;
   const anchors = q.entities.filter((e) => e.kind === "batch" || e.kind === "year");
   const out: Pick[] = [];
   const sources = new Set([best.candidate.chunk.metadata.source]);
   const floor = Math.min(best.score, 0);
+  const years = q.entities.filter((e) => e.kind === "year").map((e) => Number(e.text.slice(0, 4)));
+  // Each other document's best sentence: the same attribute, a time that fits the question's year, then score.
+  const bySource = new Map<string, { pick: Pick; row: FigureRow; fit: number }>();
   for (const other of ranked.slice(1, 8)) {
-    if (sources.has(other.candidate.chunk.metadata.source)) continue;
+    const source = other.candidate.chunk.metadata.source;
+    if (sources.has(source)) continue;
     // A document that itself names the question's batch or year (第十批) is the same question asked of it even
     // when the sentence words the rest differently (干部人才 for 工作队).
     const context = normalizeForMatch(`${documentContext(other.candidate.chunk)}\n${other.candidate.norm}`);
@@ -192,18 +196,51 @@ function alternativesFor(app: App, best: Pick, ranked: Pick[], q: AnalyzedQuesti
     if (other.score - floor < (best.score - floor) * ratio) continue;
     const row = rowFor(app, other, part, words);
     if (!row || row.text === bestRow.text) continue;
-    const otherAttribute = `${row.before}${row.attribute}`;
-    const same = Math.max(overlap(bestRow.attribute, otherAttribute), overlap(row.attribute, bestAttribute), overlap(words, otherAttribute));
+    // What each figure counts, compared both ways and with the question's counted thing (the clause's verb,
+    // 选派 or 投入, is shared by figures of every kind and says nothing).
+    const same = Math.max(
+      Math.min(overlap(bestRow.attribute, row.attribute), overlap(row.attribute, bestRow.attribute)),
+      overlap(words, row.attribute),
+      sameHead(bestRow.attribute, row.attribute) ? SAME_ATTRIBUTE : 0,
+    );
     if (part.kind === "amount" && same < SAME_ATTRIBUTE) continue;
-    sources.add(other.candidate.chunk.metadata.source);
-    other.span = clauseAround(other, row);
-    out.push(other);
+    const time = timeFits(row.time, years);
+    if (time < 0) continue;
+    const fit = same + time;
+    const held = bySource.get(source);
+    if (!held || fit > held.fit) bySource.set(source, { pick: other, row, fit });
+  }
+  for (const { pick, row } of bySource.values()) {
+    pick.span = clauseAround(pick, row);
+    out.push(pick);
   }
   return out;
 }
 
+/** The head noun of an attribute: its last word of two or more characters (援藏资金 → 资金, 先心病患儿 → 患儿). */
+function headNoun(attribute: string): string {
+  return tagWords(attribute).filter((w) => /^\p{Script=Han}{2,}$/u.test(w.word)).at(-1)?.word ?? "";
+}
+
+/** Two attributes count the same thing when their head nouns agree (安排援建资金 and 投入援藏资金). */
+function sameHead(a: string, b: string): boolean {
+  const head = headNoun(a);
+  return head.length >= 2 && head === headNoun(b);
+}
+
+/** 1 when a figure's time covers one of the question's years (2022至2024年 covers 2022), -1 when it names
+ * other years only, 0 when either says no year. */
+function timeFits(time: string, years: number[]): number {
+  if (years.length === 0) return 0;
+  const named = [...time.matchAll(/(\d{4})/g)].map((m) => Number(m[1]));
+  if (named.length === 0) return 0;
+  const lo = Math.min(...named);
+  const hi = Math.max(...named);
+  return years.some((y) => y >= lo && y <= hi) ? 1 : -1;
+}
+
 /** Share of an attribute's character pairs two figures must share to count the same thing. */
-const SAME_ATTRIBUTE = 0.3;
+const SAME_ATTRIBUTE = 0.5;
 
 /** The table row of the figure of a pick that best fits the part's counted thing. */
 function rowFor(app: App, pick: Pick, part: QuestionPart, words: string): FigureRow | undefined {

@@ -11,7 +11,7 @@ import {
   unitKind,
   type Derived,
 } from "../facts/arithmetic.js";
-import { sentenceRowKey, type FigureRow } from "../facts/table.js";
+import { rowsOfSentence, type FigureRow } from "../facts/table.js";
 import type { ScoredPassage } from "../search/retriever.js";
 import { extractEntities } from "../text/entities.js";
 import { extractFigures, type Figure } from "../text/figures.js";
@@ -44,7 +44,7 @@ export interface CrossQuestion {
 }
 
 const CONNECTOR = /[，,]?(?:和|与|跟|同|还是|以及)/g;
-const COMPARATIVE = /(?:哪个|哪一个|哪边|哪一方|哪方|哪家|哪项|哪一项|谁)(.{0,12}?)(更多|更高|更大|更少|更低|更小|更早|更晚|更先|先|早|多|高|大|少)(?:一些|些)?[？?。]?$/;
+const COMPARATIVE = /(?:哪个|哪一个|哪边|哪一方|哪方|哪家|哪项|哪一项|谁)(.{0,12}?)(更多|更高|更大|更少|更低|更小|更早|更晚|更先|先|早|多|高|大|少)(.{0,6}?)[？?。]?$/;
 const EXCEED = /^(.+?)(?:是否|有没有|是不是)(?:超过|高于|多于|大于)了?(.+?)[？?吗]*$/;
 const DIFFERENCE = /^(.+?)比(.+?)(多|少|高|低)(?:了)?(多少|几)(.{0,4})[？?]?$/;
 const TOTAL = /(?:一共|合计|总共|加起来|共计|总计|总和|相加|加在一起)/;
@@ -128,12 +128,13 @@ export function analyzeCross(question: string): CrossQuestion | undefined {
     const word = comparative[2] ?? "";
     const dates = /先|早|晚/.test(word);
     const attribute = (comparative[1] ?? "").replace(/^(?:援藏项目|项目)?/, (m) => m).replace(/的$/, "");
-    const predicate = dates ? (comparative[1] ?? "") || "" : "";
+    const predicate = dates ? `${comparative[1] ?? ""}${comparative[3] ?? ""}` : "";
+    if (!dates && (comparative[3] ?? "").replace(/一些|些|了|呢|啊/g, "").length > 0) return undefined;
     const [a, b] = completeSides(sides[0].trim(), sides[1].trim());
     const relation: Relation = dates ? (/晚/.test(word) ? "later" : "earlier") : /少|低|小/.test(word) ? "less" : "more";
     return {
       relation,
-      items: [askFor(`${context}${a}`, dates ? "" : attribute, dates, predicate || last.slice((comparative.index ?? 0) + comparative[0].length)), askFor(`${context}${b}`, dates ? "" : attribute, dates, predicate)],
+      items: [askFor(`${context}${a}`, dates ? "" : attribute, dates, predicate), askFor(`${context}${b}`, dates ? "" : attribute, dates, predicate)],
       labels: [label(sides[0], sides[1]), label(sides[1], sides[0])],
       attribute,
       dates,
@@ -199,7 +200,7 @@ export function overlap(words: string, text: string): number {
 
 /** The table rows of a candidate sentence. */
 export function rowsOf(app: App, candidate: Candidate): FigureRow[] {
-  return app.index.figures.bySentence.get(sentenceRowKey(candidate.chunk.metadata.source, candidate.text)) ?? [];
+  return rowsOfSentence(app.index.figures, candidate.chunk.metadata.source, candidate.text);
 }
 
 /** The row of a sentence whose clause best matches the words (what it counts), among figures fitting the part. */

@@ -52,6 +52,11 @@ export function writeLike(value: number, like: Figure): string {
   return `${formatNumber(value / scale)}${unit}`;
 }
 
+/** The input written in the smallest unit (4199万元 beside 1.32亿元): the result stays exact in it. */
+function finest(inputs: Figure[]): Figure {
+  return inputs.reduce((a, b) => (writtenUnit(b).scale < writtenUnit(a).scale ? b : a));
+}
+
 /** Whether a figure is written as an estimate (2900多万元, 600余万元). */
 export function approximate(text: string): boolean {
   return /[多余]/.test(text);
@@ -62,13 +67,13 @@ export function sum(inputs: Figure[]): string | undefined {
   const [first] = inputs;
   if (!first || inputs.some((f) => !comparable(first, f) || f.kind === "date")) return undefined;
   const total = inputs.reduce((n, f) => n + (f.value ?? 0), 0);
-  return writeLike(total, first);
+  return writeLike(total, finest(inputs));
 }
 
 /** a − b written in a's unit; undefined when they cannot be subtracted. */
 export function difference(a: Figure, b: Figure): string | undefined {
   if (!comparable(a, b) || a.kind === "date") return undefined;
-  return writeLike(Math.abs((a.value ?? 0) - (b.value ?? 0)), a);
+  return writeLike(Math.abs((a.value ?? 0) - (b.value ?? 0)), finest([a, b]));
 }
 
 /** A date as a comparable range [earliest, latest] day (2022年7月 → 1 to 31 July 2022). */

@@ -75,7 +75,9 @@ export function clauseSubject(clause: string): string {
   const subject = m[0];
   // A phrase that opens with a verb or an adverb is no name (进一步完善林芝市…).
   const first = tagWords(subject.slice(0, 4))[0];
-  if (first && /^(?:v|d|p|c|r|u)/.test(first.tag) && !/^(?:第|援|工作|支援)/.test(subject)) return "";
+  if (first && /^(?:v|d|p|c|r|u|m|q)/.test(first.tag) && !/^(?:第|援|工作|支援)/.test(subject)) return "";
+  // 三级医院, 两级医疗队: a class of things, not a name.
+  if (/^[一二三四五六七八九十两\d]/.test(subject)) return "";
   // A team (工作队, 干部人才) is a subject wherever it opens a clause; a bare place or organisation only when a
   // verb follows (湖南投入资金), not more noun (三级医院对口帮扶人才149人).
   if (!/(?:队|组|部|人才|干部|团队|援藏|援疆|援青|批)$/.test(subject)) {
@@ -112,12 +114,15 @@ function nounAfter(after: string): string {
   const text = after.replace(/^(?:以上|左右|多|余)/, "");
   if (!text || /^[的之、]/.test(text)) return "";
   let phrase = "";
-  for (const { word, tag } of tagWords(text.slice(0, 16))) {
+  const words = tagWords(text.slice(0, 16));
+  for (const [i, { word, tag }] of words.entries()) {
     if (/^[“”"「」《》]$/.test(word)) {
       phrase += word;
       continue;
     }
-    if (!NOUN_TAG.test(tag) || !/^\p{Script=Han}+$/u.test(word) || /^(?:赴|到|来|在|用于|参加|分|与|和|及)$/.test(word)) break;
+    // A verb-like modifier opens a noun phrase when a noun follows (挂职干部, 援藏干部).
+    const modifier = phrase === "" && /^v/.test(tag) && word.length === 2 && NOUN_TAG.test(words[i + 1]?.tag ?? "") && !/^v/.test(words[i + 1]?.tag ?? "");
+    if ((!NOUN_TAG.test(tag) && !modifier) || !/^\p{Script=Han}+$/u.test(word) || /^(?:赴|到|来|在|用于|参加|分|与|和|及)/.test(word)) break;
     phrase += word;
     if (phrase.length >= 12) break;
   }
@@ -286,6 +291,7 @@ function attributeOf(figure: Figure, norm: string, before: string, after: string
 export interface FigureIndex {
   rows: FigureRow[];
   bySentence: Map<string, FigureRow[]>;
+  bySource: Map<string, FigureRow[]>;
 }
 
 /** The lookup key of a sentence of a document (as the answerer's candidates hold it). */
@@ -295,11 +301,28 @@ export function sentenceRowKey(source: string, sentence: string): string {
 
 export function indexFigures(rows: FigureRow[]): FigureIndex {
   const bySentence = new Map<string, FigureRow[]>();
+  const bySource = new Map<string, FigureRow[]>();
   for (const row of rows) {
+    const own = bySource.get(row.source);
+    if (own) own.push(row);
+    else bySource.set(row.source, [row]);
     const key = sentenceRowKey(row.source, row.sentence);
     const list = bySentence.get(key);
     if (list) list.push(row);
     else bySentence.set(key, [row]);
   }
-  return { rows, bySentence };
+  return { rows, bySentence, bySource };
+}
+
+/**
+ * The rows of a sentence as the answerer holds it: by its key, or, when a chunk cut the document's sentence
+ * differently (a passage that starts mid-sentence), the rows of the document sentence that contains it.
+ */
+export function rowsOfSentence(index: FigureIndex, source: string, sentence: string): FigureRow[] {
+  const exact = index.bySentence.get(sentenceRowKey(source, sentence));
+  if (exact) return exact;
+  const norm = normalizeForMatch(sentence.trim());
+  if (norm.length < 8) return [];
+  const containing = (index.bySource.get(source) ?? []).filter((r) => normalizeForMatch(r.sentence).includes(norm));
+  return containing.filter((r) => norm.includes(normalizeForMatch(r.text)));
 }

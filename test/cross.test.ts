@@ -1,0 +1,183 @@
+// Questions across documents on the real seeds index: the table of figures (subject and time several clauses
+// back), comparisons and totals with their arithmetic checked, answers per source with their subjects, and a
+// figure about another attribute kept out of an answer (the false conflict).
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApp, ingest, type App } from "../src/app.js";
+import { answerQuestion } from "../src/answer/answer.js";
+import { analyzeCross } from "../src/answer/cross.js";
+import { renderAnswerBlocks } from "../src/bot/render.js";
+import { verifyFigures } from "../src/answer/verify.js";
+import { compareFigures, comparable, derivedHolds, parseFigure, sum } from "../src/facts/arithmetic.js";
+import type { FigureRow } from "../src/facts/table.js";
+import { compactForCompare } from "../src/text/normalize.js";
+import { seedsApp, tempCorpus, testEmbeddings, type TempCorpus } from "./helpers.js";
+
+let app: App;
+let corpus: TempCorpus;
+beforeAll(async () => {
+  ({ app, corpus } = await seedsApp());
+});
+afterAll(() => corpus.cleanup());
+
+const row = (source: string, text: string, sentencePart: string): FigureRow => {
+  const found = app.index.figures.rows.find((r) => r.source.startsWith(source) && r.text === text && r.sentence.includes(sentencePart));
+  expect(found, `${text} in ${source}`).toBeDefined();
+  return found as FigureRow;
+};
+const has = (answer: string, text: string): boolean => compactForCompare(answer).includes(compactForCompare(text));
+
+describe("the table of figures", () => {
+  it("is stored with the index and gives each figure what it counts", () => {
+    expect(app.index.figures.rows.length).toBeGreaterThan(300);
+    expect(row("003", "90名", "教育人才").attribute).toContain("教育人才");
+    expect(row("004", "2712个", "援藏项目").attribute).toContain("援藏项目");
+    expect(row("000", "1600万元", "青稞博物馆").attribute).toContain("投资");
+  });
+
+  it("finds the subject several clauses back, or in an earlier sentence of the paragraph", () => {
+    // 「广东省第十批援藏工作队进藏后,共选派…人才90人,柔性援藏医疗人才73名,三级医院对口帮扶人才149人」
+    expect(row("003", "149人", "三级医院").subject).toBe("广东省第十批援藏工作队");
+    // 「…选派676名高校大学生来林支教,90名教育人才来林帮扶」: no subject in its own sentence.
+    expect(row("003", "90名", "教育人才").subject).toBe("广东省第十批援藏工作队");
+    // 「玉麦乡副乡长巴桑次仁介绍，3年来，湖南投入资金1200万元」: the speaker is not the subject.
+    expect(row("004", "1200万元", "玉麦").subject).toBe("湖南");
+  });
+
+  it("finds the time of a figure: a period, a year, a date", () => {
+    for (const text of ["50个", "44个", "79个"]) expect(row("003", text, "规划内项目").time).toBe("2022至2024年");
+    expect(row("004", "1200万元", "玉麦").time).toBe("3年来");
+    expect(row("000", "3.8亿元", "援藏资金").time).toBe("2022年");
+    // The listed figures form one group; the end of a period is not a date of its own.
+    const listed = ["50个", "44个", "79个"].map((t) => row("003", t, "规划内项目").group);
+    expect(new Set(listed).size).toBe(1);
+    expect(app.index.figures.rows.some((r) => r.sentence.includes("规划内项目") && r.text === "2024年")).toBe(false);
+  });
+});
+
+describe("arithmetic on figures", () => {
+  const f = (t: string) => parseFigure(t)!;
+  it("normalises units before comparing and adding, and writes the result exactly", () => {
+    expect(compareFigures(f("1.32亿元"), f("4199万元"))).toBe(1);
+    expect(sum([f("1.32亿元"), f("4199万元")])).toBe("17399万元");
+    expect(sum([f("90人"), f("73名"), f("149人")])).toBe("312人");
+    expect(compareFigures(f("2022年7月"), f("2022年6月27日"))).toBe(1);
+    expect(compareFigures(f("2022年"), f("2022年6月27日"))).toBeUndefined();
+    expect(comparable(f("66名"), f("1.32亿元"))).toBe(false);
+  });
+
+  it("accepts a derived figure only when it is the arithmetic on cited inputs", () => {
+    const citations = [{ n: 1, source: "a", title: "a", chunkId: "a#0", quote: "分别安排规划内项目50个、44个、79个。" }];
+    const good = { text: "173个", op: "sum" as const, inputs: ["50个", "44个", "79个"] };
+    const answer = "分别安排规划内项目50个、44个、79个[1]\n合计：50个 + 44个 + 79个 = 173个。";
+    expect(derivedHolds(good)).toBe(true);
+    expect(verifyFigures(answer, citations, [good]).ok).toBe(true);
+    expect(verifyFigures(answer, citations).ok).toBe(false);
+    const wrongSum = { ...good, text: "174个" };
+    expect(verifyFigures(answer.replace("173个", "174个"), citations, [wrongSum]).ok).toBe(false);
+    // An input that no quote holds makes the total unverifiable.
+    const uncited = { text: "183个", op: "sum" as const, inputs: ["50个", "54个", "79个"] };
+    expect(verifyFigures("合计：50个 + 54个 + 79个 = 183个。", citations, [uncited]).ok).toBe(false);
+  });
+});
+
+describe("comparisons", () => {
+  it("recognises the kinds of comparison and keeps ordinary questions out", () => {
+    expect(analyzeCross("西藏首座青稞博物馆和林芝市智慧旅游平台，哪个援藏项目投资更多？")?.relation).toBe("more");
+    expect(analyzeCross("山东和广东的第十批援藏工作队谁先进藏？")?.dates).toBe(true);
+    expect(analyzeCross("淄博援藏投资的项目比湖南在玉麦乡投入的资金多多少？")?.relation).toBe("difference");
+    expect(analyzeCross("山东援藏一共帮助多少名先心病患儿得到救治？")).toBeUndefined();
+    expect(analyzeCross("淄博援藏21、22年那10个基建项目一共打算投多少钱？")).toBeUndefined();
+    expect(analyzeCross("淄博市第九批援藏工作组对口支援哪个县？")).toBeUndefined();
+  });
+
+  it("shows both figures, each cited, and the verdict last, across documents", async () => {
+    const r = await answerQuestion(app, "西藏首座青稞博物馆和林芝市智慧旅游平台，哪个援藏项目投资更多？");
+    expect(r.answered).toBe(true);
+    const lines = r.answer.split("\n");
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(/1600万元.*\[1\]$/);
+    expect(lines[1]).toMatch(/940万元.*\[2\]$/);
+    expect(lines[2]).toMatch(/^结论：西藏首座青稞博物馆更多/);
+    expect(new Set(r.citations.map((c) => c.source.slice(0, 3)))).toEqual(new Set(["000", "003"]));
+    expect(r.derived).toEqual([{ text: "1600万元 > 940万元", op: "compare", inputs: ["1600万元", "940万元"] }]);
+  });
+
+  it("compares people counted in 名 and in 人", async () => {
+    const r = await answerQuestion(app, "山东选派赴日喀则组团帮扶的医技专家和广东第十批援藏工作队选派的“组团式”医疗人才，哪边人数更多？");
+    expect(r.answered).toBe(true);
+    expect(has(r.answer, "66名") && has(r.answer, "90人")).toBe(true);
+    expect(r.answer.split("\n").at(-1)).toMatch(/^结论：广东/);
+  });
+});
+
+describe("totals", () => {
+  it("adds the figures named in a list, shown as arithmetic and listed in derived", async () => {
+    const r = await answerQuestion(app, "广东第十批援藏工作队进藏后选派的“组团式”医疗人才、柔性援藏医疗人才和三级医院对口帮扶人才，一共有多少人？");
+    expect(r.answered).toBe(true);
+    expect(r.answer).toContain("90人 + 73名 + 149人 = 312人");
+    expect(r.derived).toEqual([{ text: "312人", op: "sum", inputs: ["90人", "73名", "149人"] }]);
+    expect(verifyFigures(r.answer, r.citations, r.derived).ok).toBe(true);
+  });
+
+  it("adds the figures one sentence lists when the question asks for each and then their total", async () => {
+    const r = await answerQuestion(app, "广东援藏2022至2024年分别安排了多少个规划内项目？三年合计多少个？");
+    expect(r.answered).toBe(true);
+    expect(r.answer).toContain("50个 + 44个 + 79个 = 173个");
+    expect(r.citations[0]?.source.startsWith("003")).toBe(true);
+  });
+
+  it("answers a total the document states itself as stated, not as a sum of parts", async () => {
+    const r = await answerQuestion(app, "山东援藏协调捐赠的资金和物资一共有多少？");
+    expect(r.answered).toBe(true);
+    expect(r.derived).toBeUndefined();
+    expect(has(r.answer, "6369万元")).toBe(true);
+  });
+});
+
+describe("answers per source", () => {
+  it("lists each document's figure with its subject when the question picks none", async () => {
+    const r = await answerQuestion(app, "山东援藏一共帮助多少名先心病患儿得到救治？");
+    expect(r.answered).toBe(true);
+    expect(has(r.answer, "131名") && has(r.answer, "50名")).toBe(true);
+    expect(r.answer).not.toContain("不同的答案");
+    const lines = r.answer.split("\n").slice(1);
+    expect(lines.every((l) => /\[\d\]$/.test(l))).toBe(true);
+    expect(lines.some((l) => l.includes("淄博"))).toBe(true);
+  });
+
+  it("renders in Telegram as one line per source with its citation", async () => {
+    const r = await answerQuestion(app, "第十批援藏工作队是什么时候进藏的？");
+    expect(r.answered).toBe(true);
+    const [first] = renderAnswerBlocks(r);
+    const lines = (first ?? "").split("\n");
+    expect(lines.length).toBeGreaterThanOrEqual(3);
+    expect(lines.filter((l) => /\[\d\]$/.test(l))).toHaveLength(2);
+  });
+
+  it("keeps a figure about another attribute out of the answer (no false conflict)", async () => {
+    const local = tempCorpus({ copySeeds: false });
+    try {
+      const { mkdirSync } = await import("node:fs");
+      mkdirSync(local.config.docsDir, { recursive: true });
+      writeFileSync(
+        join(local.config.docsDir, "fujian.txt"),
+        "福建省第十批援藏工作队工作综述\n\n2022年7月，福建省第十批援藏工作队抵达林芝。工作队选派46名挂职干部到昌都市各县区开展帮扶工作。",
+      );
+      writeFileSync(
+        join(local.config.docsDir, "guangdong.txt"),
+        "广东省第十批援藏工作队工作综述\n\n2022年6月27日，广东省第十批援藏工作队170名干部人才抵达林芝。工作队选派90名教育人才来林帮扶。",
+      );
+      await ingest(local.config, testEmbeddings());
+      const small = await createApp(local.config, { embeddings: testEmbeddings() });
+      const r = await answerQuestion(small, "第十批援藏工作队选派了多少名挂职干部？");
+      expect(r.answered).toBe(true);
+      expect(has(r.answer, "46名")).toBe(true);
+      expect(has(r.answer, "170名") || has(r.answer, "90名")).toBe(false);
+      expect(r.citations.map((c) => c.source)).toEqual(["fujian.txt"]);
+    } finally {
+      local.cleanup();
+    }
+  });
+});
