@@ -203,9 +203,10 @@ function alternativesFor(app: App, best: Pick, ranked: Pick[], q: AnalyzedQuesti
       overlap(words, row.attribute),
       sameHead(bestRow.attribute, row.attribute) ? SAME_ATTRIBUTE : 0,
     );
-    if (part.kind === "amount" && same < SAME_ATTRIBUTE) continue;
     const time = timeFits(row.time, years);
     if (time < 0) continue;
+    // A partly shared attribute (援建资金 for 援藏资金) counts when the figure's time is the question's year.
+    if (part.kind === "amount" && same < (time > 0 ? PARTLY_SAME_ATTRIBUTE : SAME_ATTRIBUTE)) continue;
     const fit = same + time;
     const held = bySource.get(source);
     if (!held || fit > held.fit) bySource.set(source, { pick: other, row, fit });
@@ -241,6 +242,7 @@ function timeFits(time: string, years: number[]): number {
 
 /** Share of an attribute's character pairs two figures must share to count the same thing. */
 const SAME_ATTRIBUTE = 0.5;
+const PARTLY_SAME_ATTRIBUTE = 0.3;
 
 /** The table row of the figure of a pick that best fits the part's counted thing. */
 function rowFor(app: App, pick: Pick, part: QuestionPart, words: string): FigureRow | undefined {
