@@ -1,7 +1,7 @@
 // Questions across documents on the real seeds index: the table of figures (subject and time several clauses
 // back), comparisons and totals with their arithmetic checked, answers per source with their subjects, and a
 // figure about another attribute kept out of an answer (the false conflict).
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp, ingest, type App } from "../src/app.js";
@@ -34,6 +34,19 @@ describe("the table of figures", () => {
     expect(row("003", "90名", "教育人才").attribute).toContain("教育人才");
     expect(row("004", "2712个", "援藏项目").attribute).toContain("援藏项目");
     expect(row("000", "1600万元", "青稞博物馆").attribute).toContain("投资");
+  });
+
+  it("is rebuilt for unchanged files when its extraction changes, without embedding them again", async () => {
+    const live = join(corpus.config.indexDir, "live");
+    const manifestPath = join(live, "manifest.json");
+    const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as { figureTableVersion?: number };
+    writeFileSync(manifestPath, JSON.stringify({ ...manifest, figureTableVersion: 0 }));
+    writeFileSync(join(live, "figures.json"), "[]");
+    const report = await ingest(corpus.config, testEmbeddings());
+    expect(report.embeddedChunks).toBe(0);
+    const again = await createApp(corpus.config, { embeddings: testEmbeddings() });
+    expect(again.index.figures.rows.length).toBe(app.index.figures.rows.length);
+    expect(again.index.manifest.figureTableVersion).toBe(manifest.figureTableVersion);
   });
 
   it("finds the subject several clauses back, or in an earlier sentence of the paragraph", () => {

@@ -10,6 +10,9 @@ import { splitSentences } from "../text/sentences.js";
 import { domainWords, tagWords } from "../text/tokenize.js";
 import { KNOWN_PLACES, PROVINCES } from "../text/entities.js";
 
+/** Bump when the extraction below changes: the next build reads every file again for its figures. */
+export const FIGURE_TABLE_VERSION = 1;
+
 export interface FigureRow {
   source: string;
   /** The figure as written (1.32亿元), its kind, value in base units and unit (元, 名, %, date). */

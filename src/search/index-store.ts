@@ -20,7 +20,7 @@ import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import hnswlib from "hnswlib-node";
 import { CHUNKER_VERSION, chunkDocument, indexText, type Chunk, type ChunkMetadata, type ChunkOptions } from "../corpus/chunk.js";
 import { DocumentError, hashBytes, listDocumentFiles, loadDocument, type SkippedFile } from "../corpus/load.js";
-import { figureTable, indexFigures, type FigureIndex, type FigureRow } from "../facts/table.js";
+import { FIGURE_TABLE_VERSION, figureTable, indexFigures, type FigureIndex, type FigureRow } from "../facts/table.js";
 import { splitSentences } from "../text/sentences.js";
 import { tokenize } from "../text/tokenize.js";
 import { Bm25Index, type Bm25Data } from "./bm25.js";
@@ -45,6 +45,8 @@ export interface Manifest {
   dimension: number;
   createdAt: string;
   chunkCount: number;
+  /** The version of the figure table's extraction (src/facts/table.ts) its figures.json was built with. */
+  figureTableVersion?: number;
   /** The absolute docs folder the index was built from: building from another one needs `force`. */
   docsDir?: string;
   files: Record<string, FileEntry>;
@@ -353,7 +355,12 @@ async function buildLocked(opts: BuildOptions): Promise<BuildReport> {
         kept.vectors.push(previous.vectors.subarray(idx * dimension, (idx + 1) * dimension));
       }
       manifestFiles[source] = old;
-      figureRows.push(...(previousFigures.get(source) ?? []));
+      if (previous.manifest.figureTableVersion === FIGURE_TABLE_VERSION) figureRows.push(...(previousFigures.get(source) ?? []));
+      else {
+        // The figure table's extraction changed: the file is read again for its figures (its vectors are kept).
+        const doc = await loadDocument(join(docsDir, source), source, bytes).catch(() => undefined);
+        if (doc) figureRows.push(...figureTable(source, doc.title, doc.text));
+      }
       report.unchanged.push(source);
       continue;
     }
@@ -423,6 +430,7 @@ async function buildLocked(opts: BuildOptions): Promise<BuildReport> {
     dimension,
     createdAt: new Date().toISOString(),
     chunkCount: chunks.length,
+    figureTableVersion: FIGURE_TABLE_VERSION,
     docsDir: resolve(docsDir),
     files: manifestFiles,
   };
