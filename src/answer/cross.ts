@@ -130,6 +130,8 @@ export function analyzeCross(question: string): CrossQuestion | undefined {
     const attribute = (comparative[1] ?? "").replace(/^(?:援藏项目|项目)?/, (m) => m).replace(/的$/, "");
     const predicate = dates ? `${comparative[1] ?? ""}${comparative[3] ?? ""}` : "";
     if (!dates && (comparative[3] ?? "").replace(/一些|些|了|呢|啊/g, "").length > 0) return undefined;
+    // 「…以及哪一个人作为最早的…」 asks who, not which of two: both sides must say something.
+    if (sides[0].trim().length < 2 || sides[1].trim().length < 2) return undefined;
     const [a, b] = completeSides(sides[0].trim(), sides[1].trim());
     const relation: Relation = dates ? (/晚/.test(word) ? "later" : "earlier") : /少|低|小/.test(word) ? "less" : "more";
     return {
@@ -155,7 +157,8 @@ export function analyzeCross(question: string): CrossQuestion | undefined {
     return { relation: "difference", items: [askFor(x, attribute, false, ""), askFor(y, attribute, false, "")], labels: [label(diff[1] ?? a, y), label(diff[2] ?? "", x)], attribute, dates: false };
   }
   // A total of listed inputs: 「A、B和C，一共有多少人」; the inputs are the list before the total's clause.
-  const totalAt = clauses.findIndex((c) => TOTAL.test(c) || DIFFERENCE_OF.test(c));
+  // Only a clause that asks for an amount (合计多少, not 合计总市值名列第几位) asks for a total.
+  const totalAt = clauses.findIndex((c) => (TOTAL.test(c) || DIFFERENCE_OF.test(c)) && /多少|几/.test(c) && !/第几|几位|几名/.test(c));
   if (totalAt >= 0) {
     const listText = clauses.slice(0, totalAt).join("，") || (clauses[totalAt] ?? "").split(TOTAL)[0] || "";
     const items = listItems(listText);
