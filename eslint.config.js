@@ -3,7 +3,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "index/", "models/", "scratch/", "data/", "feedback/"] },
+  { ignores: ["node_modules/", "index/", "models/", "scratch/", "data/", "feedback/", "dist/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

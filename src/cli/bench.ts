@@ -1,21 +1,26 @@
-// `npm run bench -- [--runs N] [--users N] [--questions N] [--json]`: speed and memory, figures in its output.
-// 1. The pipeline on the seeds: ingestion (full rebuild into a temporary folder, median of N runs), retrieval
-//    and ask latency per dev question after load (median and p95), peak resident memory.
-// 2. The bot under load: a Bot API emulator on localhost, N simulated users each asking M dev questions one
-//    after another, all users at once; answers per second, latency p50/p95, errors, peak memory.
-// 3. The bot while an admin works: rounds of a zip-bomb upload, a new document and /reindex, while 5 users keep
-//    asking; their answer latency (p50, p95, max) during the admin work.
+// `npm run bench -- [--runs N] [--users N] [--questions N] [--skip-cmrc] [--json]`: speed and memory, figures in
+// its output. Every stage runs in a process of its own (the compiled code, as `npm start` runs it), so the peak
+// resident memory reported for a stage is that stage's alone (the process's VmHWM when it ends):
+// 1. ingest: full builds of the seeds' index into a temporary folder (median of N runs).
+// 2. ask: the seeds' index loaded, every dev question retrieved and answered N times (p50/p95 after load).
+// 3. bot: a Bot API emulator on localhost, N simulated users each asking M dev questions one after another, all
+//    users at once; answers per second, latency p50/p95, errors. The emulator runs in the same process.
+// 4. admin: rounds of a zip-bomb upload, a new document and /reindex while 5 users keep asking; their latency.
+// 5. cmrc: the CMRC 2018 dev corpus (848 passages) indexed from scratch (skip with --skip-cmrc).
+import { fork } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { cp, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createApp, createEmbeddings, ingest } from "../app.js";
 import { answerQuestion } from "../answer/answer.js";
 import { loadConfig } from "../config.js";
+import { prepareCmrc } from "../eval/datasets.js";
 import { percentile } from "../eval/metrics.js";
 import { LiveApp, type App } from "../app.js";
 import { countMessages, startHarness, waitForMessage, TOKEN } from "../../test/emulator.js";
 import { zipBombDocx } from "../../test/files.js";
-import { numberFlag, parseArgs, runMain } from "./args.js";
+import { numberFlag, parseArgs, runMain, stringFlag, type ParsedArgs } from "./args.js";
 
 interface BotLoad {
   users: number;
@@ -146,40 +151,54 @@ async function benchAdminWork(app: App, questions: string[], rounds: number): Pr
   };
 }
 
-runMain(async () => {
-  const args = parseArgs(process.argv.slice(2), ["json"]);
-  const runs = numberFlag(args, "runs") ?? 3;
-  const users = numberFlag(args, "users") ?? 50;
-  const perUser = numberFlag(args, "questions") ?? 10;
-  const questions = (await readFile("qa/seeds-dev.jsonl", "utf8"))
-    .split("\n")
-    .filter((l) => l.trim())
-    .map((l) => (JSON.parse(l) as { question: string }).question);
-  const work = await mkdtemp(join(tmpdir(), "bench-"));
-  let peakRss = process.memoryUsage().rss;
-  const sample = setInterval(() => {
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
-  }, 20);
-  try {
-    const config = loadConfig(process.env, { indexDir: join(work, "index") });
-    const embeddings = createEmbeddings(config);
+/** This process's peak resident memory so far, in MiB (VmHWM). */
+function peakRssMiB(): number {
+  const kb = /VmHWM:\s+(\d+)/.exec(readFileSync("/proc/self/status", "utf8"))?.[1];
+  return Math.round(Number(kb ?? 0) / 1024);
+}
+
+const STAGES = ["ingest", "ask", "bot", "admin", "cmrc"] as const;
+type Stage = (typeof STAGES)[number];
+
+interface StageSettings {
+  work: string;
+  runs: number;
+  users: number;
+  perUser: number;
+  questions: string[];
+}
+
+/** One stage, in this process; returns its figures (with the process's peak memory added by the caller). */
+async function runStage(stage: Stage, s: StageSettings): Promise<Record<string, unknown>> {
+  const config = loadConfig(process.env, { indexDir: join(s.work, "index") });
+  const embeddings = createEmbeddings(config);
+  if (stage === "ingest") {
     const tLoad = performance.now();
     await embeddings.load();
-    const modelLoadMs = performance.now() - tLoad;
-    const ingestRates: number[] = [];
-    const ingestSeconds: number[] = [];
+    const modelLoadMs = Math.round(performance.now() - tLoad);
+    const rates: number[] = [];
+    const seconds: number[] = [];
     let chunks = 0;
-    for (let r = 0; r < runs; r++) {
+    for (let r = 0; r < s.runs; r++) {
       const report = await ingest(config, embeddings, { full: true });
       chunks = report.chunks;
-      ingestRates.push(report.embeddedChunks / report.embedSeconds);
-      ingestSeconds.push(report.seconds);
+      rates.push(report.embeddedChunks / report.embedSeconds);
+      seconds.push(report.seconds);
     }
-    const app = await createApp(config, { embeddings });
+    return { chunks, modelLoadMs, chunksPerSecondMedian: Number(percentile(rates, 50).toFixed(1)), secondsMedian: Number(percentile(seconds, 50).toFixed(2)) };
+  }
+  if (stage === "cmrc") {
+    const docsDir = join(s.work, "cmrc-docs");
+    await prepareCmrc("data/cmrc2018_dev.json", docsDir);
+    const report = await ingest({ ...config, docsDir, indexDir: join(s.work, "cmrc-index") }, embeddings, { full: true });
+    return { chunks: report.chunks, seconds: Number(report.seconds.toFixed(1)) };
+  }
+  const app = await createApp(config, { embeddings });
+  if (stage === "ask") {
     const retrievalMs: number[] = [];
     const askMs: number[] = [];
-    for (let r = 0; r < runs; r++) {
-      for (const q of questions) {
+    for (let r = 0; r < s.runs; r++) {
+      for (const q of s.questions) {
         const t0 = performance.now();
         await app.retriever.hybridSearch(q);
         retrievalMs.push(performance.now() - t0);
@@ -188,54 +207,88 @@ runMain(async () => {
         askMs.push(performance.now() - t1);
       }
     }
-    const pipelinePeakRss = peakRss;
-    const bot = await benchBot(app, questions, users, perUser);
-    const botPeakRss = peakRss;
-    // Admin work changes its corpus: a copy of the seeds with its own index.
-    const adminConfig = {
-      ...config,
-      docsDir: join(work, "docs"),
-      indexDir: join(work, "admin-index"),
-      auditFile: join(work, "audit.jsonl"),
-      trashDir: join(work, "trash"),
-    };
-    await cp(config.docsDir, adminConfig.docsDir, { recursive: true });
-    await ingest(adminConfig, embeddings);
-    const adminWork = await benchAdminWork(await createApp(adminConfig, { embeddings }), questions, runs);
-    clearInterval(sample);
-    const result = {
-      runs,
-      chunks,
-      modelLoadMs: Math.round(modelLoadMs),
-      ingestChunksPerSecondMedian: Number(percentile(ingestRates, 50).toFixed(1)),
-      ingestSecondsMedian: Number(percentile(ingestSeconds, 50).toFixed(2)),
-      retrievalMsP50: Number(percentile(retrievalMs, 50).toFixed(2)),
-      retrievalMsP95: Number(percentile(retrievalMs, 95).toFixed(2)),
-      askMsP50: Number(percentile(askMs, 50).toFixed(2)),
-      askMsP95: Number(percentile(askMs, 95).toFixed(2)),
-      peakRssMiB: Math.round(pipelinePeakRss / 2 ** 20),
-      bot: { ...bot, peakRssMiB: Math.round(botPeakRss / 2 ** 20) },
-      adminWork,
-    };
-    if (args.flags.has("json")) console.log(JSON.stringify(result));
-    else {
-      console.log(`bench on seeds/ (${result.chunks} chunks, ${runs} runs, ${questions.length} questions a run)`);
-      console.log(`  model load ${result.modelLoadMs} ms`);
-      console.log(`  ingestion median ${result.ingestChunksPerSecondMedian} chunks/s, ${result.ingestSecondsMedian} s per full build`);
-      console.log(`  retrieval p50 ${result.retrievalMsP50} ms, p95 ${result.retrievalMsP95} ms`);
-      console.log(`  ask p50 ${result.askMsP50} ms, p95 ${result.askMsP95} ms`);
-      console.log(`  peak RSS ${result.peakRssMiB} MiB`);
-      const b = result.bot;
+    const ms = (values: number[], p: number): number => Number(percentile(values, p).toFixed(2));
+    return { questions: askMs.length, retrievalMsP50: ms(retrievalMs, 50), retrievalMsP95: ms(retrievalMs, 95), askMsP50: ms(askMs, 50), askMsP95: ms(askMs, 95) };
+  }
+  if (stage === "bot") return { ...(await benchBot(app, s.questions, s.users, s.perUser)) };
+  // Admin work changes its corpus: a copy of the seeds with its own index.
+  const adminConfig = {
+    ...config,
+    docsDir: join(s.work, "docs"),
+    indexDir: join(s.work, "admin-index"),
+    auditFile: join(s.work, "audit.jsonl"),
+    trashDir: join(s.work, "trash"),
+  };
+  await cp(config.docsDir, adminConfig.docsDir, { recursive: true });
+  await ingest(adminConfig, embeddings);
+  return { ...(await benchAdminWork(await createApp(adminConfig, { embeddings }), s.questions, s.runs)) };
+}
+
+/** Runs one stage in a child process (this script with --stage) and returns its figures. */
+function stageProcess(stage: Stage, args: ParsedArgs, work: string): Promise<Record<string, unknown>> {
+  const pass = ["runs", "users", "questions"].flatMap((f) => (stringFlag(args, f) ? [`--${f}`, stringFlag(args, f) ?? ""] : []));
+  const child = fork(process.argv[1] ?? "", ["--stage", stage, "--work", work, ...pass], { silent: true });
+  let out = "";
+  child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
+  child.stderr?.on("data", (d: Buffer) => process.stderr.write(d));
+  return new Promise((resolve, reject) => {
+    child.on("exit", (code) => {
+      const last = out.trim().split("\n").at(-1) ?? "";
+      if (code !== 0 || !last.startsWith("{")) reject(new Error(`bench stage ${stage} failed (exit ${code})`));
+      else resolve(JSON.parse(last) as Record<string, unknown>);
+    });
+  });
+}
+
+runMain(async () => {
+  const args = parseArgs(process.argv.slice(2), ["json", "skip-cmrc"]);
+  const runs = numberFlag(args, "runs") ?? 3;
+  const users = numberFlag(args, "users") ?? 50;
+  const perUser = numberFlag(args, "questions") ?? 10;
+  const questions = (await readFile("qa/seeds-dev.jsonl", "utf8"))
+    .split("\n")
+    .filter((l) => l.trim())
+    .map((l) => (JSON.parse(l) as { question: string }).question);
+  const stage = stringFlag(args, "stage") as Stage | undefined;
+  if (stage) {
+    if (!STAGES.includes(stage)) throw new Error(`unknown stage ${stage}`);
+    const result = await runStage(stage, { work: stringFlag(args, "work") ?? "", runs, users, perUser, questions });
+    console.log(JSON.stringify({ ...result, peakRssMiB: peakRssMiB() }));
+    process.exit(0);
+  }
+  const work = await mkdtemp(join(tmpdir(), "bench-"));
+  try {
+    const results: Partial<Record<Stage, Record<string, unknown>>> = {};
+    for (const s of STAGES) {
+      if (s === "cmrc" && args.flags.has("skip-cmrc")) continue;
+      console.error(`[bench] stage ${s} …`);
+      results[s] = await stageProcess(s, args, work);
+    }
+    if (args.flags.has("json")) {
+      console.log(JSON.stringify({ runs, ...results }));
+      return;
+    }
+    const { ingest: i, ask: a, bot: b, admin: w, cmrc: c } = results as Record<Stage, Record<string, number> | undefined>;
+    if (i) {
+      console.log(`ingest: seeds/ (${i.chunks} chunks), ${runs} full builds`);
+      console.log(`  model load ${i.modelLoadMs} ms; median ${i.chunksPerSecondMedian} chunks/s, ${i.secondsMedian} s per full build; peak RSS ${i.peakRssMiB} MiB`);
+    }
+    if (a) {
+      console.log(`ask: the seeds' index loaded, ${a.questions} questions answered (${runs} runs of the dev file)`);
+      console.log(`  retrieval p50 ${a.retrievalMsP50} ms, p95 ${a.retrievalMsP95} ms; ask p50 ${a.askMsP50} ms, p95 ${a.askMsP95} ms; peak RSS ${a.peakRssMiB} MiB`);
+    }
+    if (b) {
       console.log(`bot under load via the Bot API emulator (${b.users} users × ${b.questionsPerUser} questions, all users at once)`);
       console.log(`  ${b.answers} answers in ${b.seconds} s: ${b.answersPerSecond} answers/s`);
-      console.log(`  latency p50 ${b.latencyMsP50} ms, p95 ${b.latencyMsP95} ms; errors ${b.errors}; peak RSS ${b.peakRssMiB} MiB`);
-      const a = result.adminWork;
-      console.log(`bot while an admin works (${a.rounds} rounds of zip-bomb upload + new document + /reindex, 5 users asking throughout)`);
-      console.log(`  admin work ${a.adminSeconds} s; ${a.answers} answers meanwhile, errors ${a.errors}`);
-      console.log(`  latency p50 ${a.latencyMsP50} ms, p95 ${a.latencyMsP95} ms, max ${a.latencyMsMax} ms`);
+      console.log(`  latency p50 ${b.latencyMsP50} ms, p95 ${b.latencyMsP95} ms; errors ${b.errors}; peak RSS ${b.peakRssMiB} MiB (emulator included)`);
     }
+    if (w) {
+      console.log(`bot while an admin works (${w.rounds} rounds of zip-bomb upload + new document + /reindex, 5 users asking throughout)`);
+      console.log(`  admin work ${w.adminSeconds} s; ${w.answers} answers meanwhile, errors ${w.errors}`);
+      console.log(`  latency p50 ${w.latencyMsP50} ms, p95 ${w.latencyMsP95} ms, max ${w.latencyMsMax} ms; peak RSS ${w.peakRssMiB} MiB`);
+    }
+    if (c) console.log(`cmrc: CMRC 2018 dev indexed from scratch: ${c.chunks} chunks in ${c.seconds} s; peak RSS ${c.peakRssMiB} MiB`);
   } finally {
-    clearInterval(sample);
     await rm(work, { recursive: true, force: true });
   }
 });

@@ -2,13 +2,20 @@
 // a figure with its unit stays one token (1.32亿元, 35.43%, 2022年7月) and also yields its bare number, so a
 // question about 657名 finds "657名医疗队员" and "医疗队员657人" alike.
 import { readFileSync } from "node:fs";
-import * as jieba from "nodejs-jieba";
+import { Jieba } from "@node-rs/jieba";
+import { dict } from "@node-rs/jieba/dict.js";
 import { extractFigures } from "./figures.js";
 import { normalizeForMatch } from "./normalize.js";
 
 const DOMAIN_WORDS_FILE = new URL("./domain-words.txt", import.meta.url);
 
-let dictionaryLoaded = false;
+/**
+ * The frequency a domain word is given: the dictionary's median (3), as a user word gets in cppjieba, so that a
+ * domain name is kept whole without outweighing the words around it.
+ */
+const DOMAIN_WORD_FREQUENCY = 3;
+
+let instance: Jieba | undefined;
 
 /** The domain dictionary's words (comments and blank lines skipped). */
 export function domainWords(): string[] {
@@ -18,10 +25,17 @@ export function domainWords(): string[] {
     .filter((l) => l !== "" && !l.startsWith("#"));
 }
 
-function ensureDictionary(): void {
-  if (dictionaryLoaded) return;
-  for (const word of domainWords()) jieba.insertWord(word);
-  dictionaryLoaded = true;
+/**
+ * jieba (jieba-rs through @node-rs/jieba, prebuilt) with its default dictionary and the domain's words, loaded
+ * once. Domain words are tagged x, like the words jieba does not know.
+ */
+function jieba(): Jieba {
+  if (!instance) {
+    const segmenter = Jieba.withDict(dict);
+    segmenter.loadDict(Buffer.from(domainWords().map((w) => `${w} ${DOMAIN_WORD_FREQUENCY} x`).join("\n"), "utf8"));
+    instance = segmenter;
+  }
+  return instance;
 }
 
 const STOP = new Set(
@@ -35,18 +49,17 @@ const PUNCT = /^[\s\p{P}\p{S}]+$/u;
 
 /** A text's words with jieba's part-of-speech tags (nr person, ns place, nt organisation, x unknown word …). */
 export function tagWords(text: string): { word: string; tag: string }[] {
-  ensureDictionary();
-  return jieba.tag(text);
+  return jieba().tag(text, true);
 }
 
 /** Tokens of a text for indexing or querying; lower-cased, simplified, stop words and punctuation dropped. */
 export function tokenize(text: string): string[] {
-  ensureDictionary();
+  const segmenter = jieba();
   const norm = normalizeForMatch(text);
   const tokens: string[] = [];
   const cutPlain = (segment: string): void => {
     if (!segment.trim()) return;
-    for (const t of jieba.cutForSearch(segment, true)) {
+    for (const t of segmenter.cutForSearch(segment, true)) {
       const tok = t.trim();
       if (tok && !PUNCT.test(tok) && !STOP.has(tok)) tokens.push(tok);
     }
