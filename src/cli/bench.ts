@@ -7,6 +7,7 @@
 //    users at once; answers per second, latency p50/p95, errors. The emulator runs in the same process.
 // 4. admin: rounds of a zip-bomb upload, a new document and /reindex while 5 users keep asking; their latency.
 // 5. cmrc: the CMRC 2018 dev corpus (848 passages) indexed from scratch (skip with --skip-cmrc).
+// 6. start: `npm start`'s process (scripts/run.mjs start, the terminal chat) from spawn to its first answer.
 import { fork } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { cp, mkdtemp, readFile, rm } from "node:fs/promises";
@@ -224,6 +225,35 @@ async function runStage(stage: Stage, s: StageSettings): Promise<Record<string, 
   return { ...(await benchAdminWork(await createApp(adminConfig, { embeddings }), s.questions, s.runs)) };
 }
 
+/**
+ * `npm start` as a user runs it (the terminal chat, compiled code, the seeds' index already built): time from
+ * spawning the process to its first answer on stdout, and the process's peak memory then.
+ */
+async function startToFirstAnswer(work: string, question: string): Promise<{ ms: number; peakRssMiB: number }> {
+  const { spawn } = await import("node:child_process");
+  const env: NodeJS.ProcessEnv = { ...process.env, INDEX_DIR: join(work, "index"), LOG_LEVEL: "warn" };
+  delete env.BOT_TOKEN;
+  const t0 = performance.now();
+  const child = spawn(process.execPath, ["scripts/run.mjs", "start"], { env, stdio: ["pipe", "pipe", "ignore"] });
+  child.stdin.write(`${question}\n`);
+  let out = "";
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error("npm start gave no answer within 60 s"));
+    }, 60_000);
+    child.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+      if (!out.includes("出处")) return;
+      const ms = performance.now() - t0;
+      const kb = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"))?.[1];
+      clearTimeout(timer);
+      child.kill("SIGTERM");
+      resolve({ ms: Math.round(ms), peakRssMiB: Math.round(Number(kb ?? 0) / 1024) });
+    });
+  });
+}
+
 /** Runs one stage in a child process (this script with --stage) and returns its figures. */
 function stageProcess(stage: Stage, args: ParsedArgs, work: string): Promise<Record<string, unknown>> {
   const pass = ["runs", "users", "questions"].flatMap((f) => (stringFlag(args, f) ? [`--${f}`, stringFlag(args, f) ?? ""] : []));
@@ -264,8 +294,15 @@ runMain(async () => {
       console.error(`[bench] stage ${s} …`);
       results[s] = await stageProcess(s, args, work);
     }
+    console.error("[bench] npm start to the first answer …");
+    const starts: { ms: number; peakRssMiB: number }[] = [];
+    for (let r = 0; r < runs; r++) starts.push(await startToFirstAnswer(work, "淄博市第九批援藏工作组对口支援哪个县？"));
+    const start = {
+      msMedian: percentile(starts.map((x) => x.ms), 50),
+      peakRssMiBMedian: percentile(starts.map((x) => x.peakRssMiB), 50),
+    };
     if (args.flags.has("json")) {
-      console.log(JSON.stringify({ runs, ...results }));
+      console.log(JSON.stringify({ runs, ...results, start }));
       return;
     }
     const { ingest: i, ask: a, bot: b, admin: w, cmrc: c } = results as Record<Stage, Record<string, number> | undefined>;
@@ -288,6 +325,7 @@ runMain(async () => {
       console.log(`  latency p50 ${w.latencyMsP50} ms, p95 ${w.latencyMsP95} ms, max ${w.latencyMsMax} ms; peak RSS ${w.peakRssMiB} MiB`);
     }
     if (c) console.log(`cmrc: CMRC 2018 dev indexed from scratch: ${c.chunks} chunks in ${c.seconds} s; peak RSS ${c.peakRssMiB} MiB`);
+    console.log(`start: npm start (terminal chat, index built) to its first answer: median ${start.msMedian} ms of ${runs}; peak RSS ${start.peakRssMiBMedian} MiB`);
   } finally {
     await rm(work, { recursive: true, force: true });
   }
