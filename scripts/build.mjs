@@ -32,7 +32,12 @@ export function isStale() {
 }
 
 export function build() {
-  const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
+  let tsc;
+  try {
+    tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
+  } catch {
+    throw new Error("TypeScript is not installed, so src/ cannot be compiled: run `npm ci` (with its dev dependencies)");
+  }
   rmSync(DIST, { recursive: true, force: true });
   execFileSync(process.execPath, [tsc, "-p", join(ROOT, "tsconfig.build.json")], { stdio: ["ignore", "inherit", "inherit"] });
   for (const file of files(SRC).filter((f) => DATA.test(f))) {

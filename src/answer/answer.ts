@@ -141,8 +141,9 @@ export function confidenceFeatures(ranked: Scored[], passages: ScoredPassage[]):
 
 /**
  * Steps 1 to 4 for every part of a question: its analysis, the ranked candidates and the confidence in the best.
- * When no candidate has the asked shape (a place with 县/市…, a figure with the asked unit), it looks again for
- * a place named otherwise or a figure with no unit at all (150万).
+ * When no candidate with the asked shape (a place with 县/市…, a figure with the asked unit) is likely enough to
+ * answer, it looks again for a place named otherwise or a figure with no unit at all (150万, 人口達2,790,060) and
+ * keeps the more confident of the two.
  */
 export async function analyzeCandidates(
   app: App,
@@ -156,13 +157,19 @@ export async function analyzeCandidates(
   const candidates = candidatesFrom(app, retrieved, queryVector);
   const model = answerModel();
   const parts = q.parts.map((part): PartAnalysis => {
-    let ranked = rankForPart(app, q, part, candidates, true, trimmed);
-    const relaxed = part.kind === "place" ? { ...part, kind: "thing" as const, asked: "thing" as const } : { ...part, units: [...part.units, ""] };
-    if (ranked.length === 0 && (part.kind === "place" || (part.kind === "amount" && part.units.length > 0))) {
-      ranked = rankForPart(app, q, relaxed, candidates, true, trimmed);
-    }
+    const ranked = rankForPart(app, q, part, candidates, true, trimmed);
     const cf = confidenceFeatures(ranked, retrieved);
-    return { part, ranked, confidence: cf ? confidence(cf, model) : 0, confidenceFeatures: cf };
+    const strict: PartAnalysis = { part, ranked, confidence: cf ? confidence(cf, model) : 0, confidenceFeatures: cf };
+    const relaxable = part.kind === "place" || (part.kind === "amount" && part.units.length > 0 && !part.units.includes(""));
+    // Not confident with the asked shape (none has it, or the ones that have it are not the answer: 多少人 asked,
+    // 5,583,064名 found, 人口達2,790,060 meant): look again for a place named otherwise or a bare figure, and
+    // keep whichever the confidence model trusts more.
+    if (!relaxable || strict.confidence >= model.threshold) return strict;
+    const relaxed = part.kind === "place" ? { ...part, kind: "thing" as const, asked: "thing" as const } : { ...part, units: [...part.units, ""] };
+    const again = rankForPart(app, q, relaxed, candidates, true, trimmed);
+    const cfAgain = confidenceFeatures(again, retrieved);
+    const second: PartAnalysis = { part, ranked: again, confidence: cfAgain ? confidence(cfAgain, model) : 0, confidenceFeatures: cfAgain };
+    return second.confidence > strict.confidence ? second : strict;
   });
   return { q, candidates, parts };
 }

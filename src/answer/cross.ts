@@ -273,8 +273,9 @@ function relationWords(relation: Relation, dates: boolean, word = ""): [string, 
 
 /**
  * Answers a comparison or a total: each side resolved and cited on its own line, the verdict or the computed
- * figure last, listed in `derived`. Refuses (answered: false, with what was found) when a side has no figure the
- * answerer is confident in, or when the figures are of different kinds.
+ * figure last, listed in `derived`. Undefined (the question then goes the usual way) when a side has no figure
+ * the answerer is confident in, or the inputs fall on one figure; a refusal with both figures shown when they
+ * are of different kinds or cannot be ordered.
  */
 export async function answerCross(
   app: App,
@@ -305,9 +306,9 @@ export async function answerCross(
   // Inputs that fall on one figure are no list (资金和物资共计6369万元 states the total itself): answered as usual.
   if (!distinct) return undefined;
   if (cross.relation === "total" && statesTotal(resolved, cross.labels)) return undefined;
-  if (resolved.some((r) => r.confidence < threshold)) {
-    return { ...base, answered: false, answer: `资料中未找到能确定比较或计算所需的全部数字；相关内容：\n${lines.join("\n")}` };
-  }
+  // A side the answerer is not confident in: the question goes the usual way (a document may state the
+  // comparison in words: 烽火台的修築早於長城), which answers or refuses on its own.
+  if (resolved.some((r) => r.confidence < threshold)) return undefined;
   const [a, b] = figures as [Figure, Figure];
   let verdict: string;
   let derived: Derived[];
