@@ -119,6 +119,28 @@ function countedClause(app: App, pick: Pick, part: QuestionPart): string | undef
   return clauseAround(pick, found.row);
 }
 
+/**
+ * The counted thing must agree (多少名教育人才 is not answered by 医疗人才90人): when the best candidate's figure
+ * does not count the question's counted thing (by the table of figures) and one of the next two, close in score,
+ * has a figure that counts exactly that, that one goes first. The confidence stays the one computed for the
+ * ranking as fitted (whether the passages answer at all); the agreement decides which sentence answers.
+ */
+function preferCounted(app: App, part: QuestionPart, ranked: Scored[]): void {
+  const [top] = ranked;
+  if (!top || !part.counted || part.kind !== "amount") return;
+  const counts = (pick: Pick): number => {
+    const found = bestRow(app, pick, part, part.counted);
+    return found?.row ? overlap(part.counted, found.row.attribute) : 0;
+  };
+  if (counts(top) >= 1) return;
+  const floor = Math.min(top.score, 0);
+  const better = ranked.slice(1, 3).findIndex((c) => c.score - floor >= (top.score - floor) * AMBIGUITY_RATIO && counts(c) >= 1);
+  if (better < 0) return;
+  const [chosen] = ranked.splice(better + 1, 1);
+  if (chosen) ranked.unshift(chosen);
+  if (process.env.DEBUG_COUNTED) console.error("counted", part.counted, "→", chosen?.candidate.text.slice(0, 40));
+}
+
 /** What the refusal model sees: the best candidate's features, its margin over the next, retrieval's best. */
 export function confidenceFeatures(ranked: Scored[], passages: ScoredPassage[]): ConfidenceFeatures | undefined {
   const [top, second] = ranked;
@@ -159,6 +181,7 @@ export async function analyzeCandidates(
   const parts = q.parts.map((part): PartAnalysis => {
     const ranked = rankForPart(app, q, part, candidates, true, trimmed);
     const cf = confidenceFeatures(ranked, retrieved);
+    preferCounted(app, part, ranked);
     const strict: PartAnalysis = { part, ranked, confidence: cf ? confidence(cf, model) : 0, confidenceFeatures: cf };
     const relaxable = part.kind === "place" || (part.kind === "amount" && part.units.length > 0 && !part.units.includes(""));
     // Not confident with the asked shape (none has it, or the ones that have it are not the answer: 多少人 asked,
@@ -168,6 +191,7 @@ export async function analyzeCandidates(
     const relaxed = part.kind === "place" ? { ...part, kind: "thing" as const, asked: "thing" as const } : { ...part, units: [...part.units, ""] };
     const again = rankForPart(app, q, relaxed, candidates, true, trimmed);
     const cfAgain = confidenceFeatures(again, retrieved);
+    preferCounted(app, part, again);
     const second: PartAnalysis = { part, ranked: again, confidence: cfAgain ? confidence(cfAgain, model) : 0, confidenceFeatures: cfAgain };
     return second.confidence > strict.confidence ? second : strict;
   });

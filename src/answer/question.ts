@@ -29,6 +29,11 @@ export interface QuestionPart {
    * the role (**副主任**是谁). A candidate that does not mention it (or a synonym) does not answer the part.
    */
   focus: string[];
+  /**
+   * The counted thing itself for a count (多少名**教育人才**到林芝帮扶 → 教育人才): the noun phrase right after the
+   * question word and its unit; "" when the question counts nothing named.
+   */
+  counted: string;
 }
 
 export interface AnalyzedQuestion {
@@ -151,6 +156,20 @@ function focusTerms(part: string, units: string[]): string[] {
   return [];
 }
 
+/** The noun phrase after 多少 / 几 and the unit (多少名教育人才到林芝帮扶 → 教育人才), or "". */
+function countedThing(part: string, units: string[]): string {
+  const ask = QUESTION_WORD.exec(part);
+  if (!ask) return "";
+  let after = part.slice(ask.index + ask[0].length);
+  const unit = units.filter((u) => u && after.startsWith(u)).sort((a, b) => b.length - a.length)[0];
+  if (!unit) return "";
+  after = after.slice(unit.length).split(/[，,。？?；;！!]/)[0] ?? "";
+  const first = tagWords(after)[0];
+  if (!first || !/^(?:n|x|j|vn|nz)/.test(first.tag)) return "";
+  const phrase = nounPhrase(after);
+  return phrase.length >= 2 ? phrase : "";
+}
+
 /** Splits 「…多少个？投资多少？」 and 「…多少个，投资多少」 into the parts that each ask something. */
 function splitParts(question: string): string[] {
   const pieces = question.split(/[？?]/).map((p) => p.trim()).filter(Boolean);
@@ -181,6 +200,7 @@ export function analyzeQuestion(question: string): AnalyzedQuestion {
       units,
       terms: tokenize(text),
       focus: focusTerms(text, units),
+      counted: countedThing(text, units),
     };
   });
   return { original: question, normalized, entities: extractEntities(normalized), terms: tokenize(normalized), parts };
