@@ -14,6 +14,7 @@ import type { ScoredPassage } from "../search/retriever.js";
 import { mentions, type Entity } from "../text/entities.js";
 import { extractFigures } from "../text/figures.js";
 import { normalizeForMatch } from "../text/normalize.js";
+import { mentionsTerm } from "../text/synonyms.js";
 import { tagWords } from "../text/tokenize.js";
 import { candidatesFrom, READ_PASSAGES, type Candidate } from "./candidates.js";
 import { analyzeCross, answerCross, bestRow, overlap } from "./cross.js";
@@ -120,8 +121,8 @@ function countedClause(app: App, pick: Pick, part: QuestionPart): string | undef
 }
 
 /**
- * The counted thing must agree (多少名教育人才 is not answered by 医疗人才90人): when the best candidate's figure
- * does not count the question's counted thing (by the table of figures) and one of the next two, close in score,
+ * The counted thing must agree (多少名教育人才 is not answered by 医疗人才90人): when the best candidate does not
+ * name the question's counted thing (nor a synonym of it) and one of the next two, close in score,
  * has a figure that counts exactly that, that one goes first. The confidence stays the one computed for the
  * ranking as fitted (whether the passages answer at all); the agreement decides which sentence answers.
  */
@@ -132,7 +133,8 @@ function preferCounted(app: App, part: QuestionPart, ranked: Scored[]): void {
     const found = bestRow(app, pick, part, part.counted);
     return found?.row ? overlap(part.counted, found.row.attribute) : 0;
   };
-  if (counts(top) >= 1) return;
+  // A best sentence that names the counted thing (四场赛事, 两场赛事 in words) agrees already.
+  if (mentionsTerm(top.candidate.norm, part.counted) || counts(top) >= 1) return;
   const floor = Math.min(top.score, 0);
   const better = ranked.slice(1, 3).findIndex((c) => c.score - floor >= (top.score - floor) * AMBIGUITY_RATIO && counts(c) >= 1);
   if (better < 0) return;
