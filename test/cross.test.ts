@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp, ingest, type App } from "../src/app.js";
 import { answerQuestion } from "../src/answer/answer.js";
 import { analyzeCross } from "../src/answer/cross.js";
+import { analyzeQuestion } from "../src/answer/question.js";
 import { renderAnswerBlocks } from "../src/bot/render.js";
 import { verifyFigures } from "../src/answer/verify.js";
 import { compareFigures, comparable, derivedHolds, parseFigure, sum } from "../src/facts/arithmetic.js";
@@ -146,6 +147,23 @@ describe("totals", () => {
     expect(r.answered).toBe(true);
     expect(r.derived).toBeUndefined();
     expect(has(r.answer, "6369万元")).toBe(true);
+  });
+});
+
+describe("the right one of several", () => {
+  it("answers with the figure that counts the question's counted thing, not a nearby count of something else", async () => {
+    expect(analyzeQuestion("广东省第十批援藏工作队选派了多少名教育人才到林芝帮扶？").parts[0]?.counted).toBe("教育人才");
+    const r = await answerQuestion(app, "广东省第十批援藏工作队选派了多少名教育人才到林芝帮扶？");
+    expect(r.answered).toBe(true);
+    expect(has(r.answer, "90名教育人才")).toBe(true);
+    expect(r.answer).not.toContain("医疗人才");
+  });
+
+  it("lets a province or batch in the question pick the document", async () => {
+    const r = await answerQuestion(app, "广东省第十批援藏工作队在林芝完成科技立项多少项？");
+    expect(r.answered).toBe(true);
+    expect(has(r.answer, "39项")).toBe(true);
+    expect(r.citations.every((c) => c.source.startsWith("003"))).toBe(true);
   });
 });
 
