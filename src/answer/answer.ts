@@ -56,6 +56,21 @@ function agreesWithEntities(c: Candidate, q: AnalyzedQuestion): boolean {
   return q.entities.every((e) => !REQUIRED_ENTITY.has(e.kind) || mentions(passage, e));
 }
 
+/** A place below the city (昂仁县, 卡嘎镇, 布玛村): where a figure was spent or counted. */
+const LOCAL_PLACE = /(?:县|区|镇|乡|村)$/;
+
+/**
+ * A figure about a place below the city must say so in its own sentence: 「广东…在朗县投入了多少援藏资金」 is not
+ * answered by a sentence about the whole city's 205万元 that happens to share a passage with 朗县. Places the
+ * document is about (its title and lead name them) are exempt: their sentences rarely repeat them.
+ */
+function agreesLocally(c: Candidate, q: AnalyzedQuestion, part: QuestionPart): boolean {
+  if (part.kind !== "amount" && part.kind !== "date") return true;
+  const context = normalizeForMatch(documentContext(c.chunk));
+  const local = (e: Entity): boolean => (e.kind === "place" || e.kind === "term") && e.text.length >= 2 && LOCAL_PLACE.test(e.text);
+  return q.entities.every((e) => !local(e) || mentions(context, e) || mentions(c.norm, e));
+}
+
 /** The clause filter used when trimming: a clause must keep a figure, date or place of the asked kind. */
 function clauseFits(part: QuestionPart, q: AnalyzedQuestion): (norm: string) => boolean {
   return (norm) => {
@@ -81,6 +96,7 @@ export function rankForPart(
   const ranked: Scored[] = [];
   for (const c of candidates) {
     if (!agreesWithEntities(c, q)) continue;
+    if (gated && !agreesLocally(c, q, part)) continue;
     // A sentence that only repeats the title (a heading line) answers nothing.
     if (c.norm === normalizeForMatch(c.chunk.metadata.title) || c.norm.replace(/[\p{P}\s]/gu, "").length < 6) continue;
     if (gated && typeGate(part) && !hasAnswerSpan(c.norm, part, q)) continue;
