@@ -91,7 +91,12 @@ beforeAll(async () => {
 afterAll(() => corpus.cleanup());
 
 describe("agreement and refusal on the seeds index", () => {
-  it.each([["山东第十批援藏干部中有多少名女性干部？", "657名"]])(
+  it.each([
+    ["山东第十批援藏干部中有多少名女性干部？", "657名"],
+    ["草湖项目区的面积是多少？", "定西"],
+    // The passage mentions 朗县, the sentence with the figure is about the whole city (205万元).
+    ["广东省第十批援藏工作队在朗县投入了多少援藏资金？", "205万元"],
+  ])(
     "refuses %s rather than answer with another fact",
     async (question, wrongFact) => {
       const r = await answerQuestion(app, question);
@@ -104,10 +109,8 @@ describe("agreement and refusal on the seeds index", () => {
   // Still answered with another fact by the fitted reader (measured; issue 8 stays open for these kinds).
   it.todo("refuses 山东援藏干部有多少名女性？ (answered with 657名医疗队员)");
   it.todo("refuses 林芝市2023年的地区生产总值是多少？ (answered with the tourism figures)");
-  it.todo("refuses 草湖项目区的面积是多少？ (answered with 定西's potato fields)");
   it.todo("refuses 山东省援兵团第十二师干部管理组的副主任是谁？ (副主任 is cut to 主任)");
   it.todo("refuses the one-word question 帮助");
-  it.todo("answers 淄博援藏往昂仁县的育才基金里投了多少钱？ with 50万元 (refused, the lead is right)");
 
   it("shows the closest lead honestly, cited, when it refuses", async () => {
     const r = await answerQuestion(app, "日喀则市建设“孔子学堂”一共投入了多少资金？");
@@ -121,6 +124,9 @@ describe("agreement and refusal on the seeds index", () => {
   it.each([
     ["疫情那阵子物流不通，山东援藏光运输费就砸了多少钱？", "100多万元", "000_9d5d6f751b85c331.txt"],
     ["淄博市第九批援藏工作組對口支援哪個縣？", "昂仁县", "002_2a4bfa5699e19441.txt"],
+    ["淄博援藏往昂仁县的育才基金里投了多少钱？", "50万元", "002_2a4bfa5699e19441.txt"],
+    // A village named in the figure's own sentence agrees (投资1640万元对卡嘎镇布玛村…进行全面提升改造).
+    ["淄博援藏改造卡嘎镇布玛村投资了多少？", "1640万元", "002_2a4bfa5699e19441.txt"],
   ])("answers the paraphrase %s with %s, cited", async (question, figure, source) => {
     const r = await answerQuestion(app, question);
     expect(r.answered).toBe(true);
