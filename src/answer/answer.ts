@@ -359,7 +359,7 @@ export async function answerQuestion(app: App, question: string, searched?: Scor
       const { parts } = await analyzeCandidates(app, sub, found);
       return parts[0] ? { part: parts[0].part, ranked: parts[0].ranked, confidence: parts[0].confidence } : undefined;
     };
-    const result = await answerCross(app, question, cross, passages, analyze, passagesOut);
+    const result = await answerCross({ app, question, passages, analyze, passagesOut }, cross);
     if (result) return result;
   }
   const analyzed = analyzeQuestion(question);

@@ -176,6 +176,19 @@ export function analyzeCross(question: string): CrossQuestion | undefined {
   return undefined;
 }
 
+/** Asks one side or input through the single-answer pipeline: its part, ranked candidates and confidence. */
+export type AnalyzeSide = (question: string) => Promise<{ part: QuestionPart; ranked: Pick[]; confidence: number } | undefined>;
+
+/** What answering a cross question needs from the caller. */
+export interface CrossRun {
+  app: App;
+  question: string;
+  /** The whole question's passages, shown in the answer JSON. */
+  passages: ScoredPassage[];
+  analyze: AnalyzeSide;
+  passagesOut: (p: ScoredPassage[]) => AnswerResult["passages"];
+}
+
 /** One resolved side or input: the figure chosen, its table row and the candidate sentence it stands in. */
 export interface Resolved {
   figure: Figure;
@@ -225,7 +238,7 @@ async function resolve(
   app: App,
   item: string,
   words: string,
-  analyze: (question: string) => Promise<{ part: QuestionPart; ranked: Pick[]; confidence: number } | undefined>,
+  analyze: AnalyzeSide,
 ): Promise<Resolved | undefined> {
   const analysis = await analyze(item);
   if (!analysis) return undefined;
@@ -277,15 +290,9 @@ function relationWords(relation: Relation, dates: boolean, word = ""): [string, 
  * the answerer is confident in, or the inputs fall on one figure; a refusal with both figures shown when they
  * are of different kinds or cannot be ordered.
  */
-export async function answerCross(
-  app: App,
-  question: string,
-  cross: CrossQuestion,
-  passages: ScoredPassage[],
-  analyze: (question: string) => Promise<{ part: QuestionPart; ranked: Pick[]; confidence: number } | undefined>,
-  passagesOut: (p: ScoredPassage[]) => AnswerResult["passages"],
-): Promise<AnswerResult | undefined> {
-  if (cross.group) return answerGroupTotal(app, question, cross, passages, analyze, passagesOut);
+export async function answerCross(run: CrossRun, cross: CrossQuestion): Promise<AnswerResult | undefined> {
+  const { app, question, passages, analyze, passagesOut } = run;
+  if (cross.group) return answerGroupTotal(run, cross);
   const resolved: Resolved[] = [];
   for (const item of cross.items) {
     const words = item.replace(/(?:的)?(?:是多少元|是多少|有多少人|什么时候.*)？$/, "");
@@ -352,14 +359,8 @@ export async function answerCross(
  * 「分别安排了多少个…？合计多少个？」: the figures one sentence lists for the asked attribute (a group of the
  * table of figures), each shown, and their sum.
  */
-async function answerGroupTotal(
-  app: App,
-  question: string,
-  cross: CrossQuestion,
-  passages: ScoredPassage[],
-  analyze: (question: string) => Promise<{ part: QuestionPart; ranked: Pick[]; confidence: number } | undefined>,
-  passagesOut: (p: ScoredPassage[]) => AnswerResult["passages"],
-): Promise<AnswerResult | undefined> {
+async function answerGroupTotal(run: CrossRun, cross: CrossQuestion): Promise<AnswerResult | undefined> {
+  const { app, question, passages, analyze, passagesOut } = run;
   const item = cross.items[0] ?? "";
   const analysis = await analyze(item);
   if (!analysis || analysis.confidence < answerModel().threshold) return undefined;
