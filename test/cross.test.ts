@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp, ingest, type App } from "../src/app.js";
 import { answerQuestion } from "../src/answer/answer.js";
-import { analyzeCross } from "../src/answer/cross.js";
+import { analyzeCross, MAX_TOTAL_INPUTS } from "../src/answer/cross.js";
 import { analyzeQuestion } from "../src/answer/question.js";
 import { renderAnswerBlocks } from "../src/bot/render.js";
 import { verifyFigures } from "../src/answer/verify.js";
@@ -104,6 +104,14 @@ describe("comparisons", () => {
     expect(analyzeCross("山东援藏一共帮助多少名先心病患儿得到救治？")).toBeUndefined();
     expect(analyzeCross("淄博援藏21、22年那10个基建项目一共打算投多少钱？")).toBeUndefined();
     expect(analyzeCross("淄博市第九批援藏工作组对口支援哪个县？")).toBeUndefined();
+  });
+
+  it("bounds a total's work: a list longer than the cap is not asked input by input", () => {
+    const names = ["昂仁县人民医院", "桑珠孜区中学", "拉孜县幼儿园", "萨迦县卫生院", "白朗县职校", "江孜县敬老院", "定日县小学"];
+    const total = (n: number) => analyzeCross(`${names.slice(0, n).join("、")}，一共投资多少钱？`);
+    expect(total(MAX_TOTAL_INPUTS)?.items).toHaveLength(MAX_TOTAL_INPUTS);
+    expect(total(MAX_TOTAL_INPUTS + 1)).toBeUndefined();
+    expect(total(7)).toBeUndefined();
   });
 
   it("shows both figures, each cited, and the verdict last, across documents", async () => {

@@ -103,6 +103,9 @@ function askFor(item: string, attribute: string, dates: boolean, predicate: stri
   return `${item}${attribute ? `的${attribute}` : ""}是多少？`;
 }
 
+/** The most inputs a total adds up (each is asked and retrieved on its own). */
+export const MAX_TOTAL_INPUTS = 5;
+
 /** Recognises a comparison or a total over listed inputs; undefined for every other question. */
 export function analyzeCross(question: string): CrossQuestion | undefined {
   const whole = normalizeForMatch(question.trim()).replace(/[？?]+$/, "");
@@ -165,6 +168,9 @@ export function analyzeCross(question: string): CrossQuestion | undefined {
     // Listed years or figures (21、22年那10个项目) qualify one thing; they are not things to add up.
     // Short items (受援和协作地区, 资金和物资) qualify one noun; inputs to add up are named in full.
     if (items.length < 2 || items.some((it) => /\d/.test(it) || it.length < 4)) return undefined;
+    // Each input is a retrieval of its own: a longer list is answered the usual way, so one question's work
+    // stays bounded and one chat cannot slow the others.
+    if (items.length > MAX_TOTAL_INPUTS) return undefined;
     // The first item carries the shared lead-in (广东第十批援藏工作队进藏后选派的); the others take it too.
     const lead = /^(.*(?:的))[^的]+$/.exec(items[0] ?? "")?.[1] ?? "";
     const full = items.map((it, i) => (i === 0 || !lead ? it : `${lead}${it}`));
