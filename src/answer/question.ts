@@ -63,6 +63,31 @@ function nounPhrase(text: string): string {
   return phrase;
 }
 
+/** Nouns that name people (村民, 患儿, 干部人才, 孩子): what they count is counted in 人, 名 or 位. */
+const PERSON_NOUN = /(?:人|民|者|员|生|童|儿|孩|孩子|娃|干部|人才|群众|专家|医生|老师|师|工|患)$/;
+const PERSON_UNITS = ["人", "名", "余人", "多人", "万人", "人次", "位"];
+
+/** The head of a noun phrase at a text's start: its last noun (斜视或弱视的孩子 → 孩子; 医务工作者在… → 工作者). */
+function headOf(text: string): string {
+  let head = "";
+  for (const { word, tag } of tagWords(text.split(/[，,。？?；;！!]/)[0] ?? "")) {
+    if (/^(?:n|x|j|nz|vn)/.test(tag) && /^\p{Script=Han}+$/u.test(word)) head = word;
+    // 或, 和, 的 join the phrase (斜视或弱视的孩子); anything else ends it (医务工作者在…, 孩子得到…).
+    else if (head && !/^(?:c|uj)$/.test(tag)) break;
+  }
+  return head;
+}
+
+/**
+ * The head noun of what a 多少个 / 几个 question counts: the last noun before the first verb that follows one
+ * (多少个斜视或弱视的孩子 → 孩子; 几个孩子得到救治 → 孩子); "" when no noun follows the question word.
+ */
+function countedHead(part: string): string {
+  const ask = /(?:多少|几)个/.exec(part);
+  if (!ask) return "";
+  return headOf(part.slice(ask.index + ask[0].length));
+}
+
 /** Units named right after 多少 / 几 (多少名, 几个, 多少亩) or implied by the verb (投资多少 → 元). */
 function expectedUnits(part: string): string[] {
   const units = new Set<string>();
@@ -74,13 +99,16 @@ function expectedUnits(part: string): string[] {
     if (word.length > unit.length && word.startsWith(unit)) continue;
     units.add(unit);
   }
+  // 多少个孩子, 几个斜视或弱视的孩子: 个 counts people in everyday speech, while documents count them in 名 or 人.
+  if (units.size === 1 && units.has("个") && PERSON_NOUN.test(countedHead(part))) return [...PERSON_UNITS, "个"];
   // 多少村民: a noun right after the question word is what is counted, whatever else the clause says (挣上钱).
   const counted = /(?:多少|几)([\u4e00-\u9fff]{2,})/.exec(part)?.[1];
   const countedWord = counted ? tokenize(counted)[0] : undefined;
   // 多少援藏资金 counts money although its first word (援藏) does not say so: the whole noun phrase decides.
   const moneyPhrase = counted !== undefined && /钱|资金|经费|金额|投资|费用|款/.test(nounPhrase(counted));
   if (units.size === 0 && !moneyPhrase && countedWord && countedWord.length >= 2 && !/钱|资金|经费|金额|投资|费用|元|万|亿|倍|是|为|次|年|天|岁/.test(countedWord)) {
-    if (/人|民|者|员|生|童|儿|干部|人才|群众|专家|医生|教师|老师|患|工/.test(countedWord)) return ["人", "名", "余人", "多人", "万人", "人次", "位", ""];
+    // The phrase's head decides (医务工作者: 医务 + 工作者), as does its first word (村民挣上钱).
+    if (PERSON_NOUN.test(countedWord) || PERSON_NOUN.test(headOf(counted ?? ""))) return [...PERSON_UNITS, ""];
     return [];
   }
   if (/百分之|比例|比率|占比|(?:率|比重)(?:是|为|达到|有)?多少/.test(part) && units.size === 0) units.add("%");

@@ -24,7 +24,7 @@ export function chineseAmountFits(norm: string, part: QuestionPart): boolean {
   // "" among the units admits Arabic figures that lack a unit (150万); a Chinese-numeral amount always has its
   // classifier, which must be one asked for (六个 does not answer 多少名).
   const anyUnit = part.units.length === 0;
-  return [...norm.matchAll(CHINESE_AMOUNT)].some((m) => anyUnit || part.units.includes(m[1] ?? ""));
+  return [...norm.matchAll(CHINESE_AMOUNT)].some((m) => anyUnit || part.units.some((u) => u !== "" && unitKind(u) === unitKind(m[1] ?? "")));
 }
 
 /** Whether a figure is of the kind and unit the part asks for. */
@@ -35,8 +35,8 @@ export function figureFits(fig: Figure, part: QuestionPart): boolean {
   if (part.units.length === 0) return fig.kind === "amount" || fig.kind === "percent" || fig.kind === "number";
   // "" among the units: a figure without a unit of its own (150万, 1953) may answer too.
   if (part.units.includes("") && fig.unit === "" && fig.kind !== "percent") return true;
-  // People are counted in 人, 名 and 位 alike: 多少人 is answered by 66名.
-  return part.units.some((u) => u !== "" && (fig.text.endsWith(u) || fig.unit === u || (u === "%" && fig.kind === "percent") || (unitKind(u) === "人" && unitKind(fig.unit) === "人")));
+  // People are counted in 人, 名 and 位 alike (多少人 is answered by 66名), events in 次, 场 and 趟.
+  return part.units.some((u) => u !== "" && (fig.text.endsWith(u) || fig.unit === u || (u === "%" && fig.kind === "percent") || unitKind(u) === unitKind(fig.unit)));
 }
 
 const PLACE_WORD = /[\u4e00-\u9fff]{1,8}?(?:自治区|团场|省|市|县|区|州|镇|乡|村|地区|师)/g;

@@ -13,7 +13,11 @@ export interface Derived {
 }
 
 /** Units that measure the same kind of thing: people are counted in 人, 名 and 位 alike. */
-const SAME_KIND: Record<string, string> = { 名: "人", 位: "人", 余人: "人", 多人: "人", 人: "人" };
+const SAME_KIND: Record<string, string> = {
+  名: "人", 位: "人", 余人: "人", 多人: "人", 人: "人",
+  // Events: 多少场活动 is answered by 200余次, 几趟 by 10余次.
+  次: "次", 场: "次", 场次: "次", 趟: "次", 回: "次", 轮: "次",
+};
 
 /** What a unit measures (元 for money, 人 for people, the unit itself otherwise). */
 export function unitKind(unit: string): string {
