@@ -58,6 +58,14 @@ describe("answer spans of the asked type, on sentences of the seeds", () => {
     expect(answersType("确定了多少个项目？", s002)).toBe(true);
     expect(answersType("有多少名医疗队员？", s002)).toBe(false);
   });
+  it("a count in everyday words: 个 for people, 场 or 趟 for what the document counts in 次", () => {
+    expect(answersType("一共帮日喀则治好了多少个斜视或弱视的孩子？", "累计救治先心病患儿131名，小儿斜视弱视患者678名。")).toBe(true);
+    expect(answersType("一共建了多少个工作站？", "累计救治先心病患儿131名。")).toBe(false);
+    expect(answersType("孔子学堂一共办过多少场活动？", "开展活动200余次，引导“孔子学堂”广泛开展诵读活动。")).toBe(true);
+    expect(answersType("技术团队每年来回跑几趟？", "技术团队每年往返鲁青10余次。")).toBe(true);
+    expect(answersType("技术团队每年来回跑几趟？", "技术团队攻关3年，投入资金1200万元。")).toBe(false);
+    expect(analyzeQuestion("2024年一共有多少医务工作者在受援地区从事医疗援助？").parts[0]?.units).toContain("名");
+  });
   it("a date needs a date the question does not already give", () => {
     expect(answersType("2022年山东第十批援藏干部人才什么时候抵达？", "2022年7月,山东省第十批援藏干部人才抵达日喀则。")).toBe(true);
     expect(answersType("2022年山东第十批援藏干部人才什么时候抵达？", "2022年,山东援藏共投入援藏资金3.8亿元。")).toBe(false);
