@@ -23,9 +23,10 @@ import { FACT_ANSWER_CHARS, MAX_ANSWER_CHARS, composePieces, trimToClauses, type
 import { candidateFeatures, partContext, type Features } from "./features.js";
 import { answerModel, confidence, rankScore, type ConfidenceFeatures } from "./model.js";
 import { analyzeQuestion, type AnalyzedQuestion, type QuestionPart } from "./question.js";
-import { chineseAmountFits, figureFits, hasAnswerSpan, newPlaces, ordinalFits, typeGate } from "./spans.js";
+import { chineseAmountFits, countedAgrees, figureFits, hasAnswerSpan, newPlaces, onlyInListTotal, ordinalFits, roleAgrees, typeGate } from "./spans.js";
 import type { AnswerResult, PassageOut } from "./types.js";
 import { verifyFigures } from "./verify.js";
+import { EXAMPLES } from "./help.js";
 
 /** Passages retrieved; passages returned in the answer JSON. */
 export const RETRIEVE = 20;
@@ -101,6 +102,9 @@ export function rankForPart(
     if (c.norm === normalizeForMatch(c.chunk.metadata.title) || c.norm.replace(/[\p{P}\s]/gu, "").length < 6) continue;
     if (gated && typeGate(part) && !hasAnswerSpan(c.norm, part, q)) continue;
     if (gated && !fits(c.norm)) continue;
+    if (gated && onlyInListTotal(c.norm, part)) continue;
+    if (gated && !roleAgrees(c.norm, part)) continue;
+    if (gated && !countedAgrees(`${c.norm}\n${normalizeForMatch(c.chunk.metadata.title)}`, part)) continue;
     const features = candidateFeatures(ctx, q, c);
     ranked.push({ candidate: c, span: c.text, score: rankScore(features, model), coverage: features.cov, features });
   }
@@ -175,6 +179,7 @@ export function confidenceFeatures(ranked: Scored[], passages: ScoredPassage[]):
     typed: f.typed,
     dense: top.candidate.passageDense,
     denseTop: passages[0]?.dense ?? 0,
+    slot: f.slot,
     bias: 1,
   };
 }
@@ -337,6 +342,12 @@ function refusal(question: string, reason: string, passages: ScoredPassage[], le
   return { ...base, answer: `资料中未找到${reason}；相关内容：${pieces.join("")}`, citations };
 }
 
+/** A word or two and nothing that asks (帮助, 昂仁县): no question word, no question mark, at most four characters. */
+function isBareWord(q: AnalyzedQuestion): boolean {
+  const han = q.normalized.replace(/[^\p{Script=Han}]/gu, "");
+  return q.parts.length === 1 && q.parts[0]?.kind === "thing" && han.length <= 4 && !/[?？]|什么|哪|怎|如何|吗|谁|多少|几/.test(q.normalized);
+}
+
 /** Entities of the question that none of the read passages mention. */
 function unsupportedEntities(q: AnalyzedQuestion, passages: ScoredPassage[]): Entity[] {
   const texts = passages.slice(0, READ_PASSAGES).map((p) => normalizeForMatch(`${documentContext(p.chunk)}\n${p.text}`));
@@ -363,6 +374,10 @@ export async function answerQuestion(app: App, question: string, searched?: Scor
     if (result) return result;
   }
   const analyzed = analyzeQuestion(question);
+  if (isBareWord(analyzed)) {
+    // 「帮助」, 「昂仁县」: a word is not a question; any sentence that contains it would be a guess.
+    return { ...refusal(question, "能回答这个问题的内容", passages), answer: `资料中未找到能回答“${question.trim()}”的内容：请把问题问完整，例如：${EXAMPLES[0]}` };
+  }
   const missing = unsupportedEntities(analyzed, passages);
   if (missing.length > 0) return refusal(question, `关于“${missing.map((e) => e.text).join("、")}”的内容`, passages);
   const { q, candidates, parts } = await analyzeCandidates(app, question, retrieved, { analyzed });

@@ -23,6 +23,8 @@ export interface Candidate {
   figures: Figure[];
   /** Cosine similarity of the question's and the sentence's vectors; 0 when the index has no vector for it. */
   sem: number;
+  /** Whether the sentence opens its document (its first or second sentence, the title being one). */
+  lead: boolean;
 }
 
 /**
@@ -53,7 +55,8 @@ export function candidatesFrom(app: App, passages: ScoredPassage[], queryVector:
   const { sentences, manifest } = app.index;
   const dim = manifest.dimension;
   passagesToRead(passages).forEach((p, rank) => {
-    for (const s of splitSentences(p.text)) {
+    const opening = p.chunk.metadata.start === 0;
+    for (const [position, s] of splitSentences(p.text).entries()) {
       const key = `${p.chunk.metadata.source}:${s.text}`;
       if (seen.has(key) || s.text.length < 4) continue;
       seen.add(key);
@@ -73,6 +76,7 @@ export function candidatesFrom(app: App, passages: ScoredPassage[], queryVector:
         passageDense: p.dense,
         figures: extractFigures(norm),
         sem,
+        lead: opening && position <= 1,
       });
     }
   });

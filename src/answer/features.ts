@@ -13,6 +13,7 @@ import { mentionsTerm } from "../text/synonyms.js";
 /** The features of one candidate, by name; model.ts holds the weight of each. */
 export const FEATURE_NAMES = [
   "cov", "sharp", "bigram", "ctx", "passage", "rank", "sem", "semGap", "typed", "focus", "covSyn", "missing",
+  "slot", "lead",
 ] as const;
 export type FeatureName = (typeof FEATURE_NAMES)[number];
 export type Features = Record<FeatureName, number>;
@@ -76,6 +77,30 @@ function bigramCoverage(norm: string, bigrams: Set<string>): number {
   return found / bigrams.size;
 }
 
+/** Question words whose place in the question is where the answer stands in a sentence that states it. */
+const WH_WORD = /什么时候|什么|多少|哪一年|哪[个里些位年家种所座条国]?|谁|几|何时|怎样|如何|为什么|多大|多长|多高|多远|多久/;
+
+/**
+ * The words right before and right after the question word (武穴酥糖一般只在|什么时候|生产销售 → 只在, 生产销):
+ * a sentence that states the answer often keeps both around it. Each side is two to three characters, without
+ * the particles that the question adds (的, 是, 为).
+ */
+export function slotAnchors(text: string): { left: string; right: string } {
+  const m = WH_WORD.exec(text);
+  if (!m) return { left: "", right: "" };
+  const left = text.slice(Math.max(0, m.index - 3), m.index).replace(/[的是为有]+$/, "").replace(/^[\p{P}\s]+/u, "");
+  const right = text.slice(m.index + m[0].length, m.index + m[0].length + 3).replace(/^[的]+/, "").replace(/[\p{P}\s].*$/u, "");
+  return { left: left.length >= 2 ? left : "", right: right.length >= 2 ? right : "" };
+}
+
+/** 1 when a sentence keeps both anchors in the question's order, 0.5 for one of them, 0 for none. */
+function slotFit(norm: string, anchors: { left: string; right: string }): number {
+  const l = anchors.left ? norm.indexOf(anchors.left) : -1;
+  const r = anchors.right ? norm.indexOf(anchors.right, Math.max(l, 0)) : -1;
+  if (l >= 0 && r >= 0) return 1;
+  return (l >= 0 || (anchors.right && norm.includes(anchors.right)) ? 0.5 : 0);
+}
+
 /** What is shared by every candidate of one part: weights, bigrams, the best similarity. */
 export interface PartContext {
   part: QuestionPart;
@@ -86,6 +111,7 @@ export interface PartContext {
   bigrams: Set<string>;
   maxSem: number;
   unseen: number;
+  anchors: { left: string; right: string };
 }
 
 export function partContext(app: App, q: AnalyzedQuestion, part: QuestionPart, candidates: Candidate[]): PartContext {
@@ -100,6 +126,7 @@ export function partContext(app: App, q: AnalyzedQuestion, part: QuestionPart, c
     bigrams: questionBigrams(part.text),
     maxSem: Math.max(0, ...candidates.map((c) => c.sem)),
     unseen: unseenWeight(app),
+    anchors: slotAnchors(part.text),
   };
 }
 
@@ -126,5 +153,7 @@ export function candidateFeatures(ctx: PartContext, q: AnalyzedQuestion, c: Cand
     focus: ctx.focusWeights.size === 0 ? 1 : coverage(c.norm, ctx.focusWeights, true),
     covSyn: coverage(seen, ctx.weights, true),
     missing,
+    slot: slotFit(c.norm, ctx.anchors),
+    lead: c.lead ? 1 : 0,
   };
 }

@@ -34,6 +34,11 @@ export interface QuestionPart {
    * question word and its unit; "" when the question counts nothing named.
    */
   counted: string;
+  /**
+   * The thing an amount is asked of, named before the verb (湖南援建的**玉麦乡史馆**花了多少钱): its own figure
+   * answers, a list's total that names it among others does not; "" when the question names none.
+   */
+  item: string;
 }
 
 export interface AnalyzedQuestion {
@@ -198,6 +203,23 @@ function countedThing(part: string, units: string[]): string {
   return phrase.length >= 2 ? phrase : "";
 }
 
+/**
+ * The noun phrase right before the verb that leads to the question word (玉麦乡史馆 in 湖南援建的玉麦乡史馆花了多少钱;
+ * 广茂铁路 in 广茂铁路全长多少公里), at least three characters; "" when none.
+ */
+function askedItem(part: string): string {
+  const ask = QUESTION_WORD.exec(part);
+  if (!ask) return "";
+  const words = tagWords(part.slice(0, ask.index));
+  // Back over the verb and its particles (花了, 投资了, 全长) to the nouns before them.
+  let end = words.length;
+  while (end > 0 && /^(?:v|vn|ul|uz|d|p|m|a)/.test(words[end - 1]?.tag ?? "")) end--;
+  let start = end;
+  while (start > 0 && /^(?:n|ns|nr|nz|nt|j|x)/.test(words[start - 1]?.tag ?? "") && /^\p{Script=Han}+$/u.test(words[start - 1]?.word ?? "")) start--;
+  const phrase = words.slice(start, end).map((w) => w.word).join("");
+  return end < words.length && phrase.length >= 3 ? phrase : "";
+}
+
 /** Splits 「…多少个？投资多少？」 and 「…多少个，投资多少」 into the parts that each ask something. */
 function splitParts(question: string): string[] {
   const pieces = question.split(/[？?]/).map((p) => p.trim()).filter(Boolean);
@@ -229,6 +251,7 @@ export function analyzeQuestion(question: string): AnalyzedQuestion {
       terms: tokenize(text),
       focus: focusTerms(text, units),
       counted: countedThing(text, units),
+      item: kind === "amount" ? askedItem(text) : "",
     };
   });
   return { original: question, normalized, entities: extractEntities(normalized), terms: tokenize(normalized), parts };

@@ -3,6 +3,7 @@
 // organisation) that the question itself does not contain? A sentence without one cannot be the answer.
 import { unitKind } from "../facts/arithmetic.js";
 import { extractFigures, type Figure } from "../text/figures.js";
+import { mentionsTerm } from "../text/synonyms.js";
 import { tagWords } from "../text/tokenize.js";
 import type { AnalyzedQuestion, QuestionPart } from "./question.js";
 
@@ -99,4 +100,70 @@ export function hasAnswerSpan(norm: string, part: QuestionPart, q: AnalyzedQuest
 /** Types whose span check is a gate (a candidate without the span is dropped); the others are a feature. */
 export function typeGate(part: QuestionPart): boolean {
   return ["percent", "money", "count", "duration", "date"].includes(part.asked) || (part.asked === "place" && part.level !== "");
+}
+
+/**
+ * Whether a sentence names the asked item only as one of a list whose figure is the whole list's
+ * (湖南投入资金1200万元，新建了玉麦乡史馆、文化广场、消防车库等设施 does not say what 玉麦乡史馆 cost): the item
+ * stands in an enumeration of three or more (or one closed by 等) and no figure of the asked kind stands in its
+ * own entry.
+ */
+export function onlyInListTotal(norm: string, part: QuestionPart): boolean {
+  if (!part.item || part.kind !== "amount") return false;
+  const at = norm.indexOf(part.item);
+  if (at < 0) return false;
+  const bounds = /[，,。；;：:！？!?]/g;
+  let start = 0;
+  let end = norm.length;
+  for (const m of norm.matchAll(bounds)) {
+    const i = m.index ?? 0;
+    if (i < at) start = i + 1;
+    else if (i >= at + part.item.length) {
+      end = i;
+      break;
+    }
+  }
+  const clause = norm.slice(start, end);
+  const entries = clause.split("、");
+  const closedByDeng = /等/.test(entries.at(-1) ?? "");
+  if (entries.length < 3 && !(entries.length >= 2 && closedByDeng)) return false;
+  let offset = start;
+  for (const entry of entries) {
+    if (at >= offset && at < offset + entry.length + 1) {
+      return !extractFigures(entry).some((f) => figureFits(f, part));
+    }
+    offset += entry.length + 1;
+  }
+  return false;
+}
+
+/** Roles a person question asks about (组长是谁, 副主任是谁). */
+const ROLE = /(?:组长|队长|书记|主任|院长|局长|县长|市长|省长|部长|厂长|校长|主席|总经理|经理|董事长|领队|总指挥|指挥长|团长|站长|馆长|所长|处长|科长|秘书长|会长|理事长|主编|总监|教练|司令|总裁|首相|总统|总理)$/;
+
+/**
+ * Whether a sentence names the role a person question asks about: 组长是谁 needs 组长 in the sentence, 副主任是谁
+ * needs 副主任, and 主任是谁 is not answered by 副主任 alone. Questions about no particular role agree with any.
+ */
+export function roleAgrees(norm: string, part: QuestionPart): boolean {
+  if (part.asked !== "person") return true;
+  const found = part.focus.find((f) => ROLE.test(f));
+  if (!found) return true;
+  // jieba may cut 副主任 into 副 + 主任: the question's own text says which is asked.
+  const role = !found.startsWith("副") && part.text.includes(`副${found}`) ? `副${found}` : found;
+  if (role.startsWith("副")) return norm.includes(role);
+  for (let at = norm.indexOf(role); at >= 0; at = norm.indexOf(role, at + 1)) if (norm[at - 1] !== "副") return true;
+  return false;
+}
+
+/**
+ * Whether a sentence (with its document's title) names what a count counts (多少名女性 needs 女性; 多少名教育人才
+ * needs 教育人才, 人才 or a synonym): a figure of people that says nothing about women does not answer. Any
+ * two-character piece of the counted phrase will do (先心病患儿 → 患儿), since documents qualify it otherwise.
+ */
+export function countedAgrees(seen: string, part: QuestionPart): boolean {
+  const counted = part.counted;
+  if (!counted || part.kind !== "amount") return true;
+  if (mentionsTerm(seen, counted)) return true;
+  for (let i = 0; i + 2 <= counted.length; i++) if (seen.includes(counted.slice(i, i + 2))) return true;
+  return false;
 }

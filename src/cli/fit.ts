@@ -95,7 +95,7 @@ function confidenceRow(q: QuestionRow, w: number[]): { x: number[]; correct: boo
   const f = (name: (typeof FEATURE_NAMES)[number]): number => top.c.x[FEATURE_NAMES.indexOf(name)] ?? 0;
   const values: Record<(typeof CONFIDENCE_NAMES)[number], number> = {
     score: top.s, margin: second ? top.s - second.s : 1, sem: f("sem"), cov: f("cov"), covSyn: f("covSyn"), missing: f("missing"),
-    focus: f("focus"), typed: f("typed"), dense: top.c.passageDense, denseTop: q.denseTop, bias: 1,
+    focus: f("focus"), typed: f("typed"), dense: top.c.passageDense, denseTop: q.denseTop, slot: f("slot"), bias: 1,
   };
   return { x: CONFIDENCE_NAMES.map((n) => values[n]), correct: q.answerable && top.c.spanGold };
 }
