@@ -186,6 +186,16 @@ describe("answers per source", () => {
     expect(lines.some((l) => l.includes("淄博"))).toBe(true);
   });
 
+  it("lists a document about the question's batch that counts the same thing in its own words", async () => {
+    // 004 says 实施援藏项目2712个 in the question's words; 002 (淄博's 第九批) says 谋划确定对口支援项目47个.
+    const r = await answerQuestion(app, "第九批援藏干部三年里实施了多少个援藏项目？");
+    expect(r.answered).toBe(true);
+    expect(has(r.answer, "2712个") && has(r.answer, "47个")).toBe(true);
+    expect(new Set(r.citations.map((c) => c.source)).size).toBe(2);
+    // 19个 and 39个 (the kinds of 淄博's projects) are parts of its 47个, not another document's answer.
+    expect(has(r.answer, "19个")).toBe(false);
+  });
+
   it("renders in Telegram as one line per source with its citation", async () => {
     const r = await answerQuestion(app, "第十批援藏工作队是什么时候进藏的？");
     expect(r.answered).toBe(true);

@@ -151,6 +151,11 @@ describe("agreement and refusal on the seeds index", () => {
     expect(onlyInListTotal("湖南投入资金1200万元，新建了玉麦乡史馆、文化广场、消防车库等设施。", part)).toBe(true);
     expect(onlyInListTotal("新建玉麦乡史馆投资300万元、文化广场投资200万元、消防车库投资100万元。", part)).toBe(false);
     expect(onlyInListTotal("湖南投入资金300万元新建了玉麦乡史馆。", part)).toBe(false);
+    // A place that qualifies the list's first entry is no member of it.
+    const county = analyzeQuestion("昂仁县共有多少人参加？").parts[0]!;
+    expect(county.item).toBe("昂仁县");
+    expect(onlyInListTotal("昂仁县基层党员干部、教师学生、医护人员等1000余人参加交流培训。", county)).toBe(false);
+    expect(onlyInListTotal("投入资金800万元，用于萨迦县、昂仁县、拉孜县。", analyzeQuestion("昂仁县投入了多少资金？").parts[0]!)).toBe(true);
   });
 
   // Still answered with another fact by the fitted reader (measured; issue 8 stays open for this kind).

@@ -247,9 +247,12 @@ function alternativesFor(app: App, best: Pick, ranked: Pick[], q: AnalyzedQuesti
     const context = normalizeForMatch(`${documentContext(other.candidate.chunk)}\n${other.candidate.norm}`);
     const anchored = anchors.length > 0 && anchors.every((e) => mentions(context, e));
     const ratio = anchored ? ANCHORED_AMBIGUITY_RATIO : AMBIGUITY_RATIO;
-    if (other.score - floor < (best.score - floor) * ratio) continue;
     const row = rowFor(app, other, part, words);
     if (!row || row.text === bestRow.text) continue;
+    // A document about the question's batch or year whose figure counts what the question counts (实施了多少个援藏
+    // 项目 → 谋划确定对口支援项目47个) answers it in its own words, however few of the question's words it shares.
+    const counts = anchored && part.counted !== "" && sameHead(part.counted, row.attribute) && sameHead(part.counted, bestRow.attribute);
+    if (!counts && other.score - floor < (best.score - floor) * ratio) continue;
     // What each figure counts, compared both ways and with the question's counted thing (the clause's verb,
     // 选派 or 投入, is shared by figures of every kind and says nothing).
     const same = Math.max(
@@ -272,9 +275,13 @@ function alternativesFor(app: App, best: Pick, ranked: Pick[], q: AnalyzedQuesti
   return out;
 }
 
-/** The head noun of an attribute: its last word of two or more characters (援藏资金 → 资金, 先心病患儿 → 患儿). */
+/**
+ * The head noun of an attribute: its last word of two or more characters, and of a longer compound its last two
+ * characters, Chinese compounds being head-final (援藏资金 → 资金, 先心病患儿 → 患儿, 援藏项目 → 项目).
+ */
 function headNoun(attribute: string): string {
-  return tagWords(attribute).filter((w) => /^\p{Script=Han}{2,}$/u.test(w.word)).at(-1)?.word ?? "";
+  const last = tagWords(attribute).filter((w) => /^\p{Script=Han}{2,}$/u.test(w.word)).at(-1)?.word ?? "";
+  return last.length >= 4 ? last.slice(-2) : last;
 }
 
 /** Two attributes count the same thing when their head nouns agree (安排援建资金 and 投入援藏资金). */

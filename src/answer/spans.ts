@@ -130,7 +130,9 @@ export function onlyInListTotal(norm: string, part: QuestionPart): boolean {
   let offset = start;
   for (const entry of entries) {
     if (at >= offset && at < offset + entry.length + 1) {
-      return !extractFigures(entry).some((f) => figureFits(f, part));
+      // The item is the entry (新建了玉麦乡史馆; 消防车库等设施), not a word qualifying it (昂仁县基层党员干部).
+      const member = entry.replace(/等.*$/, "").endsWith(part.item);
+      return member && !extractFigures(entry).some((f) => figureFits(f, part));
     }
     offset += entry.length + 1;
   }
