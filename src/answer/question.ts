@@ -121,6 +121,8 @@ function expectedUnits(part: string): string[] {
     for (const u of MONEY) units.add(u);
   }
   if (/率|增长了多少|提高了多少/.test(part) && units.size === 0) units.add("%");
+  // 收入增长了多少: growth is told as an amount or as a share (增长60.82%); either answers.
+  if (/(?:增长|提高|增加|上升|下降|减少)了?多少/.test(part) && units.size > 0 && !units.has("%")) units.add("%");
   if (/多少人|人数/.test(part) && units.size === 0) units.add("人").add("名");
   if (/面积/.test(part) && units.size === 0) units.add("亩").add("平方米");
   if (/产能|产量/.test(part) && units.size === 0) units.add("吨");
@@ -156,6 +158,7 @@ function askedType(part: string, kind: AskKind, units: string[]): AskedType {
   if (/哪家|哪个单位|哪些单位|什么单位|哪个部门|什么公司|哪个企业|哪所|哪个机构|什么机构|哪个医院/.test(part)) return "org";
   if (/叫什么名字|负责人是|组长是|书记是|主任是|院长是|局长是|队长是/.test(part)) return "person";
   if (kind !== "amount") return "thing";
+  if (units.includes("%") && units.some((u) => MONEY.includes(u))) return "count";
   if (units.includes("%")) return "percent";
   if (units.length > 0 && units.every((u) => MONEY.includes(u))) return "money";
   if (/多久|多长时间/.test(part)) return "duration";
@@ -169,7 +172,7 @@ const TRAILING = /[了呢啊呀吗吧的]+$/;
  * The focus of a part: the thing counted after 多少名 / 几个 (the noun before the next verb or the end), or, when
  * the question word ends the clause (…的面积是多少, …组长是谁), the one or two words before it.
  */
-function focusTerms(part: string, units: string[]): string[] {
+function focusTerms(part: string, units: string[], kind: AskKind): string[] {
   const ask = QUESTION_WORD.exec(part);
   if (ask) {
     let after = part.slice(ask.index + ask[0].length);
@@ -179,6 +182,16 @@ function focusTerms(part: string, units: string[]): string[] {
     const terms = tokenize(noun).filter((t) => !/^(钱|资金|人|个|名|次)$/.test(t));
     if (terms.length > 0 && noun.length <= 12) return terms;
   }
+  // 什么格局, 哪个景区, 什么荣誉称号: the noun after the question word is what is asked about.
+  // The head is the last word after the question word (哪个西藏自治区级的荣誉称号 → 荣誉称号), whatever tag jieba gives it
+  // out of context (位置 as a verb).
+  const tagged = kind === "thing" || kind === "person" ? tagWords(part) : [];
+  let asking = -1;
+  tagged.forEach((w, i) => {
+    if (/^(?:什么|哪.{0,3}|何种)$/.test(w.word)) asking = i;
+  });
+  const head = asking >= 0 ? tagged.slice(asking + 1).filter((w) => /^\p{Script=Han}{2,}$/u.test(w.word) && !/^(?:时候|时间|地方|样子|意思)$/.test(w.word)).at(-1) : undefined;
+  if (head) return [head.word];
   const end = /(?:是|有|为|达|达到|共|一共|总共|累计|约)?(?:多少|几|谁|哪[位个些]?[^，,。？?]{0,4}|什么)[^，,。？?]{0,3}[？?]?$/.exec(part);
   if (end) {
     const text = part.slice(0, end.index).replace(/[的之]$/, "");
@@ -187,6 +200,14 @@ function focusTerms(part: string, units: string[]): string[] {
     return last ? [last] : [];
   }
   return [];
+}
+
+/** The focus, or for an amount asked of a named thing (住院业务收入增长了多少) that thing's words. */
+function focusOrItem(text: string, units: string[], kind: AskKind): string[] {
+  const focus = focusTerms(text, units, kind);
+  if (focus.length > 0 || kind !== "amount") return focus;
+  const item = askedItem(text);
+  return item ? tokenize(item).filter((t) => t.length >= 2) : [];
 }
 
 /** The noun phrase after 多少 / 几 and the unit (多少名教育人才到林芝帮扶 → 教育人才), or "". */
@@ -237,8 +258,20 @@ function splitParts(question: string): string[] {
   return out.length ? out : [question];
 }
 
+/** Chat-style question words in their written form (啥 → 什么, 咋 → 怎么, 哪儿 → 哪里), so the rules below see one form. */
+const COLLOQUIAL: [RegExp, string][] = [
+  [/多会儿/g, "什么时候"],
+  [/啥/g, "什么"],
+  [/咋/g, "怎么"],
+  [/哪儿/g, "哪里"],
+];
+
+function plainQuestionWords(text: string): string {
+  return COLLOQUIAL.reduce((t, [from, to]) => t.replace(from, to), text);
+}
+
 export function analyzeQuestion(question: string): AnalyzedQuestion {
-  const normalized = normalizeForMatch(question.trim());
+  const normalized = plainQuestionWords(normalizeForMatch(question.trim()));
   const parts = splitParts(normalized).map((text): QuestionPart => {
     const kind = askKind(text);
     const units = expectedUnits(text);
@@ -249,7 +282,7 @@ export function analyzeQuestion(question: string): AnalyzedQuestion {
       level: kind === "place" ? placeLevel(text) : "",
       units,
       terms: tokenize(text),
-      focus: focusTerms(text, units),
+      focus: focusOrItem(text, units, kind),
       counted: countedThing(text, units),
       item: kind === "amount" ? askedItem(text) : "",
     };
