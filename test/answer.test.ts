@@ -67,6 +67,13 @@ describe("question analysis", () => {
     expect(multi.parts[1]?.units).toContain("元");
   });
 
+  it("asks which ones, not how many, for 哪几个 (and 几乎 asks nothing)", () => {
+    expect(analyzeQuestion("帮林芝升级了哪几个景区？").parts[0]?.kind).toBe("thing");
+    expect(analyzeQuestion("援建了哪几个县的学校？").parts[0]?.kind).toBe("place");
+    expect(analyzeQuestion("几乎覆盖了哪些行业？").parts[0]?.kind).toBe("thing");
+    expect(analyzeQuestion("升级了几个景区？").parts[0]?.kind).toBe("amount");
+  });
+
   it("analyses traditional-character questions like simplified ones", () => {
     const t = analyzeQuestion("淄博市第九批援藏工作組對口支援哪個縣？");
     const s = analyzeQuestion("淄博市第九批援藏工作组对口支援哪个县？");

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../src/app.js";
 import { answerQuestion } from "../src/answer/answer.js";
 import { analyzeQuestion } from "../src/answer/question.js";
+import { CONFIDENCE_NAMES, confidence, confidencePairs, confidenceTerm, type ConfidenceFeatures } from "../src/answer/model.js";
 import { hasAnswerSpan, onlyInListTotal, roleAgrees } from "../src/answer/spans.js";
 import { mentionsTerm } from "../src/text/synonyms.js";
 import { normalizeForMatch } from "../src/text/normalize.js";
@@ -16,6 +17,27 @@ function answersType(question: string, sentence: string): boolean {
   const part = q.parts[0]!;
   return hasAnswerSpan(normalizeForMatch(sentence), part, q);
 }
+
+describe("the refusal model's terms", () => {
+  const features = Object.fromEntries(CONFIDENCE_NAMES.map((n) => [n, 0])) as ConfidenceFeatures;
+  features.sem = 0.8;
+  features.cov = 0.25;
+  features.bias = 1;
+
+  it("reads a product of two features as their product", () => {
+    expect(confidenceTerm("sem", features)).toBe(0.8);
+    expect(confidenceTerm("sem*cov", features)).toBeCloseTo(0.2);
+    expect(confidencePairs()).toContain("sem*cov");
+    expect(confidencePairs()).not.toContain("bias*sem");
+  });
+
+  it("lets a product term move the probability", () => {
+    const linear = { ranker: {}, confidence: { sem: 2, bias: -1 }, threshold: 0.5 };
+    const withPair = { ...linear, confidence: { ...linear.confidence, "sem*cov": 4 } };
+    expect(confidence(features, linear)).toBeCloseTo(1 / (1 + Math.exp(-0.6)));
+    expect(confidence(features, withPair)).toBeCloseTo(1 / (1 + Math.exp(-1.4)));
+  });
+});
 
 describe("question analysis: the asked type", () => {
   it.each([

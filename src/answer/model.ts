@@ -38,9 +38,25 @@ export function rankScore(features: Features, model: AnswerModel = answerModel()
   return s;
 }
 
+/**
+ * The value of one refusal-model term: a feature (`sem`) or the product of two (`sem*cov`), so that the model
+ * can learn that one signal matters more when another is weak (a close paraphrase with few shared words).
+ */
+export function confidenceTerm(term: string, features: ConfidenceFeatures): number {
+  let v = 1;
+  for (const name of term.split("*")) v *= (features as Record<string, number>)[name] ?? 0;
+  return v;
+}
+
+/** Every product term of two features (bias excluded), in a fixed order: the refusal model's optional inputs. */
+export function confidencePairs(): string[] {
+  const base = CONFIDENCE_NAMES.filter((n) => n !== "bias");
+  return base.flatMap((a, i) => base.slice(i).map((b) => `${a}*${b}`));
+}
+
 /** The refusal model's probability that the best candidate answers the part. */
 export function confidence(features: ConfidenceFeatures, model: AnswerModel = answerModel()): number {
   let z = 0;
-  for (const name of CONFIDENCE_NAMES) z += (model.confidence[name] ?? 0) * features[name];
+  for (const [term, w] of Object.entries(model.confidence)) z += w * confidenceTerm(term, features);
   return 1 / (1 + Math.exp(-z));
 }

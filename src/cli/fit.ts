@@ -11,7 +11,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { analyzeCandidates, RETRIEVE } from "../answer/answer.js";
 import { FEATURE_NAMES } from "../answer/features.js";
-import { CONFIDENCE_NAMES, answerModel } from "../answer/model.js";
+import { CONFIDENCE_NAMES, answerModel, confidencePairs, confidenceTerm, type ConfidenceFeatures } from "../answer/model.js";
 import { createApp, createEmbeddings, ingest } from "../app.js";
 import { loadConfig } from "../config.js";
 import { DEFAULT_CHUNK_OPTIONS } from "../corpus/chunk.js";
@@ -23,7 +23,7 @@ import { numberFlag, parseArgs, runMain, stringFlag } from "./args.js";
 /** The refused share of questions about held-out passages that the operating point must reach (issue 8). */
 const REFUSAL_TARGET = 0.85;
 
-const USAGE = "usage: npm run fit -- [--work DIR] [--folds N] [--holdout K] [--limit N] [--rows F | --save-rows F] [--write]";
+const USAGE = "usage: npm run fit -- [--work DIR] [--folds N] [--holdout K] [--limit N] [--rows F | --save-rows F] [--pairs] [--write]";
 
 interface CandidateRow {
   x: number[];
@@ -91,16 +91,16 @@ function dot(w: number[], x: number[]): number {
 }
 
 /** The refusal model's inputs for a question's best candidate under ranker weights w, as model.ts computes them. */
-function confidenceRow(q: QuestionRow, w: number[]): { x: number[]; correct: boolean } | undefined {
+function confidenceRow(q: QuestionRow, w: number[], terms: string[]): { x: number[]; correct: boolean } | undefined {
   const scored = q.candidates.map((c) => ({ c, s: dot(w, c.x) })).sort((a, b) => b.s - a.s);
   const [top, second] = scored;
   if (!top) return undefined;
   const f = (name: (typeof FEATURE_NAMES)[number]): number => top.c.x[FEATURE_NAMES.indexOf(name)] ?? 0;
-  const values: Record<(typeof CONFIDENCE_NAMES)[number], number> = {
+  const values: ConfidenceFeatures = {
     score: top.s, margin: second ? top.s - second.s : 1, sem: f("sem"), cov: f("cov"), covSyn: f("covSyn"), missing: f("missing"),
     focus: f("focus"), typed: f("typed"), dense: top.c.passageDense, denseTop: q.denseTop, slot: f("slot"), bias: 1,
   };
-  return { x: CONFIDENCE_NAMES.map((n) => values[n]), correct: q.answerable && top.c.spanGold };
+  return { x: terms.map((t) => confidenceTerm(t, values)), correct: q.answerable && top.c.spanGold };
 }
 
 /** Sample weight: each set counts as much in the fit as it does in the targets (the seeds are few). */
@@ -109,7 +109,7 @@ function weightOf(set: string, counts: Map<string, number>): number {
   return Math.min(10, max / (counts.get(set) ?? max));
 }
 
-function fit(train: QuestionRow[]): { ranker: number[]; confidence: number[] } {
+function fit(train: QuestionRow[], terms: string[]): { ranker: number[]; confidence: number[] } {
   const counts = new Map<string, number>();
   for (const q of train) counts.set(q.set, (counts.get(q.set) ?? 0) + 1);
   const groups = train
@@ -118,10 +118,10 @@ function fit(train: QuestionRow[]): { ranker: number[]; confidence: number[] } {
   const ranker = fitConditionalLogit(groups, FEATURE_NAMES.length, { l2: 1e-3 });
   const samples: Sample[] = [];
   for (const q of train) {
-    const row = confidenceRow(q, ranker);
+    const row = confidenceRow(q, ranker, terms);
     if (row) samples.push({ x: row.x, y: row.correct ? 1 : 0, weight: weightOf(q.set, counts) });
   }
-  const confidence = fitLogistic(samples, CONFIDENCE_NAMES.length, { l2: 1e-3, interceptIndex: CONFIDENCE_NAMES.indexOf("bias") });
+  const confidence = fitLogistic(samples, terms.length, { l2: 1e-3, interceptIndex: terms.indexOf("bias") });
   return { ranker, confidence };
 }
 
@@ -151,7 +151,7 @@ function tradeOff(outcomes: Outcome[], sets: string[], t: number): Record<string
 }
 
 runMain(async () => {
-  const args = parseArgs(process.argv.slice(2), ["write"], ["work", "folds", "holdout", "limit", "rows", "save-rows"]);
+  const args = parseArgs(process.argv.slice(2), ["write", "pairs"], ["work", "folds", "holdout", "limit", "rows", "save-rows"]);
   const work = resolve(stringFlag(args, "work") ?? "/tmp/duikou-fit");
   const folds = numberFlag(args, "folds") ?? 5;
   const holdout = numberFlag(args, "holdout") ?? 4;
@@ -169,14 +169,16 @@ runMain(async () => {
   const saveRows = stringFlag(args, "save-rows");
   if (saveRows) await writeFile(saveRows, JSON.stringify(rows));
   const sets = ["cmrc", "drcd", "seeds"];
+  // --pairs: the refusal model also sees products of two features (a quadratic logistic model).
+  const terms: string[] = [...CONFIDENCE_NAMES, ...(args.flags.has("pairs") ? confidencePairs() : [])];
 
   const outcomes: Outcome[] = [];
   for (let k = 0; k < folds; k++) {
     const train = rows.filter((q) => foldOf(`${q.set}:${q.group}`, folds) !== k);
     const test = rows.filter((q) => foldOf(`${q.set}:${q.group}`, folds) === k);
-    const model = fit(train);
+    const model = fit(train, terms);
     for (const q of test) {
-      const row = confidenceRow(q, model.ranker);
+      const row = confidenceRow(q, model.ranker, terms);
       outcomes.push({ set: q.set, answerable: q.answerable, correct: row?.correct ?? false, p: row ? sigmoid(dot(model.confidence, row.x)) : 0 });
     }
     console.error(`[fit] fold ${k + 1}/${folds} done`);
@@ -201,9 +203,9 @@ runMain(async () => {
   const chosen = tradeOff(outcomes, sets, best.t);
   console.log(`chosen threshold ${best.t.toFixed(2)}: ${sets.map((s) => `${s} ${chosen[s]?.right.toFixed(3)} right / ${chosen[s]?.refused.toFixed(3)} refused`).join("; ")}`);
 
-  const final = fit(rows);
+  const final = fit(rows, terms);
   const ranker = Object.fromEntries(FEATURE_NAMES.map((n, i) => [n, Number((final.ranker[i] ?? 0).toFixed(5))]));
-  const confidence = Object.fromEntries(CONFIDENCE_NAMES.map((n, i) => [n, Number((final.confidence[i] ?? 0).toFixed(5))]));
+  const confidence = Object.fromEntries(terms.map((n, i) => [n, Number((final.confidence[i] ?? 0).toFixed(5))]));
   console.log(`ranker ${JSON.stringify(ranker)}`);
   console.log(`confidence ${JSON.stringify(confidence)}`);
   if (args.flags.has("write")) {
