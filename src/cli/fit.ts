@@ -192,12 +192,15 @@ runMain(async () => {
   console.log(`threshold  ${sets.map((s) => `${s.padEnd(18)}`).join("")}`);
   let best = { t: 0.5, value: -1 };
   let constrained: number | undefined;
-  for (let t = 0.05; t < 0.96; t += 0.05) {
+  // Thresholds in steps of 0.01 (the table shows every fifth).
+  for (let i = 5; i <= 95; i++) {
+    const t = i / 100;
     const r = tradeOff(outcomes, sets, t);
     const value = sets.reduce((s, set) => s + (r[set]?.right ?? 0) + (r[set]?.refused ?? 0), 0) / sets.length;
     if (value > best.value) best = { t, value };
-    if (constrained === undefined && (r.cmrc?.refused ?? 0) >= REFUSAL_TARGET && (r.drcd?.refused ?? 0) >= REFUSAL_TARGET) constrained = t;
-    console.log(`${t.toFixed(2).padEnd(11)}${sets.map((s) => `${(r[s]?.right ?? 0).toFixed(3)} / ${(r[s]?.refused ?? 0).toFixed(3)}`.padEnd(18)).join("")}`);
+    const reached = (r.cmrc?.refused ?? 0) >= REFUSAL_TARGET && (r.drcd?.refused ?? 0) >= REFUSAL_TARGET;
+    if (constrained === undefined && reached) constrained = t;
+    if (i % 5 === 0 || constrained === t) console.log(`${t.toFixed(2).padEnd(11)}${sets.map((s) => `${(r[s]?.right ?? 0).toFixed(3)} / ${(r[s]?.refused ?? 0).toFixed(3)}`.padEnd(18)).join("")}`);
   }
   if (constrained !== undefined) best = { t: constrained, value: 0 };
   const chosen = tradeOff(outcomes, sets, best.t);
