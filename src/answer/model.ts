@@ -1,7 +1,7 @@
 // Step 4 of the answerer: the fitted model. A linear ranker scores each candidate from its features; a logistic
 // model turns the best candidate's features into the probability that it answers the question, and below the
 // fitted threshold the answerer refuses. The weights live in weights.json beside this file, written by
-// `npm run fit` (scripts/fit-answerer.ts) with the data and the cross-validated figures they came from.
+// `npm run fit` (src/cli/fit.ts) with the data and the cross-validated figures they came from.
 import { readFileSync } from "node:fs";
 import { FEATURE_NAMES, type Features } from "./features.js";
 
