@@ -39,6 +39,32 @@ export function rankScore(features: Features, model: AnswerModel = answerModel()
 }
 
 /**
+ * What the refusal model sees of a part's best candidate, from its ranker score, its features, the runner-up's
+ * score, its passage's dense similarity and retrieval's best (one definition for the answerer and the fit).
+ */
+export function confidenceInputs(
+  top: { score: number; features: Features; passageDense: number },
+  secondScore: number | undefined,
+  denseTop: number,
+): ConfidenceFeatures {
+  const f = top.features;
+  return {
+    score: top.score,
+    margin: secondScore === undefined ? 1 : top.score - secondScore,
+    sem: f.sem,
+    cov: f.cov,
+    covSyn: f.covSyn,
+    missing: f.missing,
+    focus: f.focus,
+    typed: f.typed,
+    dense: top.passageDense,
+    denseTop,
+    slot: f.slot,
+    bias: 1,
+  };
+}
+
+/**
  * The value of one refusal-model term: a feature (`sem`) or the product of two (`sem*cov`), so that the model
  * can learn that one signal matters more when another is weak (a close paraphrase with few shared words).
  */

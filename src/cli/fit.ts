@@ -10,8 +10,8 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { analyzeCandidates, RETRIEVE } from "../answer/answer.js";
-import { FEATURE_NAMES } from "../answer/features.js";
-import { CONFIDENCE_NAMES, answerModel, confidencePairs, confidenceTerm, type ConfidenceFeatures } from "../answer/model.js";
+import { FEATURE_NAMES, type Features } from "../answer/features.js";
+import { CONFIDENCE_NAMES, answerModel, confidenceInputs, confidencePairs, confidenceTerm } from "../answer/model.js";
 import { createApp, createEmbeddings, ingest } from "../app.js";
 import { loadConfig } from "../config.js";
 import { DEFAULT_CHUNK_OPTIONS } from "../corpus/chunk.js";
@@ -95,11 +95,8 @@ function confidenceRow(q: QuestionRow, w: number[], terms: string[]): { x: numbe
   const scored = q.candidates.map((c) => ({ c, s: dot(w, c.x) })).sort((a, b) => b.s - a.s);
   const [top, second] = scored;
   if (!top) return undefined;
-  const f = (name: (typeof FEATURE_NAMES)[number]): number => top.c.x[FEATURE_NAMES.indexOf(name)] ?? 0;
-  const values: ConfidenceFeatures = {
-    score: top.s, margin: second ? top.s - second.s : 1, sem: f("sem"), cov: f("cov"), covSyn: f("covSyn"), missing: f("missing"),
-    focus: f("focus"), typed: f("typed"), dense: top.c.passageDense, denseTop: q.denseTop, slot: f("slot"), bias: 1,
-  };
+  const features = Object.fromEntries(FEATURE_NAMES.map((n, i) => [n, top.c.x[i] ?? 0])) as Features;
+  const values = confidenceInputs({ score: top.s, features, passageDense: top.c.passageDense }, second?.s, q.denseTop);
   return { x: terms.map((t) => confidenceTerm(t, values)), correct: q.answerable && top.c.spanGold };
 }
 
