@@ -8,6 +8,7 @@ import { analyzeQuestion } from "../src/answer/question.js";
 import { CONFIDENCE_NAMES, confidence, confidencePairs, confidenceTerm, type ConfidenceFeatures } from "../src/answer/model.js";
 import { hasAnswerSpan, onlyInListTotal, roleAgrees } from "../src/answer/spans.js";
 import { mentionsTerm } from "../src/text/synonyms.js";
+import { askedRelations, cueFit } from "../src/answer/cues.js";
 import { normalizeForMatch } from "../src/text/normalize.js";
 import { seedsApp, type TempCorpus } from "./helpers.js";
 
@@ -92,6 +93,15 @@ describe("answer spans of the asked type, on sentences of the seeds", () => {
     expect(answersType("2022年山东第十批援藏干部人才什么时候抵达？", "2022年7月,山东省第十批援藏干部人才抵达日喀则。")).toBe(true);
     expect(answersType("2022年山东第十批援藏干部人才什么时候抵达？", "2022年,山东援藏共投入援藏资金3.8亿元。")).toBe(false);
   });
+  it("a date in words: a century, an era's year, a dynasty, a season, a time of day", () => {
+    const asked = "这种瓷器是什么时候出现的？";
+    for (const when of ["公元前1世纪", "东汉时期", "嘉定十四年", "七十年代", "955年", "每年秋季", "当天下午", "元宵节前后"]) {
+      expect(answersType(asked, `这种瓷器出现于${when}。`), when).toBe(true);
+    }
+    expect(answersType(asked, "这种瓷器色泽青绿，质地坚硬。")).toBe(false);
+    // The question's own time is not an answer.
+    expect(answersType("东汉时期这种瓷器什么时候成熟？", "东汉时期这种瓷器已经相当成熟。")).toBe(false);
+  });
   it("a place at the asked level", () => {
     const sentence = "淄博市第九批援藏工作组对口支援西藏自治区日喀则市昂仁县。";
     expect(answersType("淄博市第九批援藏工作组对口支援哪个县？", sentence)).toBe(true);
@@ -110,6 +120,27 @@ describe("domain synonyms", () => {
     expect(mentionsTerm("为678名斜视弱视儿童实施手术", "孩子")).toBe(true);
     expect(mentionsTerm("带动群众增收", "挣")).toBe(true);
     expect(mentionsTerm("657名医疗队员", "女性")).toBe(false);
+  });
+});
+
+describe("relation cues (a ranker feature)", () => {
+  const SEED = normalizeForMatch("从2019年7月至今,淄博市第九批援藏工作组(以下简称“工作组”)8名援藏党员干部身披淄博援藏战旗");
+  const OTHER = normalizeForMatch("对口支援西藏自治区日喀则市昂仁县,坚持民生优先、产业赋能");
+
+  it("read what a question asks and find its usual wording in a sentence", () => {
+    const alias = askedRelations(normalizeForMatch("淄博市第九批援藏工作组又叫什么？"));
+    expect(alias.map((r) => r.name)).toContain("alias");
+    expect(cueFit(SEED, alias)).toBe(1);
+    expect(cueFit(OTHER, alias)).toBe(0);
+    const why = askedRelations(normalizeForMatch("为什么選擇在昂仁縣建設溫室？"));
+    expect(why.map((r) => r.name)).toContain("reason");
+    expect(cueFit(normalizeForMatch("由于海拔高、生长期短，当地群众吃不上新鲜蔬菜。"), why)).toBe(1);
+  });
+
+  it("give nothing to a question that asks no listed relation", () => {
+    const none = askedRelations(normalizeForMatch("淄博援藏工作组有几名党员干部？"));
+    expect(none).toEqual([]);
+    expect(cueFit(SEED, none)).toBe(0);
   });
 });
 

@@ -23,7 +23,7 @@ import { FACT_ANSWER_CHARS, MAX_ANSWER_CHARS, composePieces, trimToClauses, type
 import { candidateFeatures, partContext, type Features } from "./features.js";
 import { answerModel, confidence, confidenceInputs, rankScore, type ConfidenceFeatures } from "./model.js";
 import { analyzeQuestion, type AnalyzedQuestion, type QuestionPart } from "./question.js";
-import { chineseAmountFits, countedAgrees, figureFits, hasAnswerSpan, newPlaces, onlyInListTotal, ordinalFits, roleAgrees, typeGate } from "./spans.js";
+import { chineseAmountFits, countedAgrees, figureFits, hasAnswerSpan, hasTime, newPlaces, onlyInListTotal, ordinalFits, roleAgrees, typeGate } from "./spans.js";
 import type { AnswerResult, PassageOut } from "./types.js";
 import { verifyFigures } from "./verify.js";
 import { EXAMPLES } from "./help.js";
@@ -76,7 +76,8 @@ function agreesLocally(c: Candidate, q: AnalyzedQuestion, part: QuestionPart): b
 function clauseFits(part: QuestionPart, q: AnalyzedQuestion): (norm: string) => boolean {
   return (norm) => {
     if (part.kind === "amount" && (chineseAmountFits(norm, part) || ordinalFits(norm, part, q))) return true;
-    if (part.kind === "amount" || part.kind === "date") return extractFigures(norm).some((f) => figureFits(f, part));
+    if (part.kind === "date") return hasTime(norm, q);
+    if (part.kind === "amount") return extractFigures(norm).some((f) => figureFits(f, part));
     if (part.kind === "place") return newPlaces(norm, q).length > 0;
     return true;
   };

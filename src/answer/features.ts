@@ -9,11 +9,12 @@ import type { Candidate } from "./candidates.js";
 import type { AnalyzedQuestion, QuestionPart } from "./question.js";
 import { hasAnswerSpan } from "./spans.js";
 import { mentionsTerm } from "../text/synonyms.js";
+import { askedRelations, cueFit, type Relation } from "./cues.js";
 
 /** The features of one candidate, by name; model.ts holds the weight of each. */
 export const FEATURE_NAMES = [
   "cov", "sharp", "bigram", "ctx", "passage", "rank", "sem", "semGap", "typed", "focus", "covSyn", "missing",
-  "slot", "lead",
+  "slot", "lead", "cue",
 ] as const;
 export type FeatureName = (typeof FEATURE_NAMES)[number];
 export type Features = Record<FeatureName, number>;
@@ -112,6 +113,7 @@ export interface PartContext {
   maxSem: number;
   unseen: number;
   anchors: { left: string; right: string };
+  relations: Relation[];
 }
 
 export function partContext(app: App, q: AnalyzedQuestion, part: QuestionPart, candidates: Candidate[]): PartContext {
@@ -127,6 +129,7 @@ export function partContext(app: App, q: AnalyzedQuestion, part: QuestionPart, c
     maxSem: Math.max(0, ...candidates.map((c) => c.sem)),
     unseen: unseenWeight(app),
     anchors: slotAnchors(part.text),
+    relations: askedRelations(part.text),
   };
 }
 
@@ -155,5 +158,6 @@ export function candidateFeatures(ctx: PartContext, q: AnalyzedQuestion, c: Cand
     missing,
     slot: slotFit(c.norm, ctx.anchors),
     lead: c.lead ? 1 : 0,
+    cue: cueFit(c.norm, ctx.relations),
   };
 }

@@ -19,6 +19,32 @@ export function ordinalFits(norm: string, part: QuestionPart, q: AnalyzedQuestio
   return /第几/.test(part.text) && [...norm.matchAll(ORDINAL)].some((m) => !q.normalized.includes(m[0]));
 }
 
+/**
+ * A time written otherwise than 2022年7月 or 6月27日, as histories and encyclopedias do: 18世纪, 1970年代, 七十年代,
+ * 嘉定十四年 (an era's year), 宋代, 东汉, 侏罗纪, 春季, 下午, 当天, 元宵. Not 时代 or 之际 alone: 新时代 and
+ * 周年之际 are no answer to 何时.
+ */
+const WORDED_TIME = new RegExp(
+  [
+    String.raw`\d{1,4}(?:年代|世纪|年间|年)`,
+    String.raw`\d{1,2}月(?:份|初|底|[上中下]旬)?`,
+    String.raw`[一二两三四五六七八九十百千零〇元]+(?:年代|世纪|年间|年|月|日|号)`,
+    String.raw`(?:[东西南北]?[汉晋周宋魏齐梁陈]|夏|商|秦|隋|唐|元|明|清|辽|金)(?:朝|代|初|末|年间|时期|时代)`,
+    String.raw`[东西南北][汉晋周宋魏]|三国|五代|战国|春秋|民国|晚清|清末|明末|(?:侏罗|白垩|三叠|二叠|石炭|泥盆|志留|奥陶|寒武|第四)纪`,
+    String.raw`[春夏秋冬](?:季|天|初|末)|[早晚][春夏秋冬]`,
+    String.raw`凌晨|清晨|早上|上午|中午|下午|傍晚|黄昏|晚上|夜间|深夜|午夜|当天|当日|当晚|次日|翌日|同年|次年|翌年|前夕`,
+    String.raw`初期|中期|末期|早期|晚期`,
+    String.raw`春节|元宵|端午|中秋|重阳|清明|除夕|元旦|圣诞|七夕|农历|周末|星期[一二三四五六日天]|周[一二三四五六日]`,
+  ].join("|"),
+  "g",
+);
+
+/** Whether a text names a time (a date figure or a worded time) that the question does not. */
+export function hasTime(norm: string, q: AnalyzedQuestion): boolean {
+  if (extractFigures(norm).some((f) => f.kind === "date" && notInQuestion(f.text, q))) return true;
+  return [...norm.matchAll(WORDED_TIME)].some((m) => notInQuestion(m[0], q));
+}
+
 const TIME_UNITS = new Set(["天", "个月", "月", "年", "小时", "周", "分钟", "日"]);
 
 export function chineseAmountFits(norm: string, part: QuestionPart): boolean {
@@ -85,7 +111,7 @@ export function hasAnswerSpan(norm: string, part: QuestionPart, q: AnalyzedQuest
     case "duration":
       return figures().some((f) => TIME_UNITS.has(f.unit) || figureFits(f, part)) || chineseAmountFits(norm, part);
     case "date":
-      return figures().some((f) => f.kind === "date");
+      return hasTime(norm, q);
     case "place":
       return newPlaces(norm, q, part.level).length > 0;
     case "org":
