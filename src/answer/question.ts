@@ -169,6 +169,9 @@ function askedType(part: string, kind: AskKind, units: string[]): AskedType {
 const QUESTION_WORD = /(?:多少|几|若干)(?:万|亿)?/;
 const TRAILING = /[了呢啊呀吗吧的]+$/;
 
+/** Nouns after 什么/哪个 that name the kind of answer, not a thing asked about (叫什么名字, 什么时候, 什么原因). */
+const GENERIC_HEAD = /^(?:时候|时间|地方|样子|意思|名字|姓名|名称|东西|内容|方式|方法|原因|情况|称呼)$/;
+
 /**
  * The focus of a part: the thing counted after 多少名 / 几个 (the noun before the next verb or the end), or, when
  * the question word ends the clause (…的面积是多少, …组长是谁), the one or two words before it.
@@ -191,11 +194,12 @@ function focusTerms(part: string, units: string[], kind: AskKind): string[] {
   tagged.forEach((w, i) => {
     if (/^(?:什么|哪.{0,3}|何种)$/.test(w.word)) asking = i;
   });
-  const head = asking >= 0 ? tagged.slice(asking + 1).filter((w) => /^\p{Script=Han}{2,}$/u.test(w.word) && !/^(?:时候|时间|地方|样子|意思)$/.test(w.word)).at(-1) : undefined;
+  const head = asking >= 0 ? tagged.slice(asking + 1).filter((w) => /^\p{Script=Han}{2,}$/u.test(w.word) && !GENERIC_HEAD.test(w.word)).at(-1) : undefined;
   if (head) return [head.word];
   const end = /(?:是|有|为|达|达到|共|一共|总共|累计|约)?(?:多少|几|谁|哪[位个些]?[^，,。？?]{0,4}|什么)[^，,。？?]{0,3}[？?]?$/.exec(part);
   if (end) {
-    const text = part.slice(0, end.index).replace(/[的之]$/, "");
+    // 总工程师叫什么名字: the verb that names (叫, 称为) is not the focus; what it names is.
+    const text = part.slice(0, end.index).replace(/(?:[的之]|名叫|叫做?|称为?)$/, "");
     // cutForSearch also yields the parts of a word (主任 inside 副主任): the longest word ending the text wins.
     const last = tokenize(text).filter((t) => text.endsWith(t)).sort((a, b) => b.length - a.length)[0];
     return last ? [last] : [];

@@ -77,7 +77,7 @@ export function newPlaces(norm: string, q: AnalyzedQuestion, level = ""): string
 
 const ORG = /[\u4e00-\u9fffA-Za-z]{2,16}?(?:集团|公司|医院|大学|学院|中学|小学|委员会|办公室|研究院|研究所|协会|基金会|银行|中心|局|厅|部|馆|站)/g;
 const PERSON =
-  /(?:[\u4e00-\u9fff]{1,4}·[\u4e00-\u9fff·]{1,12})|(?:(?:书记|主任|组长|队长|院长|局长|县长|市长|部长|厂长|校长|医生|专家|教授|同志|老师)[\u4e00-\u9fff]{2,3})|(?:[\u4e00-\u9fff]{2,3}(?=同志|说|表示|介绍|告诉))/g;
+  /(?:[\u4e00-\u9fff]{1,4}·[\u4e00-\u9fff·]{1,12})|(?:(?:书记|主任|组长|队长|院长|局长|县长|市长|部长|厂长|校长|医生|专家|教授|同志|老师|工程师|总经理|经理|董事长|主席|会长|所长|站长|处长|科长|团长|负责人|领队)[\u4e00-\u9fff]{2,3})|(?:[\u4e00-\u9fff]{2,3}(?=同志|说|表示|介绍|告诉))/g;
 
 function notInQuestion(text: string, q: AnalyzedQuestion): boolean {
   return !q.normalized.includes(text);
