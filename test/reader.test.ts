@@ -111,6 +111,9 @@ describe("answer spans of the asked type, on sentences of the seeds", () => {
     expect(answersType("援藏办公室主任是谁？", "日喀则市对口支援办公室主任李秋生介绍说，去年以来成效显著。")).toBe(true);
     expect(answersType("哪家公司承担了这个项目？", "由山东省国资企业山东天力能源承担的项目顺利通过结题验收。")).toBe(false);
     expect(answersType("哪家公司承担了这个项目？", "由水发集团有限公司承担的项目顺利通过结题验收。")).toBe(true);
+    expect(answersType("山东天力能源时任总工程师叫什么名字？", "揭榜后，公司时任总工程师吴静带领技术团队，从查找外文工程资料入手。")).toBe(true);
+    // A role followed by 和/与 … is not a role before a name.
+    expect(answersType("帮曲珍接生的援藏妇产科专家叫什么名字？", "在援藏妇产科专家和当地医护人员共同努力下，曲珍最终成功诞下一名男婴。")).toBe(false);
   });
 });
 
