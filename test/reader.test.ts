@@ -40,6 +40,17 @@ describe("the refusal model's terms", () => {
   });
 });
 
+describe("question analysis: the focus", () => {
+  it("is the thing or attribute asked about, not the verb or the kind of answer", () => {
+    expect(analyzeQuestion("草湖项目区的面积是多少？").parts[0]?.focus).toEqual(["面积"]);
+    expect(analyzeQuestion("工作组组长是谁？").parts[0]?.focus).toEqual(["组长"]);
+    expect(analyzeQuestion("山东天力能源时任总工程师叫什么名字？").parts[0]?.focus).toEqual(["总工程师"]);
+    // What was done (跑, 建了) is no focus: the unit (趟) says what is counted.
+    expect(analyzeQuestion("技术团队每年要在山东和青海之间来回跑几趟？").parts[0]?.focus).toEqual([]);
+    expect(analyzeQuestion("这个项目一共建了多少？").parts[0]?.focus).toEqual([]);
+  });
+});
+
 describe("question analysis: the asked type", () => {
   it.each([
     ["广东援藏2022年度安排的项目，投资完成比例是多少？", "percent"],

@@ -202,6 +202,9 @@ function focusTerms(part: string, units: string[], kind: AskKind): string[] {
     const text = part.slice(0, end.index).replace(/(?:[的之]|名叫|叫做?|称为?)$/, "");
     // cutForSearch also yields the parts of a word (主任 inside 副主任): the longest word ending the text wins.
     const last = tokenize(text).filter((t) => text.endsWith(t)).sort((a, b) => b.length - a.length)[0];
+    // 来回跑几趟, 建了多少: a one-character verb or particle before an amount's question word is what was done,
+    // not a thing asked about; no focus then (the unit says what is counted).
+    if (kind === "amount" && last?.length === 1) return [];
     return last ? [last] : [];
   }
   return [];
