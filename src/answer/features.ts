@@ -1,8 +1,10 @@
 // Step 3 of the answerer: what is measured about each candidate sentence for one part of the question. Words
 // (IDF-weighted coverage, discriminative coverage, character bigrams, the title's words), meaning (embedding
 // similarity to the question), retrieval (the passage's score and rank), type (does it hold a span of the asked
-// type) and agreement (does it mention the focus, and what important question word does it lack). The weights
-// that combine them are fitted (model.ts, scripts/fit-answerer.ts), not set by hand.
+// type), agreement (does it mention the focus, and what important question word does it lack), wording (does it
+// keep the words around the question word, does it have the usual wording of the relation asked: cues.ts) and
+// place (does it open its document). The weights that combine them are fitted (model.ts, src/cli/fit.ts), not
+// set by hand.
 import type { App } from "../app.js";
 import { normalizeForMatch } from "../text/normalize.js";
 import type { Candidate } from "./candidates.js";
