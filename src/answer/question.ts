@@ -133,8 +133,7 @@ function expectedUnits(part: string): string[] {
 }
 
 function askKind(part: string): AskKind {
-  // A period asked (什么时期, 哪个朝代, 哪个世纪) is a time too, written in words (汉朝, 18世纪: spans.ts).
-  if (/什么时候|什么时间|何时|哪一年|哪年|几月|哪天|日期|时间是|哪一天|何年|几时|哪个年代|什么年代|(?:什么|哪一?个?)(?:时期|朝代|世纪)/.test(part)) return "date";
+  if (/什么时候|什么时间|何时|哪一年|哪年|几月|哪天|日期|时间是|哪一天|何年|几时|哪个年代|什么年代/.test(part)) return "date";
   // 哪几个景区 asks which ones, not how many; 几乎 is "almost".
   if (/多少|几|多大|多高|多长|多远|多重|多久|比例|百分之|率是/.test(part.replace(/哪几|几乎/g, ""))) return "amount";
   if (/哪个县|哪个市|哪个省|哪里|哪儿|何地|哪些地|哪个地区|哪[一二三四五六七八九十几\d]*个(?:市|县|区|省|乡|镇|村)|哪[三两四五]个/.test(part)) return "place";
