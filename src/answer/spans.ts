@@ -76,8 +76,20 @@ export function newPlaces(norm: string, q: AnalyzedQuestion, level = ""): string
 }
 
 const ORG = /[\u4e00-\u9fffA-Za-z]{2,16}?(?:集团|公司|医院|大学|学院|中学|小学|委员会|办公室|研究院|研究所|协会|基金会|银行|中心|局|厅|部|馆|站)/g;
-const PERSON =
-  /(?:[\u4e00-\u9fff]{1,4}·[\u4e00-\u9fff·]{1,12})|(?:(?:书记|主任|组长|队长|院长|局长|县长|市长|部长|厂长|校长|医生|专家|教授|同志|老师|工程师|总经理|经理|董事长|主席|会长|所长|站长|处长|科长|团长|负责人|领队)(?![和与及等的在们为是了对将把被从向都也就])[\u4e00-\u9fff]{2,3})|(?:[\u4e00-\u9fff]{2,3}(?=同志|说|表示|介绍|告诉))/g;
+/** Posts that both stand before a name (组长李明) and are asked about (组长是谁): one list for PERSON and ROLE. */
+const POSTS = [
+  "组长", "队长", "书记", "主任", "院长", "局长", "县长", "市长", "部长", "厂长", "校长", "主席", "总经理", "经理", "董事长", "领队",
+  "团长", "站长", "所长", "处长", "科长", "会长",
+];
+/** Titles that stand before a name but are no post a question asks about by name. */
+const TITLES = ["医生", "专家", "教授", "同志", "老师", "工程师", "负责人"];
+/** Posts asked about that this reader does not look for before a name. */
+const ASKED_POSTS = ["省长", "总指挥", "指挥长", "馆长", "秘书长", "理事长", "主编", "总监", "教练", "司令", "总裁", "首相", "总统", "总理"];
+
+const PERSON = new RegExp(
+  String.raw`(?:[\u4e00-\u9fff]{1,4}·[\u4e00-\u9fff·]{1,12})|(?:(?:${[...POSTS, ...TITLES].join("|")})(?![和与及等的在们为是了对将把被从向都也就])[\u4e00-\u9fff]{2,3})|(?:[\u4e00-\u9fff]{2,3}(?=同志|说|表示|介绍|告诉))`,
+  "g",
+);
 
 function notInQuestion(text: string, q: AnalyzedQuestion): boolean {
   return !q.normalized.includes(text);
@@ -166,7 +178,7 @@ export function onlyInListTotal(norm: string, part: QuestionPart): boolean {
 }
 
 /** Roles a person question asks about (组长是谁, 副主任是谁). */
-const ROLE = /(?:组长|队长|书记|主任|院长|局长|县长|市长|省长|部长|厂长|校长|主席|总经理|经理|董事长|领队|总指挥|指挥长|团长|站长|馆长|所长|处长|科长|秘书长|会长|理事长|主编|总监|教练|司令|总裁|首相|总统|总理)$/;
+const ROLE = new RegExp(`(?:${[...POSTS, ...ASKED_POSTS].join("|")})$`);
 
 /**
  * Whether a sentence names the role a person question asks about: 组长是谁 needs 组长 in the sentence, 副主任是谁
