@@ -274,6 +274,16 @@ const COLLOQUIAL: [RegExp, string][] = [
   [/哪儿/g, "哪里"],
 ];
 
+/**
+ * The question words the tokenizer's stop list lacks (哪几个, 几个, 哪位, 哪家): they say what is asked, not what
+ * the answer's sentence contains, so they are no terms.
+ */
+const ASKING_WORD = /^(?:哪[几一个些里位家种所座条国年儿]+|几[个名位家项条种次]?)$/;
+
+function questionTerms(text: string): string[] {
+  return tokenize(text).filter((t) => !ASKING_WORD.test(t));
+}
+
 function plainQuestionWords(text: string): string {
   return COLLOQUIAL.reduce((t, [from, to]) => t.replace(from, to), text);
 }
@@ -289,11 +299,11 @@ export function analyzeQuestion(question: string): AnalyzedQuestion {
       asked: askedType(text, kind, units),
       level: kind === "place" ? placeLevel(text) : "",
       units,
-      terms: tokenize(text),
+      terms: questionTerms(text),
       focus: focusOrItem(text, units, kind),
       counted: countedThing(text, units),
       item: kind === "amount" ? askedItem(text) : "",
     };
   });
-  return { original: question, normalized, entities: extractEntities(normalized), terms: tokenize(normalized), parts };
+  return { original: question, normalized, entities: extractEntities(normalized), terms: questionTerms(normalized), parts };
 }
