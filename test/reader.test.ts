@@ -10,6 +10,7 @@ import { hasAnswerSpan, onlyInListTotal, roleAgrees } from "../src/answer/spans.
 import { mentionsTerm } from "../src/text/synonyms.js";
 import { askedRelations, cueFit } from "../src/answer/cues.js";
 import { normalizeForMatch } from "../src/text/normalize.js";
+import { languageRarity } from "../src/text/language.js";
 import { seedsApp, type TempCorpus } from "./helpers.js";
 
 /** Whether the sentence holds a span of the type the question asks for. */
@@ -48,6 +49,21 @@ describe("question analysis: the focus", () => {
     // What was done (跑, 建了) is no focus: the unit (趟) says what is counted.
     expect(analyzeQuestion("技术团队每年要在山东和青海之间来回跑几趟？").parts[0]?.focus).toEqual([]);
     expect(analyzeQuestion("这个项目一共建了多少？").parts[0]?.focus).toEqual([]);
+  });
+});
+
+describe("question terms", () => {
+  it("leave out the words that ask (哪几个, 几个), which no answering sentence contains", () => {
+    expect(analyzeQuestion("广东援藏帮林芝升级了哪几个景区啊？").terms).not.toContain("哪几个");
+    expect(analyzeQuestion("山东援兵团第十二师形成了几个大组团？").terms).not.toContain("几个");
+    expect(analyzeQuestion("广东援藏帮林芝升级了哪几个景区啊？").terms).toContain("景区");
+  });
+
+  it("rate everyday words below names by their rarity in Chinese at large", () => {
+    for (const common of ["起来", "之前", "搞", "作者"]) expect(languageRarity(common)).toBeLessThan(0.7);
+    // A name, a rare word or one the table lacks counts fully.
+    for (const rare of ["林振强", "昂仁县", "组团式"]) expect(languageRarity(rare)).toBe(1);
+    expect(languageRarity("景区")).toBeGreaterThan(languageRarity("之前"));
   });
 });
 

@@ -16,8 +16,6 @@ export interface Candidate {
   norm: string;
   chunk: Chunk;
   passage: string;
-  /** The passage's sentences in match form (as `norm`), joined. */
-  passageNorm: string;
   passageRank: number;
   /** The passage's fused retrieval score and its raw dense (cosine) similarity to the question. */
   passageScore: number;
@@ -58,7 +56,6 @@ export function candidatesFrom(app: App, passages: ScoredPassage[], queryVector:
   const dim = manifest.dimension;
   passagesToRead(passages).forEach((p, rank) => {
     const opening = p.chunk.metadata.start === 0;
-    const mine: Candidate[] = [];
     for (const [position, s] of splitSentences(p.text).entries()) {
       const key = `${p.chunk.metadata.source}:${s.text}`;
       if (seen.has(key) || s.text.length < 4) continue;
@@ -69,12 +66,11 @@ export function candidatesFrom(app: App, passages: ScoredPassage[], queryVector:
       const norm = vectorKey.toLowerCase();
       const row = sentences.row.get(vectorKey);
       const sem = row === undefined || queryVector.length !== dim ? 0 : dot(queryVector, sentences.vectors, row * dim, dim);
-      mine.push({
+      out.push({
         text: s.text,
         norm,
         chunk: p.chunk,
         passage: p.text,
-        passageNorm: "",
         passageRank: rank,
         passageScore: p.score,
         passageDense: p.dense,
@@ -83,8 +79,6 @@ export function candidatesFrom(app: App, passages: ScoredPassage[], queryVector:
         lead: opening && position <= 1,
       });
     }
-    const passageNorm = mine.map((c) => c.norm).join("\n");
-    for (const c of mine) out.push(Object.assign(c, { passageNorm }));
   });
   return out;
 }

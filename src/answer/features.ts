@@ -17,7 +17,7 @@ import { askedRelations, cueFit, type Relation } from "./cues.js";
 /** The features of one candidate, by name; model.ts holds the weight of each. */
 export const FEATURE_NAMES = [
   "cov", "sharp", "bigram", "ctx", "passage", "rank", "sem", "semGap", "typed", "focus", "covSyn", "missing",
-  "slot", "lead", "cue", "pcov", "pmissing", "absent",
+  "slot", "lead", "cue",
 ] as const;
 export type FeatureName = (typeof FEATURE_NAMES)[number];
 export type Features = Record<FeatureName, number>;
@@ -121,16 +121,11 @@ export interface PartContext {
   unseen: number;
   anchors: { left: string; right: string };
   relations: Relation[];
-  /** The weight of the most important question term the corpus never uses, relative to a rare word's (0 … 1). */
-  absent: number;
 }
 
 export function partContext(app: App, q: AnalyzedQuestion, part: QuestionPart, candidates: Candidate[]): PartContext {
   const weights = termWeights(app, [...new Set([...part.terms, ...q.terms.filter((t) => !part.terms.includes(t))])]);
   const partWeights = termWeights(app, part.terms);
-  const unseen = unseenWeight(app);
-  let absent = 0;
-  for (const [t, w] of weights) if (app.index.bm25.idf(t) <= 0) absent = Math.max(absent, w / unseen);
   return {
     part,
     weights,
@@ -139,10 +134,9 @@ export function partContext(app: App, q: AnalyzedQuestion, part: QuestionPart, c
     focusWeights: termWeights(app, part.focus),
     bigrams: questionBigrams(part.text),
     maxSem: Math.max(0, ...candidates.map((c) => c.sem)),
-    unseen,
+    unseen: unseenWeight(app),
     anchors: slotAnchors(part.text),
     relations: askedRelations(part.text),
-    absent,
   };
 }
 
@@ -154,13 +148,8 @@ export function candidateFeatures(ctx: PartContext, q: AnalyzedQuestion, c: Cand
   // sentence and the words of the asked attribute decide. Not for 哪里 questions, where the title's own place
   // names would favour sentences without the answer.
   const seen = ctx.part.kind === "place" ? c.norm : `${c.norm}\n${title}`;
-  const inPassage = `${c.passageNorm}\n${title}`;
   let missing = 0;
-  let passageMissing = 0;
-  for (const [t, w] of ctx.weights) {
-    if (!mentionsTerm(seen, t)) missing = Math.max(missing, w / ctx.unseen);
-    if (!mentionsTerm(inPassage, t)) passageMissing = Math.max(passageMissing, w / ctx.unseen);
-  }
+  for (const [t, w] of ctx.weights) if (!mentionsTerm(seen, t)) missing = Math.max(missing, w / ctx.unseen);
   return {
     cov: 0.7 * coverage(seen, ctx.partWeights) + 0.3 * coverage(seen, ctx.weights),
     sharp: coverage(seen, ctx.sharpWeights),
@@ -177,8 +166,5 @@ export function candidateFeatures(ctx: PartContext, q: AnalyzedQuestion, c: Cand
     slot: slotFit(c.norm, ctx.anchors),
     lead: c.lead ? 1 : 0,
     cue: cueFit(c.norm, ctx.relations),
-    pcov: coverage(inPassage, ctx.weights, true),
-    pmissing: passageMissing,
-    absent: ctx.absent,
   };
 }

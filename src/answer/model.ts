@@ -7,7 +7,7 @@ import { FEATURE_NAMES, type Features } from "./features.js";
 
 /** What the refusal model sees of a part's best candidate (and the runner-up). */
 export const CONFIDENCE_NAMES = [
-  "score", "margin", "sem", "cov", "covSyn", "missing", "focus", "typed", "dense", "denseTop", "slot", "pcov", "pmissing", "absent", "bias",
+  "score", "margin", "sem", "cov", "covSyn", "missing", "focus", "typed", "dense", "denseTop", "slot", "bias",
 ] as const;
 export type ConfidenceName = (typeof CONFIDENCE_NAMES)[number];
 export type ConfidenceFeatures = Record<ConfidenceName, number>;
@@ -60,9 +60,6 @@ export function confidenceInputs(
     dense: top.passageDense,
     denseTop,
     slot: f.slot,
-    pcov: f.pcov,
-    pmissing: f.pmissing,
-    absent: f.absent,
     bias: 1,
   };
 }
