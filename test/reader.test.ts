@@ -50,6 +50,19 @@ describe("question analysis: the focus", () => {
     expect(analyzeQuestion("技术团队每年要在山东和青海之间来回跑几趟？").parts[0]?.focus).toEqual([]);
     expect(analyzeQuestion("这个项目一共建了多少？").parts[0]?.focus).toEqual([]);
   });
+
+  it("is the noun phrase a long question opens after 多少, and not the word naming the kind of amount", () => {
+    const long = analyzeQuestion("2024年山东一共有多少医务工作者在对口受援地区从事医疗援助？").parts[0]!;
+    expect(long.focus).toContain("工作者");
+    expect(long.focus).not.toContain("山东");
+    // 比例 says a share is asked (the unit %), not what it is a share of.
+    expect(analyzeQuestion("广东援藏2022年度安排的项目，投资完成比例是多少？").parts[0]?.focus).toEqual(["投资", "完成"]);
+    expect(analyzeQuestion("山东第十批援藏干部中女性干部人数是多少？").parts[0]?.focus).toEqual(["女性", "干部"]);
+  });
+
+  it("counts the head of a phrase that opens with a verb (招引投资的工作站 → 工作站)", () => {
+    expect(analyzeQuestion("受援和协作地区在山东总共建了多少个招引投资的工作站？").parts[0]?.counted).toBe("工作站");
+  });
 });
 
 describe("question terms", () => {
@@ -70,6 +83,9 @@ describe("question terms", () => {
 describe("question analysis: the asked type", () => {
   it.each([
     ["广东援藏2022年度安排的项目，投资完成比例是多少？", "percent"],
+    // Which year, in an era's count (西元幾年), is a date; how many years is a count.
+    ["抗日戰爭是在西元幾年的時候結束？", "date"],
+    ["重慶這名稱出現到現在大約已經多少年？", "count"],
     ["淄博援藏往昂仁县的育才基金里投了多少钱？", "money"],
     ["疫情那阵子山东援藏光运输费就砸了多少钱？", "money"],
     ["山东援藏医疗队员有多少名？", "count"],
@@ -259,6 +275,10 @@ describe("agreement and refusal on the seeds index", () => {
     ["淄博援藏往昂仁县的育才基金里投了多少钱？", "50万元", "002_2a4bfa5699e19441.txt"],
     // A village named in the figure's own sentence agrees (投资1640万元对卡嘎镇布玛村…进行全面提升改造).
     ["淄博援藏改造卡嘎镇布玛村投资了多少？", "1640万元", "002_2a4bfa5699e19441.txt"],
+    // One sentence counts 工作站 (11个) and 项目 (350个): the counted thing's head picks the clause.
+    ["受援和协作地区在山东总共建了多少个招引投资的工作站？", "11个", "001_c8885849c5590f95.txt"],
+    // Chat words the documents never use (哪几个, 啊) do not outweigh 景区.
+    ["广东援藏帮林芝升级了哪几个景区啊？", "大柏树", "003_49bb09d571b726a9.txt"],
   ])("answers the paraphrase %s with %s, cited", async (question, figure, source) => {
     const r = await answerQuestion(app, question);
     expect(r.answered).toBe(true);

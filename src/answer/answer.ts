@@ -129,7 +129,8 @@ const COUNTED_MARGIN = 0.2;
  * clause names the counted thing (多少名教育人才), by the table of figures; undefined keeps the span as trimmed.
  */
 function countedClause(app: App, pick: Pick, part: QuestionPart): string | undefined {
-  const words = part.focus.join("");
+  // The counted thing's head (工作站 in 多少个招引投资的工作站) decides over the words that qualify it.
+  const words = part.counted || part.focus.join("");
   if (!words || pick.candidate.figures.filter((f) => figureFits(f, part)).length < 2) return undefined;
   const found = bestRow(app, pick, part, words);
   if (!found?.row || found.fit < 0.5) return undefined;

@@ -72,15 +72,28 @@ function nounPhrase(text: string): string {
 const PERSON_NOUN = /(?:人|民|者|员|生|童|儿|孩|孩子|娃|干部|人才|群众|专家|医生|老师|师|工|患)$/;
 const PERSON_UNITS = ["人", "名", "余人", "多人", "万人", "人次", "位"];
 
-/** The head of a noun phrase at a text's start: its last noun (斜视或弱视的孩子 → 孩子; 医务工作者在… → 工作者). */
-function headOf(text: string): string {
+/**
+ * The noun phrase at a text's start, through its head (its last noun): 斜视或弱视的孩子 → 孩子; 医务工作者在… →
+ * 医务工作者; 招引投资的工作站 → 工作站 (a verb before the first noun is kept in the phrase).
+ */
+function leadingNounPhrase(text: string): { phrase: string; head: string } {
+  let read = "";
+  let phrase = "";
   let head = "";
   for (const { word, tag } of tagWords(text.split(/[，,。？?；;！!]/)[0] ?? "")) {
-    if (/^(?:n|x|j|nz|vn)/.test(tag) && /^\p{Script=Han}+$/u.test(word)) head = word;
+    read += word;
+    if (/^(?:n|x|j|nz|vn)/.test(tag) && /^\p{Script=Han}+$/u.test(word)) {
+      head = word;
+      phrase = read;
+    }
     // 或, 和, 的 join the phrase (斜视或弱视的孩子); anything else ends it (医务工作者在…, 孩子得到…).
     else if (head && !/^(?:c|uj)$/.test(tag)) break;
   }
-  return head;
+  return { phrase, head };
+}
+
+function headOf(text: string): string {
+  return leadingNounPhrase(text).head;
 }
 
 /**
@@ -134,6 +147,8 @@ function expectedUnits(part: string): string[] {
 
 function askKind(part: string): AskKind {
   if (/什么时候|什么时间|何时|哪一年|哪年|几月|哪天|日期|时间是|哪一天|何年|几时|哪个年代|什么年代/.test(part)) return "date";
+  // 西元几年, 公元多少年, 民国几年, 几几年: which year (几年 alone is how many years).
+  if (/(?:西元|公元|民国|公历)前?(?:几|多少)年|几几年/.test(part)) return "date";
   // 哪几个景区 asks which ones, not how many; 几乎 is "almost".
   if (/多少|几|多大|多高|多长|多远|多重|多久|比例|百分之|率是/.test(part.replace(/哪几|几乎/g, ""))) return "amount";
   if (/哪个县|哪个市|哪个省|哪里|哪儿|何地|哪些地|哪个地区|哪[一二三四五六七八九十几\d]*个(?:市|县|区|省|乡|镇|村)|哪[三两四五]个/.test(part)) return "place";
@@ -169,6 +184,12 @@ function askedType(part: string, kind: AskKind, units: string[]): AskedType {
 const QUESTION_WORD = /(?:多少|几|若干)(?:万|亿)?/;
 const TRAILING = /[了呢啊呀吗吧的]+$/;
 
+/**
+ * Words that name the kind of amount asked (比例 for a share, 金额, 人数, 数量), not the thing it is of: the focus of
+ * 投资完成比例是多少 is 完成, which a sentence says as 完成率.
+ */
+const AMOUNT_KIND_WORD = /^(?:比例|比率|占比|百分比|比重|金额|数额|数量|人数|数目|总数|总量)$/;
+
 /** Nouns after 什么/哪个 that name the kind of answer, not a thing asked about (叫什么名字, 什么时候, 什么原因). */
 const GENERIC_HEAD = /^(?:时候|时间|地方|样子|意思|名字|姓名|名称|东西|内容|方式|方法|原因|情况|称呼)$/;
 
@@ -182,7 +203,9 @@ function focusTerms(part: string, units: string[], kind: AskKind): string[] {
     let after = part.slice(ask.index + ask[0].length);
     const unit = units.filter((u) => u && after.startsWith(u)).sort((a, b) => b.length - a.length)[0];
     if (unit) after = after.slice(unit.length);
-    const noun = after.split(/[，,。？?；;！!]/)[0]?.replace(TRAILING, "") ?? "";
+    let noun = after.split(/[，,。？?；;！!、]/)[0]?.replace(TRAILING, "") ?? "";
+    // A long rest of the question (多少医务工作者在对口受援地区从事医疗援助) is cut to the noun phrase it opens with.
+    if (noun.length > 12) noun = leadingNounPhrase(noun).phrase;
     const terms = tokenize(noun).filter((t) => !/^(钱|资金|人|个|名|次)$/.test(t));
     if (terms.length > 0 && noun.length <= 12) return terms;
   }
@@ -199,9 +222,17 @@ function focusTerms(part: string, units: string[], kind: AskKind): string[] {
   const end = /(?:是|有|为|达|达到|共|一共|总共|累计|约)?(?:多少|几|谁|哪[位个些]?[^，,。？?]{0,4}|什么)[^，,。？?]{0,3}[？?]?$/.exec(part);
   if (end) {
     // 总工程师叫什么名字: the verb that names (叫, 称为) is not the focus; what it names is.
-    const text = part.slice(0, end.index).replace(/(?:[的之]|名叫|叫做?|称为?)$/, "");
+    let text = part.slice(0, end.index).replace(/(?:[的之]|名叫|叫做?|称为?)$/, "");
     // cutForSearch also yields the parts of a word (主任 inside 副主任): the longest word ending the text wins.
-    const last = tokenize(text).filter((t) => text.endsWith(t)).sort((a, b) => b.length - a.length)[0];
+    const lastWord = (t: string): string | undefined => tokenize(t).filter((w) => t.endsWith(w)).sort((a, b) => b.length - a.length)[0];
+    const last = lastWord(text);
+    if (kind === "amount" && last && AMOUNT_KIND_WORD.test(last)) {
+      // The two words before the kind word (女性干部人数 → 女性, 干部; 投资完成比例 → 投资, 完成).
+      text = text.slice(0, -last.length).replace(/[的之]$/, "");
+      const head = lastWord(text);
+      const before = head ? lastWord(text.slice(0, -head.length)) : undefined;
+      return [before, head].filter((w): w is string => !!w && w.length >= 2);
+    }
     // 来回跑几趟, 建了多少: a one-character verb or particle before an amount's question word is what was done,
     // not a thing asked about; no focus then (the unit says what is counted).
     if (kind === "amount" && last?.length === 1) return [];
@@ -225,10 +256,11 @@ function countedThing(part: string, units: string[]): string {
   let after = part.slice(ask.index + ask[0].length);
   const unit = units.filter((u) => u && after.startsWith(u)).sort((a, b) => b.length - a.length)[0];
   if (!unit) return "";
-  after = after.slice(unit.length).split(/[，,。？?；;！!]/)[0] ?? "";
+  after = after.slice(unit.length).split(/[，,。？?；;！!、]/)[0] ?? "";
   const first = tagWords(after)[0];
-  if (!first || !/^(?:n|x|j|vn|nz)/.test(first.tag)) return "";
-  const phrase = nounPhrase(after);
+  if (!first) return "";
+  // 多少个招引投资的工作站: a phrase opening with a verb counts its head.
+  const phrase = /^(?:n|x|j|vn|nz)/.test(first.tag) ? nounPhrase(after) : first.tag === "v" ? headOf(after) : "";
   return phrase.length >= 2 ? phrase : "";
 }
 
