@@ -136,6 +136,13 @@ describe("answer spans of the asked type, on sentences of the seeds", () => {
     expect(answersType("2022年山东第十批援藏干部人才什么时候抵达？", "2022年7月,山东省第十批援藏干部人才抵达日喀则。")).toBe(true);
     expect(answersType("2022年山东第十批援藏干部人才什么时候抵达？", "2022年,山东援藏共投入援藏资金3.8亿元。")).toBe(false);
   });
+  it("a year when the question asks for one: a day or 同年 is no answer to 哪一年", () => {
+    const asked = "山东省第十批援藏干部人才是哪一年抵达日喀则的？";
+    expect(answersType(asked, "2022年7月,山东省第十批援藏干部人才抵达日喀则。")).toBe(true);
+    expect(answersType(asked, "同年7月,山东省第十批援藏干部人才抵达日喀则。")).toBe(false);
+    expect(answersType(asked, "当天下午,山东省第十批援藏干部人才抵达日喀则。")).toBe(false);
+    expect(answersType("这部方志是西元几年编成的？", "嘉定十四年,这部方志编成。")).toBe(true);
+  });
   it("a date in words: a century, an era's year, a dynasty, a season, a time of day", () => {
     const asked = "这种瓷器是什么时候出现的？";
     for (const when of ["公元前1世纪", "东汉时期", "嘉定十四年", "七十年代", "955年", "每年秋季", "当天下午", "元宵节前后"]) {

@@ -39,8 +39,18 @@ const WORDED_TIME = new RegExp(
   "g",
 );
 
-/** Whether a text names a time (a date figure or a worded time) that the question does not. */
+/** A question that asks for a year (哪一年, 何年, 西元几年), not any time. */
+const ASKS_YEAR = /哪一年|哪年|何年|几几年|(?:西元|公元|民国|公历)前?(?:几|多少)年|什么年份|哪个年份/;
+
+/** A year: 1956年, 955年, 二〇〇八年, 嘉定十四年, 元年 (同年, 次年 name none). */
+const YEAR = /\d{2,4}年|[一二两三四五六七八九十百千零〇元]{1,4}年/g;
+
+/**
+ * Whether a text names a time (a date figure or a worded time) that the question does not; a year when the
+ * question asks for one (同年10月22日 and 初期 do not answer 哪一年).
+ */
 export function hasTime(norm: string, q: AnalyzedQuestion): boolean {
+  if (ASKS_YEAR.test(q.normalized)) return [...norm.matchAll(YEAR)].some((m) => notInQuestion(m[0], q));
   if (extractFigures(norm).some((f) => f.kind === "date" && notInQuestion(f.text, q))) return true;
   return [...norm.matchAll(WORDED_TIME)].some((m) => notInQuestion(m[0], q));
 }
