@@ -11,7 +11,10 @@ import { mentionsTerm } from "../src/text/synonyms.js";
 import { askedRelations, cueFit } from "../src/answer/cues.js";
 import { normalizeForMatch } from "../src/text/normalize.js";
 import { languageRarity } from "../src/text/language.js";
-import { seedsApp, type TempCorpus } from "./helpers.js";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { createApp, ingest } from "../src/app.js";
+import { seedsApp, tempCorpus, testEmbeddings, type TempCorpus } from "./helpers.js";
 
 /** Whether the sentence holds a span of the type the question asks for. */
 function answersType(question: string, sentence: string): boolean {
@@ -291,5 +294,33 @@ describe("agreement and refusal on the seeds index", () => {
     expect(r.answered).toBe(true);
     expect(normalizeForMatch(r.answer)).toContain(figure);
     expect(r.citations.map((c) => c.source)).toContain(source);
+  });
+});
+
+describe("哪里 without a level, on CMRC 2018 dev passages", () => {
+  // A place is often written without an administrative suffix (太原晋阳, 敦煌): 哪里 questions keep such
+  // sentences; only 哪个县 / 哪个镇 require a place of that level.
+  let cmrc: { app: App; corpus: TempCorpus };
+  beforeAll(async () => {
+    const data = JSON.parse(readFileSync("data/cmrc2018_dev.json", "utf8")) as { context_id: string; title: string; context_text: string }[];
+    const wanted = new Set(["DEV_101", "DEV_541"]);
+    const corpus = tempCorpus({ copySeeds: false });
+    mkdirSync(corpus.config.docsDir, { recursive: true });
+    // The two passages among the first forty of the file (other articles as distractors).
+    for (const [i, p] of data.entries()) {
+      if (i < 40 || wanted.has(p.context_id)) writeFileSync(join(corpus.config.docsDir, `${p.context_id}.txt`), `${p.title}\n\n${p.context_text}\n`);
+    }
+    await ingest(corpus.config, testEmbeddings());
+    cmrc = { app: await createApp(corpus.config, { embeddings: testEmbeddings() }), corpus };
+  }, 300_000);
+  afterAll(() => cmrc.corpus.cleanup());
+
+  it.each([
+    ["王沈是哪里人？", "太原晋阳"],
+    ["索靖是哪里人？", "敦煌"],
+  ])("answers %s with %s", async (question, place) => {
+    const r = await answerQuestion(cmrc.app, question);
+    expect(r.answered).toBe(true);
+    expect(r.answer.split("[1]")[0]).toContain(place);
   });
 });

@@ -102,7 +102,9 @@ export function rankForPart(
     // A sentence that only repeats the title (a heading line) answers nothing.
     if (c.norm === normalizeForMatch(c.chunk.metadata.title) || c.norm.replace(/[\p{P}\s]/gu, "").length < 6) continue;
     if (gated && typeGate(part) && !hasAnswerSpan(c.norm, part, q)) continue;
-    if (gated && !fits(c.norm)) continue;
+    // 哪里 without a level: a place is often written without an administrative suffix (南美洲, 晋阳, 香港), so
+    // the clause filter only guides the trimming; 哪个县 keeps it as a gate.
+    if (gated && (part.kind !== "place" || part.level !== "") && !fits(c.norm)) continue;
     if (gated && onlyInListTotal(c.norm, part)) continue;
     if (gated && !roleAgrees(c.norm, part)) continue;
     if (gated && !countedAgrees(`${c.norm}\n${normalizeForMatch(c.chunk.metadata.title)}`, part)) continue;
