@@ -99,6 +99,13 @@ describe("question analysis: the asked type", () => {
     ["援藏专家叫什么名字？", "person"],
     ["淄博市第九批援藏工作组对口支援哪个县？", "place"],
     ["淄博援藏工作组重点扶持哪家公司发展藏香生产？", "org"],
+    // 几 and 多大 inside a word, or 几 meaning "a few", ask no amount (CMRC and DRCD dev questions).
+    ["在法国殖民前，几内亚地区采用什么贸易方式？", "thing"],
+    ["马特·理查德·史东从科罗拉多大学获得了什么学位？", "thing"],
+    ["這幾年，伊拉克美軍部隊會以一些廢料金屬來替軍用車輛加強裝甲，他們稱這手法是?", "thing"],
+    ["香港电台第六台的频率是什么？", "thing"],
+    ["荷兰数学奥林匹克比赛一共分为几轮？", "count"],
+    ["援藏干部里女性占比多大？", "percent"],
   ])("%s asks for %s", (question, asked) => {
     expect(analyzeQuestion(question).parts[0]?.asked).toBe(asked);
   });
@@ -118,6 +125,15 @@ describe("answer spans of the asked type, on sentences of the seeds", () => {
   it("a share needs a percentage", () => {
     expect(answersType("投资完成比例是多少？", s003)).toBe(true);
     expect(answersType("投资完成比例是多少？", s002)).toBe(false);
+    // A share in words: 八成, 四分之三, 百分之七十五.
+    expect(answersType("大学入学率是多少？", "大学入学率约为八成，以往的高级程度会考成绩合格率保持近九成。")).toBe(true);
+    expect(answersType("播种面积约占全省多少比例？", "粮食作物播种面积约占全省总播种面积的四分之三。")).toBe(true);
+  });
+  it("a count in Chinese numerals with its classifier, a measure in its usual units", () => {
+    expect(answersType("曾炯一生发表了多少论文？", "英年早逝的他一生只发表了三篇学术论文。")).toBe(true);
+    expect(answersType("比赛一共分为几轮？", "比赛分为两轮，接着有一个训练课程。")).toBe(true);
+    expect(answersType("罗店镇全镇面积是多大？", "全镇总面积72平方公里，人口1.82万人口。")).toBe(true);
+    expect(answersType("罗店镇全镇面积是多大？", "全镇人口1.82万人。")).toBe(false);
   });
   it("money needs an amount in 元, not a count", () => {
     expect(answersType("工作组投资了多少钱？", s002)).toBe(true);

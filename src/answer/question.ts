@@ -137,7 +137,11 @@ function expectedUnits(part: string): string[] {
   // 收入增长了多少: growth is told as an amount or as a share (增长60.82%); either answers.
   if (/(?:增长|提高|增加|上升|下降|减少)了?多少/.test(part) && units.size > 0 && !units.has("%")) units.add("%");
   if (/多少人|人数/.test(part) && units.size === 0) units.add("人").add("名");
-  if (/面积/.test(part) && units.size === 0) units.add("亩").add("平方米");
+  // Measures: an area, a length, a height or a weight in any of its usual units.
+  if (/面积/.test(part) && units.size === 0) for (const u of ["亩", "万亩", "平方米", "平方公里", "公顷"]) units.add(u);
+  if (/多长|长度|全长|多远|距离/.test(part) && !/多长时间/.test(part) && units.size === 0) for (const u of ["米", "公里", "千米"]) units.add(u);
+  if (/多高|高度|海拔/.test(part) && units.size === 0) units.add("米");
+  if (/多重|重量/.test(part) && units.size === 0) for (const u of ["公斤", "千克", "吨", "斤", "克"]) units.add(u);
   if (/产能|产量/.test(part) && units.size === 0) units.add("吨");
   if (/多少岁|寿命/.test(part)) units.add("岁");
   if (/多少天/.test(part)) units.add("天");
@@ -145,12 +149,46 @@ function expectedUnits(part: string): string[] {
   return [...units];
 }
 
+/** Words before 几 that make it "a few", not "how many" (这几年, 前几天, 二十几所, 哪几个景区). */
+const FEW_BEFORE = /^(?:这|那|前|后|头|近|最近|过去|哪|[\d十百千万]+)$/;
+
+/**
+ * Whether the question asks how many or how much: 多少; 几 as a word of its own (几个, 几轮, 几名, not 几内亚,
+ * 几何, 几经, 几乎, 这几年, 20几所); 多大 … 多久 (not 科罗拉多大学); or a share (比例, 百分之, 率是) when no other
+ * question word asks for something else (哪一种米的比例最多 asks for a kind, 频率是什么 for a value).
+ */
+function asksAmount(part: string): boolean {
+  const words = tagWords(part);
+  // Where each word starts, to find the word a character falls in.
+  const starts: number[] = [];
+  let at = 0;
+  for (const w of words) {
+    starts.push(at);
+    at += w.word.length;
+  }
+  const wordAt = (index: number): { word: string; tag: string } | undefined => {
+    let i = starts.length - 1;
+    while (i > 0 && (starts[i] ?? 0) > index) i--;
+    return words[i];
+  };
+  const asks = words.some((w, i) => {
+    const before = words[i - 1]?.word ?? "";
+    if (/^多少/.test(w.word)) return true;
+    return /^几/.test(w.word) && w.tag === "m" && !FEW_BEFORE.test(before) && !/\d$/.test(before);
+  });
+  // 多大, 多长 (jieba may glue them to the word before: 占比多大): not when 多 ends a name (科罗拉多|大学).
+  const howMuch = [...part.matchAll(/多(?:大|高|长|远|重|久)/g)].some((m) => {
+    const word = wordAt(m.index ?? 0);
+    return !word || !(/^(?:nr|ns|nz)/.test(word.tag) || (word.word.length > 1 && word.word.endsWith("多")));
+  });
+  return asks || howMuch || (/比例|百分之|率是/.test(part) && !/什么|哪|谁|何/.test(part));
+}
+
 function askKind(part: string): AskKind {
   if (/什么时候|什么时间|何时|哪一年|哪年|几月|哪天|日期|时间是|哪一天|何年|几时|哪个年代|什么年代/.test(part)) return "date";
   // 西元几年, 公元多少年, 民国几年, 几几年: which year (几年 alone is how many years).
   if (/(?:西元|公元|民国|公历)前?(?:几|多少)年|几几年/.test(part)) return "date";
-  // 哪几个景区 asks which ones, not how many; 几乎 is "almost".
-  if (/多少|几|多大|多高|多长|多远|多重|多久|比例|百分之|率是/.test(part.replace(/哪几|几乎/g, ""))) return "amount";
+  if (asksAmount(part)) return "amount";
   if (/哪个县|哪个市|哪个省|哪里|哪儿|何地|哪些地|哪个地区|哪[一二三四五六七八九十几\d]*个(?:市|县|区|省|乡|镇|村)|哪[三两四五]个/.test(part)) return "place";
   if (/谁|哪位|什么人/.test(part)) return "person";
   if (/为什么|为何|原因/.test(part)) return "reason";

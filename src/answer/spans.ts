@@ -9,7 +9,10 @@ import type { AnalyzedQuestion, QuestionPart } from "./question.js";
 
 /** An amount written in Chinese numerals (六个, 两种, 三百多名; not the ordinal 第十批): answers 几/多少 too. */
 const CHINESE_AMOUNT =
-  /(?<!第)[一二两三四五六七八九十百千万]+[多余]?(个|种|名|人|位|张|次|座|条|项|家|所|分|年|天|岁|倍|层|部|本|届|场|支|间|处|类)/g;
+  /(?<!第)[一二两三四五六七八九十百千万]+[多余]?(个|种|名|人|位|张|次|座|条|项|家|所|分|年|天|岁|倍|层|部|本|届|场|支|间|处|类|篇|轮|辑|册|首|集|章|艘|架|辆|头|只|棵|株|块|级|节|期|批|套|台|件|门|栋|户|趟|回)/g;
+
+/** A share in words: 八成, 七成半, 百分之七十五, 四分之三. */
+const SHARE_IN_WORDS = /[一二两三四五六七八九十]成半?|百分之[零一二两三四五六七八九十百点\d.]+|[二三四五六七八九十百千万]+分之[一二三四五六七八九十]+/;
 
 /** An ordinal (第二代, 第6, 首款): what 第几 asks for. */
 const ORDINAL = /第[一二两三四五六七八九十百千零\d]+|首[次批届个位款座家部]/g;
@@ -61,6 +64,7 @@ export function chineseAmountFits(norm: string, part: QuestionPart): boolean {
   // "" among the units admits Arabic figures that lack a unit (150万); a Chinese-numeral amount always has its
   // classifier, which must be one asked for (六个 does not answer 多少名).
   const anyUnit = part.units.length === 0;
+  if (part.units.includes("%") && SHARE_IN_WORDS.test(norm)) return true;
   return [...norm.matchAll(CHINESE_AMOUNT)].some((m) => anyUnit || part.units.some((u) => u !== "" && unitKind(u) === unitKind(m[1] ?? "")));
 }
 
@@ -124,7 +128,7 @@ export function hasAnswerSpan(norm: string, part: QuestionPart, q: AnalyzedQuest
   const figures = (): Figure[] => extractFigures(norm).filter((f) => notInQuestion(f.text, q));
   switch (part.asked) {
     case "percent":
-      return figures().some((f) => f.kind === "percent");
+      return figures().some((f) => f.kind === "percent") || SHARE_IN_WORDS.test(norm);
     case "money":
       return figures().some((f) => f.unit === "元" || figureFits(f, part));
     case "count":

@@ -17,6 +17,8 @@ const SAME_KIND: Record<string, string> = {
   名: "人", 位: "人", 余人: "人", 多人: "人", 人: "人",
   // Events: 多少场活动 is answered by 200余次, 几趟 by 10余次.
   次: "次", 场: "次", 场次: "次", 趟: "次", 回: "次", 轮: "次",
+  // Shops and branches: 多少家分店 is answered by 28间.
+  家: "家", 间: "家",
 };
 
 /** What a unit measures (元 for money, 人 for people, the unit itself otherwise). */
