@@ -161,6 +161,8 @@ describe("answer spans of the asked type, on sentences of the seeds", () => {
     expect(answersType(asked, "同年7月,山东省第十批援藏干部人才抵达日喀则。")).toBe(false);
     expect(answersType(asked, "当天下午,山东省第十批援藏干部人才抵达日喀则。")).toBe(false);
     expect(answersType("这部方志是西元几年编成的？", "嘉定十四年,这部方志编成。")).toBe(true);
+    expect(answersType("《皇帝登寶位詔》在哪一年頒布？", "庚申年三月二十四日，忽必烈在部分宗王和大臣擁立下自立為大汗。")).toBe(true);
+    expect(answersType("承久之亂於何年爆發？", "承久3年5月14日，後鳥羽上皇下達了討伐北條義時的院宣。")).toBe(true);
   });
   it("a date in words: a century, an era's year, a dynasty, a season, a time of day", () => {
     const asked = "这种瓷器是什么时候出现的？";

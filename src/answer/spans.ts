@@ -24,7 +24,7 @@ export function ordinalFits(norm: string, part: QuestionPart, q: AnalyzedQuestio
 
 /**
  * A time written otherwise than 2022年7月 or 6月27日, as histories and encyclopedias do: 18世纪, 1970年代, 七十年代,
- * 嘉定十四年 (an era's year), 宋代, 东汉, 侏罗纪, 春季, 下午, 当天, 元宵. Not 时代 or 之际 alone: 新时代 and
+ * 嘉定十四年 (an era's year), 康熙年间, 庚申年, 宋代, 东汉, 中世纪, 侏罗纪, 春季, 下午, 当天, 元宵. Not 时代 or 之际 alone: 新时代 and
  * 周年之际 are no answer to 何时.
  */
 const WORDED_TIME = new RegExp(
@@ -33,7 +33,9 @@ const WORDED_TIME = new RegExp(
     String.raw`\d{1,2}月(?:份|初|底|[上中下]旬)?`,
     String.raw`[一二两三四五六七八九十百千零〇元]+(?:年代|世纪|年间|年|月|日|号)`,
     String.raw`(?:[东西南北]?[汉晋周宋魏齐梁陈]|夏|商|秦|隋|唐|元|明|清|辽|金)(?:朝|代|初|末|年间|时期|时代)`,
-    String.raw`[东西南北][汉晋周宋魏]|三国|五代|战国|春秋|民国|晚清|清末|明末|(?:侏罗|白垩|三叠|二叠|石炭|泥盆|志留|奥陶|寒武|第四)纪`,
+    String.raw`[东西南北][汉晋周宋魏]|三国|五代|战国|春秋|民国|晚清|清末|明末|中世纪|(?:侏罗|白垩|三叠|二叠|石炭|泥盆|志留|奥陶|寒武|第四)纪`,
+    // A reign's years (康熙年间) and a year of the sixty-year cycle (庚申年).
+    String.raw`[\u4e00-\u9fff]{2}年间|[甲乙丙丁戊己庚辛壬癸][子丑寅卯辰巳午未申酉戌亥]年`,
     String.raw`[春夏秋冬](?:季|天|初|末)|[早晚][春夏秋冬]`,
     String.raw`凌晨|清晨|早上|上午|中午|下午|傍晚|黄昏|晚上|夜间|深夜|午夜|当天|当日|当晚|次日|翌日|同年|次年|翌年|前夕`,
     String.raw`初期|中期|末期|早期|晚期`,
@@ -45,8 +47,8 @@ const WORDED_TIME = new RegExp(
 /** A question that asks for a year (哪一年, 何年, 西元几年), not any time. */
 const ASKS_YEAR = /哪一年|哪年|何年|几几年|(?:西元|公元|民国|公历)前?(?:几|多少)年|什么年份|哪个年份/;
 
-/** A year: 1956年, 955年, 二〇〇八年, 嘉定十四年, 元年 (同年, 次年 name none). */
-const YEAR = /\d{2,4}年|[一二两三四五六七八九十百千零〇元]{1,4}年/g;
+/** A year: 1956年, 955年, 承久3年, 二〇〇八年, 嘉定十四年, 元年, 庚申年 (同年, 次年 name none). */
+const YEAR = /\d{1,4}年|[一二两三四五六七八九十百千零〇元]{1,4}年|[甲乙丙丁戊己庚辛壬癸][子丑寅卯辰巳午未申酉戌亥]年/g;
 
 /**
  * Whether a text names a time (a date figure or a worded time) that the question does not; a year when the
