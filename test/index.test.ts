@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp, ingest } from "../src/app.js";
 import { IndexError, liveGeneration, loadIndex } from "../src/search/index-store.js";
+import { Bm25Index } from "../src/search/bm25.js";
 import { testEmbeddings, tempCorpus, type TempCorpus } from "./helpers.js";
 
 describe("incremental, atomic index", () => {
@@ -120,6 +121,25 @@ describe("incremental, atomic index", () => {
     await expect(loadIndex(corpus.config.indexDir, "some/other-model")).rejects.toThrow(IndexError);
     await expect(loadIndex(corpus.config.indexDir, "some/other-model")).rejects.toThrow(/npm run ingest/);
     await expect(loadIndex(join(corpus.root, "nowhere"), "x")).rejects.toThrow(/npm run ingest/);
+  });
+
+  it("rebuilds the word index of an index built by another tokenizer when it loads it", async () => {
+    const dir = join(corpus.config.indexDir, "live");
+    const manifestFile = join(dir, "manifest.json");
+    const manifest = JSON.parse(readFileSync(manifestFile, "utf8")) as Record<string, unknown>;
+    const words = readFileSync(join(dir, "bm25.json"), "utf8");
+    const model = testEmbeddings().modelName;
+    const before = await loadIndex(corpus.config.indexDir, model);
+    // An older build: no tokenizer version, and (to tell a rebuild from a read) an empty word index.
+    delete manifest.tokenizerVersion;
+    writeFileSync(manifestFile, JSON.stringify(manifest));
+    writeFileSync(join(dir, "bm25.json"), JSON.stringify(Bm25Index.build([]).toJSON()));
+    const loaded = await loadIndex(corpus.config.indexDir, model);
+    expect(loaded.bm25.size).toBe(before.bm25.size);
+    expect(loaded.bm25.idf("昂仁")).toBeGreaterThan(0);
+    expect(loaded.bm25.idf("昂仁")).toBeCloseTo(before.bm25.idf("昂仁"));
+    expect(loaded.bm25.idf("援藏")).toBeCloseTo(before.bm25.idf("援藏"));
+    writeFileSync(join(dir, "bm25.json"), words);
   });
 
   it("reports unreadable files and indexes the rest", async () => {

@@ -22,7 +22,7 @@ import { CHUNKER_VERSION, chunkDocument, indexText, type Chunk, type ChunkMetada
 import { DocumentError, hashBytes, listDocumentFiles, loadDocument, type SkippedFile } from "../corpus/load.js";
 import { FIGURE_TABLE_VERSION, figureTable, indexFigures, type FigureIndex, type FigureRow } from "../facts/table.js";
 import { splitSentences } from "../text/sentences.js";
-import { tokenize } from "../text/tokenize.js";
+import { TOKENIZER_VERSION, tokenize } from "../text/tokenize.js";
 import { Bm25Index, type Bm25Data } from "./bm25.js";
 import { textForEmbedding } from "./embedder.js";
 
@@ -47,6 +47,8 @@ export interface Manifest {
   chunkCount: number;
   /** The version of the figure table's extraction (src/facts/table.ts) its figures.json was built with. */
   figureTableVersion?: number;
+  /** The tokenizer's version its bm25.json was built with (absent: 1); another one is rebuilt from the chunks. */
+  tokenizerVersion?: number;
   /** The absolute docs folder the index was built from: building from another one needs `force`. */
   docsDir?: string;
   files: Record<string, FileEntry>;
@@ -206,7 +208,12 @@ export async function loadIndex(indexDir: string, model: string): Promise<Loaded
   ) {
     throw new IndexError(`The index in ${indexDir} is inconsistent. Rebuild it with: ${REBUILD_COMMAND} -- --full`);
   }
-  const bm25 = Bm25Index.fromJSON(JSON.parse(bm25Json) as Bm25Data);
+  // Built by another tokenizer: the word index is rebuilt from the stored chunks (a second or two), so that the
+  // documents' words and the questions' are cut alike; vectors, sentences and figures stay as they are.
+  const bm25 =
+    (manifest.tokenizerVersion ?? 1) === TOKENIZER_VERSION
+      ? Bm25Index.fromJSON(JSON.parse(bm25Json) as Bm25Data)
+      : Bm25Index.build(chunks.map((c) => tokenize(indexText(c))));
   const figures = indexFigures(JSON.parse(figureJson) as FigureRow[]);
   return { dir, manifest, chunks, vectors, hnsw, bm25, sentences: sentenceVectorsOf(sentenceKeys, sentenceVectors), figures };
 }
@@ -431,6 +438,7 @@ async function buildLocked(opts: BuildOptions): Promise<BuildReport> {
     createdAt: new Date().toISOString(),
     chunkCount: chunks.length,
     figureTableVersion: FIGURE_TABLE_VERSION,
+    tokenizerVersion: TOKENIZER_VERSION,
     docsDir: resolve(docsDir),
     files: manifestFiles,
   };

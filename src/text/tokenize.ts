@@ -9,6 +9,9 @@ import { normalizeForMatch } from "./normalize.js";
 
 const DOMAIN_WORDS_FILE = new URL("./domain-words.txt", import.meta.url);
 
+/** Bump when tokens change: an index's word index (bm25.json) built by another version is rebuilt on load. */
+export const TOKENIZER_VERSION = 2;
+
 /**
  * The frequency a domain word is given: the dictionary's median (3), as a user word gets in cppjieba, so that a
  * domain name is kept whole without outweighing the words around it.
@@ -47,6 +50,32 @@ const STOP = new Set(
 
 const PUNCT = /^[\s\p{P}\p{S}]+$/u;
 
+/** Particles that jieba's guess at an unknown word may glue to it (王沈是, 村是, 海在). */
+const GLUED_PARTICLE = /[是的在和为了]$/;
+
+let particleWords: Set<string> | undefined;
+
+/** The dictionary's words that end with such a particle (但是, 目的, 现在, 因为, 为了): they stay whole. */
+function endsWithParticleInDictionary(word: string): boolean {
+  if (!particleWords) {
+    particleWords = new Set();
+    for (const line of new TextDecoder().decode(dict).split("\n")) {
+      const w = line.slice(0, line.indexOf(" "));
+      if (GLUED_PARTICLE.test(w)) particleWords.add(w);
+    }
+  }
+  return particleWords.has(word);
+}
+
+/**
+ * A token as indexed: a word jieba guessed (not in its dictionary) that ends with a particle loses it, so that
+ * 王沈是哪里人 is searched by 王沈 as the passage's 王沈，字处道 indexes it.
+ */
+function unglued(token: string): string {
+  if (token.length < 2 || !GLUED_PARTICLE.test(token) || endsWithParticleInDictionary(token)) return token;
+  return token.slice(0, -1);
+}
+
 /** A text's words with jieba's part-of-speech tags (nr person, ns place, nt organisation, x unknown word …). */
 export function tagWords(text: string): { word: string; tag: string }[] {
   return jieba().tag(text, true);
@@ -60,7 +89,7 @@ export function tokenize(text: string): string[] {
   const cutPlain = (segment: string): void => {
     if (!segment.trim()) return;
     for (const t of segmenter.cutForSearch(segment, true)) {
-      const tok = t.trim();
+      const tok = unglued(t.trim());
       if (tok && !PUNCT.test(tok) && !STOP.has(tok)) tokens.push(tok);
     }
   };
