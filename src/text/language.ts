@@ -8,7 +8,7 @@ const RARE = 10;
 
 let common: Map<string, number> | undefined;
 
-/** Only the words commoner than RARE are kept (44k of 270k; about 5 MB), since every other word counts 1. */
+/** Only the words commoner than RARE are kept (44k of 270k; 13 MB of heap, measured), since every other word counts 1. */
 function commonWords(): Map<string, number> {
   if (!common) {
     common = new Map();
