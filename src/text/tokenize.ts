@@ -59,9 +59,16 @@ let particleWords: Set<string> | undefined;
 function endsWithParticleInDictionary(word: string): boolean {
   if (!particleWords) {
     particleWords = new Set();
-    for (const line of new TextDecoder().decode(dict).split("\n")) {
-      const w = line.slice(0, line.indexOf(" "));
+    // Read line by line as bytes: the 5 MB dictionary is never one string in memory.
+    const decoder = new TextDecoder();
+    let start = 0;
+    while (start < dict.length) {
+      let end = dict.indexOf(0x0a, start);
+      if (end < 0) end = dict.length;
+      const space = dict.indexOf(0x20, start);
+      const w = decoder.decode(dict.subarray(start, space > start && space < end ? space : end));
       if (GLUED_PARTICLE.test(w)) particleWords.add(w);
+      start = end + 1;
     }
   }
   return particleWords.has(word);
