@@ -2,6 +2,7 @@
 // @node-rs/jieba, computed on a large general corpus). A small corpus never uses many everyday words (起来, 之前,
 // 搞, 作者), and its own IDF would call them as rare as a name; this table tells the two apart.
 import { idf as IDF_TABLE } from "@node-rs/jieba/dict.js";
+import { byteLines } from "./byte-lines.js";
 
 /** A word at least this rare in general Chinese (IDF) counts as fully informative; the table's median is 11.95. */
 const RARE = 10;
@@ -9,25 +10,18 @@ const RARE = 10;
 let common: Map<string, number> | undefined;
 
 /**
- * Only the words commoner than RARE are kept (44k of 270k), since every other word counts 1. The table is read
- * as bytes, line by line, and only the kept words are decoded, so the 6 MB file is never one string in memory
- * (a string sliced from it would keep it alive): about 3 MB of heap, measured.
+ * Only the words commoner than RARE are kept (44k of 270k), since every other word counts 1; only they are
+ * decoded (byte-lines.ts): about 3.6 MB of heap, measured.
  */
 function commonWords(): Map<string, number> {
   if (!common) {
     common = new Map();
     const decoder = new TextDecoder();
-    const bytes = IDF_TABLE;
-    let start = 0;
-    while (start < bytes.length) {
-      let end = bytes.indexOf(0x0a, start);
-      if (end < 0) end = bytes.length;
-      const space = bytes.lastIndexOf(0x20, end);
-      if (space > start) {
-        const value = Number(decoder.decode(bytes.subarray(space + 1, end)));
-        if (value < RARE) common.set(decoder.decode(bytes.subarray(start, space)), value);
-      }
-      start = end + 1;
+    for (const line of byteLines(IDF_TABLE)) {
+      const space = line.lastIndexOf(0x20);
+      if (space <= 0) continue;
+      const value = Number(decoder.decode(line.subarray(space + 1)));
+      if (value < RARE) common.set(decoder.decode(line.subarray(0, space)), value);
     }
   }
   return common;

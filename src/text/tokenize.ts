@@ -4,6 +4,7 @@
 import { readFileSync } from "node:fs";
 import { Jieba } from "@node-rs/jieba";
 import { dict } from "@node-rs/jieba/dict.js";
+import { byteLines } from "./byte-lines.js";
 import { extractFigures } from "./figures.js";
 import { normalizeForMatch } from "./normalize.js";
 
@@ -59,16 +60,11 @@ let particleWords: Set<string> | undefined;
 function endsWithParticleInDictionary(word: string): boolean {
   if (!particleWords) {
     particleWords = new Set();
-    // Read line by line as bytes: the 5 MB dictionary is never one string in memory.
     const decoder = new TextDecoder();
-    let start = 0;
-    while (start < dict.length) {
-      let end = dict.indexOf(0x0a, start);
-      if (end < 0) end = dict.length;
-      const space = dict.indexOf(0x20, start);
-      const w = decoder.decode(dict.subarray(start, space > start && space < end ? space : end));
+    for (const line of byteLines(dict)) {
+      const space = line.indexOf(0x20);
+      const w = decoder.decode(space > 0 ? line.subarray(0, space) : line);
       if (GLUED_PARTICLE.test(w)) particleWords.add(w);
-      start = end + 1;
     }
   }
   return particleWords.has(word);
