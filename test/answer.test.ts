@@ -43,7 +43,33 @@ describe("hybrid retrieval", () => {
     const hits = await app.retriever.hybridSearch(q.question);
     expect(hits.length).toBeGreaterThanOrEqual(5);
     expect(hits.slice(0, 3).map((h) => h.chunk.metadata.source)).toContain(q.source);
-    for (let i = 1; i < hits.length; i++) expect(hits[i - 1]!.score).toBeGreaterThanOrEqual(hits[i]!.score);
+    for (let i = 1; i < hits.length; i++) expect(hits[i - 1]!.final).toBeGreaterThanOrEqual(hits[i]!.final);
+  });
+
+  it("re-orders the first passages by their best sentence, with the fitted weights", async () => {
+    const question = "昂仁县职业技术学校的建设投资是多少？";
+    const fused = await app.retriever.hybridSearch(question, { sentenceSem: 0, sentenceCoverage: 0 });
+    // Without sentence weights the order is the fused one.
+    for (let i = 1; i < fused.length; i++) expect(fused[i - 1]!.score).toBeGreaterThanOrEqual(fused[i]!.score);
+    for (const p of fused.slice(0, app.retriever.options.rerank)) {
+      expect(p.final).toBe(p.score);
+      expect(p.sentenceSem).toBeGreaterThan(0.2);
+      expect(p.sentenceSem).toBeLessThanOrEqual(1.0001);
+      expect(p.sentenceCoverage).toBeGreaterThanOrEqual(0);
+      expect(p.sentenceCoverage).toBeLessThanOrEqual(1);
+    }
+    // Coverage alone decides: the first passage is the one whose best sentence holds most of the question's words.
+    const byWords = await app.retriever.hybridSearch(question, { sentenceSem: 0, sentenceCoverage: 100 });
+    const most = Math.max(...fused.slice(0, app.retriever.options.rerank).map((p) => p.sentenceCoverage));
+    expect(most).toBeGreaterThan(0);
+    expect(byWords[0]!.sentenceCoverage).toBe(most);
+    expect(byWords.map((p) => p.chunk.metadata.chunkId).sort()).toEqual(fused.map((p) => p.chunk.metadata.chunkId).sort());
+    // The app's retriever carries the fitted weights (weights.json), so its order differs from the fused one
+    // only by them.
+    const w = app.retriever.options;
+    expect(w.sentenceSem + w.sentenceCoverage).toBeGreaterThan(0);
+    const fitted = await app.retriever.hybridSearch(question);
+    for (const p of fitted) expect(p.final).toBeCloseTo(p.score + w.sentenceSem * p.sentenceSem + w.sentenceCoverage * p.sentenceCoverage, 6);
   });
 
   it("works as a LangChain retriever", async () => {

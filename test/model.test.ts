@@ -36,6 +36,20 @@ describe("bundled bge-small-zh-v1.5", () => {
     expect(BGE_QUERY_INSTRUCTION).toBe("为这个句子生成表示以用于检索相关文章：");
   });
 
+  it("embeds a question as itself for comparing it with sentences, and reuses recent vectors", async () => {
+    const config = loadConfig({});
+    const embeddings = new TransformersEmbeddings({ model: config.embeddingModel, modelsDir: config.modelsDir });
+    const question = "淄博援藏工作組支援哪個縣？";
+    const asItself = await embeddings.embedQuestion(question);
+    const [asDocument] = await embeddings.embedDocuments([question]);
+    const asQuery = await embeddings.embedQuery(question);
+    // Without the retrieval instruction: the document form of the question (traditional characters simplified).
+    expect(dot(asItself, asDocument!)).toBeGreaterThan(0.9999);
+    expect(dot(asItself, asQuery)).toBeLessThan(0.99);
+    expect(embeddings.embedQuestion(question)).toBe(embeddings.embedQuestion(question));
+    expect(await embeddings.embedQuestion(question)).toBe(asItself);
+  });
+
   it("says which command to run when the model files are missing", async () => {
     const embeddings = new TransformersEmbeddings({ model: "BAAI/bge-small-zh-v1.5", modelsDir: "/nonexistent/models" });
     await expect(embeddings.load()).rejects.toThrow(ModelMissingError);

@@ -54,6 +54,12 @@ describe("question analysis: the focus", () => {
     expect(analyzeQuestion("这个项目一共建了多少？").parts[0]?.focus).toEqual([]);
   });
 
+  it("looks past the verb of a place (在, 位于, 分布在) for what a 哪里 question asks of", () => {
+    expect(analyzeQuestion("广州番禺职业技术学院的校区在哪里？").parts[0]?.focus).toEqual(["校区"]);
+    expect(analyzeQuestion("昂仁县职业技术学校位于哪个乡？").parts[0]?.focus).toEqual(["技术学校"]);
+    expect(analyzeQuestion("隆柯龙类分布在哪个地区？").parts[0]?.focus).toEqual(["分布"]);
+  });
+
   it("is the noun phrase a long question opens after 多少, and not the word naming the kind of amount", () => {
     const long = analyzeQuestion("2024年山东一共有多少医务工作者在对口受援地区从事医疗援助？").parts[0]!;
     expect(long.focus).toContain("工作者");

@@ -188,8 +188,7 @@ export async function analyzeCandidates(
 ): Promise<{ q: AnalyzedQuestion; candidates: Candidate[]; parts: PartAnalysis[] }> {
   const trimmed = options.trimAll ? Infinity : 8;
   const q = options.analyzed ?? analyzeQuestion(question);
-  const queryVector = await app.embeddings.embedQuery(question);
-  const candidates = candidatesFrom(app, retrieved, queryVector);
+  const candidates = candidatesFrom(app, retrieved, await app.embeddings.embedQuestion(question));
   const model = answerModel();
   const parts = q.parts.map((part): PartAnalysis => {
     const ranked = rankForPart(app, q, part, candidates, true, trimmed);
@@ -326,7 +325,7 @@ export function passagesOut(passages: ScoredPassage[]): PassageOut[] {
   return passages.map((p) => ({
     source: p.chunk.metadata.source,
     chunkId: p.chunk.metadata.chunkId,
-    score: Number(p.score.toFixed(4)),
+    score: Number(p.final.toFixed(4)),
     text: p.text,
   }));
 }

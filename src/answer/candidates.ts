@@ -21,7 +21,10 @@ export interface Candidate {
   passageScore: number;
   passageDense: number;
   figures: Figure[];
-  /** Cosine similarity of the question's and the sentence's vectors; 0 when the index has no vector for it. */
+  /**
+   * Cosine similarity of the sentence's vector to the question's, embedded as itself (embedQuestion: without the
+   * retrieval instruction); 0 when the index has no vector for the sentence.
+   */
   sem: number;
   /** Whether the sentence opens its document (its first or second sentence, the title being one). */
   lead: boolean;
@@ -48,8 +51,8 @@ function dot(a: ArrayLike<number>, b: Float32Array, offset: number, n: number): 
   return s;
 }
 
-/** The candidate sentences of the passages, each once per document, with their similarity to `queryVector`. */
-export function candidatesFrom(app: App, passages: ScoredPassage[], queryVector: number[]): Candidate[] {
+/** The candidate sentences of the passages, each once per document, with their similarity to the question. */
+export function candidatesFrom(app: App, passages: ScoredPassage[], questionVector: number[]): Candidate[] {
   const seen = new Set<string>();
   const out: Candidate[] = [];
   const { sentences, manifest } = app.index;
@@ -65,7 +68,7 @@ export function candidatesFrom(app: App, passages: ScoredPassage[], queryVector:
       const vectorKey = sentenceKey(s.text);
       const norm = vectorKey.toLowerCase();
       const row = sentences.row.get(vectorKey);
-      const sem = row === undefined || queryVector.length !== dim ? 0 : dot(queryVector, sentences.vectors, row * dim, dim);
+      const sem = row === undefined || questionVector.length !== dim ? 0 : dot(questionVector, sentences.vectors, row * dim, dim);
       out.push({
         text: s.text,
         norm,

@@ -257,7 +257,8 @@ function focusTerms(part: string, units: string[], kind: AskKind): string[] {
   });
   const head = asking >= 0 ? tagged.slice(asking + 1).filter((w) => /^\p{Script=Han}{2,}$/u.test(w.word) && !GENERIC_HEAD.test(w.word)).at(-1) : undefined;
   if (head) return [head.word];
-  const end = /(?:是|有|为|达|达到|共|一共|总共|累计|约)?(?:多少|几|谁|哪[位个些]?[^，,。？?]{0,4}|什么)[^，,。？?]{0,3}[？?]?$/.exec(part);
+  // The verb of a place (在, 位于, 分布在) stands between the thing asked about and 哪里: 校区在哪里 asks of 校区.
+  const end = /(?:是|有|为|达|达到|共|一共|总共|累计|约)?(?:在|位于|来自|源自于?|出自|地处)?(?:多少|几|谁|哪[位个些]?[^，,。？?]{0,4}|什么)[^，,。？?]{0,3}[？?]?$/.exec(part);
   if (end) {
     // 总工程师叫什么名字: the verb that names (叫, 称为) is not the focus; what it names is.
     let text = part.slice(0, end.index).replace(/(?:[的之]|名叫|叫做?|称为?)$/, "");

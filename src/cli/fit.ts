@@ -1,9 +1,14 @@
-// `npm run fit -- [--work DIR] [--folds 5] [--holdout 4] [--write]`: fits the answerer's weights (model.ts) on the
-// development data and reports them cross-validated. The data: CMRC 2018 dev and DRCD dev, each with every
-// `holdout`-th passage left out of the corpus (their questions must be refused), and the seeds' dev questions.
-// Folds are drawn by document, so no fold is scored on a document it was fitted on. Prints, for each fold's
-// held-out questions, the trade-off between right answers and refusals over thresholds, chooses the threshold
-// by the rule below, and with --write stores the weights fitted on all the data in src/answer/weights.json.
+// `npm run fit -- [--work DIR] [--folds 5] [--holdout 4] [--retrieval-only] [--write]`: fits the weights of the
+// retrieval's final order and of the answerer (model.ts) on the development data and reports them
+// cross-validated. The data: CMRC 2018 dev and DRCD dev, each with every `holdout`-th passage left out of the
+// corpus (their questions must be refused), and the seeds' dev questions. Folds are drawn by article, so no
+// fold is scored on an article it was fitted on. First the retrieval: how much a passage's best sentence (its
+// similarity to the question, its share of the question's words) adds to its fused score, chosen on a grid for
+// the most first passages that hold the answer. Then the answerer: prints, for each fold's held-out questions,
+// the trade-off between right answers and refusals over thresholds, chooses the threshold by the rule below,
+// and with --write stores the weights fitted on all the data in src/answer/weights.json. The answerer's rows
+// are read in the current retrieval order, so after the retrieval's weights change (--retrieval-only --write is
+// quick) a full fit follows.
 // Collecting the candidates' features is the slow part (all three sets indexed and every question analysed);
 // `--save-rows F` keeps them in a JSON file and `--rows F` fits from it, for trying a model change in seconds
 // (the rows are only valid for the code that made them).
@@ -13,6 +18,7 @@ import { analyzeCandidates, RETRIEVE } from "../answer/answer.js";
 import { FEATURE_NAMES, type Features } from "../answer/features.js";
 import { CONFIDENCE_NAMES, answerModel, confidenceInputs, confidencePairs, confidenceTerm } from "../answer/model.js";
 import { createApp, createEmbeddings, ingest } from "../app.js";
+import { DEFAULT_RETRIEVAL } from "../search/retriever.js";
 import { loadConfig } from "../config.js";
 import { DEFAULT_CHUNK_OPTIONS } from "../corpus/chunk.js";
 import { prepareCmrc, readQa } from "../eval/datasets.js";
@@ -22,8 +28,16 @@ import { numberFlag, parseArgs, runMain, stringFlag } from "./args.js";
 
 /** The refused share of questions about held-out passages that the operating point must reach (issue 8). */
 const REFUSAL_TARGET = 0.85;
+/**
+ * The cross-validated share must clear the target by this much: one standard error of a share near 0.85
+ * measured on CMRC's 811 held-out questions (√(0.85 · 0.15 / 811) ≈ 0.0125). Without it the shipped weights,
+ * fitted on all the data, landed at 0.846 with `eval --holdout 4` where cross-validation said 0.855.
+ */
+const REFUSAL_MARGIN = 0.01;
 
-const USAGE = "usage: npm run fit -- [--work DIR] [--folds N] [--holdout K] [--limit N] [--rows F | --save-rows F] [--pairs] [--write]";
+const USAGE =
+  "usage: npm run fit -- [--work DIR] [--folds N] [--holdout K] [--limit N] [--rows F | --save-rows F] [--pairs] [--retrieval-only] [--write]";
+const WEIGHTS = new URL("../answer/weights.json", import.meta.url);
 
 interface CandidateRow {
   x: number[];
@@ -40,9 +54,14 @@ interface QuestionRow {
   answerable: boolean;
   denseTop: number;
   candidates: CandidateRow[];
+  /**
+   * The first passages in the fused order, each as [fused score, best sentence's similarity, best sentence's
+   * coverage, 1 when it holds a gold answer]: what the retrieval's final order is fitted on.
+   */
+  passages?: number[][];
 }
 
-async function collect(set: string, docsDir: string, indexDir: string, items: EvalItem[]): Promise<QuestionRow[]> {
+async function collect(set: string, docsDir: string, indexDir: string, items: EvalItem[], retrievalOnly = false): Promise<QuestionRow[]> {
   const config = loadConfig(process.env, { docsDir, indexDir });
   const embeddings = createEmbeddings(config);
   await embeddings.load();
@@ -52,6 +71,15 @@ async function collect(set: string, docsDir: string, indexDir: string, items: Ev
   const rows: QuestionRow[] = [];
   console.error(`[fit] ${set}: ${items.length} questions …`);
   for (const item of items) {
+    const fused = await app.retriever.hybridSearch(item.question, { k: RERANKED, sentenceSem: 0, sentenceCoverage: 0 });
+    const passages = fused.map((p) => [
+      p.score, p.sentenceSem, p.sentenceCoverage,
+      item.sources.includes(p.chunk.metadata.source) && answerMatches(p.text, item.expect, item.mode) ? 1 : 0,
+    ]);
+    if (retrievalOnly) {
+      rows.push({ set, group: item.group ?? item.id, answerable: item.sources.length > 0, denseTop: 0, candidates: [], passages });
+      continue;
+    }
     const retrieved = await app.retriever.hybridSearch(item.question, { k: RETRIEVE });
     const { parts } = await analyzeCandidates(app, item.question, retrieved, { trimAll: true });
     // One-part questions only: a multi-part question has no single right sentence.
@@ -63,6 +91,7 @@ async function collect(set: string, docsDir: string, indexDir: string, items: Ev
       group: item.group ?? item.id,
       answerable: item.sources.length > 0,
       denseTop: retrieved[0]?.dense ?? 0,
+      passages,
       candidates: ranked.map((s) => ({
         x: FEATURE_NAMES.map((n) => s.features[n]),
         gold: fromSource(s.candidate.chunk.metadata.source) && answerMatches(s.candidate.text, item.expect, item.mode),
@@ -98,6 +127,49 @@ function confidenceRow(q: QuestionRow, w: number[], terms: string[]): { x: numbe
   const features = Object.fromEntries(FEATURE_NAMES.map((n, i) => [n, top.c.x[i] ?? 0])) as Features;
   const values = confidenceInputs({ score: top.s, features, passageDense: top.c.passageDense }, second?.s, q.denseTop);
   return { x: terms.map((t) => confidenceTerm(t, values)), correct: q.answerable && top.c.spanGold };
+}
+
+/** Passages the retrieval re-orders by their best sentence, and the weights tried for that (a grid). */
+const RERANKED = DEFAULT_RETRIEVAL.rerank;
+const SEM_GRID = [0, 0.25, 0.5, 0.75, 1, 1.5, 2, 2.5, 3, 4, 5];
+const COVERAGE_GRID = [0, 0.25, 0.5, 0.75, 1, 1.5, 2, 3];
+
+interface RetrievalWeights {
+  sentenceSem: number;
+  sentenceCoverage: number;
+}
+
+/** The weighted share of answerable questions whose first passage holds the answer, under weights w. */
+function hitAt1(rows: QuestionRow[], w: RetrievalWeights, counts: Map<string, number>): number {
+  let hit = 0;
+  let total = 0;
+  for (const q of rows) {
+    if (!q.answerable || !q.passages?.length) continue;
+    const weight = weightOf(q.set, counts);
+    let best: number[] | undefined;
+    let bestScore = -Infinity;
+    for (const p of q.passages) {
+      const s = (p[0] ?? 0) + w.sentenceSem * (p[1] ?? 0) + w.sentenceCoverage * (p[2] ?? 0);
+      if (s > bestScore) [best, bestScore] = [p, s];
+    }
+    total += weight;
+    if (best?.[3]) hit += weight;
+  }
+  return total > 0 ? hit / total : 0;
+}
+
+/** The grid point with the most first passages that hold the answer (ties: the smaller weights). */
+function fitRetrieval(rows: QuestionRow[]): RetrievalWeights {
+  const counts = new Map<string, number>();
+  for (const q of rows) counts.set(q.set, (counts.get(q.set) ?? 0) + 1);
+  let best = { w: { sentenceSem: 0, sentenceCoverage: 0 }, hit: -1 };
+  for (const sentenceSem of SEM_GRID) {
+    for (const sentenceCoverage of COVERAGE_GRID) {
+      const hit = hitAt1(rows, { sentenceSem, sentenceCoverage }, counts);
+      if (hit > best.hit + 1e-9) best = { w: { sentenceSem, sentenceCoverage }, hit };
+    }
+  }
+  return best.w;
 }
 
 /** Sample weight: each set counts as much in the fit as it does in the targets (the seeds are few). */
@@ -148,7 +220,8 @@ function tradeOff(outcomes: Outcome[], sets: string[], t: number): Record<string
 }
 
 runMain(async () => {
-  const args = parseArgs(process.argv.slice(2), ["write", "pairs"], ["work", "folds", "holdout", "limit", "rows", "save-rows"]);
+  const args = parseArgs(process.argv.slice(2), ["write", "pairs", "retrieval-only"], ["work", "folds", "holdout", "limit", "rows", "save-rows"]);
+  const retrievalOnly = args.flags.has("retrieval-only");
   const work = resolve(stringFlag(args, "work") ?? "/tmp/duikou-fit");
   const folds = numberFlag(args, "folds") ?? 5;
   const holdout = numberFlag(args, "holdout") ?? 4;
@@ -159,15 +232,46 @@ runMain(async () => {
     for (const [set, file] of [["cmrc", "data/cmrc2018_dev.json"], ["drcd", "data/drcd_dev.json"]] as const) {
       const { kept, heldOut } = await prepareCmrc(file, join(work, set, "docs"), { holdout, passages: limit });
       const items = [...kept, ...heldOut];
-      rows.push(...(await collect(set, join(work, set, "docs"), join(work, set, "index"), items)));
+      rows.push(...(await collect(set, join(work, set, "docs"), join(work, set, "index"), items, retrievalOnly)));
     }
-    rows.push(...(await collect("seeds", resolve("seeds"), join(work, "seeds", "index"), await seedItems("qa/seeds-dev.jsonl"))));
+    rows.push(...(await collect("seeds", resolve("seeds"), join(work, "seeds", "index"), await seedItems("qa/seeds-dev.jsonl"), retrievalOnly)));
   }
   const saveRows = stringFlag(args, "save-rows");
   if (saveRows) await writeFile(saveRows, JSON.stringify(rows));
   const sets = ["cmrc", "drcd", "seeds"];
   // --pairs: the refusal model also sees products of two features (a quadratic logistic model).
   const terms: string[] = [...CONFIDENCE_NAMES, ...(args.flags.has("pairs") ? confidencePairs() : [])];
+
+  // The retrieval's final order: weights chosen on the other folds, first passages scored on this one.
+  const perSet = (rs: QuestionRow[], w: RetrievalWeights): string =>
+    sets.map((set) => `${set} ${hitAt1(rs.filter((q) => q.set === set), w, new Map([[set, 1]])).toFixed(3)}`).join("  ");
+  const folded: QuestionRow[][] = [];
+  const cvHits = new Map<string, { hit: number; n: number }>();
+  for (let k = 0; k < folds; k++) {
+    const test = rows.filter((q) => foldOf(`${q.set}:${q.group}`, folds) === k);
+    const w = fitRetrieval(rows.filter((q) => foldOf(`${q.set}:${q.group}`, folds) !== k));
+    folded.push(test);
+    for (const set of sets) {
+      const mine = test.filter((q) => q.set === set && q.answerable && q.passages?.length);
+      const entry = cvHits.get(set) ?? { hit: 0, n: 0 };
+      entry.hit += hitAt1(mine, w, new Map([[set, 1]])) * mine.length;
+      entry.n += mine.length;
+      cvHits.set(set, entry);
+    }
+  }
+  const retrieval = fitRetrieval(rows);
+  console.log(`first passage holds the answer (hit@1 of the ${RERANKED} first): fused order ${perSet(rows, { sentenceSem: 0, sentenceCoverage: 0 })}`);
+  console.log(`  re-ordered by the best sentence, cross-validated: ${sets.map((set) => `${set} ${((cvHits.get(set)?.hit ?? 0) / Math.max(cvHits.get(set)?.n ?? 1, 1)).toFixed(3)}`).join("  ")}`);
+  console.log(`  weights fitted on all: ${JSON.stringify(retrieval)}`);
+  if (retrievalOnly) {
+    // The reader's weights stay; only the retrieval's are written (the reader is fitted on passages in that order,
+    // so a full fit follows when they change).
+    if (args.flags.has("write")) {
+      await writeFile(WEIGHTS, `${JSON.stringify({ ...answerModel(), retrieval }, null, 2)}\n`);
+      console.log("wrote the retrieval weights to src/answer/weights.json");
+    }
+    return;
+  }
 
   const outcomes: Outcome[] = [];
   for (let k = 0; k < folds; k++) {
@@ -182,7 +286,7 @@ runMain(async () => {
   }
 
   // The operating point: the lowest threshold at which the refused share of held-out questions reaches
-  // REFUSAL_TARGET on both CMRC and DRCD (a confident wrong answer is the worst failure of a factual bot), so
+  // REFUSAL_TARGET (plus the margin) on both CMRC and DRCD (a confident wrong answer is the worst failure of a factual bot), so
   // that as many right answers as possible are kept; if none reaches it, the threshold that maximises right
   // answers plus refusals averaged over the three sets.
   console.log(`cross-validated (${folds} folds by document): right answers on answerable / refused of unanswerable`);
@@ -195,7 +299,8 @@ runMain(async () => {
     const r = tradeOff(outcomes, sets, t);
     const value = sets.reduce((s, set) => s + (r[set]?.right ?? 0) + (r[set]?.refused ?? 0), 0) / sets.length;
     if (value > best.value) best = { t, value };
-    const reached = (r.cmrc?.refused ?? 0) >= REFUSAL_TARGET && (r.drcd?.refused ?? 0) >= REFUSAL_TARGET;
+    const floor = REFUSAL_TARGET + REFUSAL_MARGIN;
+    const reached = (r.cmrc?.refused ?? 0) >= floor && (r.drcd?.refused ?? 0) >= floor;
     if (constrained === undefined && reached) constrained = t;
     if (i % 5 === 0 || constrained === t) console.log(`${t.toFixed(2).padEnd(11)}${sets.map((s) => `${(r[s]?.right ?? 0).toFixed(3)} / ${(r[s]?.refused ?? 0).toFixed(3)}`.padEnd(18)).join("")}`);
   }
@@ -212,10 +317,11 @@ runMain(async () => {
     const fitted = {
       by: "npm run fit", data: "CMRC 2018 dev, DRCD dev (every 4th passage held out), seeds dev (single-document kinds)",
       folds, holdout, questions: rows.length, crossValidated: chosen, date: new Date().toISOString().slice(0, 10),
-      rule: `lowest threshold at which the cross-validated refused share of held-out questions is >= ${REFUSAL_TARGET} on both CMRC and DRCD`,
+      rule: `lowest threshold at which the cross-validated refused share of held-out questions is >= ${REFUSAL_TARGET} + ${REFUSAL_MARGIN} (one standard error) on both CMRC and DRCD`,
       previous: answerModel().fitted?.by ?? "hand-set",
     };
-    await writeFile(new URL("../answer/weights.json", import.meta.url), `${JSON.stringify({ ranker, confidence, threshold: Number(best.t.toFixed(2)), fitted }, null, 2)}\n`);
+    const model = { ranker, confidence, threshold: Number(best.t.toFixed(2)), retrieval, fitted };
+    await writeFile(WEIGHTS, `${JSON.stringify(model, null, 2)}\n`);
     console.log("wrote src/answer/weights.json");
   }
 }, USAGE);

@@ -37,7 +37,7 @@ export interface CmrcOptions {
 
 /**
  * Writes every passage of a CMRC-format file into docsDir (emptied first) as a document, its title as the first
- * line, and returns its questions. Passages of one article share a `group` (DRCD_1147-5 → DRCD_1147), so a
+ * line, and returns its questions. Passages of one article share a `group` (its title), so a
  * cross-validation fold never sees another part of an article it is scored on.
  */
 export async function prepareCmrc(file: string, docsDir: string, options: CmrcOptions = {}): Promise<CmrcItems> {
@@ -49,7 +49,8 @@ export async function prepareCmrc(file: string, docsDir: string, options: CmrcOp
     if (options.passages !== undefined && i >= options.passages) break;
     const leftOut = options.holdout !== undefined && (i + 1) % options.holdout === 0;
     if (!leftOut) await writeFile(join(docsDir, `${entry.context_id}.txt`), `${entry.title}\n\n${entry.context_text}\n`);
-    const group = entry.context_id.replace(/[-_]\d+$/, "");
+    // Passages of one article share its title (CMRC's ids, DEV_0, DEV_1 …, do not name the article).
+    const group = entry.title || entry.context_id;
     for (const qa of entry.qas) {
       const base = { id: qa.query_id, question: qa.query_text, mode: "any" as const, group };
       if (leftOut) out.heldOut.push({ ...base, expect: [...new Set(qa.answers.map(String))], sources: [], kind: "held-out" });
