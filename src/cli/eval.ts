@@ -2,7 +2,8 @@
 // MRR@10 of the ranked passages), answer accuracy as ../shared/CONTRACT.md defines it, latency p50/p95 and
 // ingestion speed. --qa uses the index (building it from --docs when missing); --cmrc ingests every passage
 // as a document into a temporary index. Tuning flags: --chunk-size, --overlap, --fusion, --dense-weight,
-// --boost, --candidates.
+// --boost, --candidates, --rerank (how many first passages are re-ordered by their best sentence; 0: the fused
+// order).
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
@@ -43,7 +44,7 @@ function printHuman(name: string, r: EvalResult, build: BuildReport | undefined,
 runMain(async () => {
   const args = parseArgs(process.argv.slice(2), ["json", "no-answer", "verbose"], [
     "qa", "cmrc", "docs", "index", "work", "limit", "holdout", "chunk-size", "overlap", "fusion", "dense-weight", "boost",
-    "window", "candidates",
+    "window", "candidates", "rerank",
   ]);
   const qaFile = stringFlag(args, "qa");
   const cmrcFile = stringFlag(args, "cmrc");
@@ -63,6 +64,8 @@ runMain(async () => {
   if (win !== undefined) retrieval.window = win;
   const cand = numberFlag(args, "candidates");
   if (cand !== undefined) retrieval.candidates = cand;
+  const rerank = numberFlag(args, "rerank");
+  if (rerank !== undefined) retrieval.rerank = rerank;
   const limit = numberFlag(args, "limit");
   const withAnswers = !args.flags.has("no-answer");
 
