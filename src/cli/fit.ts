@@ -245,12 +245,10 @@ runMain(async () => {
   // The retrieval's final order: weights chosen on the other folds, first passages scored on this one.
   const perSet = (rs: QuestionRow[], w: RetrievalWeights): string =>
     sets.map((set) => `${set} ${hitAt1(rs.filter((q) => q.set === set), w, new Map([[set, 1]])).toFixed(3)}`).join("  ");
-  const folded: QuestionRow[][] = [];
   const cvHits = new Map<string, { hit: number; n: number }>();
   for (let k = 0; k < folds; k++) {
     const test = rows.filter((q) => foldOf(`${q.set}:${q.group}`, folds) === k);
     const w = fitRetrieval(rows.filter((q) => foldOf(`${q.set}:${q.group}`, folds) !== k));
-    folded.push(test);
     for (const set of sets) {
       const mine = test.filter((q) => q.set === set && q.answerable && q.passages?.length);
       const entry = cvHits.get(set) ?? { hit: 0, n: 0 };
@@ -259,10 +257,15 @@ runMain(async () => {
       cvHits.set(set, entry);
     }
   }
-  const retrieval = fitRetrieval(rows);
-  console.log(`first passage holds the answer (hit@1 of the ${RERANKED} first): fused order ${perSet(rows, { sentenceSem: 0, sentenceCoverage: 0 })}`);
-  console.log(`  re-ordered by the best sentence, cross-validated: ${sets.map((set) => `${set} ${((cvHits.get(set)?.hit ?? 0) / Math.max(cvHits.get(set)?.n ?? 1, 1)).toFixed(3)}`).join("  ")}`);
-  console.log(`  weights fitted on all: ${JSON.stringify(retrieval)}`);
+  // Rows saved before the retrieval was fitted have no passages: the current weights stay then.
+  const withPassages = rows.some((q) => q.passages?.length);
+  const retrieval = withPassages ? fitRetrieval(rows) : (answerModel().retrieval ?? { sentenceSem: 0, sentenceCoverage: 0 });
+  if (!withPassages) console.log(`these rows have no passages: the retrieval's weights stay ${JSON.stringify(retrieval)}`);
+  else {
+    console.log(`first passage holds the answer (hit@1 of the ${RERANKED} first): fused order ${perSet(rows, { sentenceSem: 0, sentenceCoverage: 0 })}`);
+    console.log(`  re-ordered by the best sentence, cross-validated: ${sets.map((set) => `${set} ${((cvHits.get(set)?.hit ?? 0) / Math.max(cvHits.get(set)?.n ?? 1, 1)).toFixed(3)}`).join("  ")}`);
+    console.log(`  weights fitted on all: ${JSON.stringify(retrieval)}`);
+  }
   if (retrievalOnly) {
     // The reader's weights stay; only the retrieval's are written (the reader is fitted on passages in that order,
     // so a full fit follows when they change).
