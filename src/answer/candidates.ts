@@ -59,13 +59,15 @@ export function candidatesFrom(app: App, passages: ScoredPassage[], questionVect
   const dim = manifest.dimension;
   passagesToRead(passages).forEach((p, rank) => {
     const opening = p.chunk.metadata.start === 0;
-    for (const [position, s] of splitSentences(p.text).entries()) {
+    // The retrieval's re-order already split the first passages and converted their sentences; reused here.
+    const split = p.sentences ?? splitSentences(p.text).map((x) => ({ text: x.text, key: sentenceKey(x.text) }));
+    for (const [position, s] of split.entries()) {
       const key = `${p.chunk.metadata.source}:${s.text}`;
       if (seen.has(key) || s.text.length < 4) continue;
       seen.add(key);
       // The vector key is the sentence in simplified, half-width form; the match form is that, lower-cased.
       // Deriving one from the other converts the characters once (OpenCC is the costly step on DRCD).
-      const vectorKey = sentenceKey(s.text);
+      const vectorKey = s.key;
       const norm = vectorKey.toLowerCase();
       const row = sentences.row.get(vectorKey);
       const sem = row === undefined || questionVector.length !== dim ? 0 : dot(questionVector, sentences.vectors, row * dim, dim);

@@ -56,6 +56,8 @@ export interface ScoredPassage {
   sentenceCoverage: number;
   /** The score of the final order: `score` (fused) plus the weighted best-sentence figures. */
   final: number;
+  /** The passage's sentences with their vector keys, when the re-order read them (the answerer reuses them). */
+  sentences?: { text: string; key: string }[];
 }
 
 /** Embeddings that can also embed a question as itself, to compare it with sentences (embedder.ts). */
@@ -243,8 +245,8 @@ export class HybridRetriever extends BaseRetriever {
     for (const t of tokens) if (bm25.idf(t) > 0) weights.set(t, bm25.idf(t));
     const total = [...weights.values()].reduce((a, b) => a + b, 0);
     for (const p of passages) {
-      for (const s of splitSentences(p.text)) {
-        const key = sentenceKey(s.text);
+      p.sentences = splitSentences(p.text).map((s) => ({ text: s.text, key: sentenceKey(s.text) }));
+      for (const { key } of p.sentences) {
         const row = sentences.row.get(key);
         if (row !== undefined && vector.length === dim) {
           let d = 0;
