@@ -145,8 +145,8 @@ export class TransformersEmbeddings extends Embeddings {
   /**
    * The question's own vector, without the retrieval instruction: the form to compare it with single sentences.
    * BGE's instruction is for finding passages; as a sentence beside sentences the plain question picks the one
-   * that answers it more often (CMRC 2018 dev: the gold sentence most similar in 799 of 1185 questions against 768
-   * with the instruction; DRCD 899 against 892).
+   * that answers it more often (CMRC 2018 dev: the gold sentence most similar in 798 of 1,184 questions against
+   * 772 with the instruction; DRCD 899 both: scripts/sentence-vectors.ts).
    */
   embedQuestion(text: string): Promise<number[]> {
     // Without an instruction this is the query's own vector, embedded once for retrieval and answer alike.
