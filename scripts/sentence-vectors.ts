@@ -15,7 +15,7 @@ import { loadConfig } from "../src/config.js";
 import { prepareCmrc } from "../src/eval/datasets.js";
 import { answerMatches } from "../src/eval/metrics.js";
 import { BGE_QUERY_INSTRUCTION } from "../src/search/embedder.js";
-import { sentenceKey } from "../src/search/index-store.js";
+import { sentenceKey, sentenceSimilarity } from "../src/search/index-store.js";
 
 const [file, work, limit] = process.argv.slice(2);
 if (!file || !work) {
@@ -28,8 +28,7 @@ const config = loadConfig(process.env, { docsDir: join(work, "docs"), indexDir: 
 const embeddings = createEmbeddings(config);
 await embeddings.load();
 const app = await createApp(config, { embeddings });
-const { sentences, manifest } = app.index;
-const dim = manifest.dimension;
+const { sentences } = app.index;
 
 const counts = { questions: 0, instructed: 0, plain: 0 };
 for (const item of kept.slice(0, limit ? Number(limit) : undefined)) {
@@ -45,9 +44,7 @@ for (const item of kept.slice(0, limit ? Number(limit) : undefined)) {
     let best = -1;
     let bestSim = -Infinity;
     ranked.forEach((s, i) => {
-      const row = sentences.row.get(sentenceKey(s.candidate.text));
-      let sim = 0;
-      if (row !== undefined) for (let d = 0; d < dim; d++) sim += (vector[d] ?? 0) * (sentences.vectors[row * dim + d] ?? 0);
+      const sim = sentenceSimilarity(sentences, sentenceKey(s.candidate.text), vector);
       if (sim > bestSim) [best, bestSim] = [i, sim];
     });
     return gold[best] ?? false;

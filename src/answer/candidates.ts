@@ -4,7 +4,7 @@
 import type { App } from "../app.js";
 import type { Chunk } from "../corpus/chunk.js";
 import type { ScoredPassage } from "../search/retriever.js";
-import { sentenceKey } from "../search/index-store.js";
+import { sentenceKey, sentenceSimilarity } from "../search/index-store.js";
 import { extractFigures, type Figure } from "../text/figures.js";
 import { splitSentences } from "../text/sentences.js";
 
@@ -45,18 +45,11 @@ export function passagesToRead(passages: ScoredPassage[]): ScoredPassage[] {
   return read;
 }
 
-function dot(a: ArrayLike<number>, b: Float32Array, offset: number, n: number): number {
-  let s = 0;
-  for (let i = 0; i < n; i++) s += (a[i] ?? 0) * (b[offset + i] ?? 0);
-  return s;
-}
-
 /** The candidate sentences of the passages, each once per document, with their similarity to the question. */
 export function candidatesFrom(app: App, passages: ScoredPassage[], questionVector: number[]): Candidate[] {
   const seen = new Set<string>();
   const out: Candidate[] = [];
-  const { sentences, manifest } = app.index;
-  const dim = manifest.dimension;
+  const { sentences } = app.index;
   passagesToRead(passages).forEach((p, rank) => {
     const opening = p.chunk.metadata.start === 0;
     // The retrieval's re-order already split the first passages and converted their sentences; reused here.
@@ -69,8 +62,7 @@ export function candidatesFrom(app: App, passages: ScoredPassage[], questionVect
       // Deriving one from the other converts the characters once (OpenCC is the costly step on DRCD).
       const vectorKey = s.key;
       const norm = vectorKey.toLowerCase();
-      const row = sentences.row.get(vectorKey);
-      const sem = row === undefined || questionVector.length !== dim ? 0 : dot(questionVector, sentences.vectors, row * dim, dim);
+      const sem = sentenceSimilarity(sentences, vectorKey, questionVector);
       out.push({
         text: s.text,
         norm,

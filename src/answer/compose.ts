@@ -3,7 +3,7 @@
 // sentence become one span, and each span gets its citation.
 import { normalizeForMatch } from "../text/normalize.js";
 import type { Candidate } from "./candidates.js";
-import { coverage } from "./features.js";
+import { coverage } from "../text/coverage.js";
 import type { Citation } from "./types.js";
 
 export const MAX_ANSWER_CHARS = 130;

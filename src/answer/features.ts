@@ -12,6 +12,7 @@ import type { AnalyzedQuestion, QuestionPart } from "./question.js";
 import { hasAnswerSpan } from "./spans.js";
 import { mentionsTerm } from "../text/synonyms.js";
 import { languageRarity } from "../text/language.js";
+import { coverage } from "../text/coverage.js";
 import { askedRelations, cueFit, type Relation } from "./cues.js";
 
 /** The features of one candidate, by name; model.ts holds the weight of each. */
@@ -42,16 +43,6 @@ function unseenWeight(app: App): number {
   return app.index.bm25.idf("\u0000") || Math.log(1 + app.index.bm25.size);
 }
 
-/** Share of the question's term weight found in a text (0 … 1); with synonyms, a synonym counts too. */
-export function coverage(norm: string, weights: Map<string, number>, synonyms = false): number {
-  let total = 0;
-  let found = 0;
-  for (const [t, w] of weights) {
-    total += w;
-    if (synonyms ? mentionsTerm(norm, t) : norm.includes(t)) found += w;
-  }
-  return total > 0 ? found / total : 0;
-}
 
 /**
  * Re-weights terms by how well they tell the candidate sentences apart: the subject that every sentence of the

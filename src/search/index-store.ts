@@ -90,6 +90,16 @@ export interface SentenceVectors {
   vectors: Float32Array;
 }
 
+/** Cosine similarity of a (normalised) vector to the stored vector of a sentence key; 0 when there is none. */
+export function sentenceSimilarity(sentences: SentenceVectors, key: string, vector: ArrayLike<number>): number {
+  const row = sentences.row.get(key);
+  const dim = sentences.vectors.length / Math.max(sentences.keys.length, 1);
+  if (row === undefined || vector.length !== dim) return 0;
+  let s = 0;
+  for (let i = 0; i < dim; i++) s += (vector[i] ?? 0) * (sentences.vectors[row * dim + i] ?? 0);
+  return s;
+}
+
 /** The key a sentence's vector is stored under: its embedding form (simplified, half-width, trimmed). */
 export function sentenceKey(sentence: string): string {
   return textForEmbedding(sentence.trim());

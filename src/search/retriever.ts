@@ -11,7 +11,8 @@ import { extractEntities, mentions, type Entity } from "../text/entities.js";
 import { normalizeForMatch } from "../text/normalize.js";
 import { expandQueryTokens } from "../text/synonyms.js";
 import { tokenize } from "../text/tokenize.js";
-import { sentenceKey, type LoadedIndex } from "./index-store.js";
+import { sentenceKey, sentenceSimilarity, type LoadedIndex } from "./index-store.js";
+import { coverage } from "../text/coverage.js";
 import { splitSentences } from "../text/sentences.js";
 
 export interface RetrievalOptions {
@@ -238,27 +239,15 @@ export class HybridRetriever extends BaseRetriever {
    */
   private async bestSentences(question: string, tokens: string[], passages: ScoredPassage[]): Promise<void> {
     if (passages.length === 0) return;
-    const { sentences, bm25, manifest } = this.index;
-    const dim = manifest.dimension;
+    const { sentences, bm25 } = this.index;
     const vector = this.embeddings.embedQuestion ? await this.embeddings.embedQuestion(question) : await this.embeddings.embedQuery(question);
     const weights = new Map<string, number>();
     for (const t of tokens) if (bm25.idf(t) > 0) weights.set(t, bm25.idf(t));
-    const total = [...weights.values()].reduce((a, b) => a + b, 0);
     for (const p of passages) {
       p.sentences = splitSentences(p.text).map((s) => ({ text: s.text, key: sentenceKey(s.text) }));
       for (const { key } of p.sentences) {
-        const row = sentences.row.get(key);
-        if (row !== undefined && vector.length === dim) {
-          let d = 0;
-          for (let i = 0; i < dim; i++) d += (vector[i] ?? 0) * (sentences.vectors[row * dim + i] ?? 0);
-          p.sentenceSem = Math.max(p.sentenceSem, d);
-        }
-        if (total > 0) {
-          const norm = key.toLowerCase();
-          let found = 0;
-          for (const [t, w] of weights) if (norm.includes(t)) found += w;
-          p.sentenceCoverage = Math.max(p.sentenceCoverage, found / total);
-        }
+        p.sentenceSem = Math.max(p.sentenceSem, sentenceSimilarity(sentences, key, vector));
+        p.sentenceCoverage = Math.max(p.sentenceCoverage, coverage(key.toLowerCase(), weights));
       }
     }
   }
