@@ -28,6 +28,14 @@ export interface Candidate {
   sem: number;
   /** Whether the sentence opens its document (its first or second sentence, the title being one). */
   lead: boolean;
+  /**
+   * The sentences right before and after it in its passage (match form; "" at the passage's edge), and the
+   * better of their similarities to the question: the answer often stands next to the sentence that repeats the
+   * question's words (他呼吁…立法 after the sentence that names him).
+   */
+  prevNorm: string;
+  nextNorm: string;
+  neighbourSem: number;
 }
 
 /**
@@ -54,15 +62,16 @@ export function candidatesFrom(app: App, passages: ScoredPassage[], questionVect
     const opening = p.chunk.metadata.start === 0;
     // The retrieval's re-order already split the first passages and converted their sentences; reused here.
     const split = p.sentences ?? splitSentences(p.text).map((x) => ({ text: x.text, key: sentenceKey(x.text) }));
+    // The vector key is the sentence in simplified, half-width form; the match form is that, lower-cased.
+    // Deriving one from the other converts the characters once (OpenCC is the costly step on DRCD).
+    const norms = split.map((s) => s.key.toLowerCase());
+    const sems = split.map((s) => (s.text.length < 4 ? 0 : sentenceSimilarity(sentences, s.key, questionVector)));
     for (const [position, s] of split.entries()) {
       const key = `${p.chunk.metadata.source}:${s.text}`;
       if (seen.has(key) || s.text.length < 4) continue;
       seen.add(key);
-      // The vector key is the sentence in simplified, half-width form; the match form is that, lower-cased.
-      // Deriving one from the other converts the characters once (OpenCC is the costly step on DRCD).
-      const vectorKey = s.key;
-      const norm = vectorKey.toLowerCase();
-      const sem = sentenceSimilarity(sentences, vectorKey, questionVector);
+      const norm = norms[position] ?? "";
+      const sem = sems[position] ?? 0;
       out.push({
         text: s.text,
         norm,
@@ -74,6 +83,9 @@ export function candidatesFrom(app: App, passages: ScoredPassage[], questionVect
         figures: extractFigures(norm),
         sem,
         lead: opening && position <= 1,
+        prevNorm: norms[position - 1] ?? "",
+        nextNorm: norms[position + 1] ?? "",
+        neighbourSem: Math.max(sems[position - 1] ?? 0, sems[position + 1] ?? 0),
       });
     }
   });

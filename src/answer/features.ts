@@ -2,9 +2,11 @@
 // (IDF-weighted coverage, discriminative coverage, character bigrams, the title's words), meaning (embedding
 // similarity to the question), retrieval (the passage's score and rank), type (does it hold a span of the asked
 // type), agreement (does it mention the focus, and what important question word does it lack), wording (does it
-// keep the words around the question word, does it have the usual wording of the relation asked: cues.ts) and
-// place (does it open its document). The weights that combine them are fitted (model.ts, src/cli/fit.ts), not
-// set by hand.
+// keep the words around the question word, does it have the usual wording of the relation asked: cues.ts),
+// place (does it open its document) and neighbours (the question's words over the sentence with the one beside
+// it, and how close in meaning its neighbours are: a sentence that repeats the question often stands next to
+// the one that answers it, 动物学家牛顿出版了… | 他呼吁…立法禁止狩猎). The weights that combine them are fitted
+// (model.ts, src/cli/fit.ts), not set by hand.
 import type { App } from "../app.js";
 import { normalizeForMatch } from "../text/normalize.js";
 import type { Candidate } from "./candidates.js";
@@ -18,7 +20,7 @@ import { askedRelations, cueFit, type Relation } from "./cues.js";
 /** The features of one candidate, by name; model.ts holds the weight of each. */
 export const FEATURE_NAMES = [
   "cov", "sharp", "bigram", "ctx", "passage", "rank", "sem", "semGap", "typed", "focus", "covSyn", "missing",
-  "slot", "lead", "cue",
+  "slot", "lead", "cue", "winCov", "nbSem",
 ] as const;
 export type FeatureName = (typeof FEATURE_NAMES)[number];
 export type Features = Record<FeatureName, number>;
@@ -157,5 +159,11 @@ export function candidateFeatures(ctx: PartContext, q: AnalyzedQuestion, c: Cand
     slot: slotFit(c.norm, ctx.anchors),
     lead: c.lead ? 1 : 0,
     cue: cueFit(c.norm, ctx.relations),
+    // The question's words over the sentence with the one before or after it (the better of the two).
+    winCov: Math.max(
+      coverage(`${c.prevNorm}\n${seen}`, ctx.weights),
+      coverage(`${seen}\n${c.nextNorm}`, ctx.weights),
+    ),
+    nbSem: c.neighbourSem,
   };
 }

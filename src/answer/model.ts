@@ -7,7 +7,8 @@ import { FEATURE_NAMES, type Features } from "./features.js";
 
 /** What the refusal model sees of a part's best candidate (and the runner-up). */
 export const CONFIDENCE_NAMES = [
-  "score", "margin", "sem", "cov", "covSyn", "missing", "focus", "typed", "dense", "denseTop", "slot", "bias",
+  "score", "margin", "sem", "cov", "covSyn", "missing", "focus", "typed", "dense", "denseTop", "slot", "winCov", "nbSem",
+  "bias",
 ] as const;
 export type ConfidenceName = (typeof CONFIDENCE_NAMES)[number];
 export type ConfidenceFeatures = Record<ConfidenceName, number>;
@@ -62,6 +63,8 @@ export function confidenceInputs(
     dense: top.passageDense,
     denseTop,
     slot: f.slot,
+    winCov: f.winCov,
+    nbSem: f.nbSem,
     bias: 1,
   };
 }

@@ -59,6 +59,8 @@ interface QuestionRow {
    * coverage, 1 when it holds a gold answer]: what the retrieval's final order is fitted on.
    */
   passages?: number[][];
+  /** What the question asks for (question.ts's asked type): for studying the errors by kind, not fitted on. */
+  asked?: string;
 }
 
 async function collect(set: string, docsDir: string, indexDir: string, items: EvalItem[], retrievalOnly = false): Promise<QuestionRow[]> {
@@ -92,6 +94,7 @@ async function collect(set: string, docsDir: string, indexDir: string, items: Ev
       answerable: item.sources.length > 0,
       denseTop: retrieved[0]?.dense ?? 0,
       passages,
+      asked: parts[0]?.part.asked,
       candidates: ranked.map((s) => ({
         x: FEATURE_NAMES.map((n) => s.features[n]),
         gold: fromSource(s.candidate.chunk.metadata.source) && answerMatches(s.candidate.text, item.expect, item.mode),
