@@ -81,6 +81,19 @@ describe("question terms", () => {
     expect(analyzeQuestion("广东援藏帮林芝升级了哪几个景区啊？").terms).toContain("景区");
   });
 
+  it("leave out the word for a meaning when the question asks what something is (单星的定义是什么)", () => {
+    const definition = analyzeQuestion("单星的定义是什么？");
+    expect(definition.terms).toEqual(["单星"]);
+    expect(definition.parts[0]?.focus).toEqual(["单星"]);
+    expect(analyzeQuestion("喇嘛的意思是什么？").terms).toEqual(["喇嘛"]);
+    expect(analyzeQuestion("「欽察」一詞有何涵義?").terms).not.toContain("涵义");
+    // 意义 that is not what is asked stays a term.
+    expect(analyzeQuestion("為什麼現在的灣仔已經無法看到這地名本身的意義之要素？").terms).toContain("意义");
+    // Asking phrases that jieba cuts into a word-like part (哪一年 → 一年, 什么地方 → 地方) are no terms either.
+    expect(analyzeQuestion("海宁西站哪一年启用？").terms).toEqual(["海宁", "西站", "启用"]);
+    expect(analyzeQuestion("三元桥站在什么地方？").terms).not.toContain("地方");
+  });
+
   it("rate everyday words below names by their rarity in Chinese at large", () => {
     for (const common of ["起来", "之前", "搞", "作者"]) expect(languageRarity(common)).toBeLessThan(0.7);
     // A name, a rare word or one the table lacks counts fully.
@@ -112,6 +125,10 @@ describe("question analysis: the asked type", () => {
     ["香港电台第六台的频率是什么？", "thing"],
     ["荷兰数学奥林匹克比赛一共分为几轮？", "count"],
     ["援藏干部里女性占比多大？", "percent"],
+    // The written question words of Taiwanese and encyclopedic Chinese (DRCD, CMRC dev questions).
+    ["何人呼籲在繁殖季節立法禁止狩獵來保護動物?", "person"],
+    ["哪一個人接任了楊善德浙江督軍的職位?", "person"],
+    ["亦思巴奚兵亂發生於何處?", "place"],
   ])("%s asks for %s", (question, asked) => {
     expect(analyzeQuestion(question).parts[0]?.asked).toBe(asked);
   });
@@ -346,5 +363,30 @@ describe("哪里 without a level, on CMRC 2018 dev passages", () => {
     const r = await answerQuestion(cmrc.app, question);
     expect(r.answered).toBe(true);
     expect(r.answer.split("[1]")[0]).toContain(place);
+  });
+});
+
+describe("the sentence beside the one that repeats the question, on DRCD dev passages", () => {
+  // 但現實是，我們目前人權狀況比美國的好 repeats the question's words; the sentence before it names who said so.
+  // The ranker sees the question's words over a sentence with its neighbour (winCov) and its neighbours' meaning
+  // (nbSem), so the sentence that names him is not outranked by the one that echoes the question.
+  let drcd: { app: App; corpus: TempCorpus };
+  beforeAll(async () => {
+    const data = JSON.parse(readFileSync("data/drcd_dev.json", "utf8")) as { context_id: string; title: string; context_text: string }[];
+    const corpus = tempCorpus({ copySeeds: false });
+    mkdirSync(corpus.config.docsDir, { recursive: true });
+    // The passage among the first forty of the file (other articles as distractors).
+    for (const [i, p] of data.entries()) {
+      if (i < 40 || p.context_id === "DRCD_6033-29") writeFileSync(join(corpus.config.docsDir, `${p.context_id}.txt`), `${p.title}\n\n${p.context_text}\n`);
+    }
+    await ingest(corpus.config, testEmbeddings());
+    drcd = { app: await createApp(corpus.config, { embeddings: testEmbeddings() }), corpus };
+  }, 300_000);
+  afterAll(() => drcd.corpus.cleanup());
+
+  it("answers 誰認為… with the person the sentence before the echo names", async () => {
+    const r = await answerQuestion(drcd.app, "誰認為中國目前的人權狀況比美國好?");
+    expect(r.answered).toBe(true);
+    expect(r.answer.split("[1]")[0]).toContain("沙祖康");
   });
 });

@@ -189,8 +189,8 @@ function askKind(part: string): AskKind {
   // 西元几年, 公元多少年, 民国几年, 几几年: which year (几年 alone is how many years).
   if (/(?:西元|公元|民国|公历)前?(?:几|多少)年|几几年/.test(part)) return "date";
   if (asksAmount(part)) return "amount";
-  if (/哪个县|哪个市|哪个省|哪里|哪儿|何地|哪些地|哪个地区|哪[一二三四五六七八九十几\d]*个(?:市|县|区|省|乡|镇|村)|哪[三两四五]个/.test(part)) return "place";
-  if (/谁|哪位|什么人/.test(part)) return "person";
+  if (/哪个县|哪个市|哪个省|哪里|哪儿|何地|何处|何方|哪些地|哪个地区|哪[一二三四五六七八九十几\d]*个(?:市|县|区|省|乡|镇|村)|哪[三两四五]个/.test(part)) return "place";
+  if (/谁|哪一?位|什么人|何人|哪一?个人/.test(part)) return "person";
   if (/为什么|为何|原因/.test(part)) return "reason";
   if (/是否|有没有|是不是|吗[？?]?$/.test(part)) return "yesno";
   return "thing";
@@ -229,7 +229,15 @@ const TRAILING = /[了呢啊呀吗吧的]+$/;
 const AMOUNT_KIND_WORD = /^(?:比例|比率|占比|百分比|比重|金额|数额|数量|人数|数目|总数|总量)$/;
 
 /** Nouns after 什么/哪个 that name the kind of answer, not a thing asked about (叫什么名字, 什么时候, 什么原因). */
-const GENERIC_HEAD = /^(?:时候|时间|地方|样子|意思|名字|姓名|名称|东西|内容|方式|方法|原因|情况|称呼)$/;
+const GENERIC_HEAD = /^(?:时候|时间|地方|样子|意思|名字|姓名|名称|东西|内容|方式|方法|原因|情况|称呼|定义|含义|涵义|意义)$/;
+
+/**
+ * A question that asks what something is or means (单星的定义是什么, 喇嘛的意思是什么, 「钦察」一词有何涵义, 所代表的
+ * 意义为): the word for the meaning names the kind of answer, as 名字 does, and the sentence that answers it rarely
+ * has it (单星是不和任何其他同类星体组成聚星系统的单一天体). It is no term, and the focus is the thing defined.
+ */
+const DEFINITION_ASKED = /(?:定义|含义|涵义|意思|意义)(?:是什么|为何|是指什么|指的是什么|是|为|指)?[？?。]?$|有何(?:含义|涵义|意义)|是什么意思|指的是什么|是指什么/;
+const DEFINITION_WORD = /^(?:定义|含义|涵义|意思|意义|指的是|是指|指)$/;
 
 /**
  * The focus of a part: the thing counted after 多少名 / 几个 (the noun before the next verb or the end), or, when
@@ -262,6 +270,8 @@ function focusTerms(part: string, units: string[], kind: AskKind): string[] {
   if (end) {
     // 总工程师叫什么名字: the verb that names (叫, 称为) is not the focus; what it names is.
     let text = part.slice(0, end.index).replace(/(?:[的之]|名叫|叫做?|称为?)$/, "");
+    // 单星的定义是什么, 贴扎的含义是什么: the thing defined, not the word for its meaning.
+    if (DEFINITION_ASKED.test(part)) text = text.replace(/[的之]?(?:定义|含义|涵义|意思|意义|指的|是指|指)$/, "");
     // cutForSearch also yields the parts of a word (主任 inside 副主任): the longest word ending the text wins.
     const lastWord = (t: string): string | undefined => tokenize(t).filter((w) => t.endsWith(w)).sort((a, b) => b.length - a.length)[0];
     const last = lastWord(text);
@@ -346,13 +356,17 @@ const COLLOQUIAL: [RegExp, string][] = [
 ];
 
 /**
- * The question words the tokenizer's stop list lacks (哪几个, 几个, 哪位, 哪家): they say what is asked, not what
+ * The question words the tokenizer's stop list lacks (哪几个, 几个, 哪位, 哪家, 有何, 何人): they say what is asked, not what
  * the answer's sentence contains, so they are no terms.
  */
-const ASKING_WORD = /^(?:哪[几一个些里位家种所座条国年儿]+|几[个名位家项条种次]?)$/;
+const ASKING_WORD = /^(?:哪[几一个些里位家种所座条国年儿]+|几[个名位家项条种次]?|有何|何[种人处地时]|为何)$/;
+
+/** Asking phrases that jieba cuts so that a part looks like a word (哪一年 → 一年, 哪一位 → 一位, 什么地方 → 地方). */
+const ASKING_PHRASE = /哪一?(?:年|位|个人)|什么(?:地方|人)/g;
 
 function questionTerms(text: string): string[] {
-  return tokenize(text).filter((t) => !ASKING_WORD.test(t));
+  const definition = DEFINITION_ASKED.test(text);
+  return tokenize(text.replace(ASKING_PHRASE, " ")).filter((t) => !ASKING_WORD.test(t) && !(definition && DEFINITION_WORD.test(t)));
 }
 
 function plainQuestionWords(text: string): string {
