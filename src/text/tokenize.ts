@@ -11,7 +11,7 @@ import { normalizeForMatch } from "./normalize.js";
 const DOMAIN_WORDS_FILE = new URL("./domain-words.txt", import.meta.url);
 
 /** Bump when tokens change: an index's word index (bm25.json) built by another version is rebuilt on load. */
-export const TOKENIZER_VERSION = 2;
+export const TOKENIZER_VERSION = 3;
 
 /**
  * The frequency a domain word is given: the dictionary's median (3), as a user word gets in cppjieba, so that a
@@ -43,7 +43,7 @@ function jieba(): Jieba {
 }
 
 const STOP = new Set(
-  ("的 了 和 与 及 在 是 为 对 把 被 将 从 以 等 也 都 而 并 其 这 那 有 个 中 上 下 之 于 由 向 到 就 又 或 " +
+  ("的 了 和 与 及 在 是 为 对 把 被 将 从 以 等 也 都 而 并 其 这 那 有 个 中 上 下 之 于 由 向 到 往 里 就 又 或 " +
     "多少 几 什么 哪 哪个 哪些 哪里 哪一 哪一年 谁 何时 怎样 如何 是否 吗 呢 吧 啊 请问 一共 分别 共 累计 " +
     "请 问 告诉 我 你 他 她 它 我们 他们 一个 这个 那个 当时 时候 什么时候 多大 多久 多长")
     .split(" "),
