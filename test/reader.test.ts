@@ -218,6 +218,12 @@ describe("domain synonyms", () => {
     expect(mentionsTerm("带动群众增收", "挣")).toBe(true);
     expect(mentionsTerm("657名医疗队员", "女性")).toBe(false);
   });
+
+  it("match a government body's short name to its full name", () => {
+    expect(mentionsTerm(normalizeForMatch("进入辽宁省盘锦市卫生健康委员会疾控应急科工作"), "卫健")).toBe(true);
+    expect(mentionsTerm(normalizeForMatch("市人力资源和社会保障局"), "人社")).toBe(true);
+    expect(mentionsTerm(normalizeForMatch("市教育局"), "卫健")).toBe(false);
+  });
 });
 
 describe("relation cues (a ranker feature)", () => {

@@ -94,6 +94,14 @@ describe("figures", () => {
     expect(tokens).toContain("援藏");
     expect(tokens).not.toContain("1");
   });
+
+  it("drops function words of place and direction (往, 里, 向, 在) but keeps words built on them (公里, 这里)", () => {
+    const tokens = tokenize("淄博援藏往昂仁县的育才基金里投了多少钱，距县城10公里，这里");
+    expect(tokens).not.toContain("往");
+    expect(tokens).not.toContain("里");
+    expect(tokens).toContain("育才");
+    expect(tokens).toContain("这里");
+  });
 });
 
 describe("entities", () => {
