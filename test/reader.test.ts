@@ -378,7 +378,9 @@ describe("the sentence beside the one that repeats the question, on DRCD dev pas
   // two weights set to 0, 「格物致知」是誰的理念 and 金正恩的母親為 are answered from the wrong sentence (checked
   // when the test was written).
   let drcd: { app: App; corpus: TempCorpus };
-  const WANTED = new Set(["DRCD_6033-29", "DRCD_6491-5", "DRCD_2485-10", "DRCD_6224-16", "DRCD_6322-2", "DRCD_5724-12"]);
+  const WANTED = new Set([
+    "DRCD_6033-29", "DRCD_6491-5", "DRCD_2485-10", "DRCD_6224-16", "DRCD_6322-2", "DRCD_5724-12",
+  ]);
   beforeAll(async () => {
     const data = JSON.parse(readFileSync("data/drcd_dev.json", "utf8")) as { context_id: string; title: string; context_text: string }[];
     const corpus = tempCorpus({ copySeeds: false });

@@ -356,8 +356,8 @@ const COLLOQUIAL: [RegExp, string][] = [
 ];
 
 /**
- * The question words the tokenizer's stop list lacks (哪几个, 几个, 哪位, 哪家, 有何, 何人): they say what is asked, not what
- * the answer's sentence contains, so they are no terms.
+ * The question words the tokenizer's stop list lacks (哪几个, 几个, 哪位, 哪家, 有何, 何人): they say what is asked,
+ * not what the answer's sentence contains, so they are no terms.
  */
 const ASKING_WORD = /^(?:哪[几一个些里位家种所座条国年儿]+|几[个名位家项条种次]?|有何|何[种人处地时]|为何)$/;
 
@@ -366,7 +366,8 @@ const ASKING_PHRASE = /哪一?(?:年|位|个人)|什么(?:地方|人)/g;
 
 function questionTerms(text: string): string[] {
   const definition = DEFINITION_ASKED.test(text);
-  return tokenize(text.replace(ASKING_PHRASE, " ")).filter((t) => !ASKING_WORD.test(t) && !(definition && DEFINITION_WORD.test(t)));
+  const asking = (t: string): boolean => ASKING_WORD.test(t) || (definition && DEFINITION_WORD.test(t));
+  return tokenize(text.replace(ASKING_PHRASE, " ")).filter((t) => !asking(t));
 }
 
 function plainQuestionWords(text: string): string {
