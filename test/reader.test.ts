@@ -344,21 +344,29 @@ describe("agreement and refusal on the seeds index", () => {
   });
 });
 
+/**
+ * An app over passages of a CMRC-format file: the wanted ones among the first forty of the file (other articles as
+ * distractors), indexed with the real model.
+ */
+async function passagesApp(file: string, wanted: string[]): Promise<{ app: App; corpus: TempCorpus }> {
+  type Passage = { context_id: string; title: string; context_text: string };
+  const data = JSON.parse(readFileSync(file, "utf8")) as Passage[];
+  const corpus = tempCorpus({ copySeeds: false });
+  mkdirSync(corpus.config.docsDir, { recursive: true });
+  for (const [i, p] of data.entries()) {
+    if (i >= 40 && !wanted.includes(p.context_id)) continue;
+    writeFileSync(join(corpus.config.docsDir, `${p.context_id}.txt`), `${p.title}\n\n${p.context_text}\n`);
+  }
+  await ingest(corpus.config, testEmbeddings());
+  return { app: await createApp(corpus.config, { embeddings: testEmbeddings() }), corpus };
+}
+
 describe("哪里 without a level, on CMRC 2018 dev passages", () => {
   // A place is often written without an administrative suffix (太原晋阳, 敦煌): 哪里 questions keep such
   // sentences; only 哪个县 / 哪个镇 require a place of that level.
   let cmrc: { app: App; corpus: TempCorpus };
   beforeAll(async () => {
-    const data = JSON.parse(readFileSync("data/cmrc2018_dev.json", "utf8")) as { context_id: string; title: string; context_text: string }[];
-    const wanted = new Set(["DEV_101", "DEV_541"]);
-    const corpus = tempCorpus({ copySeeds: false });
-    mkdirSync(corpus.config.docsDir, { recursive: true });
-    // The two passages among the first forty of the file (other articles as distractors).
-    for (const [i, p] of data.entries()) {
-      if (i < 40 || wanted.has(p.context_id)) writeFileSync(join(corpus.config.docsDir, `${p.context_id}.txt`), `${p.title}\n\n${p.context_text}\n`);
-    }
-    await ingest(corpus.config, testEmbeddings());
-    cmrc = { app: await createApp(corpus.config, { embeddings: testEmbeddings() }), corpus };
+    cmrc = await passagesApp("data/cmrc2018_dev.json", ["DEV_101", "DEV_541"]);
   }, 300_000);
   afterAll(() => cmrc.corpus.cleanup());
 
@@ -378,19 +386,10 @@ describe("the sentence beside the one that repeats the question, on DRCD dev pas
   // two weights set to 0, 「格物致知」是誰的理念 and 金正恩的母親為 are answered from the wrong sentence (checked
   // when the test was written).
   let drcd: { app: App; corpus: TempCorpus };
-  const WANTED = new Set([
-    "DRCD_6033-29", "DRCD_6491-5", "DRCD_2485-10", "DRCD_6224-16", "DRCD_6322-2", "DRCD_5724-12",
-  ]);
   beforeAll(async () => {
-    const data = JSON.parse(readFileSync("data/drcd_dev.json", "utf8")) as { context_id: string; title: string; context_text: string }[];
-    const corpus = tempCorpus({ copySeeds: false });
-    mkdirSync(corpus.config.docsDir, { recursive: true });
-    // The passages among the first forty of the file (other articles as distractors).
-    for (const [i, p] of data.entries()) {
-      if (i < 40 || WANTED.has(p.context_id)) writeFileSync(join(corpus.config.docsDir, `${p.context_id}.txt`), `${p.title}\n\n${p.context_text}\n`);
-    }
-    await ingest(corpus.config, testEmbeddings());
-    drcd = { app: await createApp(corpus.config, { embeddings: testEmbeddings() }), corpus };
+    drcd = await passagesApp("data/drcd_dev.json", [
+      "DRCD_6033-29", "DRCD_6491-5", "DRCD_2485-10", "DRCD_6224-16", "DRCD_6322-2", "DRCD_5724-12",
+    ]);
   }, 300_000);
   afterAll(() => drcd.corpus.cleanup());
 
