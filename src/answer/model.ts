@@ -8,7 +8,7 @@ import { FEATURE_NAMES, type Features } from "./features.js";
 /** What the refusal model sees of a part's best candidate (and the runner-up). */
 export const CONFIDENCE_NAMES = [
   "score", "margin", "sem", "cov", "covSyn", "missing", "focus", "typed", "dense", "denseTop", "slot",
-  "winCov", "nbSem", "bias",
+  "winCov", "nbSem", "bigram", "sharp", "bias",
 ] as const;
 export type ConfidenceName = (typeof CONFIDENCE_NAMES)[number];
 export type ConfidenceFeatures = Record<ConfidenceName, number>;
@@ -65,6 +65,8 @@ export function confidenceInputs(
     slot: f.slot,
     winCov: f.winCov,
     nbSem: f.nbSem,
+    bigram: f.bigram,
+    sharp: f.sharp,
     bias: 1,
   };
 }

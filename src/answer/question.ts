@@ -239,6 +239,14 @@ const GENERIC_HEAD = /^(?:时候|时间|地方|样子|意思|名字|姓名|名�
 const DEFINITION_ASKED = /(?:定义|含义|涵义|意思|意义)(?:是什么|为何|是指什么|指的是什么|是|为|指)?[？?。]?$|有何(?:含义|涵义|意义)|是什么意思|指的是什么|是指什么/;
 const DEFINITION_WORD = /^(?:定义|含义|涵义|意思|意义|指的是|是指|指)$/;
 
+/** Tags of the words a noun phrase is made of: nouns, names, adjectives, numerals, measure words, 的. */
+const NOUN_PHRASE_TAG = /^(?:n|a|b|j|x|l|m|q|f|s|vn|uj)/;
+
+/** Tags of a last word before the question word that is no focus: adverbs, pronouns, particles, numerals … */
+const NOT_A_FOCUS_TAG = /^(?:d|c|r|p|t|u|m|q|y|e|o)/;
+/** Modal verbs (a closed class): what may or must be, not what is asked about. */
+const MODAL_VERB = /^(?:可能|应该|应当|能够?|可以|会|要|需要|必须|得以|愿意)$/;
+
 /**
  * The focus of a part: the thing counted after 多少名 / 几个 (the noun before the next verb or the end), or, when
  * the question word ends the clause (…的面积是多少, …组长是谁), the one or two words before it.
@@ -263,7 +271,16 @@ function focusTerms(part: string, units: string[], kind: AskKind): string[] {
   tagged.forEach((w, i) => {
     if (/^(?:什么|哪.{0,3}|何种)$/.test(w.word)) asking = i;
   });
-  const head = asking >= 0 ? tagged.slice(asking + 1).filter((w) => /^\p{Script=Han}{2,}$/u.test(w.word) && !GENERIC_HEAD.test(w.word)).at(-1) : undefined;
+  // The noun phrase runs up to the first word that is not a noun, adjective, measure word or 的 (哪一法律有关 →
+  // 法律, not 有关); a numeral or measure word (哪一种 cut 哪 + 一种) is no head.
+  const phrase: { word: string; tag: string }[] = [];
+  for (const w of asking >= 0 ? tagged.slice(asking + 1) : []) {
+    if (!NOUN_PHRASE_TAG.test(w.tag)) break;
+    phrase.push(w);
+  }
+  const isHead = (w: { word: string; tag: string }): boolean =>
+    /^\p{Script=Han}{2,}$/u.test(w.word) && !/^(?:m|q|a|vn|uj)/.test(w.tag) && !GENERIC_HEAD.test(w.word);
+  const head = phrase.filter(isHead).at(-1);
   if (head) return [head.word];
   // The verb of a place (在, 位于, 分布在) stands between the thing asked about and 哪里: 校区在哪里 asks of 校区.
   const end = /(?:是|有|为|达|达到|共|一共|总共|累计|约)?(?:在|位于|来自|源自于?|出自|地处)?(?:多少|几|谁|哪[位个些]?[^，,。？?]{0,4}|什么)[^，,。？?]{0,3}[？?]?$/.exec(part);
@@ -285,6 +302,10 @@ function focusTerms(part: string, units: string[], kind: AskKind): string[] {
     // 来回跑几趟, 建了多少: a one-character verb or particle before an amount's question word is what was done,
     // not a thing asked about; no focus then (the unit says what is counted).
     if (kind === "amount" && last?.length === 1) return [];
+    // 又别称什么, 现在大约已经多少年, 恒星可能是哪一种: an adverb, pronoun or modal verb before the question word is
+    // no thing asked about (a verb of the relation, 分布在哪个地区, is).
+    const lastTagged = tagWords(text).at(-1);
+    if (NOT_A_FOCUS_TAG.test(lastTagged?.tag ?? "") || MODAL_VERB.test(lastTagged?.word ?? "")) return [];
     return last ? [last] : [];
   }
   return [];
@@ -359,10 +380,14 @@ const COLLOQUIAL: [RegExp, string][] = [
  * The question words the tokenizer's stop list lacks (哪几个, 几个, 哪位, 哪家, 有何, 何人): they say what is asked,
  * not what the answer's sentence contains, so they are no terms.
  */
-const ASKING_WORD = /^(?:哪[几一个些里位家种所座条国年儿]+|几[个名位家项条种次]?|有何|何[种人处地时]|为何)$/;
+const ASKING_WORD = /^(?:哪[几一个些里位家种所座条国年儿]+|几[个名位家项条种次]?|有何|何[种人处地时]|为何|为什么|怎么样?)$/;
 
-/** Asking phrases that jieba cuts so that a part looks like a word (哪一年 → 一年, 哪一位 → 一位, 什么地方 → 地方). */
-const ASKING_PHRASE = /哪一?(?:年|位|个人)|什么(?:地方|人)/g;
+/**
+ * Asking phrases that jieba cuts so that a part looks like a word (哪一年 → 一年, 哪一位 → 一位, 哪一种 → 一种,
+ * 哪一法律 → 一, 什么地方 → 地方, 哪些地方 → 地方): 哪 with its 一 and its measure word goes before the question is
+ * cut into terms; the noun after it stays (哪一国家 → 国家, 哪个军队 → 军队).
+ */
+const ASKING_PHRASE = /哪一?(?:[些个]?地方|年|位|个人|方面|国(?!家)|[个种类所座条家项部本首支只场间些])?|什么(?:地方|人|位置)/g;
 
 function questionTerms(text: string): string[] {
   const definition = DEFINITION_ASKED.test(text);

@@ -299,20 +299,21 @@ runMain(async () => {
   console.log(`threshold  ${sets.map((s) => `${s.padEnd(18)}`).join("")}`);
   let best = { t: 0.5, value: -1 };
   let constrained: number | undefined;
-  // Thresholds in steps of 0.01 (the table shows every fifth).
-  for (let i = 5; i <= 95; i++) {
-    const t = i / 100;
+  // Thresholds in steps of 0.001, so that the operating point sits at the target rather than up to a step of
+  // 0.01 past it (about ten CMRC answers); the table shows every 0.05.
+  for (let i = 50; i <= 950; i++) {
+    const t = i / 1000;
     const r = tradeOff(outcomes, sets, t);
     const value = sets.reduce((s, set) => s + (r[set]?.right ?? 0) + (r[set]?.refused ?? 0), 0) / sets.length;
     if (value > best.value) best = { t, value };
     const floor = REFUSAL_TARGET + REFUSAL_MARGIN;
     const reached = (r.cmrc?.refused ?? 0) >= floor && (r.drcd?.refused ?? 0) >= floor;
     if (constrained === undefined && reached) constrained = t;
-    if (i % 5 === 0 || constrained === t) console.log(`${t.toFixed(2).padEnd(11)}${sets.map((s) => `${(r[s]?.right ?? 0).toFixed(3)} / ${(r[s]?.refused ?? 0).toFixed(3)}`.padEnd(18)).join("")}`);
+    if (i % 50 === 0 || constrained === t) console.log(`${t.toFixed(3).padEnd(11)}${sets.map((s) => `${(r[s]?.right ?? 0).toFixed(3)} / ${(r[s]?.refused ?? 0).toFixed(3)}`.padEnd(18)).join("")}`);
   }
   if (constrained !== undefined) best = { t: constrained, value: 0 };
   const chosen = tradeOff(outcomes, sets, best.t);
-  console.log(`chosen threshold ${best.t.toFixed(2)}: ${sets.map((s) => `${s} ${chosen[s]?.right.toFixed(3)} right / ${chosen[s]?.refused.toFixed(3)} refused`).join("; ")}`);
+  console.log(`chosen threshold ${best.t.toFixed(3)}: ${sets.map((s) => `${s} ${chosen[s]?.right.toFixed(3)} right / ${chosen[s]?.refused.toFixed(3)} refused`).join("; ")}`);
 
   const final = fit(rows, terms);
   const ranker = Object.fromEntries(FEATURE_NAMES.map((n, i) => [n, Number((final.ranker[i] ?? 0).toFixed(5))]));
@@ -326,7 +327,7 @@ runMain(async () => {
       rule: `lowest threshold at which the cross-validated refused share of held-out questions is >= ${REFUSAL_TARGET} + ${REFUSAL_MARGIN} (one standard error) on both CMRC and DRCD`,
       previous: answerModel().fitted?.by ?? "hand-set",
     };
-    const model = { ranker, confidence, threshold: Number(best.t.toFixed(2)), retrieval, fitted };
+    const model = { ranker, confidence, threshold: Number(best.t.toFixed(3)), retrieval, fitted };
     await writeFile(WEIGHTS, `${JSON.stringify(model, null, 2)}\n`);
     console.log("wrote src/answer/weights.json");
   }
