@@ -102,6 +102,13 @@ describe("figures", () => {
     expect(tokens).toContain("育才");
     expect(tokens).toContain("这里");
   });
+
+  it("keeps a domain word the dictionary already knows at its own frequency (那曲 before 小伙 stays whole)", () => {
+    // Loaded at the domain list's frequency (3, below the dictionary's 91), 那曲 lost to 那 + 曲 + 小伙.
+    expect(tokenize("那曲小伙洛桑在卫健部门工作")).toEqual(expect.arrayContaining(["那曲", "小伙", "洛桑"]));
+    expect(tokenize("那曲小伙洛桑在卫健部门工作")).not.toContain("曲");
+    expect(tokenize("林芝市旅游收入")).toEqual(expect.arrayContaining(["林芝", "林芝市"]));
+  });
 });
 
 describe("entities", () => {

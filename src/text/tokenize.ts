@@ -11,13 +11,31 @@ import { normalizeForMatch } from "./normalize.js";
 const DOMAIN_WORDS_FILE = new URL("./domain-words.txt", import.meta.url);
 
 /** Bump when tokens change: an index's word index (bm25.json) built by another version is rebuilt on load. */
-export const TOKENIZER_VERSION = 3;
+export const TOKENIZER_VERSION = 4;
 
 /**
- * The frequency a domain word is given: the dictionary's median (3), as a user word gets in cppjieba, so that a
- * domain name is kept whole without outweighing the words around it.
+ * The frequency a domain word is given when the dictionary lacks it or has it rarer: the dictionary's median (3),
+ * as a user word gets in cppjieba, so that a domain name is kept whole without outweighing the words around it.
+ * A word the dictionary already knows keeps its own frequency (那曲 91, 日喀则 67): loading it at 3 made it lose to
+ * the words beside it (那曲小伙 → 那 + 曲 + 小伙).
  */
 const DOMAIN_WORD_FREQUENCY = 3;
+
+/** The dictionary's frequency of each of `words` that it has. */
+function dictionaryFrequencies(words: string[]): Map<string, number> {
+  const wanted = new Set(words);
+  const out = new Map<string, number>();
+  const decoder = new TextDecoder();
+  for (const line of byteLines(dict)) {
+    const first = line.indexOf(0x20);
+    if (first <= 0) continue;
+    const word = decoder.decode(line.subarray(0, first));
+    if (!wanted.has(word)) continue;
+    const second = line.indexOf(0x20, first + 1);
+    out.set(word, Number(decoder.decode(line.subarray(first + 1, second > 0 ? second : undefined))));
+  }
+  return out;
+}
 
 let instance: Jieba | undefined;
 
@@ -36,7 +54,10 @@ export function domainWords(): string[] {
 function jieba(): Jieba {
   if (!instance) {
     const segmenter = Jieba.withDict(dict);
-    segmenter.loadDict(Buffer.from(domainWords().map((w) => `${w} ${DOMAIN_WORD_FREQUENCY} x`).join("\n"), "utf8"));
+    const words = domainWords();
+    const known = dictionaryFrequencies(words);
+    const lines = words.map((w) => `${w} ${Math.max(DOMAIN_WORD_FREQUENCY, known.get(w) ?? 0)} x`);
+    segmenter.loadDict(Buffer.from(lines.join("\n"), "utf8"));
     instance = segmenter;
   }
   return instance;
