@@ -36,7 +36,7 @@ const REFUSAL_TARGET = 0.85;
 const REFUSAL_MARGIN = 0.01;
 
 const USAGE =
-  "usage: npm run fit -- [--work DIR] [--folds N] [--holdout K] [--limit N] [--rows F | --save-rows F] [--pairs] [--retrieval-only] [--write]";
+  "usage: npm run fit -- [--work DIR] [--folds N] [--holdout K] [--limit N] [--rows F | --save-rows F] [--linear] [--retrieval-only] [--write]";
 const WEIGHTS = new URL("../answer/weights.json", import.meta.url);
 
 interface CandidateRow {
@@ -223,7 +223,7 @@ function tradeOff(outcomes: Outcome[], sets: string[], t: number): Record<string
 }
 
 runMain(async () => {
-  const args = parseArgs(process.argv.slice(2), ["write", "pairs", "retrieval-only"], ["work", "folds", "holdout", "limit", "rows", "save-rows"]);
+  const args = parseArgs(process.argv.slice(2), ["write", "pairs", "linear", "retrieval-only"], ["work", "folds", "holdout", "limit", "rows", "save-rows"]);
   const retrievalOnly = args.flags.has("retrieval-only");
   const work = resolve(stringFlag(args, "work") ?? "/tmp/duikou-fit");
   const folds = numberFlag(args, "folds") ?? 5;
@@ -242,8 +242,10 @@ runMain(async () => {
   const saveRows = stringFlag(args, "save-rows");
   if (saveRows) await writeFile(saveRows, JSON.stringify(rows));
   const sets = ["cmrc", "drcd", "seeds"];
-  // --pairs: the refusal model also sees products of two features (a quadratic logistic model).
-  const terms: string[] = [...CONFIDENCE_NAMES, ...(args.flags.has("pairs") ? confidencePairs() : [])];
+  // The refusal model sees the products of every two features too (a quadratic logistic model): measured in the
+  // ninth session, cross-validated CMRC 0.826 → 0.828, DRCD 0.793 → 0.804 at the operating point. --linear fits
+  // the features alone (--pairs, the former switch for products, is still accepted).
+  const terms: string[] = [...CONFIDENCE_NAMES, ...(args.flags.has("linear") ? [] : confidencePairs())];
 
   // The retrieval's final order: weights chosen on the other folds, first passages scored on this one.
   const perSet = (rs: QuestionRow[], w: RetrievalWeights): string =>
