@@ -21,18 +21,25 @@ export const TOKENIZER_VERSION = 4;
  */
 const DOMAIN_WORD_FREQUENCY = 3;
 
-/** The dictionary's frequency of each of `words` that it has. */
+/**
+ * The dictionary's frequency of each of `words` that it has. Lines are compared as bytes, and only a line whose
+ * word is one of `words` is decoded (decoding all 349k would leave megabytes of garbage at start).
+ */
 function dictionaryFrequencies(words: string[]): Map<string, number> {
-  const wanted = new Set(words);
+  const encoder = new TextEncoder();
+  const byLength = new Map<number, { word: string; bytes: Uint8Array }[]>();
+  for (const word of words) {
+    const bytes = encoder.encode(word);
+    byLength.set(bytes.length, [...(byLength.get(bytes.length) ?? []), { word, bytes }]);
+  }
   const out = new Map<string, number>();
   const decoder = new TextDecoder();
   for (const line of byteLines(dict)) {
     const first = line.indexOf(0x20);
-    if (first <= 0) continue;
-    const word = decoder.decode(line.subarray(0, first));
-    if (!wanted.has(word)) continue;
+    const found = byLength.get(first)?.find((w) => w.bytes.every((b, i) => line[i] === b));
+    if (!found) continue;
     const second = line.indexOf(0x20, first + 1);
-    out.set(word, Number(decoder.decode(line.subarray(first + 1, second > 0 ? second : undefined))));
+    out.set(found.word, Number(decoder.decode(line.subarray(first + 1, second > 0 ? second : undefined))));
   }
   return out;
 }
