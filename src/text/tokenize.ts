@@ -63,10 +63,13 @@ const GLUED_PARTICLE = new RegExp(`[${PARTICLES}]$`);
 
 let particleWords: Set<string> | undefined;
 
-/** The dictionary's words that end with such a particle (但是, 目的, 现在, 因为, 为了): they stay whole. */
+/**
+ * The dictionary's words that end with such a particle (但是, 目的, 现在, 因为, 为了): they stay whole. Collected in
+ * jieba's one pass over its dictionary at start (scanDictionary).
+ */
 function endsWithParticleInDictionary(word: string): boolean {
-  particleWords ??= scanDictionary([]).particleWords;
-  return particleWords.has(word);
+  jieba();
+  return particleWords?.has(word) ?? false;
 }
 
 /** The three UTF-8 bytes of a character of the Basic Multilingual Plane's CJK range, as one number. */
