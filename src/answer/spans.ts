@@ -47,8 +47,12 @@ const WORDED_TIME = new RegExp(
 /** A question that asks for a year (哪一年, 何年, 西元几年), not any time. */
 const ASKS_YEAR = /哪一年|哪年|何年|几几年|(?:西元|公元|民国|公历)前?(?:几|多少)年|什么年份|哪个年份/;
 
-/** A year: 1956年, 955年, 承久3年, 二〇〇八年, 嘉定十四年, 元年, 庚申年 (同年, 次年 name none). */
-const YEAR = /\d{1,4}年|[一二两三四五六七八九十百千零〇元]{1,4}年|[甲乙丙丁戊己庚辛壬癸][子丑寅卯辰巳午未申酉戌亥]年/g;
+/**
+ * A year: 1956年, 955年, 承久3年, 二〇〇八年, 嘉定十四年, 元年, 庚申年 (同年, 次年 name none). Not a number of years:
+ * 3年多, 十年来, 两年内, 一年半 (一年 and 两年 always count).
+ */
+const YEAR =
+  /\d{3,4}年|\d{1,2}年(?![多来半内间])|(?<![一二两三四五六七八九十百千零〇])(?![一两]年)[一二两三四五六七八九十百千零〇元]{1,4}年(?![多来半内间])|[甲乙丙丁戊己庚辛壬癸][子丑寅卯辰巳午未申酉戌亥]年/g;
 
 /**
  * Whether a text names a time (a date figure or a worded time) that the question does not; a year when the
