@@ -5,10 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../src/app.js";
 import { analyzeCandidates, answerQuestion, RETRIEVE } from "../src/answer/answer.js";
 import { analyzeQuestion } from "../src/answer/question.js";
-import { clausesOf } from "../src/answer/compose.js";
+import { clausesOf, trimToClauses } from "../src/answer/compose.js";
 import { verifyFigures } from "../src/answer/verify.js";
 import { CONFIDENCE_NAMES, confidence, confidencePairs, confidenceTerm, type ConfidenceFeatures } from "../src/answer/model.js";
-import { hasAnswerSpan, onlyInListTotal, roleAgrees } from "../src/answer/spans.js";
+import { hasAnswerSpan, hasTime, onlyInListTotal, roleAgrees } from "../src/answer/spans.js";
 import { mentionsTerm } from "../src/text/synonyms.js";
 import { askedRelations, cueFit } from "../src/answer/cues.js";
 import { normalizeForMatch } from "../src/text/normalize.js";
@@ -468,5 +468,40 @@ describe("figures with thousands separators, on DRCD dev passages", () => {
     expect(r.answered).toBe(true);
     expect(r.answer).toMatch(figure);
     expect(verifyFigures(r.answer, r.citations).ok).toBe(true);
+  });
+});
+
+describe("trimming and years, on DRCD dev sentences", () => {
+  type Passage = { context_id: string; context_text: string };
+  const passages = JSON.parse(readFileSync("data/drcd_dev.json", "utf8")) as Passage[];
+  const sentenceWith = (id: string, words: string): string => {
+    const text = passages.find((p) => p.context_id === id)!.context_text;
+    return text.split(/(?<=。)/).find((s) => s.includes(words))!;
+  };
+
+  it("takes the clause after a colon that only leads in (著名政界人物包括：…)", () => {
+    const sentence = sentenceWith("DRCD_2388-24", "著名政界人物包括");
+    expect(sentence.length).toBeGreaterThan(130);
+    const weights = new Map([["著名", 1], ["政界", 1], ["人物", 1]]);
+    const span = trimToClauses(sentence, weights, () => true, 130, true);
+    expect(span).toMatch(/^著名政界人物包括：美聯儲主席本·伯南克、.*國家經濟委員會主席勞倫斯·薩默斯.*…$/);
+    expect(span.length).toBeLessThanOrEqual(131);
+  });
+
+  it("answers the first state after 這些州分別是：", () => {
+    const sentence = sentenceWith("DRCD_3521-4", "這些州分別是");
+    const weights = new Map([["脱离", 1], ["联邦", 1]]);
+    const span = trimToClauses(sentence, weights, () => true, 130, true);
+    expect(span).toMatch(/^共有七個州脫離聯邦，這些州分別是：南卡羅來納州1860年12月21日/);
+    expect(span.length).toBeLessThanOrEqual(131);
+    // Cut where no figure is cut: every figure of the span stands in the sentence.
+    const citation = { n: 1, source: "DRCD_3521-4.txt", title: "", quote: sentence, chunkId: "c" };
+    expect(verifyFigures(`${span}。[1]`, [citation]).ok).toBe(true);
+  });
+
+  it("does not take a number of years for a year (一年多, 3年多, 十年来, 两年)", () => {
+    const q = analyzeQuestion("二二八事件于何年爆发？");
+    for (const t of ["使累积一年多不满国民政府的庞大民怨至此总爆发", "用了3年多", "十年来", "两年内完成"]) expect(hasTime(t, q), t).toBe(false);
+    for (const t of ["1947年初", "民国十六年", "民国16年", "承久3年", "元年", "一九四七年", "庚申年"]) expect(hasTime(t, q), t).toBe(true);
   });
 });

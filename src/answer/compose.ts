@@ -67,7 +67,28 @@ export function trimToClauses(
   let to = best.to;
   const length = (a: number, b: number): number => clauses.slice(a, b + 1).join("").length;
   while (extend && to + 1 < clauses.length && length(best.from, to + 1) <= max && to - best.to < 1) to++;
-  return clauses.slice(best.from, to + 1).join("").replace(/[，,；;：:、]$/, "");
+  // A run that ends on a colon (著名政界人物包括：, 这些州分别是：) only leads in to what follows: the next clause
+  // is taken too, a long list in it cut after the items that fit.
+  const led = to;
+  while (to + 1 < clauses.length && /[：:]$/.test(clauses[to] ?? "")) to++;
+  const span = clauses.slice(best.from, to + 1).join("");
+  if (to > led && span.length > max) return cutList(clauses.slice(best.from, to).join(""), clauses[to] ?? "", max);
+  return span.replace(/[，,；;：:、]$/, "");
+}
+
+/**
+ * A lead-in with as much of the list after it as fits in `max` characters, marked cut with …: whole items
+ * (between 、) where the list has them, else up to a character that ends no figure (a cut 1861年1 would be a
+ * figure no quote holds).
+ */
+function cutList(head: string, list: string, max: number): string {
+  let kept = "";
+  for (const item of list.split(/(?<=、)/)) {
+    if (head.length + kept.length + item.length > max) break;
+    kept += item;
+  }
+  if (!kept) kept = list.slice(0, Math.max(0, max - head.length - 1)).replace(/[\d.,年月日号]+$/, "");
+  return `${head}${kept.replace(/[、，,]$/, "")}…`;
 }
 
 /** Parts answered by one sentence become one span of it, from the first part's clause to the last one's. */
