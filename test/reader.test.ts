@@ -499,6 +499,16 @@ describe("trimming and years, on DRCD dev sentences", () => {
     expect(verifyFigures(`${span}。[1]`, [citation]).ok).toBe(true);
   });
 
+  it.each([
+    ["DRCD_4911-3", "成為第21個承認同性婚姻的國家", ["第21个", "承认", "同性", "婚姻", "国家"], /^德國聯邦議院在2017年以393票通過法案，成為第21個/],
+    ["DRCD_5686-17", "也是臺北市以外第一個導入", ["台北市", "以外", "第一个", "导入", "youbike", "城市"], /^彰化縣是中臺灣第一個推動/],
+  ])("starts the span of %s at the clause with the subject of a clause that has none", (id, words, terms, start) => {
+    const sentence = sentenceWith(id, words);
+    expect(sentence.length).toBeGreaterThan(130);
+    const span = trimToClauses(sentence, new Map(terms.map((t) => [t, 1])), () => true, 130, true);
+    expect(span).toMatch(start);
+  });
+
   it("does not take a number of years for a year (一年多, 3年多, 十年来, 两年)", () => {
     const q = analyzeQuestion("二二八事件于何年爆发？");
     for (const t of ["使累积一年多不满国民政府的庞大民怨至此总爆发", "用了3年多", "十年来", "两年内完成"]) expect(hasTime(t, q), t).toBe(false);

@@ -2,6 +2,7 @@
 // figure, date or place in a clause or two; a description whole up to 130 characters), parts answered by one
 // sentence become one span, and each span gets its citation.
 import { normalizeForMatch } from "../text/normalize.js";
+import { tagWords } from "../text/tokenize.js";
 import type { Candidate } from "./candidates.js";
 import { coverage } from "../text/coverage.js";
 import type { Citation } from "./types.js";
@@ -63,17 +64,27 @@ export function trimToClauses(
     }
   }
   if (best.score < 0) return text;
+  const length = (a: number, b: number): number => clauses.slice(a, b + 1).join("").length;
+  // A clause that opens with a verb, an adverb or a preposition shares the subject of the one before it
+  // (德国…，成为第21个承认同性婚姻的国家; 彰化县…，也是台北市以外第一个导入YouBike的城市): the run starts there too.
+  let from = best.from;
+  while (from > 0 && continuesClause(clauses[from] ?? "") && length(from - 1, best.to) <= max) from--;
   // The answer usually follows the words the question shares with the sentence: keep the next clause too.
   let to = best.to;
-  const length = (a: number, b: number): number => clauses.slice(a, b + 1).join("").length;
-  while (extend && to + 1 < clauses.length && length(best.from, to + 1) <= max && to - best.to < 1) to++;
+  while (extend && to + 1 < clauses.length && length(from, to + 1) <= max && to - best.to < 1) to++;
   // A run that ends on a colon (著名政界人物包括：, 这些州分别是：) only leads in to what follows: the next clause
   // is taken too, a long list in it cut after the items that fit.
   const led = to;
   while (to + 1 < clauses.length && /[：:]$/.test(clauses[to] ?? "")) to++;
-  const span = clauses.slice(best.from, to + 1).join("");
-  if (to > led && span.length > max) return cutList(clauses.slice(best.from, to).join(""), clauses[to] ?? "", max);
+  const span = clauses.slice(from, to + 1).join("");
+  if (to > led && span.length > max) return cutList(clauses.slice(from, to).join(""), clauses[to] ?? "", max);
   return span.replace(/[，,；;：:、]$/, "");
+}
+
+/** Whether a clause opens with a verb, adverb or preposition (jieba's tags): it has no subject of its own. */
+function continuesClause(clause: string): boolean {
+  const first = tagWords(normalizeForMatch(clause.slice(0, 8)))[0];
+  return !!first && /^(?:v|d|p)/.test(first.tag) && first.tag !== "vn";
 }
 
 /**
