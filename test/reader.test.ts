@@ -515,3 +515,28 @@ describe("trimming and years, on DRCD dev sentences", () => {
     for (const t of ["1947年初", "民国十六年", "民国16年", "承久3年", "元年", "一九四七年", "庚申年"]) expect(hasTime(t, q), t).toBe(true);
   });
 });
+
+describe("clauses, on CMRC 2018 dev sentences", () => {
+  type Passage = { context_text: string; qas: { query_id: string }[] };
+  const passages = JSON.parse(readFileSync("data/cmrc2018_dev.json", "utf8")) as Passage[];
+  const sentenceWith = (words: string): string => {
+    const text = passages.find((p) => p.context_text.includes(words))!.context_text;
+    return text.split(/(?<=。)/).find((s) => s.includes(words))!;
+  };
+
+  it("keeps a short bracket in its clause, not a long one", () => {
+    // 钩鼻海蛇（学名："Enhydrina schistosa"）: cut at the colon inside, the span began at "Enhydrina schistosa"）.
+    const snake = clausesOf(sentenceWith("钩鼻海蛇（学名"));
+    expect(snake[0]).toMatch(/^钩鼻海蛇（学名："Enhydrina schistosa"），$/);
+    // A bracket of a hundred characters is cut like any text: as one clause it lost to a short clause before it.
+    const book = clausesOf(sentenceWith("德文原标题"));
+    expect(book.every((c) => c.length < 120)).toBe(true);
+  });
+
+  it("starts the span before a clause that opens with a time word and a verb (目前是…)", () => {
+    const sentence = sentenceWith("目前是亚洲最大的古动物博物馆");
+    const weights = new Map([["亚洲", 1], ["最大", 1], ["古动物", 1], ["博物馆", 1]]);
+    const span = trimToClauses(sentence, weights, () => true, 130, true);
+    expect(span.indexOf("目前是亚洲最大")).toBeGreaterThan(0);
+  });
+});

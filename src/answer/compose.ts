@@ -21,10 +21,11 @@ export interface Pick {
 /**
  * A sentence's clauses, each with the comma, semicolon or colon that closes it. A comma or colon inside a
  * figure (6,054,191名, 2,052平方公里, 10:30) closes nothing: cutting there left 6 or 052平方公里, which no quote
- * holds, and the answer was refused as unverifiable.
+ * holds, and the answer was refused as unverifiable. Nor does one inside short brackets (钩鼻海蛇（学名："…"）);
+ * a long bracket is text of its own.
  */
 export function clausesOf(text: string): string[] {
-  return text.match(/(?:\d,(?=\d{3}(?!\d))|\d[:：](?=\d{2}(?!\d))|[^，,；;：:])+[，,；;：:]?/g) ?? [text];
+  return text.match(/(?:（[^（）]{0,40}）|\([^()]{0,40}\)|\d,(?=\d{3}(?!\d))|\d[:：](?=\d{2}(?!\d))|[^，,；;：:])+[，,；;：:]?/g) ?? [text];
 }
 
 /** Trims a long sentence to the run of clauses that best covers the question, keeping a fitting figure. */
@@ -81,9 +82,12 @@ export function trimToClauses(
   return span.replace(/[，,；;：:、]$/, "");
 }
 
-/** Whether a clause opens with a verb, adverb or preposition (jieba's tags): it has no subject of its own. */
+/**
+ * Whether a clause opens with a verb, adverb or preposition (jieba's tags), after any time words (目前是…): it
+ * has no subject of its own.
+ */
 function continuesClause(clause: string): boolean {
-  const first = tagWords(normalizeForMatch(clause.slice(0, 8)))[0];
+  const first = tagWords(normalizeForMatch(clause.slice(0, 10))).find((w) => w.tag !== "t" && w.word.trim() !== "");
   return !!first && /^(?:v|d|p)/.test(first.tag) && first.tag !== "vn";
 }
 
