@@ -517,8 +517,7 @@ describe("trimming and years, on DRCD dev sentences", () => {
 });
 
 describe("clauses, on CMRC 2018 dev sentences", () => {
-  type Passage = { context_text: string; qas: { query_id: string }[] };
-  const passages = JSON.parse(readFileSync("data/cmrc2018_dev.json", "utf8")) as Passage[];
+  const passages = JSON.parse(readFileSync("data/cmrc2018_dev.json", "utf8")) as { context_text: string }[];
   const sentenceWith = (words: string): string => {
     const text = passages.find((p) => p.context_text.includes(words))!.context_text;
     return text.split(/(?<=。)/).find((s) => s.includes(words))!;
