@@ -471,13 +471,15 @@ describe("figures with thousands separators, on DRCD dev passages", () => {
   });
 });
 
+/** The sentence of a CMRC-format file's passage (the first one holding `words`, or the one with id `id`). */
+function sentenceIn(file: string, words: string, id?: string): string {
+  const passages = JSON.parse(readFileSync(file, "utf8")) as { context_id: string; context_text: string }[];
+  const text = passages.find((p) => (id ? p.context_id === id : p.context_text.includes(words)))!.context_text;
+  return text.split(/(?<=。)/).find((s) => s.includes(words))!;
+}
+
 describe("trimming and years, on DRCD dev sentences", () => {
-  type Passage = { context_id: string; context_text: string };
-  const passages = JSON.parse(readFileSync("data/drcd_dev.json", "utf8")) as Passage[];
-  const sentenceWith = (id: string, words: string): string => {
-    const text = passages.find((p) => p.context_id === id)!.context_text;
-    return text.split(/(?<=。)/).find((s) => s.includes(words))!;
-  };
+  const sentenceWith = (id: string, words: string): string => sentenceIn("data/drcd_dev.json", words, id);
 
   it("takes the clause after a colon that only leads in (著名政界人物包括：…)", () => {
     const sentence = sentenceWith("DRCD_2388-24", "著名政界人物包括");
@@ -517,11 +519,7 @@ describe("trimming and years, on DRCD dev sentences", () => {
 });
 
 describe("clauses, on CMRC 2018 dev sentences", () => {
-  const passages = JSON.parse(readFileSync("data/cmrc2018_dev.json", "utf8")) as { context_text: string }[];
-  const sentenceWith = (words: string): string => {
-    const text = passages.find((p) => p.context_text.includes(words))!.context_text;
-    return text.split(/(?<=。)/).find((s) => s.includes(words))!;
-  };
+  const sentenceWith = (words: string): string => sentenceIn("data/cmrc2018_dev.json", words);
 
   it("keeps a short bracket in its clause, not a long one", () => {
     // 钩鼻海蛇（学名："Enhydrina schistosa"）: cut at the colon inside, the span began at "Enhydrina schistosa"）.
