@@ -3,7 +3,8 @@
 // closest lead, never answered with another figure; paraphrased and chat-style questions find their fact.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../src/app.js";
-import { analyzeCandidates, answerQuestion, RETRIEVE } from "../src/answer/answer.js";
+import { analyzeCandidates, answerQuestion, besideRunnerUp, RETRIEVE } from "../src/answer/answer.js";
+import type { Citation } from "../src/answer/types.js";
 import { analyzeQuestion } from "../src/answer/question.js";
 import { clausesOf, trimToClauses } from "../src/answer/compose.js";
 import { verifyFigures } from "../src/answer/verify.js";
@@ -406,6 +407,7 @@ describe("the sentence beside the one that repeats the question, on DRCD dev pas
   beforeAll(async () => {
     drcd = await passagesApp("data/drcd_dev.json", [
       "DRCD_6033-29", "DRCD_6491-5", "DRCD_2485-10", "DRCD_6224-16", "DRCD_6322-2", "DRCD_5724-12",
+      "DRCD_3211-3", "DRCD_5759-3",
     ]);
   }, 300_000);
   afterAll(() => drcd.corpus.cleanup());
@@ -433,6 +435,30 @@ describe("the sentence beside the one that repeats the question, on DRCD dev pas
     const retrieved = await drcd.app.retriever.hybridSearch(question, { k: RETRIEVE });
     const { parts } = await analyzeCandidates(drcd.app, question, retrieved, { trimAll: true });
     expect(parts[0]!.ranked[0]!.candidate.text).toContain(answer);
+  });
+
+  // The sentence that repeats the question (收購了該報; 無法攻下句章) and the one after it that answers score
+  // within a quarter of each other's probability: both are quoted, in the passage's order, as one excerpt.
+  it.each([
+    ["1981年，魯珀特·梅鐸以1200萬英鎊收購了《泰晤士報》，該集團還同時擁有了哪一份通俗報紙?", "《太陽報》"],
+    ["孫恩在被劉牢之大敗而無法攻下句章後轉戰哪一個地方?", "海鹽"],
+  ])("quotes, for %s, the sentence beside the best one, which holds %s", async (question, answer) => {
+    const r = await answerQuestion(drcd.app, question);
+    expect(r.answered).toBe(true);
+    expect(r.answer).toContain(answer);
+    expect(r.citations).toHaveLength(2);
+    const [first, second] = r.citations as [Citation, Citation];
+    expect(second.chunkId).toBe(first.chunkId);
+    // Adjacent, in order: the second quote starts where the first one ends in the passage.
+    const passage = r.passages.find((p) => p.chunkId === first.chunkId)!.text;
+    expect(passage.indexOf(second.quote)).toBe(passage.indexOf(first.quote) + first.quote.length);
+  });
+
+  it("quotes one sentence when the ranker tells the best one apart", async () => {
+    const retrieved = await drcd.app.retriever.hybridSearch("達爾文的演化論受到哪一個人的影響深遠?", { k: RETRIEVE });
+    const { parts } = await analyzeCandidates(drcd.app, "達爾文的演化論受到哪一個人的影響深遠?", retrieved);
+    expect(besideRunnerUp(parts[0]!.ranked)).toBeUndefined();
+    expect((await answerQuestion(drcd.app, "達爾文的演化論受到哪一個人的影響深遠?")).citations).toHaveLength(1);
   });
 
   // 金正恩的母親為 (a question that ends on 為) stands close to the refusal threshold: ranked right, not always answered.

@@ -127,6 +127,28 @@ export function rankForPart(
 const COUNTED_MARGIN = 0.2;
 
 /**
+ * The ranker is a conditional logit: a score difference d means the runner-up is e^-d times as likely to be the
+ * answering sentence as the best. Within this difference (a quarter of the best's probability) and standing
+ * right beside it, the runner-up is quoted with it as one excerpt of the passage.
+ */
+const NEIGHBOUR_MARGIN = Math.log(4);
+
+/**
+ * The runner-up when it stands right before or after the best sentence in the same passage and the ranker can
+ * hardly tell them apart: the sentence that repeats the question's words and the one beside it that answers
+ * (…呼籲立法禁止狩獵 after the sentence naming him; 因此… after the reason). Quoting both, in the passage's
+ * order, shows the answer either way; a runner-up longer than a fact span is not worth the reading.
+ */
+export function besideRunnerUp(ranked: Scored[]): Scored | undefined {
+  const [best, next] = ranked;
+  if (!best || !next || best.score - next.score >= NEIGHBOUR_MARGIN) return undefined;
+  if (next.candidate.chunk.metadata.chunkId !== best.candidate.chunk.metadata.chunkId) return undefined;
+  const beside = next.candidate.norm === best.candidate.prevNorm || next.candidate.norm === best.candidate.nextNorm;
+  if (!beside || next.span.length > FACT_ANSWER_CHARS) return undefined;
+  return next;
+}
+
+/**
  * A sentence listing several figures of the asked unit (医疗人才90人 … 90名教育人才) answers with the one whose
  * clause names the counted thing (多少名教育人才), by the table of figures; undefined keeps the span as trimmed.
  */
@@ -388,12 +410,15 @@ export async function answerQuestion(app: App, question: string, searched?: Scor
       const lead = rankForPart(app, q, analysis.part, candidates, false)[0];
       return refusal(question, "能回答这个问题的内容", passages, lead && lead.features.covSyn >= 0.3 ? lead : undefined);
     }
-    picks.push(pick);
     const alternatives = q.parts.length === 1 ? alternativesFor(app, pick, analysis.ranked, q, analysis.part) : [];
     if (alternatives.length > 0) {
       ambiguous = true;
-      picks.splice(picks.length - 1, 1, ...perSource(app, [pick, ...alternatives], analysis.part));
+      picks.push(...perSource(app, [pick, ...alternatives], analysis.part));
+      continue;
     }
+    const beside = q.parts.length === 1 ? besideRunnerUp(analysis.ranked) : undefined;
+    if (beside) picks.push(...(beside.candidate.norm === pick.candidate.prevNorm ? [beside, pick] : [pick, beside]));
+    else picks.push(pick);
   }
 
   const { pieces, citations } = composePieces(picks);
