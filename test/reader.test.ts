@@ -9,7 +9,7 @@ import { analyzeQuestion } from "../src/answer/question.js";
 import { clausesOf, trimToClauses } from "../src/answer/compose.js";
 import { verifyFigures } from "../src/answer/verify.js";
 import { CONFIDENCE_NAMES, confidence, confidencePairs, confidenceTerm, type ConfidenceFeatures } from "../src/answer/model.js";
-import { hasAnswerSpan, hasTime, onlyInListTotal, roleAgrees } from "../src/answer/spans.js";
+import { asksPersonName, hasAnswerSpan, hasTime, namesSomething, onlyInListTotal, roleAgrees } from "../src/answer/spans.js";
 import { mentionsTerm } from "../src/text/synonyms.js";
 import { askedRelations, cueFit } from "../src/answer/cues.js";
 import { normalizeForMatch } from "../src/text/normalize.js";
@@ -161,6 +161,22 @@ describe("question analysis: the asked type", () => {
 });
 
 describe("answer spans of the asked type, on sentences of the seeds", () => {
+  it("a question that asks for a name needs one that the question does not hold", () => {
+    const expert = analyzeQuestion("在山南市妇幼保健院帮曲珍接生的援藏妇产科专家叫什么名字？");
+    // 曲珍 is the only name and the question holds it.
+    expect(namesSomething(normalizeForMatch("在援藏妇产科专家和当地医护人员共同努力下，曲珍最终成功诞下一名男婴。"), expert)).toBe(false);
+    expect(namesSomething(normalizeForMatch("今年年初，西藏山南市妇幼保健院接诊孕晚期仅29周的临产孕妇曲珍，当时曲珍情况十分危急。"), expert)).toBe(false);
+    const engineer = analyzeQuestion("山东天力能源时任总工程师叫什么名字？");
+    expect(namesSomething(normalizeForMatch("揭榜后，公司时任总工程师吴静带领技术团队，从查找外文工程资料入手。"), engineer)).toBe(true);
+    // Only a name asked of a person: a work, a school or a fish is named otherwise (CMRC 2018 dev).
+    expect(asksPersonName(expert.parts[0]!.text)).toBe(true);
+    expect(asksPersonName(engineer.parts[0]!.text)).toBe(true);
+    expect(asksPersonName(analyzeQuestion("在李国治和廖琼枝长期合作中，廖琼枝编导的作品叫什么名字?").parts[0]!.text)).toBe(false);
+    expect(asksPersonName(analyzeQuestion("宝山镇内的全日制初级中学叫什么名字?").parts[0]!.text)).toBe(false);
+    // A transliterated name (DRCD dev) is a name too.
+    expect(namesSomething(normalizeForMatch("本·威靈頓認為，語言學上的證據顯示這些書不太可能出自同一人。"), analyzeQuestion("这个观点的提出者叫什么名字？"))).toBe(true);
+  });
+
   const s002 = "据了解,按照计划,工作组谋划确定对口支援项目47个,投资1.32亿元。";
   const s003 = "截至今年7月底,广东省第十批援藏工作队投资完成率分别为99%、95%、85%,合计完成投资145770万元。";
   it("a share needs a percentage", () => {
@@ -296,6 +312,8 @@ describe("agreement and refusal on the seeds index", () => {
     ["山东省援兵团第十二师干部管理组的副主任是谁？", "以“抓重点"],
     // 1200万元 is what 湖南 spent on 玉麦乡史馆、文化广场、消防车库… together, not the 史馆's cost.
     ["湖南援建的玉麦乡史馆花了多少钱？", "1200万元"],
+    // Asked for a name: the sentences about the birth name only the mother, whom the question names.
+    ["在山南市妇幼保健院帮曲珍接生的援藏妇产科专家叫什么名字？", "诞下"],
   ])("refuses %s (its lead is no answer)", async (question, wrongFact) => {
     const r = await answerQuestion(app, question);
     expect(r.answered).toBe(false);

@@ -23,7 +23,7 @@ import { FACT_ANSWER_CHARS, MAX_ANSWER_CHARS, composePieces, trimToClauses, type
 import { candidateFeatures, partContext, type Features } from "./features.js";
 import { answerModel, confidence, confidenceInputs, rankScore, type ConfidenceFeatures } from "./model.js";
 import { analyzeQuestion, type AnalyzedQuestion, type QuestionPart } from "./question.js";
-import { chineseAmountFits, countedAgrees, figureFits, hasAnswerSpan, hasTime, newPlaces, onlyInListTotal, ordinalFits, roleAgrees, typeGate } from "./spans.js";
+import { chineseAmountFits, countedAgrees, figureFits, hasAnswerSpan, hasTime, asksPersonName, namesSomething, newPlaces, onlyInListTotal, ordinalFits, roleAgrees, typeGate } from "./spans.js";
 import type { AnswerResult, PassageOut } from "./types.js";
 import { verifyFigures } from "./verify.js";
 import { EXAMPLES } from "./help.js";
@@ -133,19 +133,40 @@ const COUNTED_MARGIN = 0.2;
  */
 const NEIGHBOUR_MARGIN = Math.log(4);
 
+/** What decides whether a runner-up is quoted beside the best sentence (shared with the fit, src/cli/fit.ts). */
+export interface PlacedScore {
+  score: number;
+  chunkId: string;
+  position: number;
+  spanChars: number;
+}
+
 /**
- * The runner-up when it stands right before or after the best sentence in the same passage and the ranker can
+ * Whether the runner-up stands right before or after the best sentence in the same passage and the ranker can
  * hardly tell them apart: the sentence that repeats the question's words and the one beside it that answers
- * (…呼籲立法禁止狩獵 after the sentence naming him; 因此… after the reason). Quoting both, in the passage's
- * order, shows the answer either way; a runner-up longer than a fact span is not worth the reading.
+ * (…收購了該報 | 該集團還同時擁有《太陽報》; 因此… after the reason). Quoting both, in the passage's order, shows
+ * the answer either way; a runner-up longer than a fact span is not worth the reading.
  */
+export function quotedBeside(best: PlacedScore, next: PlacedScore): boolean {
+  return (
+    best.score - next.score < NEIGHBOUR_MARGIN &&
+    next.chunkId === best.chunkId &&
+    Math.abs(next.position - best.position) === 1 &&
+    next.spanChars <= FACT_ANSWER_CHARS
+  );
+}
+
+const placed = (s: Scored): PlacedScore => ({
+  score: s.score,
+  chunkId: s.candidate.chunk.metadata.chunkId,
+  position: s.candidate.position,
+  spanChars: s.span.length,
+});
+
+/** The runner-up to quote beside the best sentence, if any (quotedBeside). */
 export function besideRunnerUp(ranked: Scored[]): Scored | undefined {
   const [best, next] = ranked;
-  if (!best || !next || best.score - next.score >= NEIGHBOUR_MARGIN) return undefined;
-  if (next.candidate.chunk.metadata.chunkId !== best.candidate.chunk.metadata.chunkId) return undefined;
-  const beside = next.candidate.norm === best.candidate.prevNorm || next.candidate.norm === best.candidate.nextNorm;
-  if (!beside || next.span.length > FACT_ANSWER_CHARS) return undefined;
-  return next;
+  return best && next && quotedBeside(placed(best), placed(next)) ? next : undefined;
 }
 
 /**
@@ -417,11 +438,17 @@ export async function answerQuestion(app: App, question: string, searched?: Scor
       continue;
     }
     const beside = q.parts.length === 1 ? besideRunnerUp(analysis.ranked) : undefined;
-    if (beside) picks.push(...(beside.candidate.norm === pick.candidate.prevNorm ? [beside, pick] : [pick, beside]));
+    if (beside) picks.push(...(beside.candidate.position < pick.candidate.position ? [beside, pick] : [pick, beside]));
     else picks.push(pick);
   }
 
   const { pieces, citations } = composePieces(picks);
+  // A person asked for by name (叫什么名字) and an answer that names no one the question does not: refused with it
+  // as the lead, not shown as the answer (the person type is a ranker feature, names being too varied for a gate).
+  const [only] = parts;
+  if (parts.length === 1 && only?.part.asked === "person" && asksPersonName(only.part.text) && !namesSomething(normalizeForMatch(pieces.join("")), q)) {
+    return refusal(question, "能回答这个问题的内容", passages, picks[0]);
+  }
   // Several sources: one line each (whose figure, the figure, its citation), not a claim that they conflict.
   const answer = ambiguous ? `各文件分别给出：\n${pieces.map((p) => p.replace(/。(\[\d+\])$/, "$1")).join("\n")}` : pieces.join("");
   const check = verifyFigures(answer, citations);

@@ -36,6 +36,8 @@ export interface Candidate {
   prevNorm: string;
   nextNorm: string;
   neighbourSem: number;
+  /** Its place among its passage's sentences: two candidates of one passage 1 apart stand side by side. */
+  position: number;
 }
 
 /**
@@ -86,6 +88,7 @@ export function candidatesFrom(app: App, passages: ScoredPassage[], questionVect
         prevNorm: norms[position - 1] ?? "",
         nextNorm: norms[position + 1] ?? "",
         neighbourSem: Math.max(sems[position - 1] ?? 0, sems[position + 1] ?? 0),
+        position,
       });
     }
   });

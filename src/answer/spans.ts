@@ -125,6 +125,36 @@ export function personSpans(norm: string): string[] {
   return found;
 }
 
+/** jieba's tags for proper names of any kind (people, transliterations, other proper nouns, Latin words). */
+const NAME_TAGS = new Set(["nr", "nrfg", "nrt", "nz", "eng"]);
+
+/** A question that asks for a name in so many words (专家叫什么名字, 他的姓名, 名叫什么). */
+const NAME_ASKED = /叫什么名字|什么名字|名字是什么|叫什么|姓名|名叫/;
+
+/** Nouns for people, by their last characters (专家, 总工程师, 队员, 作者, 医生, 院长, 主任, 他). */
+const PERSON_NOUN = /(?:人|者|员|家|师|长|官|手|士|工|夫|妻|妇|母|父|亲|儿子|女儿|哥|姐|弟|妹|帝|王|后|相|将|帅|友|匠|生|主任|书记|经理|主席|领导|导演|教练|他|她)$/;
+
+/**
+ * Whether a part asks for a person's name in so many words: 叫什么名字 after a noun for people (援藏专家叫什么名字,
+ * 总工程师叫什么名字), not after a work, a school or a fish (作品叫什么名字, 初级中学叫什么名字).
+ */
+export function asksPersonName(text: string): boolean {
+  const m = NAME_ASKED.exec(text);
+  if (!m) return false;
+  return PERSON_NOUN.test(text.slice(0, m.index).replace(/[的是\s\p{P}]+$/u, ""));
+}
+
+/**
+ * Whether a text names someone or something the question does not: a person span (personSpans) or any word
+ * jieba tags as a proper name. A question that asks for a name is not answered by a text without one, however
+ * close its words (在…帮曲珍接生的专家叫什么名字 → …曲珍最终成功诞下一名男婴 names only 曲珍, whom the question
+ * names already).
+ */
+export function namesSomething(norm: string, q: AnalyzedQuestion): boolean {
+  if (personSpans(norm).some((p) => notInQuestion(p, q))) return true;
+  return tagWords(norm).some((w) => NAME_TAGS.has(w.tag) && w.word.length >= 2 && notInQuestion(w.word, q));
+}
+
 /**
  * Whether a normalised candidate holds a span of the asked type not found in the question. For the figure
  * types and places this is reliable and decides; person and organisation spans are found by patterns that

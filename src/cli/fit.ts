@@ -14,7 +14,7 @@
 // (the rows are only valid for the code that made them).
 import { readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { analyzeCandidates, RETRIEVE } from "../answer/answer.js";
+import { analyzeCandidates, quotedBeside, RETRIEVE, type PlacedScore } from "../answer/answer.js";
 import { FEATURE_NAMES, type Features } from "../answer/features.js";
 import { CONFIDENCE_NAMES, answerModel, confidenceInputs, confidencePairs, confidenceTerm } from "../answer/model.js";
 import { createApp, createEmbeddings, ingest } from "../app.js";
@@ -46,6 +46,10 @@ interface CandidateRow {
   /** The trimmed span shown holds a gold answer. */
   spanGold: boolean;
   passageDense: number;
+  /** Where the sentence stands (its passage, its place in it) and its span's length: for quotedBeside. */
+  chunkId?: string;
+  position?: number;
+  spanChars?: number;
 }
 
 interface QuestionRow {
@@ -100,6 +104,9 @@ async function collect(set: string, docsDir: string, indexDir: string, items: Ev
         gold: fromSource(s.candidate.chunk.metadata.source) && answerMatches(s.candidate.text, item.expect, item.mode),
         spanGold: fromSource(s.candidate.chunk.metadata.source) && answerMatches(s.span, item.expect, item.mode),
         passageDense: s.candidate.passageDense,
+        chunkId: s.candidate.chunk.metadata.chunkId,
+        position: s.candidate.position,
+        spanChars: s.span.length,
       })),
     });
   }
@@ -129,7 +136,10 @@ function confidenceRow(q: QuestionRow, w: number[], terms: string[]): { x: numbe
   if (!top) return undefined;
   const features = Object.fromEntries(FEATURE_NAMES.map((n, i) => [n, top.c.x[i] ?? 0])) as Features;
   const values = confidenceInputs({ score: top.s, features, passageDense: top.c.passageDense }, second?.s, q.denseTop);
-  return { x: terms.map((t) => confidenceTerm(t, values)), correct: q.answerable && top.c.spanGold };
+  // Right as the answerer composes it: the best span, or the runner-up quoted beside it (answer.ts).
+  const placed = (e: { c: CandidateRow; s: number }): PlacedScore => ({ score: e.s, chunkId: e.c.chunkId ?? "", position: e.c.position ?? -9, spanChars: e.c.spanChars ?? Infinity });
+  const beside = second !== undefined && top.c.chunkId !== undefined && quotedBeside(placed(top), placed(second)) && second.c.spanGold;
+  return { x: terms.map((t) => confidenceTerm(t, values)), correct: q.answerable && (top.c.spanGold || beside) };
 }
 
 /** Passages the retrieval re-orders by their best sentence, and the weights tried for that (a grid). */
