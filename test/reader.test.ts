@@ -472,6 +472,20 @@ describe("the sentence beside the one that repeats the question, on DRCD dev pas
     expect(passage.indexOf(second.quote)).toBe(passage.indexOf(first.quote) + first.quote.length);
   });
 
+  // The question asks who or which; the best sentence opens by referring back (他呼籲…, 這波新政…): the sentence
+  // before it, which names what it refers to, is quoted first.
+  it.each([
+    ["何人呼籲在繁殖季節立法禁止狩獵來保護動物?", "牛頓", /^他呼籲/],
+    ["大幅增強工會的影響力、將社會福利國有化並大幅擴張為哪個立法計畫?", "第二波新政", /^這波新政/],
+  ])("quotes, for %s, the sentence that names what the answer refers to (%s)", async (question, answer, opening) => {
+    const r = await answerQuestion(drcd.app, question);
+    expect(r.answered).toBe(true);
+    expect(r.answer).toContain(answer);
+    const at = r.citations.findIndex((c) => opening.test(c.quote));
+    expect(at).toBeGreaterThan(0);
+    expect(r.citations[at - 1]!.quote).toContain(answer);
+  });
+
   it("quotes one sentence when the ranker tells the best one apart", async () => {
     const retrieved = await drcd.app.retriever.hybridSearch("達爾文的演化論受到哪一個人的影響深遠?", { k: RETRIEVE });
     const { parts } = await analyzeCandidates(drcd.app, "達爾文的演化論受到哪一個人的影響深遠?", retrieved);

@@ -163,6 +163,35 @@ const placed = (s: Scored): PlacedScore => ({
   spanChars: s.span.length,
 });
 
+/**
+ * A sentence that opens by referring back (他, 它, 这套法规, 该线路, 此条款, 其定位, 因此): what it refers to stands
+ * in the sentence before. Not 此外, 其中, 其后, which only link.
+ */
+const ANAPHOR = /^(?:他|她|它|(?:这|该|此)(?!外|后|时|前)\p{Script=Han}|其(?!中|后|他|它|余|实|次)\p{Script=Han}|因此|所以|因而|于是)/u;
+
+/** A question that asks which one or who (哪一支龙舟队, 何人, 谁): the answer may be what an anaphor refers to. */
+const ENTITY_ASKED = /谁|何人|哪/;
+
+/** The longest sentence quoted before an answer for what its opening word refers to. */
+const ANTECEDENT_CHARS = 80;
+
+/**
+ * The sentence before the answer's first sentence, quoted with it when that sentence opens by referring back and
+ * the question asks which one or who: 马斯湖是哪一龙舟队的训练地 → 它的训练地点在…马斯湖 is answered by the sentence
+ * that names 它. The answer's span must start where its sentence starts, or the anaphor is not its opening.
+ */
+export function antecedentOf(first: Pick, candidates: Candidate[], part: QuestionPart): Pick | undefined {
+  if (!ENTITY_ASKED.test(part.text)) return undefined;
+  const { candidate } = first;
+  if (!candidate.text.startsWith(first.span.slice(0, 4)) || !ANAPHOR.test(candidate.norm)) return undefined;
+  const source = candidate.chunk.metadata.source;
+  const before =
+    candidates.find((c) => c.chunk.metadata.chunkId === candidate.chunk.metadata.chunkId && c.position === candidate.position - 1) ??
+    candidates.find((c) => c.chunk.metadata.source === source && c.norm === candidate.prevNorm && candidate.prevNorm !== "");
+  if (!before || before.text.length > ANTECEDENT_CHARS) return undefined;
+  return { candidate: before, span: before.text, score: first.score, coverage: 0 };
+}
+
 /** The runner-up to quote beside the best sentence, if any (quotedBeside). */
 export function besideRunnerUp(ranked: Scored[]): Scored | undefined {
   const [best, next] = ranked;
@@ -438,8 +467,9 @@ export async function answerQuestion(app: App, question: string, searched?: Scor
       continue;
     }
     const beside = q.parts.length === 1 ? besideRunnerUp(analysis.ranked) : undefined;
-    if (beside) picks.push(...(beside.candidate.position < pick.candidate.position ? [beside, pick] : [pick, beside]));
-    else picks.push(pick);
+    const excerpt = beside ? (beside.candidate.position < pick.candidate.position ? [beside, pick] : [pick, beside]) : [pick];
+    const before = q.parts.length === 1 && excerpt[0] ? antecedentOf(excerpt[0], candidates, analysis.part) : undefined;
+    picks.push(...(before ? [before, ...excerpt] : excerpt));
   }
 
   const { pieces, citations } = composePieces(picks);
