@@ -14,7 +14,7 @@
 // (the rows are only valid for the code that made them).
 import { readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { analyzeCandidates, quotedBeside, RETRIEVE, type PlacedScore } from "../answer/answer.js";
+import { analyzeCandidates, antecedentOf, quotedBeside, RETRIEVE, type PlacedScore } from "../answer/answer.js";
 import { FEATURE_NAMES, type Features } from "../answer/features.js";
 import { CONFIDENCE_NAMES, answerModel, confidenceInputs, confidencePairs, confidenceTerm } from "../answer/model.js";
 import { createApp, createEmbeddings, ingest } from "../app.js";
@@ -50,6 +50,8 @@ interface CandidateRow {
   chunkId?: string;
   position?: number;
   spanChars?: number;
+  /** The sentence before it is quoted with it (answer.ts: antecedentOf) and holds a gold answer. */
+  prevGold?: boolean;
 }
 
 interface QuestionRow {
@@ -87,7 +89,7 @@ async function collect(set: string, docsDir: string, indexDir: string, items: Ev
       continue;
     }
     const retrieved = await app.retriever.hybridSearch(item.question, { k: RETRIEVE });
-    const { parts } = await analyzeCandidates(app, item.question, retrieved, { trimAll: true });
+    const { parts, candidates } = await analyzeCandidates(app, item.question, retrieved, { trimAll: true });
     // One-part questions only: a multi-part question has no single right sentence.
     if (parts.length !== 1) continue;
     const ranked = parts[0]?.ranked ?? [];
@@ -107,6 +109,9 @@ async function collect(set: string, docsDir: string, indexDir: string, items: Ev
         chunkId: s.candidate.chunk.metadata.chunkId,
         position: s.candidate.position,
         spanChars: s.span.length,
+        prevGold: ((before) => before !== undefined && fromSource(before.candidate.chunk.metadata.source) && answerMatches(before.span, item.expect, item.mode))(
+          parts[0] ? antecedentOf(s, candidates, parts[0].part) : undefined,
+        ),
       })),
     });
   }
@@ -138,8 +143,11 @@ function confidenceRow(q: QuestionRow, w: number[], terms: string[]): { x: numbe
   const values = confidenceInputs({ score: top.s, features, passageDense: top.c.passageDense }, second?.s, q.denseTop);
   // Right as the answerer composes it: the best span, or the runner-up quoted beside it (answer.ts).
   const placed = (e: { c: CandidateRow; s: number }): PlacedScore => ({ score: e.s, chunkId: e.c.chunkId ?? "", position: e.c.position ?? -9, spanChars: e.c.spanChars ?? Infinity });
-  const beside = second !== undefined && top.c.chunkId !== undefined && quotedBeside(placed(top), placed(second)) && second.c.spanGold;
-  return { x: terms.map((t) => confidenceTerm(t, values)), correct: q.answerable && (top.c.spanGold || beside) };
+  const beside = second !== undefined && top.c.chunkId !== undefined && quotedBeside(placed(top), placed(second));
+  // The excerpt's first sentence may bring the one before it (antecedentOf).
+  const first = beside && (second.c.position ?? 0) < (top.c.position ?? 0) ? second : top;
+  const correct = top.c.spanGold || (beside && second.c.spanGold) || first.c.prevGold === true;
+  return { x: terms.map((t) => confidenceTerm(t, values)), correct: q.answerable && correct };
 }
 
 /** Passages the retrieval re-orders by their best sentence, and the weights tried for that (a grid). */
