@@ -19,7 +19,7 @@ import { tagWords } from "../text/tokenize.js";
 import { candidatesFrom, READ_PASSAGES, type Candidate } from "./candidates.js";
 import { analyzeCross, answerCross, bestRow, overlap } from "./cross.js";
 import type { FigureRow } from "../facts/table.js";
-import { FACT_ANSWER_CHARS, MAX_ANSWER_CHARS, composePieces, trimToClauses, type Pick } from "./compose.js";
+import { FACT_ANSWER_CHARS, MAX_ANSWER_CHARS, composePieces, joinExcerpt, trimToClauses, type Pick } from "./compose.js";
 import { candidateFeatures, partContext, type Features } from "./features.js";
 import { answerModel, confidence, confidenceInputs, rankScore, type ConfidenceFeatures } from "./model.js";
 import { analyzeQuestion, type AnalyzedQuestion, type QuestionPart } from "./question.js";
@@ -469,7 +469,7 @@ export async function answerQuestion(app: App, question: string, searched?: Scor
     const beside = q.parts.length === 1 ? besideRunnerUp(analysis.ranked) : undefined;
     const excerpt = beside ? (beside.candidate.position < pick.candidate.position ? [beside, pick] : [pick, beside]) : [pick];
     const before = q.parts.length === 1 && excerpt[0] ? antecedentOf(excerpt[0], candidates, analysis.part) : undefined;
-    picks.push(...(before ? [before, ...excerpt] : excerpt));
+    picks.push(...joinExcerpt(before ? [before, ...excerpt] : excerpt));
   }
 
   const { pieces, citations } = composePieces(picks);

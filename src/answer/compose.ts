@@ -106,6 +106,21 @@ function cutList(head: string, list: string, max: number): string {
   return `${head}${kept.replace(/[、，,]$/, "")}…`;
 }
 
+/**
+ * Sentences of one passage that stand side by side (the best sentence, the runner-up beside it, the sentence an
+ * anaphor refers to), in the passage's order, quoted as one excerpt under one citation: one entry in 出处 and
+ * one 原文 button rather than the same title twice. Sentences of different passages stay apart.
+ */
+export function joinExcerpt(picks: Pick[]): Pick[] {
+  const [first] = picks;
+  if (!first || picks.length === 1 || picks.some((p) => p.candidate.chunk.metadata.chunkId !== first.candidate.chunk.metadata.chunkId)) return picks;
+  const texts = picks.map((p) => p.candidate.text);
+  // Sentences keep their own closing mark; one without (a heading line) is kept apart by a line break.
+  const text = texts.map((t, i) => (i < texts.length - 1 && !/[。！？!?…”」』"]$/.test(t) ? `${t}\n` : t)).join("");
+  const span = picks.map((p) => p.span.replace(/[。！？!?；;，,：:、]+$/, "")).join("。");
+  return [{ ...first, candidate: { ...first.candidate, text, norm: normalizeForMatch(text) }, span }];
+}
+
 /** Parts answered by one sentence become one span of it, from the first part's clause to the last one's. */
 export function mergeSameSentence(picks: Pick[]): Pick[] {
   const out: Pick[] = [];
