@@ -23,7 +23,7 @@ import { FACT_ANSWER_CHARS, MAX_ANSWER_CHARS, composePieces, joinExcerpt, trimTo
 import { candidateFeatures, partContext, type Features } from "./features.js";
 import { answerModel, confidence, confidenceInputs, rankScore, type ConfidenceFeatures } from "./model.js";
 import { analyzeQuestion, type AnalyzedQuestion, type QuestionPart } from "./question.js";
-import { chineseAmountFits, countedAgrees, figureFits, hasAnswerSpan, hasTime, asksPersonName, namesSomething, newPlaces, onlyInListTotal, ordinalFits, roleAgrees, typeGate } from "./spans.js";
+import { asksPersonName, chineseAmountFits, countedAgrees, figureFits, hasAnswerSpan, hasTime, namesSomething, newPlaces, onlyInListTotal, ordinalFits, roleAgrees, typeGate } from "./spans.js";
 import type { AnswerResult, PassageOut } from "./types.js";
 import { verifyFigures } from "./verify.js";
 import { EXAMPLES } from "./help.js";
@@ -177,8 +177,9 @@ const ANTECEDENT_CHARS = 80;
 
 /**
  * The sentence before the answer's first sentence, quoted with it when that sentence opens by referring back and
- * the question asks which one or who: 马斯湖是哪一龙舟队的训练地 → 它的训练地点在…马斯湖 is answered by the sentence
- * that names 它. The answer's span must start where its sentence starts, or the anaphor is not its opening.
+ * the question asks which one or who: 何人呼籲…立法禁止狩獵 → 他呼籲…立法禁止狩獵 is answered by the sentence before
+ * it, which names 他 (牛頓). The answer's span must start where its sentence starts, or the anaphor is not its
+ * opening.
  */
 export function antecedentOf(first: Pick, candidates: Candidate[], part: QuestionPart): Pick | undefined {
   if (!ENTITY_ASKED.test(part.text)) return undefined;

@@ -15,6 +15,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { analyzeCandidates, antecedentOf, quotedBeside, RETRIEVE, type PlacedScore } from "../answer/answer.js";
+import type { Pick } from "../answer/compose.js";
 import { FEATURE_NAMES, type Features } from "../answer/features.js";
 import { CONFIDENCE_NAMES, answerModel, confidenceInputs, confidencePairs, confidenceTerm } from "../answer/model.js";
 import { createApp, createEmbeddings, ingest } from "../app.js";
@@ -94,6 +95,8 @@ async function collect(set: string, docsDir: string, indexDir: string, items: Ev
     if (parts.length !== 1) continue;
     const ranked = parts[0]?.ranked ?? [];
     const fromSource = (source: string): boolean => item.sources.includes(source);
+    const holdsGold = (pick: Pick | undefined): boolean =>
+      pick !== undefined && fromSource(pick.candidate.chunk.metadata.source) && answerMatches(pick.span, item.expect, item.mode);
     rows.push({
       set,
       group: item.group ?? item.id,
@@ -104,14 +107,12 @@ async function collect(set: string, docsDir: string, indexDir: string, items: Ev
       candidates: ranked.map((s) => ({
         x: FEATURE_NAMES.map((n) => s.features[n]),
         gold: fromSource(s.candidate.chunk.metadata.source) && answerMatches(s.candidate.text, item.expect, item.mode),
-        spanGold: fromSource(s.candidate.chunk.metadata.source) && answerMatches(s.span, item.expect, item.mode),
+        spanGold: holdsGold(s),
         passageDense: s.candidate.passageDense,
         chunkId: s.candidate.chunk.metadata.chunkId,
         position: s.candidate.position,
         spanChars: s.span.length,
-        prevGold: ((before) => before !== undefined && fromSource(before.candidate.chunk.metadata.source) && answerMatches(before.span, item.expect, item.mode))(
-          parts[0] ? antecedentOf(s, candidates, parts[0].part) : undefined,
-        ),
+        prevGold: holdsGold(parts[0] ? antecedentOf(s, candidates, parts[0].part) : undefined),
       })),
     });
   }
@@ -141,10 +142,10 @@ function confidenceRow(q: QuestionRow, w: number[], terms: string[]): { x: numbe
   if (!top) return undefined;
   const features = Object.fromEntries(FEATURE_NAMES.map((n, i) => [n, top.c.x[i] ?? 0])) as Features;
   const values = confidenceInputs({ score: top.s, features, passageDense: top.c.passageDense }, second?.s, q.denseTop);
-  // Right as the answerer composes it: the best span, or the runner-up quoted beside it (answer.ts).
+  // Right as the answerer composes it (answer.ts): the best span, the runner-up quoted beside it, or the sentence
+  // quoted before the excerpt's first one.
   const placed = (e: { c: CandidateRow; s: number }): PlacedScore => ({ score: e.s, chunkId: e.c.chunkId ?? "", position: e.c.position ?? -9, spanChars: e.c.spanChars ?? Infinity });
   const beside = second !== undefined && top.c.chunkId !== undefined && quotedBeside(placed(top), placed(second));
-  // The excerpt's first sentence may bring the one before it (antecedentOf).
   const first = beside && (second.c.position ?? 0) < (top.c.position ?? 0) ? second : top;
   const correct = top.c.spanGold || (beside && second.c.spanGold) || first.c.prevGold === true;
   return { x: terms.map((t) => confidenceTerm(t, values)), correct: q.answerable && correct };
