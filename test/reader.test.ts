@@ -7,8 +7,8 @@ import { analyzeCandidates, answerQuestion, besideRunnerUp, RETRIEVE } from "../
 import { analyzeQuestion } from "../src/answer/question.js";
 import { clausesOf, trimToClauses } from "../src/answer/compose.js";
 import { verifyFigures } from "../src/answer/verify.js";
-import { CONFIDENCE_NAMES, confidence, confidencePairs, confidenceTerm, type ConfidenceFeatures } from "../src/answer/model.js";
 import { asksPersonName, hasAnswerSpan, hasTime, namesSomething, onlyInListTotal, roleAgrees } from "../src/answer/spans.js";
+import { CONFIDENCE_NAMES, confidence, confidencePairs, confidenceTerm, retrievalEvidence, type ConfidenceFeatures } from "../src/answer/model.js";
 import { mentionsTerm } from "../src/text/synonyms.js";
 import { askedRelations, cueFit } from "../src/answer/cues.js";
 import { normalizeForMatch } from "../src/text/normalize.js";
@@ -43,6 +43,18 @@ describe("the refusal model's terms", () => {
     const withPair = { ...linear, confidence: { ...linear.confidence, "sem*cov": 4 } };
     expect(confidence(features, linear)).toBeCloseTo(1 / (1 + Math.exp(-0.6)));
     expect(confidence(features, withPair)).toBeCloseTo(1 / (1 + Math.exp(-1.4)));
+  });
+});
+
+describe("the retrieval's evidence for the refusal model", () => {
+  it("is the first passage's dense similarity and the gap between the two best fused scores, in any order", () => {
+    // The final order puts a passage with a lower fused score first when its best sentence fits better.
+    const passages = [{ score: 0.9, dense: 0.7 }, { score: 1.05, dense: 0.6 }, { score: 0.4, dense: 0.5 }];
+    const e = retrievalEvidence(passages);
+    expect(e.denseTop).toBe(0.7);
+    expect(e.fusedGap).toBeCloseTo(0.15);
+    expect(retrievalEvidence([{ score: 0.8, dense: 0.5 }]).fusedGap).toBeCloseTo(0.8);
+    expect(retrievalEvidence([])).toEqual({ denseTop: 0, fusedGap: 0 });
   });
 });
 

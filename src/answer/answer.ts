@@ -21,7 +21,7 @@ import { analyzeCross, answerCross, bestRow, overlap } from "./cross.js";
 import type { FigureRow } from "../facts/table.js";
 import { FACT_ANSWER_CHARS, MAX_ANSWER_CHARS, composePieces, joinExcerpt, trimToClauses, type Pick } from "./compose.js";
 import { candidateFeatures, partContext, type Features } from "./features.js";
-import { answerModel, confidence, confidenceInputs, rankScore, type ConfidenceFeatures } from "./model.js";
+import { answerModel, confidence, confidenceInputs, rankScore, retrievalEvidence, type ConfidenceFeatures } from "./model.js";
 import { analyzeQuestion, type AnalyzedQuestion, type QuestionPart } from "./question.js";
 import { asksPersonName, chineseAmountFits, countedAgrees, figureFits, hasAnswerSpan, hasTime, namesSomething, newPlaces, onlyInListTotal, ordinalFits, roleAgrees, typeGate } from "./spans.js";
 import type { AnswerResult, PassageOut } from "./types.js";
@@ -244,7 +244,7 @@ function preferCounted(app: App, part: QuestionPart, ranked: Scored[]): void {
 export function confidenceFeatures(ranked: Scored[], passages: ScoredPassage[]): ConfidenceFeatures | undefined {
   const [top, second] = ranked;
   if (!top) return undefined;
-  return confidenceInputs({ score: top.score, features: top.features, passageDense: top.candidate.passageDense }, second?.score, passages[0]?.dense ?? 0);
+  return confidenceInputs({ score: top.score, features: top.features, passageDense: top.candidate.passageDense }, second?.score, retrievalEvidence(passages));
 }
 
 /**

@@ -8,7 +8,7 @@ import { FEATURE_NAMES, type Features } from "./features.js";
 /** What the refusal model sees of a part's best candidate (and the runner-up). */
 export const CONFIDENCE_NAMES = [
   "score", "margin", "sem", "cov", "covSyn", "missing", "focus", "typed", "dense", "denseTop", "slot",
-  "winCov", "nbSem", "bigram", "sharp", "bias",
+  "winCov", "nbSem", "bigram", "sharp", "fusedGap", "bias",
 ] as const;
 export type ConfidenceName = (typeof CONFIDENCE_NAMES)[number];
 export type ConfidenceFeatures = Record<ConfidenceName, number>;
@@ -41,14 +41,33 @@ export function rankScore(features: Features, model: AnswerModel = answerModel()
   return s;
 }
 
+/** What the retrieval says about a question as a whole: how close its first passage is, how clearly it leads. */
+export interface RetrievalEvidence {
+  /** The dense similarity of the first passage in the final order. */
+  denseTop: number;
+  /**
+   * The first fused score minus the second (retriever.ts: each of BM25 and dense normalised to its best, so 1
+   * when both put one passage first). Wide when both searches agree on one passage, narrow when the corpus has
+   * no passage about the question and several half-match: measured on the fit's rows, the median gap is 0.49
+   * for CMRC questions whose passage is in the corpus and 0.09 for those whose passage was left out.
+   */
+  fusedGap: number;
+}
+
+/** The retrieval evidence of a ranked passage list (the answerer's and the fit's one definition). */
+export function retrievalEvidence(passages: readonly { score: number; dense: number }[]): RetrievalEvidence {
+  const [a = 0, b = 0] = passages.map((p) => p.score).sort((x, y) => y - x);
+  return { denseTop: passages[0]?.dense ?? 0, fusedGap: a - b };
+}
+
 /**
  * What the refusal model sees of a part's best candidate, from its ranker score, its features, the runner-up's
- * score, its passage's dense similarity and retrieval's best (one definition for the answerer and the fit).
+ * score, its passage's dense similarity and the retrieval's evidence (one definition for the answerer and the fit).
  */
 export function confidenceInputs(
   top: { score: number; features: Features; passageDense: number },
   secondScore: number | undefined,
-  denseTop: number,
+  retrieval: RetrievalEvidence,
 ): ConfidenceFeatures {
   const f = top.features;
   return {
@@ -61,12 +80,13 @@ export function confidenceInputs(
     focus: f.focus,
     typed: f.typed,
     dense: top.passageDense,
-    denseTop,
+    denseTop: retrieval.denseTop,
     slot: f.slot,
     winCov: f.winCov,
     nbSem: f.nbSem,
     bigram: f.bigram,
     sharp: f.sharp,
+    fusedGap: retrieval.fusedGap,
     bias: 1,
   };
 }

@@ -17,7 +17,7 @@ import { join, resolve } from "node:path";
 import { analyzeCandidates, antecedentOf, quotedBeside, RETRIEVE, type PlacedScore } from "../answer/answer.js";
 import type { Pick } from "../answer/compose.js";
 import { FEATURE_NAMES, type Features } from "../answer/features.js";
-import { CONFIDENCE_NAMES, answerModel, confidenceInputs, confidencePairs, confidenceTerm } from "../answer/model.js";
+import { CONFIDENCE_NAMES, answerModel, confidenceInputs, confidencePairs, confidenceTerm, retrievalEvidence } from "../answer/model.js";
 import { createApp, createEmbeddings, ingest } from "../app.js";
 import { DEFAULT_RETRIEVAL } from "../search/retriever.js";
 import { loadConfig } from "../config.js";
@@ -59,7 +59,9 @@ interface QuestionRow {
   set: string;
   group: string;
   answerable: boolean;
+  /** model.ts: RetrievalEvidence of the question's retrieved passages (denseTop alone in rows saved before it). */
   denseTop: number;
+  fusedGap?: number;
   candidates: CandidateRow[];
   /**
    * The first passages in the fused order, each as [fused score, best sentence's similarity, best sentence's
@@ -101,7 +103,7 @@ async function collect(set: string, docsDir: string, indexDir: string, items: Ev
       set,
       group: item.group ?? item.id,
       answerable: item.sources.length > 0,
-      denseTop: retrieved[0]?.dense ?? 0,
+      ...retrievalEvidence(retrieved),
       passages,
       asked: parts[0]?.part.asked,
       candidates: ranked.map((s) => ({
@@ -141,7 +143,7 @@ function confidenceRow(q: QuestionRow, w: number[], terms: string[]): { x: numbe
   const [top, second] = scored;
   if (!top) return undefined;
   const features = Object.fromEntries(FEATURE_NAMES.map((n, i) => [n, top.c.x[i] ?? 0])) as Features;
-  const values = confidenceInputs({ score: top.s, features, passageDense: top.c.passageDense }, second?.s, q.denseTop);
+  const values = confidenceInputs({ score: top.s, features, passageDense: top.c.passageDense }, second?.s, { denseTop: q.denseTop, fusedGap: q.fusedGap ?? 0 });
   // Right as the answerer composes it (answer.ts): the best span, the runner-up quoted beside it, or the sentence
   // quoted before the excerpt's first one.
   const placed = (e: { c: CandidateRow; s: number }): PlacedScore => ({ score: e.s, chunkId: e.c.chunkId ?? "", position: e.c.position ?? -9, spanChars: e.c.spanChars ?? Infinity });
