@@ -4,9 +4,9 @@
 // type), agreement (does it mention the focus, and what important question word does it lack), wording (does it
 // keep the words around the question word, does it have the usual wording of the relation asked: cues.ts),
 // place (does it open its document) and neighbours (the question's words over the sentence with the one beside
-// it, and how close in meaning its neighbours are: a sentence that repeats the question often stands next to
-// the one that answers it, 动物学家牛顿出版了… | 他呼吁…立法禁止狩猎). The weights that combine them are fitted
-// (model.ts, src/cli/fit.ts), not set by hand.
+// it, the most important question word missing from all three, and how close in meaning its neighbours are: a
+// sentence that repeats the question often stands next to the one that answers it, 动物学家牛顿出版了… |
+// 他呼吁…立法禁止狩猎). The weights that combine them are fitted (model.ts, src/cli/fit.ts), not set by hand.
 import type { App } from "../app.js";
 import { normalizeForMatch } from "../text/normalize.js";
 import type { Candidate } from "./candidates.js";
@@ -20,7 +20,7 @@ import { askedRelations, cueFit, type Relation } from "./cues.js";
 /** The features of one candidate, by name; model.ts holds the weight of each. */
 export const FEATURE_NAMES = [
   "cov", "sharp", "bigram", "ctx", "passage", "rank", "sem", "semGap", "typed", "focus", "covSyn", "missing",
-  "slot", "lead", "cue", "winCov", "nbSem",
+  "slot", "lead", "cue", "winCov", "nbSem", "winMissing",
 ] as const;
 export type FeatureName = (typeof FEATURE_NAMES)[number];
 export type Features = Record<FeatureName, number>;
@@ -106,6 +106,8 @@ function slotFit(norm: string, anchors: { left: string; right: string }): number
 export interface PartContext {
   part: QuestionPart;
   weights: Map<string, number>;
+  /** The same, heaviest first. */
+  byWeight: [string, number][];
   partWeights: Map<string, number>;
   sharpWeights: Map<string, number>;
   focusWeights: Map<string, number>;
@@ -122,6 +124,7 @@ export function partContext(app: App, q: AnalyzedQuestion, part: QuestionPart, c
   return {
     part,
     weights,
+    byWeight: [...weights].sort((a, b) => b[1] - a[1]),
     partWeights,
     sharpWeights: discriminativeWeights(partWeights, candidates),
     focusWeights: termWeights(app, part.focus),
@@ -141,8 +144,20 @@ export function candidateFeatures(ctx: PartContext, q: AnalyzedQuestion, c: Cand
   // sentence and the words of the asked attribute decide. Not for 哪里 questions, where the title's own place
   // names would favour sentences without the answer.
   const seen = ctx.part.kind === "place" ? c.norm : `${c.norm}\n${title}`;
-  let missing = 0;
-  for (const [t, w] of ctx.weights) if (!mentionsTerm(seen, t)) missing = Math.max(missing, w / ctx.unseen);
+  const window = `${c.prevNorm}\n${seen}\n${c.nextNorm}`;
+  // The heaviest words first: the first one the sentence lacks is `missing`, the first one the window lacks too
+  // is `winMissing`, and the search stops there.
+  let missing = -1;
+  let winMissing = 0;
+  for (const [t, w] of ctx.byWeight) {
+    if (mentionsTerm(seen, t)) continue;
+    if (missing < 0) missing = w / ctx.unseen;
+    if (!mentionsTerm(window, t)) {
+      winMissing = w / ctx.unseen;
+      break;
+    }
+  }
+  missing = Math.max(missing, 0);
   return {
     cov: 0.7 * coverage(seen, ctx.partWeights) + 0.3 * coverage(seen, ctx.weights),
     sharp: coverage(seen, ctx.sharpWeights),
@@ -165,5 +180,8 @@ export function candidateFeatures(ctx: PartContext, q: AnalyzedQuestion, c: Cand
       coverage(`${seen}\n${c.nextNorm}`, ctx.weights),
     ),
     nbSem: c.neighbourSem,
+    // The most important question word that neither the sentence nor the ones beside it hold: a question often
+    // takes its words from one sentence and its answer from the next (…有害無益的 | 它不但不能使歐洲免於穆斯林世界的威脅).
+    winMissing,
   };
 }
