@@ -7,8 +7,8 @@ import { analyzeCandidates, answerQuestion, besideRunnerUp, RETRIEVE } from "../
 import { analyzeQuestion } from "../src/answer/question.js";
 import { clausesOf, trimToClauses } from "../src/answer/compose.js";
 import { verifyFigures } from "../src/answer/verify.js";
-import { asksPersonName, hasAnswerSpan, hasTime, namesSomething, onlyInListTotal, roleAgrees } from "../src/answer/spans.js";
 import { CONFIDENCE_NAMES, confidence, confidencePairs, confidenceTerm, retrievalEvidence, type ConfidenceFeatures } from "../src/answer/model.js";
+import { asksPersonName, hasAnswerSpan, hasTime, itemAgrees, namesSomething, onlyInListTotal, roleAgrees } from "../src/answer/spans.js";
 import { mentionsTerm } from "../src/text/synonyms.js";
 import { askedRelations, cueFit } from "../src/answer/cues.js";
 import { normalizeForMatch } from "../src/text/normalize.js";
@@ -359,6 +359,18 @@ describe("agreement and refusal on the seeds index", () => {
     expect(county.item).toBe("昂仁县");
     expect(onlyInListTotal("昂仁县基层党员干部、教师学生、医护人员等1000余人参加交流培训。", county)).toBe(false);
     expect(onlyInListTotal("投入资金800万元，用于萨迦县、昂仁县、拉孜县。", analyzeQuestion("昂仁县投入了多少资金？").parts[0]!)).toBe(true);
+  });
+
+  it("takes an item's figure only from a sentence that names the item, or refers back to it", () => {
+    const part = analyzeQuestion("湖南援建的玉麦乡史馆花了多少钱？").parts[0]!;
+    const context = normalizeForMatch("携手共建美丽幸福西藏 党的十八大以来对口支援西藏工作成就综述");
+    // The sentence after the one naming 玉麦乡史馆 in the seed: the whole programme's money, not the 史馆's.
+    expect(itemAgrees(normalizeForMatch("2019年7月以来的3年中，第九批援藏干部人才交出一份亮丽的工作成绩单：累计落实援藏资金206.31亿元。"), context, part)).toBe(false);
+    expect(itemAgrees(normalizeForMatch("湖南投入资金300万元新建了玉麦乡史馆。"), context, part)).toBe(true);
+    expect(itemAgrees(normalizeForMatch("该史馆总投资300万元。"), context, part)).toBe(true);
+    expect(itemAgrees(normalizeForMatch("总投资300万元。"), normalizeForMatch("玉麦乡史馆落成"), part)).toBe(true);
+    // Not an amount asked of a named thing: no gate.
+    expect(itemAgrees(normalizeForMatch("累计落实援藏资金206.31亿元。"), context, analyzeQuestion("湖南援藏投入了多少资金？").parts[0]!)).toBe(true);
   });
 
   // Still answered with another fact by the fitted reader (measured; issue 8 stays open for this kind).

@@ -23,7 +23,7 @@ import { FACT_ANSWER_CHARS, MAX_ANSWER_CHARS, composePieces, joinExcerpt, trimTo
 import { candidateFeatures, partContext, type Features } from "./features.js";
 import { answerModel, confidence, confidenceInputs, rankScore, retrievalEvidence, type ConfidenceFeatures } from "./model.js";
 import { analyzeQuestion, type AnalyzedQuestion, type QuestionPart } from "./question.js";
-import { asksPersonName, chineseAmountFits, countedAgrees, figureFits, hasAnswerSpan, hasTime, namesSomething, newPlaces, onlyInListTotal, ordinalFits, roleAgrees, typeGate } from "./spans.js";
+import { asksPersonName, chineseAmountFits, countedAgrees, figureFits, hasAnswerSpan, hasTime, itemAgrees, namesSomething, newPlaces, onlyInListTotal, ordinalFits, roleAgrees, typeGate } from "./spans.js";
 import type { AnswerResult, PassageOut } from "./types.js";
 import { verifyFigures } from "./verify.js";
 import { EXAMPLES } from "./help.js";
@@ -106,6 +106,7 @@ export function rankForPart(
     // the clause filter only guides the trimming; 哪个县 keeps it as a gate.
     if (gated && (part.kind !== "place" || part.level !== "") && !fits(c.norm)) continue;
     if (gated && onlyInListTotal(c.norm, part)) continue;
+    if (gated && !itemAgrees(c.norm, normalizeForMatch(documentContext(c.chunk)), part)) continue;
     if (gated && !roleAgrees(c.norm, part)) continue;
     if (gated && !countedAgrees(`${c.norm}\n${normalizeForMatch(c.chunk.metadata.title)}`, part)) continue;
     const features = candidateFeatures(ctx, q, c);

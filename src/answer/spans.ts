@@ -4,7 +4,7 @@
 import { unitKind } from "../facts/arithmetic.js";
 import { extractFigures, type Figure } from "../text/figures.js";
 import { mentionsTerm } from "../text/synonyms.js";
-import { tagWords } from "../text/tokenize.js";
+import { tagWords, tokenize } from "../text/tokenize.js";
 import type { AnalyzedQuestion, QuestionPart } from "./question.js";
 
 /** An amount written in Chinese numerals (六个, 两种, 三百多名; not the ordinal 第十批): answers 几/多少 too. */
@@ -188,6 +188,22 @@ export function hasAnswerSpan(norm: string, part: QuestionPart, q: AnalyzedQuest
 /** Types whose span check is a gate (a candidate without the span is dropped); the others are a feature. */
 export function typeGate(part: QuestionPart): boolean {
   return ["percent", "money", "count", "duration", "date"].includes(part.asked) || (part.asked === "place" && part.level !== "");
+}
+
+/** A sentence that refers back to something named before it (该项目, 这座桥, 其总投资, 它). */
+const REFERS_BACK = /^(?:他|她|它|(?:这|该|此|本)(?!外|后|时|前)\p{Script=Han}|其(?!中|后|他|它|余|实|次)\p{Script=Han})/u;
+
+/**
+ * The figure asked of a named thing must be said of that thing: 「湖南援建的玉麦乡史馆花了多少钱」 is not answered
+ * by the sentence after the one that names 玉麦乡史馆 (累计落实援藏资金206.31亿元 is the whole programme's). A
+ * candidate qualifies when its sentence or its document's title and heading hold a word of the item (玉麦, 史馆),
+ * or when the sentence opens by referring back (该项目总投资…), whose antecedent the sentence before names.
+ */
+export function itemAgrees(norm: string, context: string, part: QuestionPart): boolean {
+  if (!part.item || part.kind !== "amount") return true;
+  const words = tokenize(part.item).filter((t) => t.length >= 2);
+  if (words.length === 0 || REFERS_BACK.test(norm)) return true;
+  return words.some((w) => mentionsTerm(norm, w) || mentionsTerm(context, w));
 }
 
 /**
