@@ -8,7 +8,7 @@ import { analyzeQuestion } from "../src/answer/question.js";
 import { clausesOf, trimToClauses } from "../src/answer/compose.js";
 import { verifyFigures } from "../src/answer/verify.js";
 import { CONFIDENCE_NAMES, confidence, confidencePairs, confidenceTerm, retrievalEvidence, type ConfidenceFeatures } from "../src/answer/model.js";
-import { asksPersonName, hasAnswerSpan, hasTime, itemAgrees, namesSomething, onlyInListTotal, roleAgrees } from "../src/answer/spans.js";
+import { asksPersonName, hasAnswerSpan, hasTime, itemAgrees, itemWords, namesSomething, onlyInListTotal, roleAgrees } from "../src/answer/spans.js";
 import { mentionsTerm } from "../src/text/synonyms.js";
 import { askedRelations, cueFit } from "../src/answer/cues.js";
 import { normalizeForMatch } from "../src/text/normalize.js";
@@ -371,6 +371,14 @@ describe("agreement and refusal on the seeds index", () => {
     expect(itemAgrees(normalizeForMatch("总投资300万元。"), normalizeForMatch("玉麦乡史馆落成"), part)).toBe(true);
     // Not an amount asked of a named thing: no gate.
     expect(itemAgrees(normalizeForMatch("累计落实援藏资金206.31亿元。"), context, analyzeQuestion("湖南援藏投入了多少资金？").parts[0]!)).toBe(true);
+    // The item's words include a noun phrase joined to it by 的; place names are the passage gate's.
+    const museum = analyzeQuestion("西藏首座青稞博物馆的援藏项目投资是多少元？").parts[0]!;
+    expect(itemWords(museum)).toContain("青稞博物馆");
+    expect(itemAgrees(normalizeForMatch("投资1600万元，建设西藏首座青稞博物馆。"), "", museum)).toBe(true);
+    const placed = analyzeQuestion("山东水发集团在日喀则投资多少建设光伏+储能示范项目？").parts[0]!;
+    expect(placed.item).toBe("日喀则");
+    expect(itemWords(placed)).toEqual([]);
+    expect(itemAgrees(normalizeForMatch("集团投资4.5亿元，建成西藏自治区最大的光伏+储能示范项目。"), "", placed)).toBe(true);
   });
 
   // Still answered with another fact by the fitted reader (measured; issue 8 stays open for this kind).

@@ -19,7 +19,7 @@ import { tagWords } from "../text/tokenize.js";
 import { candidatesFrom, READ_PASSAGES, type Candidate } from "./candidates.js";
 import { analyzeCross, answerCross, bestRow, overlap } from "./cross.js";
 import type { FigureRow } from "../facts/table.js";
-import { FACT_ANSWER_CHARS, MAX_ANSWER_CHARS, composePieces, joinExcerpt, trimToClauses, type Pick } from "./compose.js";
+import { FACT_ANSWER_CHARS, MAX_ANSWER_CHARS, composePieces, continuesClause, joinExcerpt, trimToClauses, type Pick } from "./compose.js";
 import { candidateFeatures, partContext, type Features } from "./features.js";
 import { answerModel, confidence, confidenceInputs, rankScore, retrievalEvidence, type ConfidenceFeatures } from "./model.js";
 import { analyzeQuestion, type AnalyzedQuestion, type QuestionPart } from "./question.js";
@@ -106,7 +106,10 @@ export function rankForPart(
     // the clause filter only guides the trimming; 哪个县 keeps it as a gate.
     if (gated && (part.kind !== "place" || part.level !== "") && !fits(c.norm)) continue;
     if (gated && onlyInListTotal(c.norm, part)) continue;
-    if (gated && !itemAgrees(c.norm, normalizeForMatch(documentContext(c.chunk)), part)) continue;
+    // The item may be named in the title or heading, or, for a sentence without a subject of its own (派出采样队员…,
+    // Chinese drops a subject the sentence before has named), in that sentence.
+    const around = (): string => `${normalizeForMatch(documentContext(c.chunk))}\n${continuesClause(c.text) ? c.prevNorm : ""}`;
+    if (gated && !itemAgrees(c.norm, around, part)) continue;
     if (gated && !roleAgrees(c.norm, part)) continue;
     if (gated && !countedAgrees(`${c.norm}\n${normalizeForMatch(c.chunk.metadata.title)}`, part)) continue;
     const features = candidateFeatures(ctx, q, c);

@@ -86,7 +86,7 @@ export function trimToClauses(
  * Whether a clause opens with a verb, adverb or preposition (jieba's tags), after any time words (目前是…): it
  * has no subject of its own.
  */
-function continuesClause(clause: string): boolean {
+export function continuesClause(clause: string): boolean {
   const first = tagWords(normalizeForMatch(clause.slice(0, 10))).find((w) => w.tag !== "t" && w.word.trim() !== "");
   return !!first && /^(?:v|d|p)/.test(first.tag) && first.tag !== "vn";
 }

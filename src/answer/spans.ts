@@ -194,16 +194,40 @@ export function typeGate(part: QuestionPart): boolean {
 const REFERS_BACK = /^(?:他|她|它|(?:这|该|此|本)(?!外|后|时|前)\p{Script=Han}|其(?!中|后|他|它|余|实|次)\p{Script=Han})/u;
 
 /**
+ * The words that name the asked item: the item's own (玉麦乡史馆 → 玉麦, 史馆) and those of the noun phrase joined
+ * to it by 的 (西藏首座青稞博物馆的援藏项目 → 青稞博物馆 as well as 援藏, 项目). Place names are left out: the
+ * passage gate already requires them, and a document about 日喀则 rarely repeats it in the sentence that gives
+ * the figure (山东水发集团在日喀则投资多少建设光伏+储能示范项目 → 集团投资4.5亿元，建成…光伏+储能示范项目).
+ */
+export function itemWords(part: QuestionPart): string[] {
+  if (!part.item) return [];
+  const words = tagWords(part.item);
+  const before = part.text.slice(0, Math.max(0, part.text.indexOf(part.item)));
+  if (before.endsWith("的")) {
+    const modifier = tagWords(before.slice(0, -1));
+    let start = modifier.length;
+    while (start > 0 && /^(?:n|j|x)/.test(modifier[start - 1]?.tag ?? "") && /^\p{Script=Han}+$/u.test(modifier[start - 1]?.word ?? "")) start--;
+    words.unshift(...modifier.slice(start));
+  }
+  return words.filter((w) => !w.tag.startsWith("ns")).flatMap((w) => tokenize(w.word)).filter((t) => t.length >= 2);
+}
+
+/**
  * The figure asked of a named thing must be said of that thing: 「湖南援建的玉麦乡史馆花了多少钱」 is not answered
  * by the sentence after the one that names 玉麦乡史馆 (累计落实援藏资金206.31亿元 is the whole programme's). A
- * candidate qualifies when its sentence or its document's title and heading hold a word of the item (玉麦, 史馆),
- * or when the sentence opens by referring back (该项目总投资…), whose antecedent the sentence before names.
+ * candidate qualifies when its sentence or its document's title and heading hold a word of the item
+ * (`itemWords`: 史馆), or when the sentence opens by referring back (该项目总投资…), whose antecedent the sentence
+ * before names. `context` is what else may name the item (answer.ts: the normalised title and heading, and the
+ * sentence before when this one has no subject of its own); it may be a function, called only when the sentence
+ * lacks the item.
  */
-export function itemAgrees(norm: string, context: string, part: QuestionPart): boolean {
-  if (!part.item || part.kind !== "amount") return true;
-  const words = tokenize(part.item).filter((t) => t.length >= 2);
+export function itemAgrees(norm: string, context: string | (() => string), part: QuestionPart): boolean {
+  if (part.kind !== "amount") return true;
+  const words = itemWords(part);
   if (words.length === 0 || REFERS_BACK.test(norm)) return true;
-  return words.some((w) => mentionsTerm(norm, w) || mentionsTerm(context, w));
+  if (words.some((w) => mentionsTerm(norm, w))) return true;
+  const around = typeof context === "string" ? context : context();
+  return words.some((w) => mentionsTerm(around, w));
 }
 
 /**
