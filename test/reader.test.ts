@@ -361,6 +361,27 @@ describe("agreement and refusal on the seeds index", () => {
     expect(onlyInListTotal("投入资金800万元，用于萨迦县、昂仁县、拉孜县。", analyzeQuestion("昂仁县投入了多少资金？").parts[0]!)).toBe(true);
   });
 
+  it("lets the parts of a question answered from one sentence share the most confident part's confidence", async () => {
+    // 「…有几个？投资多少？」: the second part is two words; alone, the refusal model sees little in it.
+    const question = "淄博援藏工作组的民生类项目有几个？投资多少？";
+    const retrieved = await app.retriever.hybridSearch(question, { k: RETRIEVE });
+    const { parts } = await analyzeCandidates(app, question, retrieved);
+    expect(parts).toHaveLength(2);
+    const [count, money] = parts as [(typeof parts)[0], (typeof parts)[0]];
+    expect(money.ranked[0]?.candidate).toBe(count.ranked[0]?.candidate);
+    expect(count.ranked[0]?.candidate.text).toContain("民生类项目39个");
+    expect(money.confidence).toBe(count.confidence);
+    expect(count.confidence).toBeGreaterThan(0.6);
+  });
+
+  it("takes an item's figure from a sentence without a subject when the sentence before names the item", async () => {
+    // 援助期间，山东医疗队共接管2家方舱医院…；派出采样队员7463人次，累计在…采集样本951208人份: the figure's sentence
+    // drops the subject the one before names.
+    const r = await answerQuestion(app, "援助期间山东医疗队采集了多少人份样本？");
+    expect(r.answered).toBe(true);
+    expect(r.answer).toContain("951208人份");
+  });
+
   it("takes an item's figure only from a sentence that names the item, or refers back to it", () => {
     const part = analyzeQuestion("湖南援建的玉麦乡史馆花了多少钱？").parts[0]!;
     const context = normalizeForMatch("携手共建美丽幸福西藏 党的十八大以来对口支援西藏工作成就综述");

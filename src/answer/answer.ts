@@ -284,7 +284,24 @@ export async function analyzeCandidates(
     const second: PartAnalysis = { part, ranked: again, confidence: cfAgain ? confidence(cfAgain, model) : 0, confidenceFeatures: cfAgain };
     return second.confidence > strict.confidence ? second : strict;
   });
+  shareConfidence(parts);
   return { q, candidates, parts };
+}
+
+/**
+ * Parts of one question asked of one sentence (民生类项目有多少个？总投资多少？占比多少？): a part whose best
+ * sentence is the one a more confident part was answered from takes that part's confidence. The later parts are
+ * short and lack the question's context words, so the refusal model alone sees little evidence in them; the
+ * sentence's relevance was shown by the part asked with the whole context, and each part's own type gate still
+ * holds (its span is of the type it asks).
+ */
+function shareConfidence(parts: PartAnalysis[]): void {
+  for (const a of parts) {
+    for (const b of parts) {
+      const same = a.ranked[0] && a.ranked[0].candidate === b.ranked[0]?.candidate;
+      if (same && b.confidence > a.confidence) a.confidence = b.confidence;
+    }
+  }
 }
 
 /**
