@@ -388,20 +388,20 @@ describe("agreement and refusal on the seeds index", () => {
     const part = analyzeQuestion("湖南援建的玉麦乡史馆花了多少钱？").parts[0]!;
     const context = normalizeForMatch("携手共建美丽幸福西藏 党的十八大以来对口支援西藏工作成就综述");
     // The sentence after the one naming 玉麦乡史馆 in the seed: the whole programme's money, not the 史馆's.
-    expect(itemAgrees(normalizeForMatch("2019年7月以来的3年中，第九批援藏干部人才交出一份亮丽的工作成绩单：累计落实援藏资金206.31亿元。"), context, part)).toBe(false);
-    expect(itemAgrees(normalizeForMatch("湖南投入资金300万元新建了玉麦乡史馆。"), context, part)).toBe(true);
-    expect(itemAgrees(normalizeForMatch("该史馆总投资300万元。"), context, part)).toBe(true);
-    expect(itemAgrees(normalizeForMatch("总投资300万元。"), normalizeForMatch("玉麦乡史馆落成"), part)).toBe(true);
+    expect(itemAgrees(normalizeForMatch("2019年7月以来的3年中，第九批援藏干部人才交出一份亮丽的工作成绩单：累计落实援藏资金206.31亿元。"), context, itemWords(part))).toBe(false);
+    expect(itemAgrees(normalizeForMatch("湖南投入资金300万元新建了玉麦乡史馆。"), context, itemWords(part))).toBe(true);
+    expect(itemAgrees(normalizeForMatch("该史馆总投资300万元。"), context, itemWords(part))).toBe(true);
+    expect(itemAgrees(normalizeForMatch("总投资300万元。"), normalizeForMatch("玉麦乡史馆落成"), itemWords(part))).toBe(true);
     // Not an amount asked of a named thing: no gate.
-    expect(itemAgrees(normalizeForMatch("累计落实援藏资金206.31亿元。"), context, analyzeQuestion("湖南援藏投入了多少资金？").parts[0]!)).toBe(true);
+    expect(itemAgrees(normalizeForMatch("累计落实援藏资金206.31亿元。"), context, itemWords(analyzeQuestion("湖南援藏投入了多少资金？").parts[0]!))).toBe(true);
     // The item's words include a noun phrase joined to it by 的; place names are the passage gate's.
     const museum = analyzeQuestion("西藏首座青稞博物馆的援藏项目投资是多少元？").parts[0]!;
     expect(itemWords(museum)).toContain("青稞博物馆");
-    expect(itemAgrees(normalizeForMatch("投资1600万元，建设西藏首座青稞博物馆。"), "", museum)).toBe(true);
+    expect(itemAgrees(normalizeForMatch("投资1600万元，建设西藏首座青稞博物馆。"), "", itemWords(museum))).toBe(true);
     const placed = analyzeQuestion("山东水发集团在日喀则投资多少建设光伏+储能示范项目？").parts[0]!;
     expect(placed.item).toBe("日喀则");
     expect(itemWords(placed)).toEqual([]);
-    expect(itemAgrees(normalizeForMatch("集团投资4.5亿元，建成西藏自治区最大的光伏+储能示范项目。"), "", placed)).toBe(true);
+    expect(itemAgrees(normalizeForMatch("集团投资4.5亿元，建成西藏自治区最大的光伏+储能示范项目。"), "", itemWords(placed))).toBe(true);
   });
 
   it("shows the closest lead honestly, cited, when it refuses", async () => {

@@ -23,7 +23,7 @@ import { FACT_ANSWER_CHARS, MAX_ANSWER_CHARS, composePieces, continuesClause, jo
 import { candidateFeatures, partContext, type Features } from "./features.js";
 import { answerModel, confidence, confidenceInputs, rankScore, retrievalEvidence, type ConfidenceFeatures } from "./model.js";
 import { analyzeQuestion, type AnalyzedQuestion, type QuestionPart } from "./question.js";
-import { asksPersonName, chineseAmountFits, countedAgrees, figureFits, hasAnswerSpan, hasTime, itemAgrees, namesSomething, newPlaces, onlyInListTotal, ordinalFits, roleAgrees, typeGate } from "./spans.js";
+import { asksPersonName, chineseAmountFits, countedAgrees, figureFits, hasAnswerSpan, hasTime, itemAgrees, itemWords, namesSomething, newPlaces, onlyInListTotal, ordinalFits, roleAgrees, typeGate } from "./spans.js";
 import type { AnswerResult, PassageOut } from "./types.js";
 import { verifyFigures } from "./verify.js";
 import { EXAMPLES } from "./help.js";
@@ -94,6 +94,7 @@ export function rankForPart(
 ): Scored[] {
   const ctx = partContext(app, q, part, candidates);
   const fits = clauseFits(part, q);
+  const item = itemWords(part);
   const model = answerModel();
   const ranked: Scored[] = [];
   for (const c of candidates) {
@@ -109,7 +110,7 @@ export function rankForPart(
     // The item may be named in the title or heading, or, for a sentence without a subject of its own (派出采样队员…,
     // Chinese drops a subject the sentence before has named), in that sentence.
     const around = (): string => `${normalizeForMatch(documentContext(c.chunk))}\n${continuesClause(c.text) ? c.prevNorm : ""}`;
-    if (gated && !itemAgrees(c.norm, around, part)) continue;
+    if (gated && !itemAgrees(c.norm, around, item)) continue;
     if (gated && !roleAgrees(c.norm, part)) continue;
     if (gated && !countedAgrees(`${c.norm}\n${normalizeForMatch(c.chunk.metadata.title)}`, part)) continue;
     const features = candidateFeatures(ctx, q, c);

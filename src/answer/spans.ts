@@ -200,7 +200,7 @@ const REFERS_BACK = /^(?:他|她|它|(?:这|该|此|本)(?!外|后|时|前)\p{Sc
  * the figure (山东水发集团在日喀则投资多少建设光伏+储能示范项目 → 集团投资4.5亿元，建成…光伏+储能示范项目).
  */
 export function itemWords(part: QuestionPart): string[] {
-  if (!part.item) return [];
+  if (!part.item || part.kind !== "amount") return [];
   const words = tagWords(part.item);
   const before = part.text.slice(0, Math.max(0, part.text.indexOf(part.item)));
   if (before.endsWith("的")) {
@@ -217,13 +217,11 @@ export function itemWords(part: QuestionPart): string[] {
  * by the sentence after the one that names 玉麦乡史馆 (累计落实援藏资金206.31亿元 is the whole programme's). A
  * candidate qualifies when its sentence or its document's title and heading hold a word of the item
  * (`itemWords`: 史馆), or when the sentence opens by referring back (该项目总投资…), whose antecedent the sentence
- * before names. `context` is what else may name the item (answer.ts: the normalised title and heading, and the
- * sentence before when this one has no subject of its own); it may be a function, called only when the sentence
- * lacks the item.
+ * before names. `words` are the part's `itemWords` (none: no gate); `context` is what else may name the item
+ * (answer.ts: the normalised title and heading, and the sentence before when this one has no subject of its
+ * own), and may be a function, called only when the sentence lacks the item.
  */
-export function itemAgrees(norm: string, context: string | (() => string), part: QuestionPart): boolean {
-  if (part.kind !== "amount") return true;
-  const words = itemWords(part);
+export function itemAgrees(norm: string, context: string | (() => string), words: readonly string[]): boolean {
   if (words.length === 0 || REFERS_BACK.test(norm)) return true;
   if (words.some((w) => mentionsTerm(norm, w))) return true;
   const around = typeof context === "string" ? context : context();
