@@ -120,6 +120,16 @@ describe("entities", () => {
     expect(batchNumber("第十一批")).toBe(11);
     expect(batchNumber("第9批")).toBe(9);
   });
+
+  it("takes no question word or pointer for a name, however it ends", () => {
+    const names = (q: string) => extractEntities(q).map((e) => e.text);
+    expect(names("这篇论文是研究哪一区的民间传说？")).not.toContain("哪一区");
+    expect(names("民主党的联盟包括纽约以及哪一州？")).not.toContain("哪一州");
+    expect(names("清朝每一旗的佐领为何没有总管？")).not.toContain("每一旗");
+    // Names that begin with such a character stay names.
+    expect(names("那曲市的援藏医生有多少名？").some((n) => n.startsWith("那曲"))).toBe(true);
+    expect(names("本溪市对口支援哪个县？")).toContain("本溪市");
+  });
 });
 
 describe("chunking", () => {

@@ -37,6 +37,12 @@ const PROVINCE_CITIES: Record<string, string[]> = {
 
 const PLACE_SUFFIX = /^(.{2,8}?)(省|市|县|区|州|镇|乡|村|自治区|地区|盟|旗)$/;
 const ORG_SUFFIX = /(集团|公司|医院|大学|学院|中学|小学|委员会|办公室|管理组|工作组|工作队|博物馆|中心)$/;
+/**
+ * A word that asks or points rather than names (哪一区, 什么州, 每一旗, 这个县, 该所学校): not an entity the passages
+ * must hold, though it ends like a place or an organisation. 那曲 and 本溪 are names: a demonstrative counts only
+ * before a numeral or classifier.
+ */
+const NOT_A_NAME = /^(?:哪|什么|啥|多少|每|某|(?:几|这|那|该|本|此|各|其)[一个些座所家位条])/;
 const BATCH = /第[一二三四五六七八九十百\d]+批/g;
 const YEAR = /(?:19|20)\d{2}年/g;
 
@@ -93,7 +99,7 @@ export function extractEntities(question: string): Entity[] {
   }
   const tokens = tokenize(text).sort((a, b) => b.length - a.length);
   for (const token of tokens) {
-    if (token.length < 2 || /\d/.test(token)) continue;
+    if (token.length < 2 || /\d/.test(token) || NOT_A_NAME.test(token)) continue;
     const province = PROVINCES.find((p) => token === p || token === `${p}省`);
     if (province || KNOWN_PLACES.has(token)) add({ text: token, kind: "place", variants: placeVariants(token) });
     else if (PLACE_SUFFIX.test(token) && (domainNames().has(token) || token.length >= 3)) {
