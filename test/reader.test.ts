@@ -162,6 +162,18 @@ describe("question analysis: the asked type", () => {
     expect(analyzeQuestion(question).parts[0]?.asked).toBe(asked);
   });
 
+  it("reads 几 beside another question word of the same question as \"several\"", () => {
+    const parts = (q: string) => analyzeQuestion(q).parts.map((p) => p.asked);
+    expect(parts("东罗马哪位皇帝发动了几次规模巨大的战役？")).toEqual(["person"]);
+    expect(parts("援藏工作组走访的几个乡镇中，哪个乡镇投入最多？")).toEqual(["place"]);
+    expect(parts("律令分为几部法典，一直施行到哪一年？")).toEqual(["date"]);
+    // Alone, or in a question of its own, 几 asks how many; 几乎 and 哪几 are words of their own.
+    expect(parts("昂仁县有几个乡镇？")).toEqual(["count"]);
+    expect(parts("淄博援藏工作组的民生类项目有几个？投资多少？")).toEqual(["count", "money"]);
+    expect(analyzeQuestion("几乎所有项目是哪一年完成的？").normalized).toContain("几乎");
+    expect(analyzeQuestion("哪几个县有援藏项目？").parts[0]?.asked).toBe("place");
+  });
+
   it("keeps the place level and the counted thing", () => {
     expect(analyzeQuestion("对口支援哪个县？").parts[0]?.level).toBe("县");
     expect(analyzeQuestion("在哪个乡镇？").parts[0]?.level).toBe("镇");

@@ -380,7 +380,7 @@ const COLLOQUIAL: [RegExp, string][] = [
  * The question words the tokenizer's stop list lacks (哪几个, 几个, 哪位, 哪家, 有何, 何人): they say what is asked,
  * not what the answer's sentence contains, so they are no terms.
  */
-const ASKING_WORD = /^(?:哪[几一个些里位家种所座条国年儿]+|几[个名位家项条种次]?|有何|何[种人处地时]|为何|为什么|怎么样?)$/;
+const ASKING_WORD = /^(?:哪[几一个些里位家种所座条国年儿]+|几[个名位家项条种次]?|数[个名位家项条种次部所座]|有何|何[种人处地时]|为何|为什么|怎么样?)$/;
 
 /**
  * Asking phrases that jieba cuts so that a part looks like a word (哪一年 → 一年, 哪一位 → 一位, 哪一种 → 一种,
@@ -396,7 +396,23 @@ function questionTerms(text: string): string[] {
 }
 
 function plainQuestionWords(text: string): string {
-  return COLLOQUIAL.reduce((t, [from, to]) => t.replace(from, to), text);
+  return indefiniteJi(COLLOQUIAL.reduce((t, [from, to]) => t.replace(from, to), text));
+}
+
+/** Question words other than 几 (哪几 is one of them). */
+const OTHER_ASKING = /哪|谁|什么|何|怎么|多少|是否/;
+
+/**
+ * 几 beside another question word in the same question means "several", not "how many": 东罗马哪位皇帝发动了几次
+ * 战役 asks who, 北朝几个朝代中哪个朝代… asks which, 律令分为几部法典，直到哪一年 asks when. Written 数 (数次, 数个),
+ * the reading it has there, so that only the real question word shapes the parts and the asked type. 几 of a date
+ * (几时, 几月, 西元几年, 几几年), of 几乎 and of 哪几 stays.
+ */
+function indefiniteJi(text: string): string {
+  return text
+    .split(/(?<=[？?])/)
+    .map((piece) => (OTHER_ASKING.test(piece) ? piece.replace(/(?<!哪|西元|公元|民国|公历|几)几(?![乎时月号日几])/g, "数") : piece))
+    .join("");
 }
 
 export function analyzeQuestion(question: string): AnalyzedQuestion {
