@@ -8,8 +8,9 @@ import { analyzeQuestion } from "../src/answer/question.js";
 import { clausesOf, trimToClauses } from "../src/answer/compose.js";
 import { verifyFigures } from "../src/answer/verify.js";
 import { CONFIDENCE_NAMES, confidence, confidencePairs, confidenceTerm, retrievalEvidence, type ConfidenceFeatures } from "../src/answer/model.js";
-import { asksPersonName, hasAnswerSpan, hasTime, itemAgrees, itemWords, namesSomething, onlyInListTotal, roleAgrees } from "../src/answer/spans.js";
+import { asksPersonName, figureFits, hasAnswerSpan, hasTime, itemAgrees, itemWords, namesSomething, onlyInListTotal, roleAgrees } from "../src/answer/spans.js";
 import { mentionsTerm } from "../src/text/synonyms.js";
+import { extractFigures } from "../src/text/figures.js";
 import { askedRelations, cueFit } from "../src/answer/cues.js";
 import { normalizeForMatch } from "../src/text/normalize.js";
 import { languageRarity } from "../src/text/language.js";
@@ -172,6 +173,13 @@ describe("question analysis: the asked type", () => {
     expect(parts("淄博援藏工作组的民生类项目有几个？投资多少？")).toEqual(["count", "money"]);
     expect(analyzeQuestion("几乎所有项目是哪一年完成的？").normalized).toContain("几乎");
     expect(analyzeQuestion("哪几个县有援藏项目？").parts[0]?.asked).toBe("place");
+  });
+
+  it("takes one measure under either of its names", () => {
+    const part = analyzeQuestion("援建的这条公路全长多少千米？").parts[0]!;
+    expect(part.units).toContain("千米");
+    expect(figureFits(extractFigures("新建公路全长12.5公里")[0]!, part)).toBe(true);
+    expect(figureFits(extractFigures("新建公路投资1200万元")[0]!, part)).toBe(false);
   });
 
   it("keeps the place level and the counted thing", () => {

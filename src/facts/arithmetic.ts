@@ -19,6 +19,8 @@ const SAME_KIND: Record<string, string> = {
   次: "次", 场: "次", 场次: "次", 趟: "次", 回: "次", 轮: "次",
   // Shops and branches: 多少家分店 is answered by 28间.
   家: "家", 间: "家",
+  // One measure under two names: 多少千米 is answered by 12公里, 多少千克 by 500公斤.
+  千米: "公里", 公里: "公里", 千克: "公斤", 公斤: "公斤",
 };
 
 /** What a unit measures (元 for money, 人 for people, the unit itself otherwise). */
