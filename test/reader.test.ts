@@ -8,7 +8,7 @@ import { analyzeQuestion } from "../src/answer/question.js";
 import { clausesOf, trimToClauses } from "../src/answer/compose.js";
 import { verifyFigures } from "../src/answer/verify.js";
 import { CONFIDENCE_NAMES, confidence, confidencePairs, confidenceTerm, retrievalEvidence, type ConfidenceFeatures } from "../src/answer/model.js";
-import { asksPersonName, figureFits, hasAnswerSpan, hasTime, itemAgrees, itemWords, namesSomething, onlyInListTotal, roleAgrees } from "../src/answer/spans.js";
+import { asksPersonName, chineseAmountFits, figureFits, hasAnswerSpan, hasTime, itemAgrees, itemWords, namesSomething, onlyInListTotal, roleAgrees } from "../src/answer/spans.js";
 import { mentionsTerm } from "../src/text/synonyms.js";
 import { extractFigures } from "../src/text/figures.js";
 import { askedRelations, cueFit } from "../src/answer/cues.js";
@@ -173,6 +173,17 @@ describe("question analysis: the asked type", () => {
     expect(parts("淄博援藏工作组的民生类项目有几个？投资多少？")).toEqual(["count", "money"]);
     expect(analyzeQuestion("几乎所有项目是哪一年完成的？").normalized).toContain("几乎");
     expect(analyzeQuestion("哪几个县有援藏项目？").parts[0]?.asked).toBe("place");
+  });
+
+  it("takes a round amount in Chinese numerals without a classifier (四十万) when the unit is free", () => {
+    const free = analyzeQuestion("援藏工作组累计种植了多少树苗？").parts[0]!;
+    expect(free.units).toEqual([]);
+    expect(chineseAmountFits(normalizeForMatch("工作组累计种植树苗四十万"), free)).toBe(true);
+    expect(chineseAmountFits(normalizeForMatch("千万不要忘记初心"), free)).toBe(false);
+    expect(chineseAmountFits(normalizeForMatch("万一出现问题"), free)).toBe(false);
+    // A unit asked for is still needed: 三千 does not say how many people.
+    const people = analyzeQuestion("援藏干部有多少名？").parts[0]!;
+    expect(chineseAmountFits(normalizeForMatch("共有三千"), people)).toBe(false);
   });
 
   it("takes one measure under either of its names", () => {

@@ -66,11 +66,18 @@ export function hasTime(norm: string, q: AnalyzedQuestion): boolean {
 
 const TIME_UNITS = new Set(["天", "个月", "月", "年", "小时", "周", "分钟", "日"]);
 
+/**
+ * A Chinese-numeral amount without a classifier, written to a ten, hundred, thousand or more (三千, 四十万大军,
+ * 赔款四百万): the words' 150万. It opens with a digit or 十, so 千万 (by all means) and 万一 (in case) are not amounts.
+ */
+const CHINESE_ROUND = /(?<![第一二两三四五六七八九十百千万亿零〇])[一二两三四五六七八九十][一二两三四五六七八九十百千万亿零〇]*[十百千万亿]/;
+
 export function chineseAmountFits(norm: string, part: QuestionPart): boolean {
-  // "" among the units admits Arabic figures that lack a unit (150万); a Chinese-numeral amount always has its
-  // classifier, which must be one asked for (六个 does not answer 多少名).
+  // "" among the units admits figures that lack a unit (150万, 三千); a Chinese-numeral amount with a classifier
+  // must have one asked for (六个 does not answer 多少名).
   const anyUnit = part.units.length === 0;
   if (part.units.includes("%") && SHARE_IN_WORDS.test(norm)) return true;
+  if ((anyUnit || part.units.includes("")) && CHINESE_ROUND.test(norm)) return true;
   return [...norm.matchAll(CHINESE_AMOUNT)].some((m) => anyUnit || part.units.some((u) => u !== "" && unitKind(u) === unitKind(m[1] ?? "")));
 }
 
