@@ -186,6 +186,12 @@ describe("question analysis: the asked type", () => {
     expect(chineseAmountFits(normalizeForMatch("共有三千"), people)).toBe(false);
   });
 
+  it("counts the measure after 个 (多少个小时 is answered by 18小时)", () => {
+    const part = analyzeQuestion("医疗队员每天要工作多少个小时？").parts[0]!;
+    expect(part.units).toContain("小时");
+    expect(figureFits(extractFigures("医疗队员每天工作18小时以上")[0]!, part)).toBe(true);
+  });
+
   it("takes one measure under either of its names", () => {
     const part = analyzeQuestion("援建的这条公路全长多少千米？").parts[0]!;
     expect(part.units).toContain("千米");

@@ -116,6 +116,9 @@ function expectedUnits(part: string): string[] {
     const word = tokenize(part.slice((m.index ?? 0) + m[0].length - unit.length))[0] ?? unit;
     if (word.length > unit.length && word.startsWith(unit)) continue;
     units.add(unit);
+    // 多少个小时, 几个星期: 个 only counts the measure after it, which the documents write alone (18小时).
+    const measure = unit === "个" ? /^(小时|钟头|星期|周)/.exec(part.slice((m.index ?? 0) + m[0].length))?.[1] : undefined;
+    if (measure) units.add(measure);
   }
   // 多少个孩子, 几个斜视或弱视的孩子: 个 counts people in everyday speech, while documents count them in 名 or 人.
   if (units.size === 1 && units.has("个") && PERSON_NOUN.test(countedHead(part))) return [...PERSON_UNITS, "个"];
