@@ -159,6 +159,11 @@ describe("question analysis: the asked type", () => {
     ["何人呼籲在繁殖季節立法禁止狩獵來保護動物?", "person"],
     ["哪一個人接任了楊善德浙江督軍的職位?", "person"],
     ["亦思巴奚兵亂發生於何處?", "place"],
+    // 为什么 after a verb that takes 为 asks what something is called or became, not why.
+    ["援藏工作队的这种帮扶模式被称为什么？", "thing"],
+    ["这条线路在2010年改名为什么？", "thing"],
+    ["山东为什么要对口支援日喀则？", "reason"],
+    ["这所学校几经改名为什么最后改为现名？", "reason"],
   ])("%s asks for %s", (question, asked) => {
     expect(analyzeQuestion(question).parts[0]?.asked).toBe(asked);
   });

@@ -194,7 +194,11 @@ function askKind(part: string): AskKind {
   if (asksAmount(part)) return "amount";
   if (/哪个县|哪个市|哪个省|哪里|哪儿|何地|何处|何方|哪些地|哪个地区|哪[一二三四五六七八九十几\d]*个(?:市|县|区|省|乡|镇|村)|哪[三两四五]个/.test(part)) return "place";
   if (/谁|哪一?位|什么人|何人|哪一?个人/.test(part)) return "person";
-  if (/为什么|为何|原因/.test(part)) return "reason";
+  // 为什么 closing a question after a verb that takes 为 (被称为什么？ 改名为什么？ 成为什么名字？) asks what, not
+  // why; followed by a clause (改名为什么最后改为…) it still asks why.
+  if (/为(?:什么|何)(?!(?:名字|名称|称号)?呢?[?？]?$)|(?<![称成作认以变改名视列选译分定])为(?:什么|何)|原因/.test(part)) {
+    return "reason";
+  }
   if (/是否|有没有|是不是|吗[？?]?$/.test(part)) return "yesno";
   return "thing";
 }
