@@ -205,6 +205,43 @@ describe("answers per source", () => {
     expect(lines.filter((l) => /\[\d\]$/.test(l))).toHaveLength(2);
   });
 
+  it("folds a republished copy of a report: one passage, one answer, the same confidence", async () => {
+    // The same report reposted under another name, with a header of its own and ASCII punctuation, so that its
+    // chunks start elsewhere. A copy is no competing answer: without folding, the best passage no longer stands
+    // out from the next and the paraphrases below were refused.
+    const local = tempCorpus();
+    try {
+      const name = "000_9d5d6f751b85c331.txt";
+      const text = readFileSync(join(local.config.docsDir, name), "utf8");
+      const copy = `转载自某市融媒体中心客户端，编辑：张三，责任编辑：李四。本文有删节。\n\n${text.replaceAll("，", ",").replaceAll("“", '"').replaceAll("”", '"')}`;
+      writeFileSync(join(local.config.docsDir, "repost.txt"), copy);
+      await ingest(local.config, testEmbeddings());
+      const twice = await createApp(local.config, { embeddings: testEmbeddings() });
+      const cases: [string, string][] = [
+        ["白朗蔬菜那种模式推广开以后带着多少村民挣上钱了？", "3000多名"],
+        ["山东给日喀则弄的那个光伏储能电站一年能发多少电？", "1亿千瓦时"],
+      ];
+      for (const [question, expected] of cases) {
+        const r = await answerQuestion(twice, question);
+        expect(r.answered, question).toBe(true);
+        expect(has(r.answer, expected), r.answer).toBe(true);
+        expect(r.answer.startsWith("各文件分别给出")).toBe(false);
+        // No passage repeats most of one ranked above it.
+        const passages = await twice.retriever.hybridSearch(question);
+        const sentencesOf = (t: string): string[] => t.split(/[。！？\n]/).map((x) => compactForCompare(x).replace(/[,，"“”]/g, "")).filter(Boolean);
+        const shown = new Set<string>();
+        for (const p of passages) {
+          const own = sentencesOf(p.text);
+          const repeated = own.filter((x) => shown.has(x)).join("").length / Math.max(1, own.join("").length);
+          expect(repeated, `${p.chunk.metadata.source}: ${p.text.slice(0, 30)}`).toBeLessThan(0.6);
+          for (const x of own) shown.add(x);
+        }
+      }
+    } finally {
+      local.cleanup();
+    }
+  });
+
   it("keeps a figure about another attribute out of the answer (no false conflict)", async () => {
     const local = tempCorpus({ copySeeds: false });
     try {

@@ -64,6 +64,29 @@ export interface ScoredPassage {
 /** Embeddings that can also embed a question as itself, to compare it with sentences (embedder.ts). */
 type QuestionEmbeddings = EmbeddingsInterface & { embedQuestion?(text: string): Promise<number[]> };
 
+/** Share of a passage's characters in sentences already shown, above which the passage is a copy and is folded. */
+const REPEAT_SHARE = 0.6;
+
+/**
+ * Whether most of a passage repeats sentences that passages of other documents ranked above it showed (the same
+ * report republished, a document uploaded twice, a paragraph quoted whole), so that it adds nothing and is left
+ * out; its sentences join `seen` (sentence → the documents that showed it) otherwise. A copy would otherwise
+ * crowd the list, read as a competing answer from another document and hide how far the best passage stands
+ * above the next one that says something else. Passages of one document overlap by design (each is widened with
+ * its neighbours) and are never folded into each other.
+ */
+function repeats(text: string, source: string, seen: Map<string, Set<string>>): boolean {
+  const keys = splitSentences(text)
+    .map((s) => normalizeForMatch(s.text).replace(/[\p{P}\p{S}\s]/gu, ""))
+    .filter((k) => k.length > 0);
+  const elsewhere = (k: string): boolean => [...(seen.get(k) ?? [])].some((s) => s !== source);
+  const total = keys.reduce((n, k) => n + k.length, 0);
+  const repeated = keys.reduce((n, k) => n + (elsewhere(k) ? k.length : 0), 0);
+  if (total > 0 && repeated >= REPEAT_SHARE * total) return true;
+  for (const k of keys) seen.set(k, (seen.get(k) ?? new Set<string>()).add(source));
+  return false;
+}
+
 export interface HybridRetrieverInput extends BaseRetrieverInput {
   index: LoadedIndex;
   embeddings: QuestionEmbeddings;
@@ -206,6 +229,7 @@ export class HybridRetriever extends BaseRetriever {
     scored.sort((a, b) => b.score - a.score);
     const out: ScoredPassage[] = [];
     const covered = new Set<number>();
+    const seen = new Map<string, Set<string>>();
     const pool = Math.max(opt.k, opt.rerank);
     for (const { id, score } of scored) {
       if (out.length >= pool) break;
@@ -219,6 +243,7 @@ export class HybridRetriever extends BaseRetriever {
         for (let j = list.indexOf(w.from); j >= 0 && j <= list.indexOf(w.to); j++) covered.add(list[j] ?? id);
       }
       covered.add(id);
+      if (repeats(text, chunk.metadata.source, seen)) continue;
       out.push({ chunk, text, score, dense: dense.get(id) ?? 0, bm25: lexical.get(id) ?? 0, sentenceSem: 0, sentenceCoverage: 0, final: score });
     }
     const head = out.slice(0, opt.rerank);
