@@ -130,6 +130,15 @@ describe("entities", () => {
     expect(names("那曲市的援藏医生有多少名？").some((n) => n.startsWith("那曲"))).toBe(true);
     expect(names("本溪市对口支援哪个县？")).toContain("本溪市");
   });
+
+  it("takes the category a question word asks for for no name (哪家韩国公司), but keeps a province after it", () => {
+    const names = (q: string) => extractEntities(q).map((e) => e.text);
+    expect(names("哪家韩国公司在海洋勘探船领域的份额占了世界市场的六成？")).not.toContain("韩国公司");
+    expect(names("全球第一的行动通讯网路规模是哪一家电信公司？")).not.toContain("电信公司");
+    expect(names("淄博援建了哪个服务中心？")).not.toContain("服务中心");
+    expect(names("淄博援建的农牧民服务中心有多大？")).toContain("服务中心");
+    expect(names("哪家山东企业在昂仁县投资？")).toEqual(expect.arrayContaining(["山东", "昂仁县"]));
+  });
 });
 
 describe("chunking", () => {

@@ -43,6 +43,16 @@ const ORG_SUFFIX = /(集团|公司|医院|大学|学院|中学|小学|委员会|
  * before a numeral or classifier.
  */
 const NOT_A_NAME = /^(?:哪|什么|啥|多少|每|某|(?:几|这|那|该|本|此|各|其)[一个些座所家位条])/;
+/**
+ * Right after a question word (哪家韩国公司, 哪一家电信公司, 什么委员会) a word ending like an organisation or a
+ * place is the category asked for, not a name the documents must hold. Provinces, known places and the domain's
+ * names stay names (哪家山东企业 still asks about 山东).
+ */
+const ASKED_BEFORE = /(?:哪|什么|何|啥)[一两二三四五六七八九十几]?[个家所座位条种类间支项部名只]?$/;
+function askedCategory(text: string, token: string): boolean {
+  const at = text.indexOf(token);
+  return at > 0 && ASKED_BEFORE.test(text.slice(Math.max(0, at - 4), at)) && !domainNames().has(token);
+}
 const BATCH = /第[一二三四五六七八九十百\d]+批/g;
 const YEAR = /(?:19|20)\d{2}年/g;
 
@@ -102,6 +112,7 @@ export function extractEntities(question: string): Entity[] {
     if (token.length < 2 || /\d/.test(token) || NOT_A_NAME.test(token)) continue;
     const province = PROVINCES.find((p) => token === p || token === `${p}省`);
     if (province || KNOWN_PLACES.has(token)) add({ text: token, kind: "place", variants: placeVariants(token) });
+    else if (askedCategory(text, token)) continue;
     else if (PLACE_SUFFIX.test(token) && (domainNames().has(token) || token.length >= 3)) {
       add({ text: token, kind: "place", variants: placeVariants(token) });
     } else if (ORG_SUFFIX.test(token) && token.length >= 4) add({ text: token, kind: "org", variants: [token] });
