@@ -8,7 +8,9 @@ import { analyzeQuestion } from "../src/answer/question.js";
 import { clausesOf, trimToClauses } from "../src/answer/compose.js";
 import { verifyFigures } from "../src/answer/verify.js";
 import { CONFIDENCE_NAMES, confidence, confidencePairs, confidenceTerm, retrievalEvidence, type ConfidenceFeatures } from "../src/answer/model.js";
-import { asksPersonName, chineseAmountFits, figureFits, hasAnswerSpan, hasTime, itemAgrees, itemWords, namesSomething, onlyInListTotal, roleAgrees } from "../src/answer/spans.js";
+import {
+  asksPersonName, chineseAmountFits, figureFits, hasAnswerSpan, hasTime, itemAgrees, itemWords, namesSomething, newPlaces, onlyInListTotal, roleAgrees,
+} from "../src/answer/spans.js";
 import { mentionsTerm } from "../src/text/synonyms.js";
 import { extractFigures } from "../src/text/figures.js";
 import { askedRelations, cueFit } from "../src/answer/cues.js";
@@ -159,6 +161,10 @@ describe("question analysis: the asked type", () => {
     ["何人呼籲在繁殖季節立法禁止狩獵來保護動物?", "person"],
     ["哪一個人接任了楊善德浙江督軍的職位?", "person"],
     ["亦思巴奚兵亂發生於何處?", "place"],
+    // A place named by its category: a city, a spot, a state, an island.
+    ["援建的这所学校在哪个城市？", "place"],
+    ["劉毅最終在哪一個地方自殺身亡?", "place"],
+    ["率先宣布脫離聯邦的是哪一州?", "place"],
     // 为什么 after a verb that takes 为 asks what something is called or became, not why.
     ["援藏工作队的这种帮扶模式被称为什么？", "thing"],
     ["这条线路在2010年改名为什么？", "thing"],
@@ -210,6 +216,12 @@ describe("question analysis: the asked type", () => {
     expect(analyzeQuestion("山东第十批援藏干部中有多少名女性干部？").parts[0]?.focus).toEqual(["女性", "干部"]);
     expect(analyzeQuestion("草湖项目区的面积是多少？").parts[0]?.focus).toEqual(["面积"]);
     expect(analyzeQuestion("干部管理组的组长是谁？").parts[0]?.focus).toEqual(["组长"]);
+  });
+
+  it("takes a place pointed at (该县, 全市) for no answer to 哪个县", () => {
+    const q = analyzeQuestion("淄博援建的学校在哪个县？");
+    expect(newPlaces(normalizeForMatch("该县新建学校3所，全市共投入资金2000万元。"), q, "县")).toEqual([]);
+    expect(newPlaces(normalizeForMatch("学校建在昂仁县，全市共投入资金2000万元。"), q, "县").some((p) => p.endsWith("昂仁县"))).toBe(true);
   });
 });
 

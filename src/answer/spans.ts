@@ -95,11 +95,14 @@ export function figureFits(fig: Figure, part: QuestionPart): boolean {
 
 const PLACE_WORD = /[\u4e00-\u9fff]{1,8}?(?:自治区|团场|省|市|县|区|州|镇|乡|村|地区|师)/g;
 
+/** 该市, 全县, 本区, 各乡: a place pointed at, not named; it answers no 哪个县. */
+const POINTER_PLACE = /[该本全此各每其这那][省市县区州镇乡村]$/;
+
 /** Places named in a text that the question does not name itself (the answer to 哪个县), at a level if given. */
 export function newPlaces(norm: string, q: AnalyzedQuestion, level = ""): string[] {
   return [...norm.matchAll(PLACE_WORD)]
     .map((m) => m[0])
-    .filter((p) => p.length >= 2 && !q.normalized.includes(p) && (!level || p.endsWith(level)));
+    .filter((p) => p.length >= 2 && !POINTER_PLACE.test(p) && !q.normalized.includes(p) && (!level || p.endsWith(level)));
 }
 
 const ORG = /[\u4e00-\u9fffA-Za-z]{2,16}?(?:集团|公司|医院|大学|学院|中学|小学|委员会|办公室|研究院|研究所|协会|基金会|银行|中心|局|厅|部|馆|站)/g;
