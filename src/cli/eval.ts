@@ -3,8 +3,9 @@
 // ingestion speed. --qa uses the index (building it from --docs when missing); --cmrc ingests every passage
 // as a document into a temporary index. Tuning flags: --chunk-size, --overlap, --fusion, --dense-weight,
 // --boost, --candidates, --rerank (how many first passages are re-ordered by their best sentence; 0: the fused
-// order).
-import { mkdtemp, rm } from "node:fs/promises";
+// order). --qa … --repost asks over the corpus with every text document also republished under another name
+// (a news archive's copies), so that a copy's effect on answers and refusals is measured.
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { createApp, createEmbeddings, ingest } from "../app.js";
@@ -41,8 +42,26 @@ function printHuman(name: string, r: EvalResult, build: BuildReport | undefined,
   }
 }
 
+/** The name of a document's republished copy (--repost). */
+const repostName = (source: string): string => `repost-${source}`;
+
+/**
+ * --repost: the corpus as a news archive holds it, every .txt and .md document twice, once as written and once
+ * republished under another name with a header of its own and ASCII punctuation (so that its chunks start
+ * elsewhere). A question about a document may cite either copy; a copy must not make the answer less sure.
+ */
+async function repostCorpus(from: string, to: string): Promise<void> {
+  await cp(from, to, { recursive: true });
+  for (const name of await readdir(from)) {
+    if (!/\.(?:txt|md)$/i.test(name)) continue;
+    const text = await readFile(join(from, name), "utf8");
+    const ascii = text.replaceAll("，", ",").replaceAll("“", '"').replaceAll("”", '"');
+    await writeFile(join(to, repostName(name)), `转载自某市融媒体中心客户端，编辑：张三，责任编辑：李四。本文有删节。\n\n${ascii}`);
+  }
+}
+
 runMain(async () => {
-  const args = parseArgs(process.argv.slice(2), ["json", "no-answer", "verbose"], [
+  const args = parseArgs(process.argv.slice(2), ["json", "no-answer", "verbose", "repost"], [
     "qa", "cmrc", "docs", "index", "work", "limit", "holdout", "chunk-size", "overlap", "fusion", "dense-weight", "boost",
     "window", "candidates", "rerank",
   ]);
@@ -114,13 +133,18 @@ runMain(async () => {
   if (qaFile) {
     const docs = stringFlag(args, "docs");
     const index = stringFlag(args, "index");
-    const temp = customChunks ? await mkdtemp(join(tmpdir(), "eval-qa-")) : undefined;
-    const config = loadConfig(process.env, {
-      ...(docs ? { docsDir: resolve(docs) } : {}),
-      indexDir: temp ?? (index ? resolve(index) : base.indexDir),
-    });
+    const repost = args.flags.has("repost");
+    const temp = customChunks || repost ? await mkdtemp(join(tmpdir(), "eval-qa-")) : undefined;
+    let docsDir = docs ? resolve(docs) : base.docsDir;
+    let items = await readQa(qaFile);
+    if (repost && temp) {
+      await repostCorpus(docsDir, join(temp, "docs"));
+      docsDir = join(temp, "docs");
+      items = items.map((i) => ({ ...i, sources: i.sources.flatMap((s) => [s, repostName(s)]) }));
+    }
+    const config = loadConfig(process.env, { docsDir, indexDir: temp ? join(temp, "index") : index ? resolve(index) : base.indexDir });
     try {
-      await run("qa", config, await readQa(qaFile), customChunks);
+      await run(repost ? "qa-reposted" : "qa", config, items, customChunks || repost);
     } finally {
       if (temp) await rm(temp, { recursive: true, force: true });
     }
