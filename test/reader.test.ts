@@ -218,6 +218,13 @@ describe("question analysis: the asked type", () => {
     expect(analyzeQuestion("干部管理组的组长是谁？").parts[0]?.focus).toEqual(["组长"]);
   });
 
+  it("finds a place without an administrative suffix for a question at no level (哪个城市 → 日喀则)", () => {
+    expect(answersType("援建的小学在哪个城市？", "援建的小学位于日喀则，今年秋季开学。")).toBe(true);
+    expect(answersType("援建的小学在哪个城市？", "援建的小学今年秋季开学，共有学生500名。")).toBe(false);
+    // The question's own place is no answer.
+    expect(answersType("日喀则援建的小学在哪个地方？", "日喀则援建的小学今年秋季开学。")).toBe(false);
+  });
+
   it("takes a place pointed at (该县, 全市) for no answer to 哪个县", () => {
     const q = analyzeQuestion("淄博援建的学校在哪个县？");
     expect(newPlaces(normalizeForMatch("该县新建学校3所，全市共投入资金2000万元。"), q, "县")).toEqual([]);

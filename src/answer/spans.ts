@@ -135,6 +135,11 @@ export function personSpans(norm: string): string[] {
   return found;
 }
 
+/** Words jieba tags as place names (ns), two characters or more. */
+function taggedPlaces(norm: string): string[] {
+  return tagWords(norm).flatMap((w) => (w.tag === "ns" && w.word.length >= 2 ? [w.word] : []));
+}
+
 /** jieba's tags for proper names of any kind (people, transliterations, other proper nouns, Latin words). */
 const NAME_TAGS = new Set(["nr", "nrfg", "nrt", "nz", "eng"]);
 
@@ -185,7 +190,9 @@ export function hasAnswerSpan(norm: string, part: QuestionPart, q: AnalyzedQuest
     case "date":
       return hasTime(norm, q);
     case "place":
-      return newPlaces(norm, q, part.level).length > 0;
+      // At no level (哪里, 哪个城市, 哪一个地方) a place is often named without an administrative suffix (雅典,
+      // 关岛, 南美洲): jieba's place tag counts too.
+      return newPlaces(norm, q, part.level).length > 0 || (part.level === "" && taggedPlaces(norm).some((p) => notInQuestion(p, q)));
     case "org":
       return [...norm.matchAll(ORG)].some((m) => notInQuestion(m[0], q));
     case "person":
