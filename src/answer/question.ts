@@ -192,7 +192,7 @@ function askKind(part: string): AskKind {
   // 西元几年, 公元多少年, 民国几年, 几几年: which year (几年 alone is how many years).
   if (/(?:西元|公元|民国|公历)前?(?:几|多少)年|几几年/.test(part)) return "date";
   if (asksAmount(part)) return "amount";
-  if (/哪个县|哪个市|哪个省|哪里|哪儿|何地|何处|何方|哪些地|哪个地区|哪[一二三四五六七八九十几\d]*个(?:市|县|区|省|乡|镇|村)|哪[三两四五]个|哪一?[个座片条]?(?:城市|地方|州|岛|洲|海域)/.test(part)) return "place";
+  if (/哪个县|哪个市|哪个省|哪里|哪儿|何地|何处|何方|哪些地|哪个地区|哪[一二三四五六七八九十几\d]*个(?:市|县|区|省|乡|镇|村)|哪[三两四五]个|哪一?[个座片条]?(?:城市|地方|国家?|州|岛|洲|海域|河|山)/.test(part)) return "place";
   if (/谁|哪一?位|什么人|何人|哪一?个人/.test(part)) return "person";
   // 为什么 closing a question after a verb that takes 为 (被称为什么？ 改名为什么？ 成为什么名字？) asks what, not
   // why; followed by a clause (改名为什么最后改为…) it still asks why.
