@@ -166,6 +166,9 @@ describe("question analysis: the asked type", () => {
     ["劉毅最終在哪一個地方自殺身亡?", "place"],
     ["率先宣布脫離聯邦的是哪一州?", "place"],
     ["太空旅遊目前只有哪一個國家有這項服務?", "place"],
+    // 率 is a share except in 频率, 功率, 汇率.
+    ["两地联合内阁会议的频率为多久一次？", "duration"],
+    ["援藏项目的完成率是多少？", "percent"],
     ["哪一條河流流經下薩克森邦與不來梅邦？", "place"],
     // 为什么 after a verb that takes 为 asks what something is called or became, not why.
     ["援藏工作队的这种帮扶模式被称为什么？", "thing"],

@@ -132,11 +132,12 @@ function expectedUnits(part: string): string[] {
     if (PERSON_NOUN.test(countedWord) || PERSON_NOUN.test(headOf(counted ?? ""))) return [...PERSON_UNITS, ""];
     return [];
   }
-  if (/百分之|比例|比率|占比|(?:率|比重)(?:是|为|达到|有)?多少/.test(part) && units.size === 0) units.add("%");
+  // 率 is a share, except in 频率 (how often), 功率 (power) and 汇率 (a rate of exchange).
+  if (/百分之|比例|比率|占比|(?:(?<![频功汇])率|比重)(?:是|为|达到|有)?多少/.test(part) && units.size === 0) units.add("%");
   if (/钱|资金|投资|投入|金额|花了|花费|销售额|收入|税收|经费|拨付|援助资金|总额|规划总/.test(part) && units.size === 0) {
     for (const u of MONEY) units.add(u);
   }
-  if (/率|增长了多少|提高了多少/.test(part) && units.size === 0) units.add("%");
+  if (/(?<![频功汇])率|增长了多少|提高了多少/.test(part) && units.size === 0) units.add("%");
   // 收入增长了多少: growth is told as an amount or as a share (增长60.82%); either answers.
   if (/(?:增长|提高|增加|上升|下降|减少)了?多少/.test(part) && units.size > 0 && !units.has("%")) units.add("%");
   if (/多少人|人数/.test(part) && units.size === 0) units.add("人").add("名");
