@@ -3,7 +3,7 @@
 // closest lead, never answered with another figure; paraphrased and chat-style questions find their fact.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../src/app.js";
-import { analyzeCandidates, answerQuestion, besideRunnerUp, RETRIEVE } from "../src/answer/answer.js";
+import { analyzeCandidates, answerQuestion, besideRunnerUp, pointsAtAsked, RETRIEVE } from "../src/answer/answer.js";
 import { analyzeQuestion } from "../src/answer/question.js";
 import { clausesOf, trimToClauses } from "../src/answer/compose.js";
 import { verifyFigures } from "../src/answer/verify.js";
@@ -228,6 +228,14 @@ describe("question analysis: the asked type", () => {
     expect(answersType("援建的小学在哪个城市？", "援建的小学今年秋季开学，共有学生500名。")).toBe(false);
     // The question's own place is no answer.
     expect(answersType("日喀则援建的小学在哪个地方？", "日喀则援建的小学今年秋季开学。")).toBe(false);
+  });
+
+  it("sees a sentence point with 这 at the thing a question asks for with 哪", () => {
+    const q = "淄博援建的哪所学校获得了自治区级荣誉？";
+    expect(pointsAtAsked(normalizeForMatch("这所学校先后获得了自治区级荣誉。"), q)).toBe(true);
+    expect(pointsAtAsked(normalizeForMatch("该学校获得了自治区级荣誉。"), q)).toBe(true);
+    expect(pointsAtAsked(normalizeForMatch("学校获得了自治区级荣誉。"), q)).toBe(false);
+    expect(pointsAtAsked(normalizeForMatch("这所医院获得了自治区级荣誉。"), q)).toBe(false);
   });
 
   it("takes a place pointed at (该县, 全市) for no answer to 哪个县", () => {
@@ -542,7 +550,7 @@ describe("the sentence beside the one that repeats the question, on DRCD dev pas
   beforeAll(async () => {
     drcd = await passagesApp("data/drcd_dev.json", [
       "DRCD_6033-29", "DRCD_6491-5", "DRCD_2485-10", "DRCD_6224-16", "DRCD_6322-2", "DRCD_5724-12",
-      "DRCD_3211-3", "DRCD_5759-3",
+      "DRCD_3211-3", "DRCD_5759-3", "DRCD_5386-4",
     ]);
   }, 300_000);
   afterAll(() => drcd.corpus.cleanup());
@@ -588,11 +596,13 @@ describe("the sentence beside the one that repeats the question, on DRCD dev pas
     expect(r.passages.find((p) => p.chunkId === r.citations[0]!.chunkId)!.text).toContain(quote);
   });
 
-  // The question asks who or which; the best sentence opens by referring back (他呼籲…, 這波新政…): the sentence
-  // before it, which names what it refers to, is quoted first.
+  // The question asks who or which; the best sentence opens by referring back (他呼籲…, 這波新政…), or points with
+  // 這 at the very thing the question asks for with 哪 (哪一張專輯 → 這張專輯): the sentence before it, which names
+  // what it refers to, is quoted first.
   it.each([
     ["何人呼籲在繁殖季節立法禁止狩獵來保護動物?", "牛頓", "他呼籲"],
     ["大幅增強工會的影響力、將社會福利國有化並大幅擴張為哪個立法計畫?", "第二波新政", "這波新政"],
+    ["五月天的哪一張專輯得到了第十二屆金曲獎的「最佳樂團獎」?", "《愛情萬歲》", "五月天也以這張專輯"],
   ])("quotes, for %s, the sentence that names what the answer refers to (%s)", async (question, answer, opening) => {
     const r = await answerQuestion(drcd.app, question);
     expect(r.answered).toBe(true);
