@@ -177,14 +177,17 @@ const ANAPHOR = /^(?:他|她|它|(?:这|该|此)(?!外|后|时|前)\p{Script=Han
 /** A question that asks which one or who (哪一支龙舟队, 何人, 谁): the answer may be what an anaphor refers to. */
 const ENTITY_ASKED = /谁|何人|哪/;
 
+/** An optional classifier between 哪 / 这 and the noun (哪一张专辑, 这所学校, 该线路). */
+const CLASSIFIER = "[个张部座位条家所本首项种间支名件场次届]?";
+
 /**
- * Whether a sentence points with 这 / 该 / 此 at the thing the question asks for with 哪: 五月天的哪一张专辑得到了…奖 and
+ * Whether a (normalised) sentence points with 这 / 该 / 此 at the thing the (normalised) question asks for with 哪: 五月天的哪一张专辑得到了…奖 and
  * 五月天也以这张专辑获得…奖 share the noun (专辑); the sentence is the question's own with its answer referred to,
  * so what it refers to stands before it.
  */
 export function pointsAtAsked(norm: string, question: string): boolean {
-  const asked = /哪[一]?[个张部座位条家所本首项种间支名件场次届]?(\p{Script=Han}{2})/u.exec(normalizeForMatch(question))?.[1];
-  return asked !== undefined && new RegExp(`[这该此][一]?[个张部座位条家所本首项种间支名件场次届]?${asked}`).test(norm);
+  const asked = new RegExp(`哪一?${CLASSIFIER}(\\p{Script=Han}{2})`, "u").exec(question)?.[1];
+  return asked !== undefined && new RegExp(`[这该此]一?${CLASSIFIER}${asked}`).test(norm);
 }
 
 /** The longest sentence quoted before an answer for what its opening word refers to. */

@@ -75,8 +75,8 @@ const REPEAT_SHARE = 0.6;
  * above the next one that says something else. Passages of one document overlap by design (each is widened with
  * its neighbours) and are never folded into each other.
  */
-function repeats(text: string, source: string, seen: Map<string, Set<string>>): boolean {
-  const keys = splitSentences(text)
+function repeats(split: readonly { text: string }[], source: string, seen: Map<string, Set<string>>): boolean {
+  const keys = split
     .map((s) => normalizeForMatch(s.text).replace(/[\p{P}\p{S}\s]/gu, ""))
     .filter((k) => k.length > 0);
   const elsewhere = (k: string): boolean => [...(seen.get(k) ?? [])].some((s) => s !== source);
@@ -230,6 +230,8 @@ export class HybridRetriever extends BaseRetriever {
     const out: ScoredPassage[] = [];
     const covered = new Set<number>();
     const seen = new Map<string, Set<string>>();
+    // Each passage's sentences, split once for the fold and the best-sentence figures.
+    const split = new Map<ScoredPassage, { text: string }[]>();
     const pool = Math.max(opt.k, opt.rerank);
     for (const { id, score } of scored) {
       if (out.length >= pool) break;
@@ -243,11 +245,14 @@ export class HybridRetriever extends BaseRetriever {
         for (let j = list.indexOf(w.from); j >= 0 && j <= list.indexOf(w.to); j++) covered.add(list[j] ?? id);
       }
       covered.add(id);
-      if (repeats(text, chunk.metadata.source, seen)) continue;
-      out.push({ chunk, text, score, dense: dense.get(id) ?? 0, bm25: lexical.get(id) ?? 0, sentenceSem: 0, sentenceCoverage: 0, final: score });
+      const own = splitSentences(text);
+      if (repeats(own, chunk.metadata.source, seen)) continue;
+      const passage: ScoredPassage = { chunk, text, score, dense: dense.get(id) ?? 0, bm25: lexical.get(id) ?? 0, sentenceSem: 0, sentenceCoverage: 0, final: score };
+      split.set(passage, own);
+      out.push(passage);
     }
     const head = out.slice(0, opt.rerank);
-    await this.bestSentences(question, questionTokens, head);
+    await this.bestSentences(question, questionTokens, head, split);
     if (opt.sentenceSem !== 0 || opt.sentenceCoverage !== 0) {
       // Only the head is re-ordered; a passage below it keeps its fused score, which is lower than any of the head's.
       for (const p of head) p.final = p.score + opt.sentenceSem * p.sentenceSem + opt.sentenceCoverage * p.sentenceCoverage;
@@ -262,14 +267,19 @@ export class HybridRetriever extends BaseRetriever {
    * vectors to the question as itself (not in its retrieval form), and the highest IDF-weighted share of the
    * question's words one sentence holds.
    */
-  private async bestSentences(question: string, tokens: string[], passages: ScoredPassage[]): Promise<void> {
+  private async bestSentences(
+    question: string,
+    tokens: string[],
+    passages: ScoredPassage[],
+    split: ReadonlyMap<ScoredPassage, readonly { text: string }[]>,
+  ): Promise<void> {
     if (passages.length === 0) return;
     const { sentences, bm25 } = this.index;
     const vector = this.embeddings.embedQuestion ? await this.embeddings.embedQuestion(question) : await this.embeddings.embedQuery(question);
     const weights = new Map<string, number>();
     for (const t of tokens) if (bm25.idf(t) > 0) weights.set(t, bm25.idf(t));
     for (const p of passages) {
-      p.sentences = splitSentences(p.text).map((s) => ({ text: s.text, key: sentenceKey(s.text) }));
+      p.sentences = (split.get(p) ?? splitSentences(p.text)).map((s) => ({ text: s.text, key: sentenceKey(s.text) }));
       for (const { key } of p.sentences) {
         p.sentenceSem = Math.max(p.sentenceSem, sentenceSimilarity(sentences, key, vector));
         p.sentenceCoverage = Math.max(p.sentenceCoverage, coverage(key.toLowerCase(), weights));
