@@ -20,7 +20,7 @@ import { askedRelations, cueFit, type Relation } from "./cues.js";
 /** The features of one candidate, by name; model.ts holds the weight of each. */
 export const FEATURE_NAMES = [
   "cov", "sharp", "bigram", "ctx", "passage", "rank", "sem", "semGap", "typed", "focus", "covSyn", "missing",
-  "slot", "lead", "cue", "winCov", "nbSem", "winMissing",
+  "slot", "lead", "cue", "winCov", "nbSem", "winMissing", "chars",
 ] as const;
 export type FeatureName = (typeof FEATURE_NAMES)[number];
 export type Features = Record<FeatureName, number>;
@@ -39,6 +39,37 @@ export function termWeights(app: App, terms: string[]): Map<string, number> {
     weights.set(t, idf > 0 ? idf : unseen * languageRarity(t));
   }
   return weights;
+}
+
+/** Each loaded index's character weights: log(1 + N / (1 + the number of passages holding the character)). */
+const charIdfCache = new WeakMap<object, Map<string, number>>();
+
+function charIdf(app: App): Map<string, number> {
+  const cached = charIdfCache.get(app.index);
+  if (cached) return cached;
+  const df = new Map<string, number>();
+  for (const chunk of app.index.chunks) {
+    for (const ch of new Set(normalizeForMatch(chunk.pageContent).match(HAN) ?? [])) df.set(ch, (df.get(ch) ?? 0) + 1);
+  }
+  const n = app.index.chunks.length;
+  const idf = new Map([...df].map(([ch, k]) => [ch, Math.log(1 + n / (1 + k))]));
+  charIdfCache.set(app.index, idf);
+  return idf;
+}
+
+const HAN = /\p{Script=Han}/gu;
+
+/**
+ * Weights of the Chinese characters of the question's terms, by their rarity in the corpus. Two words that share
+ * a rare character often say the same thing in other words (滅亡 | 所滅, 鞋子 | 鞋, 舊名 | 昔名, 創立 | 成立),
+ * which word coverage misses and character coverage keeps; a common character (年, 的, 人) weighs little.
+ */
+export function characterWeights(app: App, terms: string[]): Map<string, number> {
+  const idf = charIdf(app);
+  const top = Math.log(1 + app.index.chunks.length);
+  const out = new Map<string, number>();
+  for (const t of terms) for (const ch of t.match(HAN) ?? []) out.set(ch, idf.get(ch) ?? top);
+  return out;
 }
 
 function unseenWeight(app: App): number {
@@ -116,6 +147,7 @@ export interface PartContext {
   unseen: number;
   anchors: { left: string; right: string };
   relations: Relation[];
+  charWeights: Map<string, number>;
 }
 
 export function partContext(app: App, q: AnalyzedQuestion, part: QuestionPart, candidates: Candidate[]): PartContext {
@@ -133,6 +165,7 @@ export function partContext(app: App, q: AnalyzedQuestion, part: QuestionPart, c
     unseen: unseenWeight(app),
     anchors: slotAnchors(part.text),
     relations: askedRelations(part.text),
+    charWeights: characterWeights(app, part.terms),
   };
 }
 
@@ -183,5 +216,6 @@ export function candidateFeatures(ctx: PartContext, q: AnalyzedQuestion, c: Cand
     // The most important question word that neither the sentence nor the ones beside it hold: a question often
     // takes its words from one sentence and its answer from the next (…有害無益的 | 它不但不能使歐洲免於穆斯林世界的威脅).
     winMissing,
+    chars: coverage(seen, ctx.charWeights),
   };
 }
