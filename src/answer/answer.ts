@@ -23,7 +23,7 @@ import { FACT_ANSWER_CHARS, MAX_ANSWER_CHARS, composePieces, continuesClause, jo
 import { candidateFeatures, partContext, type Features } from "./features.js";
 import { answerModel, confidence, confidenceInputs, rankScore, retrievalEvidence, type ConfidenceFeatures } from "./model.js";
 import { analyzeQuestion, type AnalyzedQuestion, type QuestionPart } from "./question.js";
-import { asksPersonName, chineseAmountFits, countedAgrees, figureFits, hasAnswerSpan, hasTime, itemAgrees, itemWords, namesSomething, newPlaces, onlyInListTotal, ordinalFits, roleAgrees, typeGate } from "./spans.js";
+import { asksPersonName, attributeWords, chineseAmountFits, countedAgrees, figureFits, hasAnswerSpan, hasTime, itemAgrees, itemWords, namesSomething, newPlaces, onlyInListTotal, ordinalFits, lastYearAt, RELATIVE_YEAR, roleAgrees, typeGate, yearFromBefore } from "./spans.js";
 import type { AnswerResult, PassageOut } from "./types.js";
 import { verifyFigures } from "./verify.js";
 import { EXAMPLES } from "./help.js";
@@ -36,7 +36,7 @@ const AMBIGUITY_RATIO = 0.8;
 const ANCHORED_AMBIGUITY_RATIO = 0.5;
 
 /** Entities that must be supported by the passage an answer comes from. */
-const REQUIRED_ENTITY: ReadonlySet<Entity["kind"]> = new Set(["batch", "place", "org", "year"]);
+const REQUIRED_ENTITY: ReadonlySet<Entity["kind"]> = new Set(["batch", "place", "org", "year", "quoted"]);
 
 /** A ranked candidate with its features (what the fitting script learns from). */
 export interface Scored extends Pick {
@@ -94,7 +94,8 @@ export function rankForPart(
 ): Scored[] {
   const ctx = partContext(app, q, part, candidates);
   const fits = clauseFits(part, q);
-  const item = itemWords(part);
+  const item = itemWords(part, q);
+  const literal = attributeWords(item, part);
   const model = answerModel();
   const ranked: Scored[] = [];
   for (const c of candidates) {
@@ -102,15 +103,16 @@ export function rankForPart(
     if (gated && !agreesLocally(c, q, part)) continue;
     // A sentence that only repeats the title (a heading line) answers nothing.
     if (c.norm === normalizeForMatch(c.chunk.metadata.title) || c.norm.replace(/[\p{P}\s]/gu, "").length < 6) continue;
-    if (gated && typeGate(part) && !hasAnswerSpan(c.norm, part, q)) continue;
+    if (gated && typeGate(part) && !hasAnswerSpan(c.norm, part, q) && !yearFromBefore(c.norm, c.prevNorm, part, q)) continue;
     // 哪里 without a level: a place is often written without an administrative suffix (南美洲, 晋阳, 香港), so
     // the clause filter only guides the trimming; 哪个县 keeps it as a gate.
     if (gated && (part.kind !== "place" || part.level !== "") && !fits(c.norm)) continue;
     if (gated && onlyInListTotal(c.norm, part)) continue;
-    // The item may be named in the title or heading, or, for a sentence without a subject of its own (派出采样队员…,
-    // Chinese drops a subject the sentence before has named), in that sentence.
-    const around = (): string => `${normalizeForMatch(documentContext(c.chunk))}\n${continuesClause(c.text) ? c.prevNorm : ""}`;
-    if (gated && !itemAgrees(c.norm, around, item)) continue;
+    // The item may be named in the title or heading (not the lead, which names much of what the document is about), or, for a sentence without a subject of its own (派出采样队员…,
+    // Chinese drops a subject the sentence before has named) or one that goes on after a semicolon (…门诊收入增长
+    // 106.43%； | 出院人次增长46.05%，住院业务收入增长60.82%。), in the sentence before.
+    const around = (): string => `${normalizeForMatch(`${c.chunk.metadata.title}\n${c.chunk.metadata.heading}`)}\n${continuesClause(c.text) || /[；;]$/.test(c.prevNorm) ? c.prevNorm : ""}`;
+    if (gated && !itemAgrees(c.norm, around, item, literal)) continue;
     if (gated && !roleAgrees(c.norm, part)) continue;
     if (gated && !countedAgrees(`${c.norm}\n${normalizeForMatch(c.chunk.metadata.title)}`, part)) continue;
     const features = candidateFeatures(ctx, q, c);
@@ -210,6 +212,38 @@ export function antecedentOf(first: Pick, candidates: Candidate[], part: Questio
     candidates.find((c) => c.chunk.metadata.source === source && c.norm === candidate.prevNorm && candidate.prevNorm !== "");
   if (!before || before.text.length > ANTECEDENT_CHARS) return undefined;
   return { candidate: before, span: before.text, score: first.score, coverage: 0 };
+}
+
+/** The start of the clause (after the last ，；,; before it) that holds the character at `at`. */
+function clauseStart(text: string, at: number): number {
+  const cut = Math.max(...["，", "；", ",", ";", "。"].map((p) => text.lastIndexOf(p, at - 1)));
+  return cut + 1;
+}
+
+/**
+ * A date question's answer whose year is named only by one stated before it (同年, 次年): the clause that states
+ * that year is quoted with it. From the same sentence (…1955年成立…，同年亨利·德劳内逝世), widening the span; or
+ * from the sentence before, returned as a pick to quote before the answer (…2003年… | 同年…林振强也遗憾辞世).
+ * The span is widened back to the relative word when trimming cut it off (同年，托尔金到瑞士度过暑假).
+ */
+export function yearOfRelative<P extends Pick>(first: P, candidates: Candidate[], part: QuestionPart, q: AnalyzedQuestion): { first: P; before?: Pick } {
+  if (part.asked !== "date") return { first };
+  const { candidate } = first;
+  const offset = candidate.text.indexOf(first.span);
+  const end = offset + first.span.length;
+  const relative = RELATIVE_YEAR.exec(candidate.norm);
+  if (offset < 0 || !relative || relative.index >= end) return { first };
+  // A span whose first clause names its own year answers as it stands.
+  const opening = normalizeForMatch(first.span).split(/[，；,;。]/)[0] ?? "";
+  if (relative.index < offset && lastYearAt(opening, q) >= 0) return { first };
+  const own = lastYearAt(candidate.norm.slice(0, relative.index), q);
+  const from = (at: number): P => ({ ...first, span: candidate.text.slice(Math.min(offset, clauseStart(candidate.text, at)), end) });
+  if (own >= 0) return { first: from(own) };
+  const previous = candidates.find((c) => c.chunk.metadata.chunkId === candidate.chunk.metadata.chunkId && c.position === candidate.position - 1);
+  const at = previous ? lastYearAt(previous.norm, q) : -1;
+  if (!previous || at < 0) return { first };
+  const span = previous.text.slice(clauseStart(previous.text, at)).slice(0, ANTECEDENT_CHARS);
+  return { first: from(relative.index), before: { candidate: previous, span, score: first.score, coverage: 0 } };
 }
 
 /** The runner-up to quote beside the best sentence, if any (quotedBeside). */
@@ -505,7 +539,9 @@ export async function answerQuestion(app: App, question: string, searched?: Scor
     }
     const beside = q.parts.length === 1 ? besideRunnerUp(analysis.ranked) : undefined;
     const excerpt = beside ? (beside.candidate.position < pick.candidate.position ? [beside, pick] : [pick, beside]) : [pick];
-    const before = q.parts.length === 1 && excerpt[0] ? antecedentOf(excerpt[0], candidates, analysis.part) : undefined;
+    const dated = excerpt[0] ? yearOfRelative(excerpt[0], candidates, analysis.part, q) : undefined;
+    if (dated) excerpt[0] = dated.first;
+    const before = q.parts.length === 1 && excerpt[0] ? (antecedentOf(excerpt[0], candidates, analysis.part) ?? dated?.before) : undefined;
     picks.push(...joinExcerpt(before ? [before, ...excerpt] : excerpt));
   }
 

@@ -54,6 +54,33 @@ const ASKS_YEAR = /哪一年|哪年|何年|几几年|(?:西元|公元|民国|公
 const YEAR =
   /\d{3,4}年|\d{1,2}年(?![多来半内间])|(?<![一二两三四五六七八九十百千零〇])(?![一两]年)[一二两三四五六七八九十百千零〇元]{1,4}年(?![多来半内间])|[甲乙丙丁戊己庚辛壬癸][子丑寅卯辰巳午未申酉戌亥]年/g;
 
+/** Words that name a year by one stated before them: 同年 (that year), 次年 (the next). */
+export const RELATIVE_YEAR = /同年|当年|是年|该年|次年|翌年|隔年/;
+
+/**
+ * Where a sentence names its year only by one stated before it: the index of the relative word (同年 in
+ * 同年香港演艺巨星张国荣和名填词人林振强也遗憾辞世) when no year of the sentence's own comes before it; -1 otherwise.
+ */
+export function relativeYearAt(norm: string): number {
+  const m = RELATIVE_YEAR.exec(norm);
+  if (!m) return -1;
+  return [...norm.slice(0, m.index).matchAll(YEAR)].length > 0 ? -1 : m.index;
+}
+
+/** The index of the last year in a text that the question does not name, or -1. */
+export function lastYearAt(norm: string, q: AnalyzedQuestion): number {
+  const found = [...norm.matchAll(YEAR)].filter((m) => notInQuestion(m[0], q));
+  return found.at(-1)?.index ?? -1;
+}
+
+/**
+ * Whether a date question is answered by a sentence whose year is the previous sentence's: 林振强于何年过世 by
+ * 同年…林振强也遗憾辞世 when the sentence before names a year the question does not.
+ */
+export function yearFromBefore(norm: string, prevNorm: string, part: QuestionPart, q: AnalyzedQuestion): boolean {
+  return part.asked === "date" && relativeYearAt(norm) >= 0 && lastYearAt(prevNorm, q) >= 0;
+}
+
 /**
  * Whether a text names a time (a date figure or a worded time) that the question does not; a year when the
  * question asks for one (同年10月22日 and 初期 do not answer 哪一年).
@@ -216,7 +243,7 @@ const REFERS_BACK = /^(?:他|她|它|(?:这|该|此|本)(?!外|后|时|前)\p{Sc
  * passage gate already requires them, and a document about 日喀则 rarely repeats it in the sentence that gives
  * the figure (山东水发集团在日喀则投资多少建设光伏+储能示范项目 → 集团投资4.5亿元，建成…光伏+储能示范项目).
  */
-export function itemWords(part: QuestionPart): string[] {
+export function itemWords(part: QuestionPart, q?: AnalyzedQuestion): string[] {
   if (!part.item || part.kind !== "amount") return [];
   const words = tagWords(part.item);
   const before = part.text.slice(0, Math.max(0, part.text.indexOf(part.item)));
@@ -226,7 +253,12 @@ export function itemWords(part: QuestionPart): string[] {
     while (start > 0 && /^(?:n|j|x)/.test(modifier[start - 1]?.tag ?? "") && /^\p{Script=Han}+$/u.test(modifier[start - 1]?.word ?? "")) start--;
     words.unshift(...modifier.slice(start));
   }
-  return words.filter((w) => !w.tag.startsWith("ns")).flatMap((w) => tokenize(w.word)).filter((t) => t.length >= 2);
+  const all = words.filter((w) => !w.tag.startsWith("ns")).flatMap((w) => tokenize(w.word)).filter((t) => t.length >= 2);
+  // Not a place the question names (昂仁县 in 昂仁县中学多媒体教学楼: the passage gate requires it, and the
+  // document names it everywhere), unless nothing else names the item.
+  const places = (q?.entities ?? []).filter((e) => e.kind === "place").flatMap((e) => e.variants);
+  const naming = all.filter((t) => !places.some((p) => p.includes(t)));
+  return naming.length > 0 ? naming : all;
 }
 
 /**
@@ -238,11 +270,21 @@ export function itemWords(part: QuestionPart): string[] {
  * (answer.ts: the normalised title and heading, and the sentence before when this one has no subject of its
  * own), and may be a function, called only when the sentence lacks the item.
  */
-export function itemAgrees(norm: string, context: string | (() => string), words: readonly string[]): boolean {
+export function itemAgrees(norm: string, context: string | (() => string), words: readonly string[], literal: ReadonlySet<string> = new Set()): boolean {
   if (words.length === 0 || REFERS_BACK.test(norm)) return true;
-  if (words.some((w) => mentionsTerm(norm, w))) return true;
+  const says = (text: string, w: string): boolean => (literal.has(w) ? text.includes(w) : mentionsTerm(text, w));
+  if (words.some((w) => says(norm, w))) return true;
   const around = typeof context === "string" ? context : context();
-  return words.some((w) => mentionsTerm(around, w));
+  return words.some((w) => says(around, w));
+}
+
+/**
+ * The item's words that name the asked attribute (建筑面积 in 昂仁县中学多媒体教学楼建筑面积是多少): they count for
+ * the item only in their own words, for their synonyms include the figure's unit (面积 ↔ 平方米), which every
+ * figure of the asked kind has (新建2600平方米的县农牧民综合服务中心 is another building's area).
+ */
+export function attributeWords(words: readonly string[], part: QuestionPart): Set<string> {
+  return new Set(words.filter((t) => part.focus.some((f) => f.includes(t) || t.includes(f))));
 }
 
 /**

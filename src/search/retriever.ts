@@ -93,7 +93,7 @@ export interface HybridRetrieverInput extends BaseRetrieverInput {
   options?: Partial<RetrievalOptions>;
 }
 
-const ENTITY_WEIGHT: Record<Entity["kind"], number> = { batch: 1.5, place: 1, org: 1, year: 1, figure: 1, term: 0.5 };
+const ENTITY_WEIGHT: Record<Entity["kind"], number> = { batch: 1.5, place: 1, org: 1, year: 1, figure: 1, term: 0.5, quoted: 1 };
 
 export class HybridRetriever extends BaseRetriever {
   static override lc_name(): string {

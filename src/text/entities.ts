@@ -5,7 +5,7 @@ import { extractFigures } from "./figures.js";
 import { normalizeForMatch } from "./normalize.js";
 import { domainWords, tokenize } from "./tokenize.js";
 
-export type EntityKind = "batch" | "place" | "org" | "year" | "figure" | "term";
+export type EntityKind = "batch" | "place" | "org" | "year" | "figure" | "term" | "quoted";
 
 export interface Entity {
   text: string;
@@ -54,6 +54,11 @@ function askedCategory(text: string, token: string): boolean {
   return at > 0 && ASKED_BEFORE.test(text.slice(Math.max(0, at - 4), at)) && !domainNames().has(token);
 }
 const BATCH = /第[一二三四五六七八九十百\d]+批/g;
+/**
+ * A name the question quotes (“孔子学堂”, 「国家名胜古迹信托」, 《史集》): the documents must hold it as written. A
+ * quoted sentence or a phrase with punctuation inside is a quotation, not a name.
+ */
+const QUOTED = /[“「『《"]([\p{Script=Han}\p{L}\p{N}·・\- ]{2,16})[”」』》"]/gu;
 const YEAR = /(?:19|20)\d{2}年/g;
 
 const NUMERALS: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
@@ -103,6 +108,7 @@ export function extractEntities(question: string): Entity[] {
     if (![...found.values()].some((x) => x.variants.includes(e.text) || x.text.includes(e.text))) found.set(e.text, e);
   };
   for (const m of text.matchAll(BATCH)) add({ text: m[0], kind: "batch", variants: [m[0]] });
+  for (const m of text.matchAll(QUOTED)) if (m[1]?.trim()) add({ text: m[1].trim(), kind: "quoted", variants: [m[1].trim()] });
   for (const m of text.matchAll(YEAR)) add({ text: m[0], kind: "year", variants: [m[0], m[0].slice(0, 4)] });
   for (const f of extractFigures(text)) {
     if (f.kind !== "date" && f.kind !== "number") add({ text: f.text, kind: "figure", variants: [f.text] });
@@ -123,5 +129,10 @@ export function extractEntities(question: string): Entity[] {
 
 /** Whether a (normalised) passage mentions the entity in any of its spellings. */
 export function mentions(normalizedPassage: string, entity: Entity): boolean {
+  // A quoted name may break across lines or keep a space the question drops (“大仓东移 好品西\n进”).
+  if (entity.kind === "quoted") {
+    const compact = normalizedPassage.replace(/\s+/g, "");
+    return entity.variants.some((v) => compact.includes(v.replace(/\s+/g, "")));
+  }
   return entity.variants.some((v) => normalizedPassage.includes(v));
 }
