@@ -3,7 +3,8 @@
 // similarity to the question), retrieval (the passage's score and rank), type (does it hold a span of the asked
 // type), agreement (does it mention the focus, and what important question word does it lack), wording (does it
 // keep the words around the question word, does it have the usual wording of the relation asked: cues.ts),
-// place (does it open its document) and neighbours (the question's words over the sentence with the one beside
+// place (does it open its document), characters (the question's characters by their rarity, alone and as
+// bigrams: a paraphrase keeps a word's rare character, 滅亡 | 所滅) and neighbours (the question's words over the sentence with the one beside
 // it, the most important question word missing from all three, and how close in meaning its neighbours are: a
 // sentence that repeats the question often stands next to the one that answers it, 动物学家牛顿出版了… |
 // 他呼吁…立法禁止狩猎). The weights that combine them are fitted (model.ts, src/cli/fit.ts), not set by hand.
@@ -20,7 +21,7 @@ import { askedRelations, cueFit, type Relation } from "./cues.js";
 /** The features of one candidate, by name; model.ts holds the weight of each. */
 export const FEATURE_NAMES = [
   "cov", "sharp", "bigram", "ctx", "passage", "rank", "sem", "semGap", "typed", "focus", "covSyn", "missing",
-  "slot", "lead", "cue", "winCov", "nbSem", "winMissing", "chars",
+  "slot", "lead", "cue", "winCov", "nbSem", "winMissing", "chars", "bigramW", "winChars",
 ] as const;
 export type FeatureName = (typeof FEATURE_NAMES)[number];
 export type Features = Record<FeatureName, number>;
@@ -69,6 +70,21 @@ export function characterWeights(app: App, terms: string[]): Map<string, number>
   const top = Math.log(1 + app.index.chunks.length);
   const out = new Map<string, number>();
   for (const t of terms) for (const ch of t.match(HAN) ?? []) out.set(ch, idf.get(ch) ?? top);
+  return out;
+}
+
+/**
+ * Weights of character bigrams by the rarer of their two characters: 演化 weighs by 演, 的发 by neither much. The
+ * corpus's bigram counts would cost a table of every bigram; the characters' counts are at hand.
+ */
+function bigramWeights(app: App, bigrams: Set<string>): Map<string, number> {
+  const idf = charIdf(app);
+  const top = Math.log(1 + app.index.chunks.length);
+  const out = new Map<string, number>();
+  for (const b of bigrams) {
+    const chars = [...b].filter((ch) => /\p{Script=Han}/u.test(ch));
+    if (chars.length === 2) out.set(b, Math.max(...chars.map((ch) => idf.get(ch) ?? top)));
+  }
   return out;
 }
 
@@ -148,6 +164,8 @@ export interface PartContext {
   anchors: { left: string; right: string };
   relations: Relation[];
   charWeights: Map<string, number>;
+  /** The question's character bigrams, each weighted by its rarer character's weight. */
+  bigramWeights: Map<string, number>;
 }
 
 export function partContext(app: App, q: AnalyzedQuestion, part: QuestionPart, candidates: Candidate[]): PartContext {
@@ -166,6 +184,7 @@ export function partContext(app: App, q: AnalyzedQuestion, part: QuestionPart, c
     anchors: slotAnchors(part.text),
     relations: askedRelations(part.text),
     charWeights: characterWeights(app, part.terms),
+    bigramWeights: bigramWeights(app, questionBigrams(part.text)),
   };
 }
 
@@ -217,5 +236,8 @@ export function candidateFeatures(ctx: PartContext, q: AnalyzedQuestion, c: Cand
     // takes its words from one sentence and its answer from the next (…有害無益的 | 它不但不能使歐洲免於穆斯林世界的威脅).
     winMissing,
     chars: coverage(seen, ctx.charWeights),
+    bigramW: coverage(seen, ctx.bigramWeights),
+    // The question's characters over the sentence with the one before or after it, as winCov for words.
+    winChars: Math.max(coverage(`${c.prevNorm}\n${seen}`, ctx.charWeights), coverage(`${seen}\n${c.nextNorm}`, ctx.charWeights)),
   };
 }
