@@ -798,6 +798,15 @@ describe("a year named by the one before it (同年, 次年), on DRCD dev passag
     expect(quote.indexOf(year)).toBeLessThan(quote.indexOf(relative));
   });
 
+  it("counts a traditional character of the passages as its simplified form", () => {
+    // The DRCD passages write 國 and 年; the question's terms are simplified (国). Both are in most passages.
+    const weights = characterWeights(drcd.app, ["国", "年", "鞋"]);
+    const top = Math.log(1 + drcd.app.index.chunks.length);
+    expect(weights.get("国")!).toBeLessThan(top / 2);
+    expect(weights.get("年")!).toBeLessThan(top / 2);
+    expect(weights.get("鞋")!).toBeGreaterThan(top / 2);
+  });
+
   it("finds where a sentence names its year only by reference", () => {
     const q = analyzeQuestion("林振強於何年過世？");
     expect(relativeYearAt(normalizeForMatch("同年香港演藝巨星張國榮和名填詞人林振強也遺憾辭世"))).toBe(0);
