@@ -108,9 +108,10 @@ export function rankForPart(
     // the clause filter only guides the trimming; 哪个县 keeps it as a gate.
     if (gated && (part.kind !== "place" || part.level !== "") && !fits(c.norm)) continue;
     if (gated && onlyInListTotal(c.norm, part)) continue;
-    // The item may be named in the title or heading (not the lead, which names much of what the document is about), or, for a sentence without a subject of its own (派出采样队员…,
-    // Chinese drops a subject the sentence before has named) or one that goes on after a semicolon (…门诊收入增长
-    // 106.43%； | 出院人次增长46.05%，住院业务收入增长60.82%。), in the sentence before.
+    // The item may be named in the title or heading (not the lead, which names much of what the document is
+    // about), or in the sentence before when this one has no subject of its own (派出采样队员…: Chinese drops a
+    // subject the sentence before has named) or goes on after a semicolon (…门诊收入增长106.43%； | 出院人次增长
+    // 46.05%，住院业务收入增长60.82%。).
     const around = (): string => `${normalizeForMatch(`${c.chunk.metadata.title}\n${c.chunk.metadata.heading}`)}\n${continuesClause(c.text) || /[；;]$/.test(c.prevNorm) ? c.prevNorm : ""}`;
     if (gated && !itemAgrees(c.norm, around, item, literal)) continue;
     if (gated && !roleAgrees(c.norm, part)) continue;

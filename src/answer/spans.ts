@@ -268,7 +268,8 @@ export function itemWords(part: QuestionPart, q?: AnalyzedQuestion): string[] {
  * (`itemWords`: 史馆), or when the sentence opens by referring back (该项目总投资…), whose antecedent the sentence
  * before names. `words` are the part's `itemWords` (none: no gate); `context` is what else may name the item
  * (answer.ts: the normalised title and heading, and the sentence before when this one has no subject of its
- * own), and may be a function, called only when the sentence lacks the item.
+ * own or follows a semicolon), and may be a function, called only when the sentence lacks the item. `literal`
+ * words count only as written, not by their synonyms (`attributeWords`).
  */
 export function itemAgrees(norm: string, context: string | (() => string), words: readonly string[], literal: ReadonlySet<string> = new Set()): boolean {
   if (words.length === 0 || REFERS_BACK.test(norm)) return true;
