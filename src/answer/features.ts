@@ -53,7 +53,7 @@ function charIdf(app: App): Map<string, number> {
   const cached = charIdfCache.get(app.index);
   if (cached) return cached;
   // One pass over the chunks' code units, each counted once per chunk; then each character converted to its
-  // simplified form once (converting whole texts cost about ten times as much on DRCD's index, issue 8's notes).
+  // simplified form once (converting whole texts first cost about ten times as much: scripts/char-weights.ts).
   // It runs once per loaded index, on the first question. A chunk holding both forms of a character counts twice
   // for it: the count is capped at N.
   const chunks = app.index.chunks;
