@@ -4,10 +4,11 @@
 // type), agreement (does it mention the focus, and what important question word does it lack), wording (does it
 // keep the words around the question word, does it have the usual wording of the relation asked: cues.ts),
 // place (does it open its document), characters (the question's characters by their rarity, alone and as
-// bigrams: a paraphrase keeps a word's rare character, 滅亡 | 所滅) and neighbours (the question's words over the sentence with the one beside
-// it, the most important question word missing from all three, and how close in meaning its neighbours are: a
-// sentence that repeats the question often stands next to the one that answers it, 动物学家牛顿出版了… |
-// 他呼吁…立法禁止狩猎). The weights that combine them are fitted (model.ts, src/cli/fit.ts), not set by hand.
+// bigrams: a paraphrase keeps a word's rare character, 滅亡 | 所滅) and neighbours (the question's words and
+// characters over the sentence with the one beside it, the most important question word missing from all three,
+// and how close in meaning its neighbours are: a sentence that repeats the question often stands next to the one
+// that answers it, 动物学家牛顿出版了… | 他呼吁…立法禁止狩猎). The weights that combine them are fitted (model.ts,
+// src/cli/fit.ts), not set by hand.
 import type { App } from "../app.js";
 import { normalizeForMatch } from "../text/normalize.js";
 import type { Candidate } from "./candidates.js";
