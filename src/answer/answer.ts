@@ -193,6 +193,11 @@ export function pointsAtAsked(norm: string, question: string): boolean {
   return asked !== undefined && new RegExp(`[这该此]一?${CLASSIFIER}${asked}`).test(norm);
 }
 
+/** The candidate right before a candidate in its passage, if it was read. */
+function sentenceBefore(candidate: Candidate, candidates: Candidate[]): Candidate | undefined {
+  return candidates.find((c) => c.chunk.metadata.chunkId === candidate.chunk.metadata.chunkId && c.position === candidate.position - 1);
+}
+
 /** The longest sentence quoted before an answer for what its opening word refers to. */
 const ANTECEDENT_CHARS = 80;
 
@@ -209,7 +214,7 @@ export function antecedentOf(first: Pick, candidates: Candidate[], part: Questio
   if (!opens && !pointsAtAsked(candidate.norm, part.text)) return undefined;
   const source = candidate.chunk.metadata.source;
   const before =
-    candidates.find((c) => c.chunk.metadata.chunkId === candidate.chunk.metadata.chunkId && c.position === candidate.position - 1) ??
+    sentenceBefore(candidate, candidates) ??
     candidates.find((c) => c.chunk.metadata.source === source && c.norm === candidate.prevNorm && candidate.prevNorm !== "");
   if (!before || before.text.length > ANTECEDENT_CHARS) return undefined;
   return { candidate: before, span: before.text, score: first.score, coverage: 0 };
@@ -240,7 +245,7 @@ export function yearOfRelative<P extends Pick>(first: P, candidates: Candidate[]
   const own = lastYearAt(candidate.norm.slice(0, relative.index), q);
   const from = (at: number): P => ({ ...first, span: candidate.text.slice(Math.min(offset, clauseStart(candidate.text, at)), end) });
   if (own >= 0) return { first: from(own) };
-  const previous = candidates.find((c) => c.chunk.metadata.chunkId === candidate.chunk.metadata.chunkId && c.position === candidate.position - 1);
+  const previous = sentenceBefore(candidate, candidates);
   const at = previous ? lastYearAt(previous.norm, q) : -1;
   if (!previous || at < 0) return { first };
   const span = previous.text.slice(clauseStart(previous.text, at)).slice(0, ANTECEDENT_CHARS);
