@@ -18,12 +18,18 @@ const LOCK = join(ROOT, ".build.lock");
 const DATA = /\.(txt|json)$/;
 
 function files(dir) {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)],
+  );
 }
 
 /** The newest modification time of what is compiled or copied (src/, the bench's test helpers, prompts/, configuration). */
 function newestSource() {
-  const inputs = [...files(SRC), ...files(join(ROOT, "prompts")), ...["test/emulator.ts", "test/files.ts", "tsconfig.json", "tsconfig.build.json"].map((f) => join(ROOT, f))];
+  const inputs = [
+    ...files(SRC),
+    ...files(join(ROOT, "prompts")),
+    ...["test/emulator.ts", "test/files.ts", "tsconfig.json", "tsconfig.build.json"].map((f) => join(ROOT, f)),
+  ];
   return Math.max(...inputs.map((f) => statSync(f).mtimeMs));
 }
 
@@ -36,10 +42,14 @@ export function build() {
   try {
     tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
   } catch {
-    throw new Error("TypeScript is not installed, so src/ cannot be compiled: run `npm ci` (with its dev dependencies)");
+    throw new Error(
+      "TypeScript is not installed, so src/ cannot be compiled: run `npm ci` (with its dev dependencies)",
+    );
   }
   rmSync(DIST, { recursive: true, force: true });
-  execFileSync(process.execPath, [tsc, "-p", join(ROOT, "tsconfig.build.json")], { stdio: ["ignore", "inherit", "inherit"] });
+  execFileSync(process.execPath, [tsc, "-p", join(ROOT, "tsconfig.build.json")], {
+    stdio: ["ignore", "inherit", "inherit"],
+  });
   for (const file of files(SRC).filter((f) => DATA.test(f))) {
     const target = join(DIST, "src", relative(SRC, file));
     mkdirSync(dirname(target), { recursive: true });
@@ -63,7 +73,8 @@ export function ensureBuilt() {
       break;
     } catch {
       // A lock older than two minutes was left by a build that was killed.
-      if (existsSync(LOCK) && Date.now() - statSync(LOCK).mtimeMs > 120_000) rmSync(LOCK, { recursive: true, force: true });
+      if (existsSync(LOCK) && Date.now() - statSync(LOCK).mtimeMs > 120_000)
+        rmSync(LOCK, { recursive: true, force: true });
       if (Date.now() > deadline) throw new Error(`Another build holds ${LOCK}; remove it if no build is running`);
       sleep(100);
     }

@@ -29,8 +29,11 @@ for (let run = 0; run < 5; run++) {
   const t = performance.now();
   const df = new Map<string, number>();
   for (const chunk of index.chunks) {
-    for (const ch of new Set(normalizeForMatch(chunk.pageContent).match(/\p{Script=Han}/gu) ?? [])) df.set(ch, (df.get(ch) ?? 0) + 1);
+    for (const ch of new Set(normalizeForMatch(chunk.pageContent).match(/\p{Script=Han}/gu) ?? []))
+      df.set(ch, (df.get(ch) ?? 0) + 1);
   }
   whole.push(performance.now() - t);
 }
-console.log(`${index.chunks.length} chunks: characterWeights ${median(shipped).toFixed(1)} ms, whole texts converted first ${median(whole).toFixed(1)} ms (medians of 5)`);
+console.log(
+  `${index.chunks.length} chunks: characterWeights ${median(shipped).toFixed(1)} ms, whole texts converted first ${median(whole).toFixed(1)} ms (medians of 5)`,
+);

@@ -30,22 +30,45 @@ const counts = new Map<string, number>();
 const items = limit ? kept.slice(0, Number(limit)) : kept;
 for (const item of items) {
   const result = await answerQuestion(app, item.question);
-  const right = result.answered && answerMatches(result.answer, item.expect, "any") && result.citations.some((c) => item.sources.includes(c.source));
+  const right =
+    result.answered &&
+    answerMatches(result.answer, item.expect, "any") &&
+    result.citations.some((c) => item.sources.includes(c.source));
   const retrieved = await app.retriever.hybridSearch(item.question, { k: RETRIEVE });
   const { q, parts } = await analyzeCandidates(app, item.question, retrieved, { trimAll: true });
   const ranked = parts[0]?.ranked ?? [];
-  const gold = (s: Scored): boolean => item.sources.includes(s.candidate.chunk.metadata.source) && answerMatches(s.candidate.text, item.expect, "any");
+  const gold = (s: Scored): boolean =>
+    item.sources.includes(s.candidate.chunk.metadata.source) && answerMatches(s.candidate.text, item.expect, "any");
   const goldIndex = ranked.findIndex(gold);
   const show = (s: Scored | undefined) =>
-    s && { text: s.candidate.text, span: s.span, score: +s.score.toFixed(3), f: Object.fromEntries(Object.entries(s.features).map(([k, v]) => [k, +v.toFixed(3)])) };
+    s && {
+      text: s.candidate.text,
+      span: s.span,
+      score: +s.score.toFixed(3),
+      f: Object.fromEntries(Object.entries(s.features).map(([k, v]) => [k, +v.toFixed(3)])),
+    };
   lines.push(
     JSON.stringify({
-      id: item.id, question: item.question, expect: item.expect, right, answered: result.answered, answer: result.answer,
-      kind: parts[0]?.part.kind, asked: parts[0]?.part.asked, nparts: parts.length, conf: +(parts[0]?.confidence ?? 0).toFixed(3),
-      goldIndex, n: ranked.length, top: ranked.slice(0, 3).map(show), gold: show(ranked[goldIndex]), focus: parts[0]?.part.focus, terms: q.terms,
+      id: item.id,
+      question: item.question,
+      expect: item.expect,
+      right,
+      answered: result.answered,
+      answer: result.answer,
+      kind: parts[0]?.part.kind,
+      asked: parts[0]?.part.asked,
+      nparts: parts.length,
+      conf: +(parts[0]?.confidence ?? 0).toFixed(3),
+      goldIndex,
+      n: ranked.length,
+      top: ranked.slice(0, 3).map(show),
+      gold: show(ranked[goldIndex]),
+      focus: parts[0]?.part.focus,
+      terms: q.terms,
     }),
   );
-  const where = goldIndex < 0 ? "no candidate holds it" : goldIndex === 0 ? "first" : goldIndex < 3 ? "2nd-3rd" : "4th or lower";
+  const where =
+    goldIndex < 0 ? "no candidate holds it" : goldIndex === 0 ? "first" : goldIndex < 3 ? "2nd-3rd" : "4th or lower";
   const key = right ? "right" : `${result.answered ? "answered wrong" : "refused"}, right sentence ${where}`;
   counts.set(key, (counts.get(key) ?? 0) + 1);
 }

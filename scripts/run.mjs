@@ -12,5 +12,9 @@ if (!command || !COMMANDS.has(command)) {
   process.exit(2);
 }
 ensureBuilt();
-process.argv = [process.argv[0], join(dirname(fileURLToPath(import.meta.url)), "..", "dist", "src", "cli", `${command}.js`), ...rest];
+process.argv = [
+  process.argv[0],
+  join(dirname(fileURLToPath(import.meta.url)), "..", "dist", "src", "cli", `${command}.js`),
+  ...rest,
+];
 await import(pathToFileURL(process.argv[1]).href);

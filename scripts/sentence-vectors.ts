@@ -35,7 +35,10 @@ for (const item of kept.slice(0, limit ? Number(limit) : undefined)) {
   const retrieved = await app.retriever.hybridSearch(item.question, { k: RETRIEVE });
   const { parts } = await analyzeCandidates(app, item.question, retrieved, { trimAll: true });
   const ranked = parts[0]?.ranked ?? [];
-  const gold = ranked.map((s) => item.sources.includes(s.candidate.chunk.metadata.source) && answerMatches(s.candidate.text, item.expect, "any"));
+  const gold = ranked.map(
+    (s) =>
+      item.sources.includes(s.candidate.chunk.metadata.source) && answerMatches(s.candidate.text, item.expect, "any"),
+  );
   if (!gold.some(Boolean)) continue;
   counts.questions++;
   const [instructed] = await embeddings.embedDocuments([`${BGE_QUERY_INSTRUCTION}${item.question}`]);
@@ -53,4 +56,6 @@ for (const item of kept.slice(0, limit ? Number(limit) : undefined)) {
   if (bestIsGold(plain)) counts.plain++;
 }
 await rm(scratch, { recursive: true, force: true });
-console.log(`${file}: ${counts.questions} questions with a gold sentence among the candidates; the most similar sentence is gold with BGE's instruction ${counts.instructed}, as itself ${counts.plain}`);
+console.log(
+  `${file}: ${counts.questions} questions with a gold sentence among the candidates; the most similar sentence is gold with BGE's instruction ${counts.instructed}, as itself ${counts.plain}`,
+);

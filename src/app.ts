@@ -6,7 +6,16 @@ import { answerModel } from "./answer/model.js";
 import { createLogger, type Logger } from "./log.js";
 import { DEFAULT_CHUNK_OPTIONS } from "./corpus/chunk.js";
 import { TransformersEmbeddings } from "./search/embedder.js";
-import { IndexError, buildIndex, indexExists, loadIndex, type BuildOptions, type BuildProgress, type BuildReport, type LoadedIndex } from "./search/index-store.js";
+import {
+  IndexError,
+  buildIndex,
+  indexExists,
+  loadIndex,
+  type BuildOptions,
+  type BuildProgress,
+  type BuildReport,
+  type LoadedIndex,
+} from "./search/index-store.js";
 import { HybridRetriever, type RetrievalOptions } from "./search/retriever.js";
 import { BUILD_LIMITS, runInWorker } from "./worker/run.js";
 
@@ -46,7 +55,12 @@ export function ingest(
  */
 export async function createApp(
   config: Config,
-  options: { buildIfMissing?: boolean; retrieval?: Partial<RetrievalOptions>; embeddings?: TransformersEmbeddings; log?: Logger } = {},
+  options: {
+    buildIfMissing?: boolean;
+    retrieval?: Partial<RetrievalOptions>;
+    embeddings?: TransformersEmbeddings;
+    log?: Logger;
+  } = {},
 ): Promise<App> {
   const embeddings = options.embeddings ?? createEmbeddings(config);
   await embeddings.load();
@@ -61,8 +75,14 @@ export async function createApp(
     await ingest(config, embeddings);
     index = await loadIndex(config.indexDir, embeddings.modelName);
   }
-  const retriever = new HybridRetriever({ index, embeddings, options: { ...answerModel().retrieval, ...options.retrieval } });
-  const llm = config.llm ? new LlmAnswerer(config.llm, options.log ?? createLogger(config), config.llmTimeoutMs) : undefined;
+  const retriever = new HybridRetriever({
+    index,
+    embeddings,
+    options: { ...answerModel().retrieval, ...options.retrieval },
+  });
+  const llm = config.llm
+    ? new LlmAnswerer(config.llm, options.log ?? createLogger(config), config.llmTimeoutMs)
+    : undefined;
   return { config, embeddings, retriever, index, llm };
 }
 
@@ -156,7 +176,12 @@ export class LiveApp {
         : await runInWorker<BuildReport>(
             {
               type: "build",
-              settings: { docsDir: config.docsDir, indexDir: config.indexDir, modelsDir: config.modelsDir, embeddingModel: config.embeddingModel },
+              settings: {
+                docsDir: config.docsDir,
+                indexDir: config.indexDir,
+                modelsDir: config.modelsDir,
+                embeddingModel: config.embeddingModel,
+              },
               full: options.full,
               force: options.force,
             },

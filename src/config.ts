@@ -51,7 +51,8 @@ function parseLogLevel(raw: string | undefined): Config["logLevel"] {
 function parsePort(raw: string | undefined): number | undefined {
   if (!raw) return undefined;
   const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`HEALTH_PORT: "${raw}" is not a port number`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new ConfigError(`HEALTH_PORT: "${raw}" is not a port number`);
   return port;
 }
 
@@ -64,7 +65,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   };
   const llmBaseUrl = value("LLM_BASE_URL");
   const llmTimeoutMs = Number(value("LLM_TIMEOUT_MS") ?? 10_000);
-  if (!Number.isFinite(llmTimeoutMs) || llmTimeoutMs <= 0) throw new ConfigError(`LLM_TIMEOUT_MS: "${value("LLM_TIMEOUT_MS")}" is not a positive number of milliseconds`);
+  if (!Number.isFinite(llmTimeoutMs) || llmTimeoutMs <= 0)
+    throw new ConfigError(`LLM_TIMEOUT_MS: "${value("LLM_TIMEOUT_MS")}" is not a positive number of milliseconds`);
   const config: Config = {
     botToken: value("BOT_TOKEN"),
     telegramApiRoot: value("TELEGRAM_API_ROOT") ?? "https://api.telegram.org",

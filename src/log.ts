@@ -31,7 +31,8 @@ function formatValue(value: unknown): string {
   if (value instanceof Error) return JSON.stringify(`${value.name}: ${value.message}`);
   if (typeof value === "string") return /^[^\s"=]+$/u.test(value) ? value : JSON.stringify(value);
   if (value === undefined) return "-";
-  if (typeof value === "object" && value !== null) return JSON.stringify(value, (_k, v: unknown) => (v instanceof Error ? `${v.name}: ${v.message}` : v));
+  if (typeof value === "object" && value !== null)
+    return JSON.stringify(value, (_k, v: unknown) => (v instanceof Error ? `${v.name}: ${v.message}` : v));
   return String(value);
 }
 

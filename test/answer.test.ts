@@ -38,13 +38,16 @@ beforeAll(async () => {
 afterAll(() => corpus.cleanup());
 
 describe("hybrid retrieval", () => {
-  it.each(["dev-001", "dev-014", "dev-020", "dev-026", "dev-030", "dev-033"])("finds the document of %s in the top 3", async (id) => {
-    const q = byId(id);
-    const hits = await app.retriever.hybridSearch(q.question);
-    expect(hits.length).toBeGreaterThanOrEqual(5);
-    expect(hits.slice(0, 3).map((h) => h.chunk.metadata.source)).toContain(q.source);
-    for (let i = 1; i < hits.length; i++) expect(hits[i - 1]!.final).toBeGreaterThanOrEqual(hits[i]!.final);
-  });
+  it.each(["dev-001", "dev-014", "dev-020", "dev-026", "dev-030", "dev-033"])(
+    "finds the document of %s in the top 3",
+    async (id) => {
+      const q = byId(id);
+      const hits = await app.retriever.hybridSearch(q.question);
+      expect(hits.length).toBeGreaterThanOrEqual(5);
+      expect(hits.slice(0, 3).map((h) => h.chunk.metadata.source)).toContain(q.source);
+      for (let i = 1; i < hits.length; i++) expect(hits[i - 1]!.final).toBeGreaterThanOrEqual(hits[i]!.final);
+    },
+  );
 
   it("re-orders the first passages by their best sentence, with the fitted weights", async () => {
     // A question whose fused first passage is not the one with the sentence holding most of its words.
@@ -64,13 +67,16 @@ describe("hybrid retrieval", () => {
     const most = Math.max(...fused.slice(0, app.retriever.options.rerank).map((p) => p.sentenceCoverage));
     expect(fused[0]!.sentenceCoverage).toBeLessThan(most);
     expect(byWords[0]!.sentenceCoverage).toBe(most);
-    expect(byWords.map((p) => p.chunk.metadata.chunkId).sort()).toEqual(fused.map((p) => p.chunk.metadata.chunkId).sort());
+    expect(byWords.map((p) => p.chunk.metadata.chunkId).sort()).toEqual(
+      fused.map((p) => p.chunk.metadata.chunkId).sort(),
+    );
     // The app's retriever carries the fitted weights (weights.json), so its order differs from the fused one
     // only by them.
     const w = app.retriever.options;
     expect(w.sentenceSem + w.sentenceCoverage).toBeGreaterThan(0);
     const fitted = await app.retriever.hybridSearch(question);
-    for (const p of fitted) expect(p.final).toBeCloseTo(p.score + w.sentenceSem * p.sentenceSem + w.sentenceCoverage * p.sentenceCoverage, 6);
+    for (const p of fitted)
+      expect(p.final).toBeCloseTo(p.score + w.sentenceSem * p.sentenceSem + w.sentenceCoverage * p.sentenceCoverage, 6);
   });
 
   it("works as a LangChain retriever", async () => {
@@ -124,13 +130,16 @@ describe("extractive answers on the dev questions", () => {
       if (a.answered) {
         expect(a.citations.length).toBeGreaterThan(0);
         const quotes = compactForCompare(a.citations.map((c) => c.quote).join(""));
-        for (const f of extractFigures(a.answer.replace(/\[\d+\]/g, ""))) expect(quotes).toContain(compactForCompare(f.text));
+        for (const f of extractFigures(a.answer.replace(/\[\d+\]/g, "")))
+          expect(quotes).toContain(compactForCompare(f.text));
         for (const c of a.citations) expect(a.answer).toContain(`[${c.n}]`);
       }
       const ok =
         q.source === null
           ? !a.answered
-          : a.answered && answerMatches(a.answer, q.expect, "all") && a.citations.some((c) => q.source!.split("|").includes(c.source));
+          : a.answered &&
+            answerMatches(a.answer, q.expect, "all") &&
+            a.citations.some((c) => q.source!.split("|").includes(c.source));
       if (ok) right++;
       else wrong.push(`${q.id}: ${a.answer}`);
     }
@@ -169,7 +178,9 @@ describe("extractive answers on the dev questions", () => {
     expect(a.answered).toBe(true);
     expect(a.answer).toContain("2022年7月");
     expect(a.answer).toContain("2022年6月27日");
-    expect(new Set(a.citations.map((c) => c.source))).toEqual(new Set(["000_9d5d6f751b85c331.txt", "003_49bb09d571b726a9.txt"]));
+    expect(new Set(a.citations.map((c) => c.source))).toEqual(
+      new Set(["000_9d5d6f751b85c331.txt", "003_49bb09d571b726a9.txt"]),
+    );
     expect(a.citations.find((c) => c.quote.includes("2022年7月"))?.source).toBe("000_9d5d6f751b85c331.txt");
   });
 
@@ -193,7 +204,13 @@ describe("extractive answers on the dev questions", () => {
 });
 
 describe("figure verification", () => {
-  const citation = { n: 1, source: "002_2a4bfa5699e19441.txt", title: "t", chunkId: "c", quote: "工作组谋划确定对口支援项目47个,投资1.32亿元。" };
+  const citation = {
+    n: 1,
+    source: "002_2a4bfa5699e19441.txt",
+    title: "t",
+    chunkId: "c",
+    quote: "工作组谋划确定对口支援项目47个,投资1.32亿元。",
+  };
   it("accepts figures that stand in the quote, across units", () => {
     expect(verifyFigures("确定项目47个，投资1.32亿元。[1]", [citation]).ok).toBe(true);
     expect(verifyFigures("投资13200万元。[1]", [citation]).ok).toBe(true);

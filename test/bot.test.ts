@@ -8,7 +8,15 @@ import { LiveApp } from "../src/app.js";
 import { answerQuestion } from "../src/answer/answer.js";
 import { renderAnswerBlocks, splitMessage, TELEGRAM_LIMIT } from "../src/bot/render.js";
 import { seedsApp, type TempCorpus } from "./helpers.js";
-import { botMessages, countMessages, startHarness, waitForMessage, userClient, TOKEN, type Harness } from "./emulator.js";
+import {
+  botMessages,
+  countMessages,
+  startHarness,
+  waitForMessage,
+  userClient,
+  TOKEN,
+  type Harness,
+} from "./emulator.js";
 
 const ADMIN = 9001;
 let corpus: TempCorpus;
@@ -70,7 +78,9 @@ describe("questions in a private chat", () => {
   it("records 👍/👎 feedback with question, answer and passages", async () => {
     const m = await ask(103, "日喀则市共建设了多少家“孔子学堂”？");
     const c = client(103);
-    await c.sendCallback(c.makeCallbackQuery(m.buttons.find((b) => b.text === "👎")!.data, { message: { message_id: m.messageId } }));
+    await c.sendCallback(
+      c.makeCallbackQuery(m.buttons.find((b) => b.text === "👎")!.data, { message: { message_id: m.messageId } }),
+    );
     const file = join(corpus.root, "feedback.jsonl");
     const deadline = Date.now() + 10_000;
     let lines: string[] = [];
@@ -122,7 +132,15 @@ describe("questions in a private chat", () => {
     before = countMessages(h.server, 107);
     const sticker = c.makeMessage("") as unknown as Record<string, unknown>;
     delete sticker.text;
-    sticker.sticker = { file_id: "x", file_unique_id: "y", type: "regular", width: 1, height: 1, is_animated: false, is_video: false };
+    sticker.sticker = {
+      file_id: "x",
+      file_unique_id: "y",
+      type: "regular",
+      width: 1,
+      height: 1,
+      is_animated: false,
+      is_video: false,
+    };
     await c.sendMessage(sticker as never);
     const reply = await waitForMessage(h.server, 107, () => true, { after: before });
     expect(reply.text).toContain("只能回答文字问题");
@@ -150,7 +168,14 @@ describe("groups", () => {
     await waitForMessage(h.server, chat, (m) => m.text.includes("65家"), { after: before });
 
     const before2 = countMessages(h.server, chat);
-    const reply = member.makeMessage("其中医疗方面投入了多少？", { reply_to_message: { message_id: answer.messageId, from: { id: h.bot.botInfo.id, is_bot: true, first_name: "bot" }, chat: { id: chat, type: "group", title: "测试群" }, date: 0 } } as never);
+    const reply = member.makeMessage("其中医疗方面投入了多少？", {
+      reply_to_message: {
+        message_id: answer.messageId,
+        from: { id: h.bot.botInfo.id, is_bot: true, first_name: "bot" },
+        chat: { id: chat, type: "group", title: "测试群" },
+        date: 0,
+      },
+    } as never);
     await member.sendMessage(reply);
     await waitForMessage(h.server, chat, () => true, { after: before2 });
   });
@@ -179,7 +204,10 @@ describe("admin", () => {
     const during = await ask(302, "淄博市第九批援藏工作组对口支援哪个县？");
     expect(during.text).toContain("昂仁县");
     const answeredWhileReindexing = live.reindexing;
-    const summary = await waitForMessage(h.server, ADMIN, (m) => m.text.includes("索引已更新"), { after: before, timeoutMs: 120_000 });
+    const summary = await waitForMessage(h.server, ADMIN, (m) => m.text.includes("索引已更新"), {
+      after: before,
+      timeoutMs: 120_000,
+    });
     expect(answeredWhileReindexing).toBe(true);
     expect(summary.text).toContain("新增 1");
     expect(summary.text).toContain("qinghai-copy.txt");
@@ -201,11 +229,22 @@ describe("admin", () => {
     const again = await waitForMessage(h.server, ADMIN, (m) => m.text.includes("确定要删除"), { after: before });
     // Another user cannot press the admin's button.
     const intruder = client(305);
-    await intruder.sendCallback(intruder.makeCallbackQuery(again.buttons.find((b) => b.text === "删除")!.data, { message: { message_id: again.messageId } }));
+    await intruder.sendCallback(
+      intruder.makeCallbackQuery(again.buttons.find((b) => b.text === "删除")!.data, {
+        message: { message_id: again.messageId },
+      }),
+    );
     await new Promise((r) => setTimeout(r, 300));
     expect(existsSync(join(corpus.config.docsDir, "markup.txt"))).toBe(true);
-    await admin.sendCallback(admin.makeCallbackQuery(again.buttons.find((b) => b.text === "删除")!.data, { message: { message_id: again.messageId } }));
-    await waitForMessage(h.server, ADMIN, (m) => m.text.includes("索引已更新") && m.text.includes("删除 1"), { after: before, timeoutMs: 60_000 });
+    await admin.sendCallback(
+      admin.makeCallbackQuery(again.buttons.find((b) => b.text === "删除")!.data, {
+        message: { message_id: again.messageId },
+      }),
+    );
+    await waitForMessage(h.server, ADMIN, (m) => m.text.includes("索引已更新") && m.text.includes("删除 1"), {
+      after: before,
+      timeoutMs: 60_000,
+    });
     expect(existsSync(join(corpus.config.docsDir, "markup.txt"))).toBe(false);
     expect(Object.keys(live.current.index.manifest.files)).not.toContain("markup.txt");
   });
@@ -248,21 +287,31 @@ describe("robustness", () => {
   it("keeps answering after an update fails, and logs the failure with its context", async () => {
     const blocked = join(corpus.root, "not-a-folder");
     writeFileSync(blocked, "x");
-    const broken = await startHarness({ ...corpus.config, adminIds: [], feedbackFile: join(blocked, "feedback.jsonl") }, live, {
-      rateLimit: { limit: 100, windowMs: 1000 },
-    });
+    const broken = await startHarness(
+      { ...corpus.config, adminIds: [], feedbackFile: join(blocked, "feedback.jsonl") },
+      live,
+      {
+        rateLimit: { limit: 100, windowMs: 1000 },
+      },
+    );
     try {
       const c = broken.server.getClient(TOKEN, { userId: 401, chatId: 401 });
       let before = countMessages(broken.server, 401);
       await c.sendMessage(c.makeMessage("日喀则市共建设了多少家“孔子学堂”？"));
-      const m = await waitForMessage(broken.server, 401, (x) => x.buttons.some((b) => b.text === "👍"), { after: before });
+      const m = await waitForMessage(broken.server, 401, (x) => x.buttons.some((b) => b.text === "👍"), {
+        after: before,
+      });
       before = countMessages(broken.server, 401);
-      await c.sendCallback(c.makeCallbackQuery(m.buttons.find((b) => b.text === "👍")!.data, { message: { message_id: m.messageId } }));
+      await c.sendCallback(
+        c.makeCallbackQuery(m.buttons.find((b) => b.text === "👍")!.data, { message: { message_id: m.messageId } }),
+      );
       await waitForMessage(broken.server, 401, (x) => x.text.includes("出错了"), { after: before });
       expect(broken.logs.some((l) => l.includes("ERROR") && l.includes("chat=401"))).toBe(true);
       before = countMessages(broken.server, 401);
       await c.sendMessage(c.makeMessage("淄博市第九批援藏工作组对口支援哪个县？"));
-      const next = await waitForMessage(broken.server, 401, (x) => x.buttons.some((b) => b.text === "👍"), { after: before });
+      const next = await waitForMessage(broken.server, 401, (x) => x.buttons.some((b) => b.text === "👍"), {
+        after: before,
+      });
       expect(next.text).toContain("昂仁县");
     } finally {
       await broken.stop();
@@ -270,7 +319,9 @@ describe("robustness", () => {
   });
 
   it("answers a user who asks too fast with a friendly reply", async () => {
-    const limited = await startHarness({ ...corpus.config, adminIds: [] }, live, { rateLimit: { limit: 2, windowMs: 60_000 } });
+    const limited = await startHarness({ ...corpus.config, adminIds: [] }, live, {
+      rateLimit: { limit: 2, windowMs: 60_000 },
+    });
     try {
       const c = limited.server.getClient(TOKEN, { userId: 402, chatId: 402 });
       for (let i = 0; i < 3; i++) await c.sendMessage(c.makeMessage("日喀则市共建设了多少家“孔子学堂”？"));

@@ -7,9 +7,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ingest } from "../src/app.js";
 import { tempCorpus, testEmbeddings, type TempCorpus } from "./helpers.js";
 
-function run(args: string[], input: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(
+  args: string[],
+  input: string,
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", ...args], { env: { ...process.env, BOT_TOKEN: "", ...env } });
+    const child = spawn(process.execPath, ["--import", "tsx", ...args], {
+      env: { ...process.env, BOT_TOKEN: "", ...env },
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -28,11 +34,21 @@ afterAll(() => corpus.cleanup());
 
 describe("ask", () => {
   it("prints exactly one answer object with --json", async () => {
-    const r = await run(["src/cli/ask.ts", "--index", corpus.config.indexDir, "--json", "淄博市第九批援藏工作组对口支援哪个县？"], "", {});
+    const r = await run(
+      ["src/cli/ask.ts", "--index", corpus.config.indexDir, "--json", "淄博市第九批援藏工作组对口支援哪个县？"],
+      "",
+      {},
+    );
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split("\n");
     expect(lines).toHaveLength(1);
-    const a = JSON.parse(lines[0]!) as { answered: boolean; mode: string; answer: string; citations: { source: string }[]; passages: unknown[] };
+    const a = JSON.parse(lines[0]!) as {
+      answered: boolean;
+      mode: string;
+      answer: string;
+      citations: { source: string }[];
+      passages: unknown[];
+    };
     expect(Object.keys(a)).toEqual(["question", "answered", "mode", "answer", "citations", "passages"]);
     expect(a.answer).toContain("昂仁县");
     expect(a.citations[0]?.source).toBe("002_2a4bfa5699e19441.txt");
@@ -40,8 +56,15 @@ describe("ask", () => {
   });
 
   it("answers JSON Lines from stdin in order", async () => {
-    const r = await run(["src/cli/ask.ts", "--index", corpus.config.indexDir, "--json"], "江苏省援藏工作队在拉萨投资了多少资金？\n西藏首座青稞博物馆投资了多少钱？\n", {});
-    const rows = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as { question: string; answered: boolean; answer: string });
+    const r = await run(
+      ["src/cli/ask.ts", "--index", corpus.config.indexDir, "--json"],
+      "江苏省援藏工作队在拉萨投资了多少资金？\n西藏首座青稞博物馆投资了多少钱？\n",
+      {},
+    );
+    const rows = r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { question: string; answered: boolean; answer: string });
     expect(rows.map((x) => x.answered)).toEqual([false, true]);
     expect(rows[1]?.answer).toContain("1600万元");
   });
@@ -51,7 +74,10 @@ describe("ask", () => {
     const input = `淄博市第九批援藏工作组对口支援哪个县？\n\n   \n${long}\n西藏首座青稞博物馆投资了多少钱？\n`;
     const r = await run(["src/cli/ask.ts", "--index", corpus.config.indexDir, "--json"], input, {});
     expect(r.code).toBe(0);
-    const rows = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as { answered: boolean; answer: string; error?: string });
+    const rows = r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { answered: boolean; answer: string; error?: string });
     expect(rows).toHaveLength(5);
     expect(rows.map((x) => x.answered)).toEqual([true, false, false, false, true]);
     expect(rows[1]?.error).toBe("empty question");
@@ -85,10 +111,19 @@ describe("ingest", () => {
     try {
       mkdirSync(docsA);
       mkdirSync(docsB);
-      writeFileSync(join(docsA, "one.txt"), "果洛州援青工作报告\n\n青海省果洛州援青工作队今年投入资金8888万元，建设牧民新村12个。\n");
-      writeFileSync(join(docsB, "two.txt"), "昌都援藏工作报告\n\n天津市援藏工作队今年投入资金6666万元，建设小学3所。\n");
+      writeFileSync(
+        join(docsA, "one.txt"),
+        "果洛州援青工作报告\n\n青海省果洛州援青工作队今年投入资金8888万元，建设牧民新村12个。\n",
+      );
+      writeFileSync(
+        join(docsB, "two.txt"),
+        "昌都援藏工作报告\n\n天津市援藏工作队今年投入资金6666万元，建设小学3所。\n",
+      );
       const index = other.config.indexDir;
-      const files = (): string[] => Object.keys((JSON.parse(readFileSync(join(index, "live", "manifest.json"), "utf8")) as { files: object }).files);
+      const files = (): string[] =>
+        Object.keys(
+          (JSON.parse(readFileSync(join(index, "live", "manifest.json"), "utf8")) as { files: object }).files,
+        );
       expect((await run(["src/cli/ingest.ts", "--docs", docsA, "--index", index], "", {})).code).toBe(0);
       const refused = await run(["src/cli/ingest.ts", "--docs", docsB, "--index", index], "", {});
       expect(refused.code).toBe(1);
@@ -107,7 +142,11 @@ describe("ingest", () => {
     const lock = join(corpus.config.indexDir, "build.lock");
     writeFileSync(lock, `${process.pid}\n`);
     try {
-      const second = await run(["src/cli/ingest.ts", "--index", corpus.config.indexDir, "--docs", corpus.config.docsDir], "", {});
+      const second = await run(
+        ["src/cli/ingest.ts", "--index", corpus.config.indexDir, "--docs", corpus.config.docsDir],
+        "",
+        {},
+      );
       expect(second.code).toBe(1);
       expect(second.stderr).toContain(`Another build (process ${process.pid}) is writing the index`);
       expect(second.stderr).not.toContain("ENOENT");
@@ -117,7 +156,11 @@ describe("ingest", () => {
     writeFileSync(lock, "2147483646\n");
     // A temporary left by a builder killed before it linked its lock is cleaned up too.
     writeFileSync(`${lock}.2147483645`, "2147483645\n");
-    const after = await run(["src/cli/ingest.ts", "--index", corpus.config.indexDir, "--docs", corpus.config.docsDir], "", {});
+    const after = await run(
+      ["src/cli/ingest.ts", "--index", corpus.config.indexDir, "--docs", corpus.config.docsDir],
+      "",
+      {},
+    );
     expect(after.code).toBe(0);
     expect(existsSync(lock)).toBe(false);
     expect(existsSync(`${lock}.2147483645`)).toBe(false);
@@ -128,7 +171,11 @@ describe("ingest", () => {
     try {
       writeFileSync(join(other.config.docsDir, ".notes.txt"), "草稿");
       writeFileSync(join(other.config.docsDir, "photo.jpg"), "JPEG");
-      const r = await run(["src/cli/ingest.ts", "--docs", other.config.docsDir, "--index", other.config.indexDir], "", {});
+      const r = await run(
+        ["src/cli/ingest.ts", "--docs", other.config.docsDir, "--index", other.config.indexDir],
+        "",
+        {},
+      );
       expect(r.code).toBe(0);
       expect(r.stderr).toContain("not read: .notes.txt: hidden (name starts with a dot)");
       expect(r.stderr).toContain("not read: photo.jpg: unsupported type .jpg");
@@ -141,7 +188,10 @@ describe("ingest", () => {
 describe("npm start without BOT_TOKEN", () => {
   it("builds the missing index and chats in the terminal", async () => {
     const fresh = `${corpus.root}/fresh-index`;
-    const r = await run(["src/cli/start.ts"], "淄博市第九批援藏工作组对口支援哪个县？\nexit\n", { DOCS_DIR: corpus.config.docsDir, INDEX_DIR: fresh });
+    const r = await run(["src/cli/start.ts"], "淄博市第九批援藏工作组对口支援哪个县？\nexit\n", {
+      DOCS_DIR: corpus.config.docsDir,
+      INDEX_DIR: fresh,
+    });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("已载入 5 份文件");
     expect(r.stdout).toContain("昂仁县");
@@ -155,7 +205,10 @@ describe("npm start without BOT_TOKEN", () => {
       const manifestPath = join(other.config.indexDir, "live", "manifest.json");
       const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as { chunkerVersion: number };
       writeFileSync(manifestPath, JSON.stringify({ ...manifest, chunkerVersion: 0 }));
-      const r = await run(["src/cli/start.ts"], "淄博市第九批援藏工作组对口支援哪个县？\nexit\n", { DOCS_DIR: other.config.docsDir, INDEX_DIR: other.config.indexDir });
+      const r = await run(["src/cli/start.ts"], "淄博市第九批援藏工作组对口支援哪个县？\nexit\n", {
+        DOCS_DIR: other.config.docsDir,
+        INDEX_DIR: other.config.indexDir,
+      });
       expect(r.code).toBe(0);
       expect(r.stderr).toContain("rebuilding it");
       expect(r.stdout).toContain("昂仁县");
@@ -165,13 +218,27 @@ describe("npm start without BOT_TOKEN", () => {
   });
 
   it("behaves like the bot: /help, follow-ups, a hint for questions without Chinese, the same refusal", async () => {
-    const input = ["/help", "淄博市第九批援藏工作组对口支援哪个县？", "那日喀则市共建设了多少家“孔子学堂”呢？", "how much did Shandong invest?", "江苏省援藏工作队在拉萨投资了多少资金？", "exit"].join("\n");
-    const r = await run(["src/cli/start.ts"], `${input}\n`, { DOCS_DIR: corpus.config.docsDir, INDEX_DIR: corpus.config.indexDir });
+    const input = [
+      "/help",
+      "淄博市第九批援藏工作组对口支援哪个县？",
+      "那日喀则市共建设了多少家“孔子学堂”呢？",
+      "how much did Shandong invest?",
+      "江苏省援藏工作队在拉萨投资了多少资金？",
+      "exit",
+    ].join("\n");
+    const r = await run(["src/cli/start.ts"], `${input}\n`, {
+      DOCS_DIR: corpus.config.docsDir,
+      INDEX_DIR: corpus.config.indexDir,
+    });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("可以这样问");
     expect(r.stdout).toContain("已收录 5 份文件");
     expect(r.stdout).toContain("请用中文提问");
-    const refusal = await run(["src/cli/ask.ts", "--index", corpus.config.indexDir, "--json", "江苏省援藏工作队在拉萨投资了多少资金？"], "", {});
+    const refusal = await run(
+      ["src/cli/ask.ts", "--index", corpus.config.indexDir, "--json", "江苏省援藏工作队在拉萨投资了多少资金？"],
+      "",
+      {},
+    );
     const lead = (JSON.parse(refusal.stdout) as { answer: string }).answer.split("；")[0] ?? "";
     expect(lead).toMatch(/^资料中未找到/);
     expect(r.stdout).toContain(lead);
@@ -179,7 +246,10 @@ describe("npm start without BOT_TOKEN", () => {
 
   it("resolves a follow-up against the previous question", async () => {
     const input = ["广东省第十批援藏工作队有多少名干部人才？", "那山东呢？", "exit"].join("\n");
-    const r = await run(["src/cli/start.ts"], `${input}\n`, { DOCS_DIR: corpus.config.docsDir, INDEX_DIR: corpus.config.indexDir });
+    const r = await run(["src/cli/start.ts"], `${input}\n`, {
+      DOCS_DIR: corpus.config.docsDir,
+      INDEX_DIR: corpus.config.indexDir,
+    });
     expect(r.stdout).toMatch(/（理解为：[^）]*山东[^）]*）/);
   });
 });

@@ -31,10 +31,16 @@ describe("Telegram unreachable", () => {
     const apiRoot = `http://127.0.0.1:${port}`;
     const logs: string[] = [];
     const config = { ...corpus.config, botToken: TOKEN, telegramApiRoot: apiRoot };
-    const bot = createBot(config, live, createLogger(config, (l) => logs.push(l)), { connection: { firstDelayMs: 100, maxDelayMs: 400 } });
+    const bot = createBot(
+      config,
+      live,
+      createLogger(config, (l) => logs.push(l)),
+      { connection: { firstDelayMs: 100, maxDelayMs: 400 } },
+    );
     bot.api.config.use(async (prev, method, payload, signal) => {
       const res = await prev(method, payload, signal);
-      if (method === "getUpdates" && res.ok && Array.isArray(res.result) && res.result.length === 0) await new Promise((r) => setTimeout(r, 30));
+      if (method === "getUpdates" && res.ok && Array.isArray(res.result) && res.result.length === 0)
+        await new Promise((r) => setTimeout(r, 30));
       return res;
     });
     const unreachable = (): string[] => logs.filter((l) => l.includes("cannot reach the Telegram Bot API"));
@@ -54,7 +60,11 @@ describe("Telegram unreachable", () => {
     try {
       await server.stop();
       const before = unreachable().length;
-      await until(() => unreachable().slice(before).some((l) => l.includes("method=getUpdates")));
+      await until(() =>
+        unreachable()
+          .slice(before)
+          .some((l) => l.includes("method=getUpdates")),
+      );
       server = new TelegramServer({ port, host: "127.0.0.1", storeTimeout: 600 });
       await server.start();
       await until(() => back().length === 2);

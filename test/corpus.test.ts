@@ -13,7 +13,6 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const SENTENCE = "淄博市第九批援藏工作组对口支援西藏自治区日喀则市昂仁县，谋划确定对口支援项目47个，投资1.32亿元。";
 
-
 describe("decoding text files", () => {
   it("reads UTF-8 with and without a BOM, UTF-16 with a BOM, and GBK", () => {
     const utf8 = Buffer.from(SENTENCE, "utf8");

@@ -23,7 +23,9 @@ beforeAll(async () => {
 afterAll(() => corpus.cleanup());
 
 const row = (source: string, text: string, sentencePart: string): FigureRow => {
-  const found = app.index.figures.rows.find((r) => r.source.startsWith(source) && r.text === text && r.sentence.includes(sentencePart));
+  const found = app.index.figures.rows.find(
+    (r) => r.source.startsWith(source) && r.text === text && r.sentence.includes(sentencePart),
+  );
   expect(found, `${text} in ${source}`).toBeDefined();
   return found as FigureRow;
 };
@@ -82,7 +84,9 @@ describe("arithmetic on figures", () => {
   });
 
   it("accepts a derived figure only when it is the arithmetic on cited inputs", () => {
-    const citations = [{ n: 1, source: "a", title: "a", chunkId: "a#0", quote: "分别安排规划内项目50个、44个、79个。" }];
+    const citations = [
+      { n: 1, source: "a", title: "a", chunkId: "a#0", quote: "分别安排规划内项目50个、44个、79个。" },
+    ];
     const good = { text: "173个", op: "sum" as const, inputs: ["50个", "44个", "79个"] };
     const answer = "分别安排规划内项目50个、44个、79个[1]\n合计：50个 + 44个 + 79个 = 173个。";
     expect(derivedHolds(good)).toBe(true);
@@ -107,7 +111,15 @@ describe("comparisons", () => {
   });
 
   it("bounds a total's work: a list longer than the cap is not asked input by input", () => {
-    const names = ["昂仁县人民医院", "桑珠孜区中学", "拉孜县幼儿园", "萨迦县卫生院", "白朗县职校", "江孜县敬老院", "定日县小学"];
+    const names = [
+      "昂仁县人民医院",
+      "桑珠孜区中学",
+      "拉孜县幼儿园",
+      "萨迦县卫生院",
+      "白朗县职校",
+      "江孜县敬老院",
+      "定日县小学",
+    ];
     const total = (n: number) => analyzeCross(`${names.slice(0, n).join("、")}，一共投资多少钱？`);
     expect(total(MAX_TOTAL_INPUTS)?.items).toHaveLength(MAX_TOTAL_INPUTS);
     expect(total(MAX_TOTAL_INPUTS + 1)).toBeUndefined();
@@ -127,7 +139,10 @@ describe("comparisons", () => {
   });
 
   it("compares people counted in 名 and in 人", async () => {
-    const r = await answerQuestion(app, "山东选派赴日喀则组团帮扶的医技专家和广东第十批援藏工作队选派的“组团式”医疗人才，哪边人数更多？");
+    const r = await answerQuestion(
+      app,
+      "山东选派赴日喀则组团帮扶的医技专家和广东第十批援藏工作队选派的“组团式”医疗人才，哪边人数更多？",
+    );
     expect(r.answered).toBe(true);
     expect(has(r.answer, "66名") && has(r.answer, "90人")).toBe(true);
     expect(r.answer.split("\n").at(-1)).toMatch(/^结论：广东/);
@@ -136,7 +151,10 @@ describe("comparisons", () => {
 
 describe("totals", () => {
   it("adds the figures named in a list, shown as arithmetic and listed in derived", async () => {
-    const r = await answerQuestion(app, "广东第十批援藏工作队进藏后选派的“组团式”医疗人才、柔性援藏医疗人才和三级医院对口帮扶人才，一共有多少人？");
+    const r = await answerQuestion(
+      app,
+      "广东第十批援藏工作队进藏后选派的“组团式”医疗人才、柔性援藏医疗人才和三级医院对口帮扶人才，一共有多少人？",
+    );
     expect(r.answered).toBe(true);
     expect(r.answer).toContain("90人 + 73名 + 149人 = 312人");
     expect(r.derived).toEqual([{ text: "312人", op: "sum", inputs: ["90人", "73名", "149人"] }]);
@@ -160,7 +178,9 @@ describe("totals", () => {
 
 describe("the right one of several", () => {
   it("answers with the figure that counts the question's counted thing, not a nearby count of something else", async () => {
-    expect(analyzeQuestion("广东省第十批援藏工作队选派了多少名教育人才到林芝帮扶？").parts[0]?.counted).toBe("教育人才");
+    expect(analyzeQuestion("广东省第十批援藏工作队选派了多少名教育人才到林芝帮扶？").parts[0]?.counted).toBe(
+      "教育人才",
+    );
     const r = await answerQuestion(app, "广东省第十批援藏工作队选派了多少名教育人才到林芝帮扶？");
     expect(r.answered).toBe(true);
     expect(has(r.answer, "90名教育人才")).toBe(true);
@@ -228,7 +248,11 @@ describe("answers per source", () => {
         expect(r.answer.startsWith("各文件分别给出")).toBe(false);
         // No passage repeats most of one ranked above it.
         const passages = await twice.retriever.hybridSearch(question);
-        const sentencesOf = (t: string): string[] => t.split(/[。！？\n]/).map((x) => compactForCompare(x).replace(/[,，"“”]/g, "")).filter(Boolean);
+        const sentencesOf = (t: string): string[] =>
+          t
+            .split(/[。！？\n]/)
+            .map((x) => compactForCompare(x).replace(/[,，"“”]/g, ""))
+            .filter(Boolean);
         const shown = new Set<string>();
         for (const p of passages) {
           const own = sentencesOf(p.text);

@@ -71,7 +71,13 @@ describe("structure of plain, Markdown and Word documents", () => {
     const bytes = await reportDocx([
       { heading: "墨脱县援藏项目汇总" },
       { p: "广东援藏工作队在墨脱县实施民生项目，具体如下。" },
-      { table: [["项目", "投资", "建设内容"], ["卡嘎镇便民服务中心", "489万元", "新建服务大厅"], ["背崩乡茶园", "730万元", "扩建茶园1200亩"]] },
+      {
+        table: [
+          ["项目", "投资", "建设内容"],
+          ["卡嘎镇便民服务中心", "489万元", "新建服务大厅"],
+          ["背崩乡茶园", "730万元", "扩建茶园1200亩"],
+        ],
+      },
     ]);
     const doc = await loadDocument("report.docx", "report.docx", bytes);
     expect(doc.title).toBe("墨脱县援藏项目汇总");
@@ -123,7 +129,13 @@ describe("answers from a list item, a table cell and a caption-split sentence", 
       await reportDocx([
         { heading: "墨脱县援藏项目汇总" },
         { p: "广东援藏工作队在墨脱县实施民生项目，具体如下。" },
-        { table: [["项目", "投资", "建设内容"], ["卡嘎镇便民服务中心", "489万元", "新建服务大厅"], ["背崩乡茶园", "730万元", "扩建茶园1200亩"]] },
+        {
+          table: [
+            ["项目", "投资", "建设内容"],
+            ["卡嘎镇便民服务中心", "489万元", "新建服务大厅"],
+            ["背崩乡茶园", "730万元", "扩建茶园1200亩"],
+          ],
+        },
       ]),
     );
     await ingest(corpus.config, testEmbeddings());
@@ -160,11 +172,17 @@ describe("answers from a list item, a table cell and a caption-split sentence", 
 // Real PDFs, made by LibreOffice from Word documents the test writes. CI installs LibreOffice and a CJK font
 // (.ci/run); on a machine without them these tests are skipped with a note, never passed silently.
 const soffice = libreOffice();
-if (!soffice && process.env.CI) throw new Error("CI must have LibreOffice: .ci/run installs libreoffice-writer-nogui and fonts-noto-cjk");
-if (!soffice) console.warn("LibreOffice not found: the real-PDF tests are skipped (apt-get install libreoffice-writer-nogui fonts-noto-cjk)");
+if (!soffice && process.env.CI)
+  throw new Error("CI must have LibreOffice: .ci/run installs libreoffice-writer-nogui and fonts-noto-cjk");
+if (!soffice)
+  console.warn(
+    "LibreOffice not found: the real-PDF tests are skipped (apt-get install libreoffice-writer-nogui fonts-noto-cjk)",
+  );
 
-const LEFT = "日喀则市援藏工作组今年在昂仁县实施民生项目15个，投资总额达到2300万元，惠及农牧民群众1.2万余人。工作组还在昂仁县新建了3所乡村幼儿园，解决了400多名儿童的入园难题。";
-const RIGHT = "在林芝市，广东援藏工作队协调资金860万元建设智慧旅游平台，全年接待游客人数增长18%。工作队还组织了60名医疗专家在林芝市开展巡回义诊活动。";
+const LEFT =
+  "日喀则市援藏工作组今年在昂仁县实施民生项目15个，投资总额达到2300万元，惠及农牧民群众1.2万余人。工作组还在昂仁县新建了3所乡村幼儿园，解决了400多名儿童的入园难题。";
+const RIGHT =
+  "在林芝市，广东援藏工作队协调资金860万元建设智慧旅游平台，全年接待游客人数增长18%。工作队还组织了60名医疗专家在林芝市开展巡回义诊活动。";
 
 describe.skipIf(!soffice)("real PDFs", () => {
   let dir: string;
@@ -175,12 +193,24 @@ describe.skipIf(!soffice)("real PDFs", () => {
     dir = corpus.root;
     mkdirSync(corpus.config.docsDir, { recursive: true });
     const page = await reportDocx(
-      [{ heading: "援藏工作两地见闻" }, { p: LEFT }, { p: LEFT.replace(/昂仁县/g, "萨嘎县").replace("2300万元", "1800万元") }, { p: "组图：昂仁县新建的乡村幼儿园" }, { p: RIGHT }, { p: RIGHT.replace(/林芝市/g, "米林市").replace("860万元", "520万元") }],
+      [
+        { heading: "援藏工作两地见闻" },
+        { p: LEFT },
+        { p: LEFT.replace(/昂仁县/g, "萨嘎县").replace("2300万元", "1800万元") },
+        { p: "组图：昂仁县新建的乡村幼儿园" },
+        { p: RIGHT },
+        { p: RIGHT.replace(/林芝市/g, "米林市").replace("860万元", "520万元") },
+      ],
       { columns: 2 },
     );
     writeFileSync(join(corpus.config.docsDir, "两地见闻.pdf"), docxToPdf(page, dir, "page"));
-    const long = Array.from({ length: 40 }, (_, i) => ({ p: `第${i + 1}项：援疆工作队在和田地区第${i + 1}个村建设蔬菜大棚${i + 10}座，带动农户${i * 7 + 100}户增收。` }));
-    writeFileSync(join(corpus.config.docsDir, "援疆报告.pdf"), docxToPdf(await reportDocx([{ heading: "和田援疆蔬菜大棚建设情况" }, ...long, ...long]), dir, "report"));
+    const long = Array.from({ length: 40 }, (_, i) => ({
+      p: `第${i + 1}项：援疆工作队在和田地区第${i + 1}个村建设蔬菜大棚${i + 10}座，带动农户${i * 7 + 100}户增收。`,
+    }));
+    writeFileSync(
+      join(corpus.config.docsDir, "援疆报告.pdf"),
+      docxToPdf(await reportDocx([{ heading: "和田援疆蔬菜大棚建设情况" }, ...long, ...long]), dir, "report"),
+    );
     await ingest(corpus.config, testEmbeddings());
     app = await createApp(corpus.config, { embeddings: testEmbeddings() });
   }, 180_000);
@@ -190,7 +220,9 @@ describe.skipIf(!soffice)("real PDFs", () => {
     const doc = await loadDocument(join(corpus.config.docsDir, "两地见闻.pdf"), "两地见闻.pdf");
     expect(doc.title).toBe("援藏工作两地见闻");
     const text = doc.text.replace(/\s+/g, "");
-    expect(text).toContain("日喀则市援藏工作组今年在昂仁县实施民生项目15个，投资总额达到2300万元，惠及农牧民群众1.2万余人。");
+    expect(text).toContain(
+      "日喀则市援藏工作组今年在昂仁县实施民生项目15个，投资总额达到2300万元，惠及农牧民群众1.2万余人。",
+    );
     expect(text).toContain("在林芝市，广东援藏工作队协调资金860万元建设智慧旅游平台，全年接待游客人数增长18%。");
     // Left column before right column.
     expect(text.indexOf("2300万元")).toBeLessThan(text.indexOf("860万元"));
@@ -200,7 +232,10 @@ describe.skipIf(!soffice)("real PDFs", () => {
   it("joins a sentence that a page break cut in a multi-page report", async () => {
     const doc = await loadDocument(join(corpus.config.docsDir, "援疆报告.pdf"), "援疆报告.pdf");
     const units = doc.text.split("\n\n");
-    for (let i = 1; i <= 40; i++) expect(doc.text.replace(/\s+/g, "")).toContain(`第${i}项：援疆工作队在和田地区第${i}个村建设蔬菜大棚${i + 9}座，带动农户${(i - 1) * 7 + 100}户增收。`);
+    for (let i = 1; i <= 40; i++)
+      expect(doc.text.replace(/\s+/g, "")).toContain(
+        `第${i}项：援疆工作队在和田地区第${i}个村建设蔬菜大棚${i + 9}座，带动农户${(i - 1) * 7 + 100}户增收。`,
+      );
     expect(units.every((u) => !/^[，。、]/.test(u))).toBe(true);
   });
 

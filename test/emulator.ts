@@ -81,13 +81,22 @@ async function startFileProxy(
         const { file_id: id } = JSON.parse(body.toString() || "{}") as { file_id?: string };
         const bytes = id ? files.get(id) : undefined;
         const reply = bytes
-          ? { ok: true, result: { file_id: id, file_unique_id: `u-${id}`, file_size: bytes.length, file_path: `documents/${id}` } }
+          ? {
+              ok: true,
+              result: { file_id: id, file_unique_id: `u-${id}`, file_size: bytes.length, file_path: `documents/${id}` },
+            }
           : { ok: false, error_code: 400, description: "Bad Request: invalid file_id" };
         res.writeHead(bytes ? 200 : 400, { "content-type": "application/json" }).end(JSON.stringify(reply));
         return;
       }
       const forward = request(
-        { host: target.hostname, port: target.port, path, method: req.method, headers: { ...req.headers, host: target.host } },
+        {
+          host: target.hostname,
+          port: target.port,
+          path,
+          method: req.method,
+          headers: { ...req.headers, host: target.host },
+        },
         (upstream) => {
           res.writeHead(upstream.statusCode ?? 502, upstream.headers);
           upstream.pipe(res);
@@ -104,7 +113,12 @@ async function startFileProxy(
 }
 
 /** Starts the emulator and the bot (with the runner) over the given live app; `files` enables uploads. */
-export async function startHarness(config: Config, live: LiveApp, options: BotOptions = {}, files?: Map<string, Uint8Array>): Promise<Harness> {
+export async function startHarness(
+  config: Config,
+  live: LiveApp,
+  options: BotOptions = {},
+  files?: Map<string, Uint8Array>,
+): Promise<Harness> {
   const port = await freePort();
   const server = new TelegramServer({ port, host: "127.0.0.1", storeTimeout: 600 });
   await server.start();
@@ -153,7 +167,8 @@ export async function startHarness(config: Config, live: LiveApp, options: BotOp
 
 function parseMarkup(markup: unknown): { text: string; data: string }[] {
   const value = typeof markup === "string" ? (JSON.parse(markup) as unknown) : markup;
-  const rows = (value as { inline_keyboard?: { text: string; callback_data?: string }[][] } | undefined)?.inline_keyboard ?? [];
+  const rows =
+    (value as { inline_keyboard?: { text: string; callback_data?: string }[][] } | undefined)?.inline_keyboard ?? [];
   return rows.flat().map((b) => ({ text: b.text, data: b.callback_data ?? "" }));
 }
 
@@ -184,7 +199,9 @@ export async function waitForMessage(
 ): Promise<BotMessage> {
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
   while (Date.now() < deadline) {
-    const found = botMessages(server, chatId).slice(options.after ?? 0).find(predicate);
+    const found = botMessages(server, chatId)
+      .slice(options.after ?? 0)
+      .find(predicate);
     if (found) return found;
     await new Promise((r) => setTimeout(r, 25));
   }
@@ -194,7 +211,14 @@ export async function waitForMessage(
 
 /** A user of the emulator in a private chat (chatId = userId) or a group, named after their id. */
 export function userClient(server: Server, userId: number, type: "private" | "group" = "private", chatId = userId) {
-  return server.getClient(TOKEN, { userId, chatId, type, firstName: `u${userId}`, userName: `user${userId}`, chatTitle: "测试群" });
+  return server.getClient(TOKEN, {
+    userId,
+    chatId,
+    type,
+    firstName: `u${userId}`,
+    userName: `user${userId}`,
+    chatTitle: "测试群",
+  });
 }
 
 export function countMessages(server: Server, chatId: number): number {

@@ -40,7 +40,8 @@ export function minimalDocx(paragraphs: string[]): Promise<Buffer> {
  */
 export async function zipBombDocx(megabytes: number, options: { lie?: boolean } = {}): Promise<Buffer> {
   const paragraph = "<w:p><w:r><w:t>援藏援藏援藏援藏援藏援藏援藏援藏</w:t></w:r></w:p>";
-  const head = '<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>';
+  const head =
+    '<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>';
   const tail = "</w:body></w:document>";
   const unit = Buffer.from(paragraph);
   const body = Buffer.alloc(Math.ceil((megabytes * 1024 * 1024) / unit.length) * unit.length);
@@ -101,7 +102,9 @@ export async function reportDocx(parts: DocxPart[], options: { columns?: number 
     .map((part) => {
       if ("heading" in part) return `<w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr>${run(part.heading)}</w:p>`;
       if ("p" in part) return `<w:p>${run(part.p)}</w:p>`;
-      const rows = part.table.map((cells) => `<w:tr>${cells.map((c) => `<w:tc><w:p>${run(c)}</w:p></w:tc>`).join("")}</w:tr>`);
+      const rows = part.table.map(
+        (cells) => `<w:tr>${cells.map((c) => `<w:tc><w:p>${run(c)}</w:p></w:tc>`).join("")}</w:tr>`,
+      );
       return `<w:tbl>${rows.join("")}</w:tbl>`;
     })
     .join("");
@@ -113,7 +116,10 @@ export async function reportDocx(parts: DocxPart[], options: { columns?: number 
     const finalSect = `<w:sectPr><w:type w:val="continuous"/><w:cols w:num="${options.columns}" w:space="567"/></w:sectPr>`;
     content = body.slice(0, firstEnd) + breakPara + body.slice(firstEnd) + finalSect;
   }
-  zip.file("word/document.xml", `<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="${W}"><w:body>${content}</w:body></w:document>`);
+  zip.file(
+    "word/document.xml",
+    `<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="${W}"><w:body>${content}</w:body></w:document>`,
+  );
   return zip.generateAsync({ type: "nodebuffer" });
 }
 
@@ -131,9 +137,21 @@ export function docxToPdf(docx: Uint8Array, workDir: string, name = "page"): Uin
   if (!soffice) throw new Error("LibreOffice is not installed (Debian: libreoffice-writer-nogui fonts-noto-cjk)");
   const input = join(workDir, `${name}.docx`);
   writeFileSync(input, docx);
-  execFileSync(soffice, [`-env:UserInstallation=file://${join(workDir, "lo-profile")}`, "--headless", "--convert-to", "pdf", "--outdir", workDir, input], {
-    stdio: "ignore",
-    timeout: 120_000,
-  });
+  execFileSync(
+    soffice,
+    [
+      `-env:UserInstallation=file://${join(workDir, "lo-profile")}`,
+      "--headless",
+      "--convert-to",
+      "pdf",
+      "--outdir",
+      workDir,
+      input,
+    ],
+    {
+      stdio: "ignore",
+      timeout: 120_000,
+    },
+  );
   return new Uint8Array(readFileSync(join(workDir, `${name}.pdf`)));
 }

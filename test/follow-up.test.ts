@@ -18,7 +18,9 @@ describe("resolving follow-ups", () => {
   });
 
   it("carries the subject into 其中… and 它…", () => {
-    expect(resolveFollowUp("其中医疗方面投入了多少？", turn("2022年山东援藏共投入援藏资金多少？"))).toMatch(/2022年.*山东.*医疗方面投入了多少/);
+    expect(resolveFollowUp("其中医疗方面投入了多少？", turn("2022年山东援藏共投入援藏资金多少？"))).toMatch(
+      /2022年.*山东.*医疗方面投入了多少/,
+    );
     const it2 = resolveFollowUp("它对口支援哪个县？", turn("淄博市第九批援藏工作组有几名援藏党员干部？"));
     expect(it2).toContain("淄博市");
     expect(it2).toContain("第九批");
@@ -28,7 +30,12 @@ describe("resolving follow-ups", () => {
     const q = "定西市马铃薯平均亩产由多少斤跃升到多少斤？";
     expect(isFollowUp(q)).toBe(false);
     expect(resolveFollowUp(q, turn("淄博市第九批援藏工作组有几名援藏党员干部？"))).toBe(q);
-    expect(resolveFollowUp("那广东呢？", turn("山东省第十批援藏干部人才是什么时候抵达日喀则的？", Date.now() - TURN_TTL_MS - 1))).toBe("那广东呢？");
+    expect(
+      resolveFollowUp(
+        "那广东呢？",
+        turn("山东省第十批援藏干部人才是什么时候抵达日喀则的？", Date.now() - TURN_TTL_MS - 1),
+      ),
+    ).toBe("那广东呢？");
   });
 
   it("remembers the last turn per chat", () => {

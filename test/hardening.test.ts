@@ -9,7 +9,16 @@ import { LiveApp } from "../src/app.js";
 import type { AuditEvent } from "../src/bot/audit.js";
 import { zipBombDocx } from "./files.js";
 import { seedsApp, type TempCorpus } from "./helpers.js";
-import { botMessages, countMessages, startHarness, waitForMessage, userClient, TOKEN, type BotMessage, type Harness } from "./emulator.js";
+import {
+  botMessages,
+  countMessages,
+  startHarness,
+  waitForMessage,
+  userClient,
+  TOKEN,
+  type BotMessage,
+  type Harness,
+} from "./emulator.js";
 
 const ADMIN = 9300;
 const files = new Map<string, Uint8Array>();
@@ -21,7 +30,12 @@ beforeAll(async () => {
   const built = await seedsApp();
   corpus = built.corpus;
   live = new LiveApp(built.app);
-  h = await startHarness({ ...corpus.config, adminIds: [ADMIN] }, live, { rateLimit: { limit: 3, windowMs: 60_000 } }, files);
+  h = await startHarness(
+    { ...corpus.config, adminIds: [ADMIN] },
+    live,
+    { rateLimit: { limit: 3, windowMs: 60_000 } },
+    files,
+  );
 });
 afterAll(async () => {
   await h?.stop();
@@ -37,7 +51,13 @@ async function sendDocument(userId: number, fileId: string, name: string, bytes:
   const c = client(userId);
   const msg = c.makeMessage("") as unknown as Record<string, unknown>;
   delete msg.text;
-  msg.document = { file_id: fileId, file_unique_id: `u-${fileId}`, file_name: name, file_size: bytes.length, mime_type: "application/octet-stream" };
+  msg.document = {
+    file_id: fileId,
+    file_unique_id: `u-${fileId}`,
+    file_name: name,
+    file_size: bytes.length,
+    mime_type: "application/octet-stream",
+  };
   await c.sendMessage(msg as never);
 }
 
@@ -50,7 +70,11 @@ async function ask(userId: number, text: string): Promise<BotMessage> {
 
 function audit(): AuditEvent[] {
   if (!existsSync(corpus.config.auditFile)) return [];
-  return readFileSync(corpus.config.auditFile, "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as AuditEvent);
+  return readFileSync(corpus.config.auditFile, "utf8")
+    .trim()
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as AuditEvent);
 }
 
 async function idle(): Promise<void> {
@@ -81,12 +105,17 @@ describe("a zip bomb and a re-index in progress", () => {
     expect(performance.now() - t2).toBeLessThan(5000);
     expect(own.text).toContain("出处");
 
-    const refused = await waitForMessage(h.server, ADMIN, (m) => m.text.includes("过大"), { after: before, timeoutMs: 60_000 });
+    const refused = await waitForMessage(h.server, ADMIN, (m) => m.text.includes("过大"), {
+      after: before,
+      timeoutMs: 60_000,
+    });
     expect(refused.text).toContain("无法处理");
     await waitForMessage(h.server, ADMIN, (m) => m.text.includes("索引已更新"), { after: before, timeoutMs: 120_000 });
     expect(existsSync(join(corpus.config.docsDir, "援藏总结.docx"))).toBe(false);
     expect(h.logs.some((l) => /upload refused.*unpacks to \d+ bytes/.test(l))).toBe(true);
-    expect(audit()).toContainEqual(expect.objectContaining({ action: "upload", outcome: "refused", userId: ADMIN, target: "援藏总结.docx" }));
+    expect(audit()).toContainEqual(
+      expect.objectContaining({ action: "upload", outcome: "refused", userId: ADMIN, target: "援藏总结.docx" }),
+    );
   });
 
   it("answers a second /reindex with 已有一次重建正在进行, pointing at the running one's progress message", async () => {
@@ -96,10 +125,17 @@ describe("a zip bomb and a re-index in progress", () => {
     await admin.sendCommand(admin.makeCommand("/reindex"));
     const progress = await waitForMessage(h.server, ADMIN, (m) => m.text.startsWith("正在重建索引"), { after: before });
     await admin.sendCommand(admin.makeCommand("/reindex"));
-    const busy = await waitForMessage(h.server, ADMIN, (m) => m.text.includes("已有一次重建正在进行"), { after: before });
+    const busy = await waitForMessage(h.server, ADMIN, (m) => m.text.includes("已有一次重建正在进行"), {
+      after: before,
+    });
     expect(busy.replyTo).toBe(progress.messageId);
-    await waitForMessage(h.server, ADMIN, (m) => m.messageId === progress.messageId && m.text.includes("索引已更新"), { after: before, timeoutMs: 120_000 });
-    const summaries = botMessages(h.server, ADMIN).slice(before).filter((m) => m.text.includes("索引已更新"));
+    await waitForMessage(h.server, ADMIN, (m) => m.messageId === progress.messageId && m.text.includes("索引已更新"), {
+      after: before,
+      timeoutMs: 120_000,
+    });
+    const summaries = botMessages(h.server, ADMIN)
+      .slice(before)
+      .filter((m) => m.text.includes("索引已更新"));
     expect(summaries).toHaveLength(1);
     expect(audit().filter((e) => e.action === "reindex" && e.outcome === "refused").length).toBeGreaterThan(0);
   });
@@ -122,9 +158,15 @@ describe("buttons", () => {
     await intruder.sendCallback(intruder.makeCallbackQuery("src:AAAAAAAAAAAA:1", { message: { message_id: 1 } }));
     const deadline = Date.now() + 10_000;
     while (h.callbackAnswers.length < answers + 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    expect(h.callbackAnswers.slice(answers).map((a) => a.text)).toEqual(["这条回答已过期，请重新提问。", "这条回答已过期。", "这条回答已过期，请重新提问。"]);
+    expect(h.callbackAnswers.slice(answers).map((a) => a.text)).toEqual([
+      "这条回答已过期，请重新提问。",
+      "这条回答已过期。",
+      "这条回答已过期，请重新提问。",
+    ]);
     expect(countMessages(h.server, 9312)).toBe(before);
-    expect(existsSync(corpus.config.feedbackFile) ? readFileSync(corpus.config.feedbackFile, "utf8") : "").not.toContain('"chatId":9310');
+    expect(
+      existsSync(corpus.config.feedbackFile) ? readFileSync(corpus.config.feedbackFile, "utf8") : "",
+    ).not.toContain('"chatId":9310');
   });
 });
 
@@ -147,9 +189,14 @@ describe("admin files", () => {
     await idle();
     symlinkSync("/etc/hostname", join(corpus.config.docsDir, "link.txt"));
     const before = countMessages(h.server, ADMIN);
-    const text = new TextEncoder().encode("果洛州援青工作报告\n\n青海省果洛州援青工作队今年投入资金8888万元，建设牧民新村12个。\n");
+    const text = new TextEncoder().encode(
+      "果洛州援青工作报告\n\n青海省果洛州援青工作队今年投入资金8888万元，建设牧民新村12个。\n",
+    );
     await sendDocument(ADMIN, "bidi", "report\u202etxt.pdf\u200b.txt", text);
-    const done = await waitForMessage(h.server, ADMIN, (m) => m.text.includes("索引已更新"), { after: before, timeoutMs: 120_000 });
+    const done = await waitForMessage(h.server, ADMIN, (m) => m.text.includes("索引已更新"), {
+      after: before,
+      timeoutMs: 120_000,
+    });
     expect(readdirSync(corpus.config.docsDir)).toContain("reporttxt.pdf.txt");
     expect(done.text).toContain("reporttxt.pdf.txt");
     expect(done.text).toContain("跳过 1：link.txt（符号链接）");
@@ -158,7 +205,12 @@ describe("admin files", () => {
 
   it("refuses a punctuation-only document", async () => {
     const before = countMessages(h.server, ADMIN);
-    await sendDocument(ADMIN, "junk", "junk.txt", new TextEncoder().encode("。。。，，，！！！———……※※※★★★\n、、、；；；"));
+    await sendDocument(
+      ADMIN,
+      "junk",
+      "junk.txt",
+      new TextEncoder().encode("。。。，，，！！！———……※※※★★★\n、、、；；；"),
+    );
     const m = await waitForMessage(h.server, ADMIN, (x) => x.text.includes("没有可用的文字"), { after: before });
     expect(m.text).not.toContain("索引已更新");
     expect(existsSync(join(corpus.config.docsDir, "junk.txt"))).toBe(false);
@@ -170,8 +222,15 @@ describe("admin files", () => {
     let before = countMessages(h.server, ADMIN);
     await admin.sendCommand(admin.makeCommand("/remove reporttxt.pdf.txt"));
     const confirm = await waitForMessage(h.server, ADMIN, (m) => m.text.includes("确定要删除"), { after: before });
-    await admin.sendCallback(admin.makeCallbackQuery(confirm.buttons.find((b) => b.text === "删除")!.data, { message: { message_id: confirm.messageId } }));
-    await waitForMessage(h.server, ADMIN, (m) => m.text.includes("索引已更新") && m.text.includes("删除 1"), { after: before, timeoutMs: 120_000 });
+    await admin.sendCallback(
+      admin.makeCallbackQuery(confirm.buttons.find((b) => b.text === "删除")!.data, {
+        message: { message_id: confirm.messageId },
+      }),
+    );
+    await waitForMessage(h.server, ADMIN, (m) => m.text.includes("索引已更新") && m.text.includes("删除 1"), {
+      after: before,
+      timeoutMs: 120_000,
+    });
     expect(existsSync(join(corpus.config.docsDir, "reporttxt.pdf.txt"))).toBe(false);
     const trashed = readdirSync(corpus.config.trashDir, { recursive: true }).map(String);
     expect(trashed.some((p) => p.endsWith("reporttxt.pdf.txt"))).toBe(true);
@@ -181,7 +240,10 @@ describe("admin files", () => {
     const list = await waitForMessage(h.server, ADMIN, (m) => m.text.includes("回收站"), { after: before });
     expect(list.text).toContain("reporttxt.pdf.txt");
     await admin.sendCommand(admin.makeCommand("/restore reporttxt.pdf.txt"));
-    await waitForMessage(h.server, ADMIN, (m) => m.text.includes("索引已更新") && m.text.includes("新增 1"), { after: before, timeoutMs: 120_000 });
+    await waitForMessage(h.server, ADMIN, (m) => m.text.includes("索引已更新") && m.text.includes("新增 1"), {
+      after: before,
+      timeoutMs: 120_000,
+    });
     expect(existsSync(join(corpus.config.docsDir, "reporttxt.pdf.txt"))).toBe(true);
 
     const intruder = client(9330);
@@ -190,9 +252,15 @@ describe("admin files", () => {
     await waitForMessage(h.server, 9330, (m) => m.text.includes("只有管理员"));
     await new Promise((r) => setTimeout(r, 300));
     const events = audit();
-    expect(events).toContainEqual(expect.objectContaining({ action: "remove", outcome: "done", userId: ADMIN, target: "reporttxt.pdf.txt" }));
-    expect(events).toContainEqual(expect.objectContaining({ action: "restore", outcome: "done", userId: ADMIN, target: "reporttxt.pdf.txt" }));
-    expect(events).toContainEqual(expect.objectContaining({ action: "upload", outcome: "done", userId: ADMIN, target: "reporttxt.pdf.txt" }));
+    expect(events).toContainEqual(
+      expect.objectContaining({ action: "remove", outcome: "done", userId: ADMIN, target: "reporttxt.pdf.txt" }),
+    );
+    expect(events).toContainEqual(
+      expect.objectContaining({ action: "restore", outcome: "done", userId: ADMIN, target: "reporttxt.pdf.txt" }),
+    );
+    expect(events).toContainEqual(
+      expect.objectContaining({ action: "upload", outcome: "done", userId: ADMIN, target: "reporttxt.pdf.txt" }),
+    );
     expect(events).toContainEqual(expect.objectContaining({ action: "remove", outcome: "refused", userId: 9330 }));
     expect(events).toContainEqual(expect.objectContaining({ action: "reindex", outcome: "refused", userId: 9330 }));
   });
@@ -254,7 +322,8 @@ describe("stopping", () => {
         }
       };
       const stopDeadline = Date.now() + 2000;
-      while (!["gone", "Z", "X"].includes(state()) && Date.now() < stopDeadline) await new Promise((r) => setTimeout(r, 20));
+      while (!["gone", "Z", "X"].includes(state()) && Date.now() < stopDeadline)
+        await new Promise((r) => setTimeout(r, 20));
       expect(["gone", "Z", "X"]).toContain(state());
       expect(live.current.index.manifest.chunkCount).toBeGreaterThan(0);
     } finally {

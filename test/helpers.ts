@@ -29,7 +29,13 @@ export function tempCorpus(options: { copySeeds?: boolean } = {}): TempCorpus {
   if (options.copySeeds ?? true) cpSync(SEEDS_DIR, docsDir, { recursive: true });
   const config = loadConfig(
     {},
-    { docsDir, indexDir: join(root, "index"), feedbackFile: join(root, "feedback.jsonl"), auditFile: join(root, "audit.jsonl"), trashDir: join(root, "trash") },
+    {
+      docsDir,
+      indexDir: join(root, "index"),
+      feedbackFile: join(root, "feedback.jsonl"),
+      auditFile: join(root, "audit.jsonl"),
+      trashDir: join(root, "trash"),
+    },
   );
   return { root, config, cleanup: () => rmSync(root, { recursive: true, force: true }) };
 }

@@ -28,7 +28,10 @@ describe("incremental, atomic index", () => {
     expect(again.chunks).toBe(first.chunks);
 
     const { docsDir } = corpus.config;
-    writeFileSync(join(docsDir, "new.md"), "# 测试援青报告\n\n青海省果洛州援青工作队今年投入资金8888万元，建设牧民新村12个。\n");
+    writeFileSync(
+      join(docsDir, "new.md"),
+      "# 测试援青报告\n\n青海省果洛州援青工作队今年投入资金8888万元，建设牧民新村12个。\n",
+    );
     appendFileSync(join(docsDir, "002_2a4bfa5699e19441.txt"), "\n\n工作组另外投资777万元建设昂仁县测试中心。\n");
     rmSync(join(docsDir, "004_d619441e4e52d61d.txt"));
     const update = await ingest(corpus.config, embeddings);
@@ -44,7 +47,11 @@ describe("incremental, atomic index", () => {
     expect(update.embeddedChunks).toBeLessThanOrEqual(newChunks + 2);
     expect(update.reusedChunks).toBeGreaterThanOrEqual(changedFileChunks - 2);
     expect(index.chunks.some((c) => c.metadata.source === "004_d619441e4e52d61d.txt")).toBe(false);
-    expect(index.chunks.filter((c) => c.metadata.source === "002_2a4bfa5699e19441.txt").some((c) => c.pageContent.includes("777万元"))).toBe(true);
+    expect(
+      index.chunks
+        .filter((c) => c.metadata.source === "002_2a4bfa5699e19441.txt")
+        .some((c) => c.pageContent.includes("777万元")),
+    ).toBe(true);
     expect(index.manifest.files["new.md"]?.title).toBe("测试援青报告");
 
     const app = await createApp(corpus.config, { embeddings });
@@ -57,12 +64,20 @@ describe("incremental, atomic index", () => {
   it("embeds only the changed chunks when a line is appended to a long file", async () => {
     const embeddings = testEmbeddings();
     const { docsDir } = corpus.config;
-    const seeds = ["000_9d5d6f751b85c331.txt", "001_c8885849c5590f95.txt", "003_49bb09d571b726a9.txt"].map((f) => readFileSync(join(docsDir, f), "utf8"));
+    const seeds = ["000_9d5d6f751b85c331.txt", "001_c8885849c5590f95.txt", "003_49bb09d571b726a9.txt"].map((f) =>
+      readFileSync(join(docsDir, f), "utf8"),
+    );
     // A long report: the seeds' text under numbered chapter headings, about 120 KB.
-    const chapters = Array.from({ length: 12 }, (_, i) => `第${i + 1}章 工作报告\n\n${(seeds[i % seeds.length] ?? "").replace(/\d{2,}/g, (d) => String(Number(d) + i))}`);
+    const chapters = Array.from(
+      { length: 12 },
+      (_, i) =>
+        `第${i + 1}章 工作报告\n\n${(seeds[i % seeds.length] ?? "").replace(/\d{2,}/g, (d) => String(Number(d) + i))}`,
+    );
     writeFileSync(join(docsDir, "long-report.txt"), `长篇援藏工作报告\n\n${chapters.join("\n\n")}`);
     await ingest(corpus.config, embeddings);
-    const before = (await loadIndex(corpus.config.indexDir, embeddings.modelName)).chunks.filter((c) => c.metadata.source === "long-report.txt");
+    const before = (await loadIndex(corpus.config.indexDir, embeddings.modelName)).chunks.filter(
+      (c) => c.metadata.source === "long-report.txt",
+    );
     expect(before.length).toBeGreaterThan(100);
 
     appendFileSync(join(docsDir, "long-report.txt"), "\n工作组另外投资4321万元建设萨迦县牦牛育种站。\n");
@@ -80,7 +95,10 @@ describe("incremental, atomic index", () => {
     const embeddings = testEmbeddings();
     await ingest(corpus.config, embeddings);
     const before = await liveGeneration(corpus.config.indexDir);
-    writeFileSync(join(corpus.config.docsDir, "broken-later.txt"), "这是一份新文件，内容足够长，用来触发嵌入计算。".repeat(5));
+    writeFileSync(
+      join(corpus.config.docsDir, "broken-later.txt"),
+      "这是一份新文件，内容足够长，用来触发嵌入计算。".repeat(5),
+    );
     const failing = Object.assign(Object.create(Object.getPrototypeOf(embeddings)) as typeof embeddings, embeddings, {
       embedDocuments: async () => {
         throw new Error("simulated crash while embedding");
@@ -97,9 +115,22 @@ describe("incremental, atomic index", () => {
     const embeddings = testEmbeddings();
     await ingest(corpus.config, embeddings);
     const before = await liveGeneration(corpus.config.indexDir);
-    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/ingest.ts", "--docs", corpus.config.docsDir, "--index", corpus.config.indexDir, "--full"], {
-      stdio: ["ignore", "ignore", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        "src/cli/ingest.ts",
+        "--docs",
+        corpus.config.docsDir,
+        "--index",
+        corpus.config.indexDir,
+        "--full",
+      ],
+      {
+        stdio: ["ignore", "ignore", "pipe"],
+      },
+    );
     await new Promise<void>((resolve) => {
       child.stderr.on("data", (d: Buffer) => {
         if (d.toString().includes("embedded 64/")) {

@@ -46,14 +46,21 @@ describe("bundled bge-small-zh-v1.5", () => {
     expect(embeddings.embedQuery(question)).toBe(embeddings.embedQuestion(question));
     expect(await embeddings.embedQuestion(question)).toBe(asItself);
     // With BGE's retrieval instruction set, queries get it and the question as itself does not.
-    const instructed = new TransformersEmbeddings({ model: config.embeddingModel, modelsDir: config.modelsDir, queryInstruction: BGE_QUERY_INSTRUCTION });
+    const instructed = new TransformersEmbeddings({
+      model: config.embeddingModel,
+      modelsDir: config.modelsDir,
+      queryInstruction: BGE_QUERY_INSTRUCTION,
+    });
     const query = await instructed.embedQuery(question);
     expect(dot(query, asItself)).toBeLessThan(0.99);
     expect(dot(await instructed.embedQuestion(question), asItself)).toBeGreaterThan(0.9999);
   });
 
   it("says which command to run when the model files are missing", async () => {
-    const embeddings = new TransformersEmbeddings({ model: "BAAI/bge-small-zh-v1.5", modelsDir: "/nonexistent/models" });
+    const embeddings = new TransformersEmbeddings({
+      model: "BAAI/bge-small-zh-v1.5",
+      modelsDir: "/nonexistent/models",
+    });
     await expect(embeddings.load()).rejects.toThrow(ModelMissingError);
     await expect(embeddings.load()).rejects.toThrow(/npm run fetch-model/);
     expect(fetched).toEqual([]);

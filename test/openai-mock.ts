@@ -67,11 +67,15 @@ export async function startMockLlm(): Promise<MockLlm> {
         return;
       }
       if (b.kind === "status") {
-        res.writeHead(b.status, { "content-type": "application/json" }).end(JSON.stringify({ error: { message: "scripted failure" } }));
+        res
+          .writeHead(b.status, { "content-type": "application/json" })
+          .end(JSON.stringify({ error: { message: "scripted failure" } }));
         return;
       }
       if (b.kind === "malformed") {
-        res.writeHead(200, { "content-type": parsed.stream ? "text/event-stream" : "application/json" }).end(parsed.stream ? "data: {not json\n\n" : "{not json");
+        res
+          .writeHead(200, { "content-type": parsed.stream ? "text/event-stream" : "application/json" })
+          .end(parsed.stream ? "data: {not json\n\n" : "{not json");
         return;
       }
       const text = b.text(parsed);

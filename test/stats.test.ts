@@ -22,7 +22,10 @@ beforeAll(async () => {
   const built = await seedsApp();
   corpus = built.corpus;
   live = new LiveApp(built.app);
-  h = await startHarness({ ...corpus.config, adminIds: [ADMIN] }, live, { rateLimit: { limit: 100, windowMs: 1000 }, stats });
+  h = await startHarness({ ...corpus.config, adminIds: [ADMIN] }, live, {
+    rateLimit: { limit: 100, windowMs: 1000 },
+    stats,
+  });
   port = await freePort();
   health = await startHealthServer(port, () => statsReport(stats, live, corpus.config, false));
 });
@@ -46,7 +49,11 @@ describe("/stats and /healthz", () => {
     await ask(9503, "江苏省援藏工作队在拉萨投资了多少资金？");
     expect(refused.text).toContain("资料中未找到");
     const c = h.server.getClient(TOKEN, { userId: 9502, chatId: 9502 });
-    await c.sendCallback(c.makeCallbackQuery(refused.buttons.find((b) => b.text === "👎")!.data, { message: { message_id: refused.messageId } }));
+    await c.sendCallback(
+      c.makeCallbackQuery(refused.buttons.find((b) => b.text === "👎")!.data, {
+        message: { message_id: refused.messageId },
+      }),
+    );
     await new Promise((r) => setTimeout(r, 300));
 
     const admin = h.server.getClient(TOKEN, { userId: ADMIN, chatId: ADMIN });
@@ -85,7 +92,8 @@ describe("👎 from a long feedback file", () => {
     const { writeFileSync } = await import("node:fs");
     const { join } = await import("node:path");
     const file = join(corpus.root, "long-feedback.jsonl");
-    const vote = (question: string): string => `${JSON.stringify({ at: "2026-11-23T00:00:00Z", vote: "down", question, answer: "答" })}\n`;
+    const vote = (question: string): string =>
+      `${JSON.stringify({ at: "2026-11-23T00:00:00Z", vote: "down", question, answer: "答" })}\n`;
     const filler = `${JSON.stringify({ at: "x", vote: "up", question: "填充".repeat(40), answer: "答" })}\n`;
     writeFileSync(file, vote("最早的问题") + filler.repeat(4000) + vote("较新的问题") + vote("最新的问题"));
     const report = await statsReport(stats, live, { feedbackFile: file });
@@ -96,7 +104,9 @@ describe("👎 from a long feedback file", () => {
 describe("log lines", () => {
   it("are one line per event with level, time, chat, user and time taken, the question hidden by default", () => {
     const line = h.logs.find((l) => / INFO {2}refused /.test(l) && l.includes("chat=9502"));
-    expect(line).toMatch(/^\d{4}-\d\d-\d\dT\S+Z INFO {2}refused chat=9502 user=9502 ms=\d+ mode=extractive followUp=false question=\[hidden\]$/);
+    expect(line).toMatch(
+      /^\d{4}-\d\d-\d\dT\S+Z INFO {2}refused chat=9502 user=9502 ms=\d+ mode=extractive followUp=false question=\[hidden\]$/,
+    );
     expect(h.logs.join("\n")).not.toContain("江苏省援藏工作队在拉萨");
   });
 
@@ -108,7 +118,7 @@ describe("log lines", () => {
     const debug = createLogger({ botToken: undefined, llm: undefined, logLevel: "debug" }, (l) => lines.push(l));
     debug.debug("answered", { question: debug.question("广东省第十批援藏工作队有多少名干部人才？") });
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toContain('question=淄博市第九批援藏工作组对口支援哪个县？');
+    expect(lines[0]).toContain("question=淄博市第九批援藏工作组对口支援哪个县？");
     expect(lines[1]).toMatch(/DEBUG answered question=广东省第十批/);
   });
 });

@@ -13,7 +13,9 @@ const seed = (name: string): string => readFileSync(new URL(`../seeds/${name}`, 
 
 describe("repairPdfText on the seeds", () => {
   it("joins digits split by spaces, as in 000's report on the maternity hospital", () => {
-    expect(joinSplitDigits("3 5 . 4 3 % ，门诊收入增长 1 0 6 . 4 3 % ；出院人次增长")).toBe("35.43%，门诊收入增长106.43%；出院人次增长");
+    expect(joinSplitDigits("3 5 . 4 3 % ，门诊收入增长 1 0 6 . 4 3 % ；出院人次增长")).toBe(
+      "35.43%，门诊收入增长106.43%；出院人次增长",
+    );
     expect(joinSplitDigits("170 多个，惠及群众9300 余户 3 . 5 万余人，")).toBe("170多个，惠及群众9300余户3.5万余人，");
     expect(joinSplitDigits("千斤、 1 1 个百亩千斤绿色高质高效示范")).toBe("千斤、11个百亩千斤绿色高质高效示范");
     expect(joinSplitDigits("2022 年 8 月，面对突如其来的新冠疫")).toBe("2022年8月，面对突如其来的新冠疫");
@@ -34,7 +36,12 @@ describe("repairPdfText on the seeds", () => {
   });
 
   it("keeps headings as paragraphs of their own", () => {
-    const paragraphs = rebuildParagraphs(["上一段到此结束了。", "殷殷嘱托、催人奋进", "西藏，有着全中国的牵挂。", "党中央对西藏工作始终高度重视，1994"]);
+    const paragraphs = rebuildParagraphs([
+      "上一段到此结束了。",
+      "殷殷嘱托、催人奋进",
+      "西藏，有着全中国的牵挂。",
+      "党中央对西藏工作始终高度重视，1994",
+    ]);
     expect(paragraphs[1]).toBe("殷殷嘱托、催人奋进");
     const text = repairPdfText(seed("004_d619441e4e52d61d.txt"));
     expect(text.split("\n\n")).toContain("殷殷嘱托、催人奋进");
@@ -66,7 +73,13 @@ describe("normalisation", () => {
 describe("sentences", () => {
   it("splits at 。！？； and keeps closing quotes with the sentence", () => {
     const s = splitSentences("他说：“援藏精神是崇高精神。”我们一定干好！真的吗？是的；好。");
-    expect(s.map((x) => x.text)).toEqual(["他说：“援藏精神是崇高精神。”", "我们一定干好！", "真的吗？", "是的；", "好。"]);
+    expect(s.map((x) => x.text)).toEqual([
+      "他说：“援藏精神是崇高精神。”",
+      "我们一定干好！",
+      "真的吗？",
+      "是的；",
+      "好。",
+    ]);
     const text = "第一句。第二句。";
     for (const x of splitSentences(text)) expect(text.slice(x.start, x.end)).toBe(x.text);
   });
@@ -74,8 +87,18 @@ describe("sentences", () => {
 
 describe("figures", () => {
   it("keeps a number with its unit, a percentage and a date whole", () => {
-    const figs = extractFigures("投资1.32亿元，门诊量增长35.43%，2022年7月抵达，2022年6月27日，170多个村居，951208人份，100万片");
-    expect(figs.map((f) => f.text)).toEqual(["1.32亿元", "35.43%", "2022年7月", "2022年6月27日", "170多个", "951208人份", "100万片"]);
+    const figs = extractFigures(
+      "投资1.32亿元，门诊量增长35.43%，2022年7月抵达，2022年6月27日，170多个村居，951208人份，100万片",
+    );
+    expect(figs.map((f) => f.text)).toEqual([
+      "1.32亿元",
+      "35.43%",
+      "2022年7月",
+      "2022年6月27日",
+      "170多个",
+      "951208人份",
+      "100万片",
+    ]);
     expect(figs.map((f) => f.kind)).toEqual(["amount", "percent", "date", "date", "amount", "amount", "amount"]);
   });
 

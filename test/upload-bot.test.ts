@@ -18,7 +18,12 @@ beforeAll(async () => {
   const built = await seedsApp();
   corpus = built.corpus;
   live = new LiveApp(built.app);
-  h = await startHarness({ ...corpus.config, adminIds: [ADMIN] }, live, { rateLimit: { limit: 100, windowMs: 1000 } }, files);
+  h = await startHarness(
+    { ...corpus.config, adminIds: [ADMIN] },
+    live,
+    { rateLimit: { limit: 100, windowMs: 1000 } },
+    files,
+  );
 });
 afterAll(async () => {
   await h?.stop();
@@ -31,12 +36,20 @@ async function sendDocument(userId: number, fileId: string, name: string, bytes:
   const before = countMessages(h.server, userId);
   const msg = c.makeMessage("") as unknown as Record<string, unknown>;
   delete msg.text;
-  msg.document = { file_id: fileId, file_unique_id: `u-${fileId}`, file_name: name, file_size: bytes.length, mime_type: "text/plain" };
+  msg.document = {
+    file_id: fileId,
+    file_unique_id: `u-${fileId}`,
+    file_name: name,
+    file_size: bytes.length,
+    mime_type: "text/plain",
+  };
   await c.sendMessage(msg as never);
   return before;
 }
 
-const report = new TextEncoder().encode("果洛州援青工作报告\n\n青海省果洛州援青工作队今年投入资金8888万元，建设牧民新村12个。\n");
+const report = new TextEncoder().encode(
+  "果洛州援青工作报告\n\n青海省果洛州援青工作队今年投入资金8888万元，建设牧民新村12个。\n",
+);
 
 describe("command menus", () => {
   it("registers the public commands for everyone and the admin commands in each admin's chat only", () => {
@@ -52,7 +65,10 @@ describe("command menus", () => {
 describe("uploads through the bot", () => {
   it("adds an admin's document to the corpus and answers from it", async () => {
     const before = await sendDocument(ADMIN, "doc-1", "../援青报告.txt", report);
-    const done = await waitForMessage(h.server, ADMIN, (m) => m.text.includes("索引已更新"), { after: before, timeoutMs: 60_000 });
+    const done = await waitForMessage(h.server, ADMIN, (m) => m.text.includes("索引已更新"), {
+      after: before,
+      timeoutMs: 60_000,
+    });
     expect(done.text).toContain("新增 1");
     expect(done.text).toContain("援青报告.txt");
     expect(existsSync(join(corpus.config.docsDir, "援青报告.txt"))).toBe(true);
@@ -67,18 +83,30 @@ describe("uploads through the bot", () => {
   });
 
   it("overwrites an existing file only after confirmation", async () => {
-    const changed = new TextEncoder().encode("果洛州援青工作报告\n\n青海省果洛州援青工作队今年投入资金9999万元，建设牧民新村15个。\n");
+    const changed = new TextEncoder().encode(
+      "果洛州援青工作报告\n\n青海省果洛州援青工作队今年投入资金9999万元，建设牧民新村15个。\n",
+    );
     const before = await sendDocument(ADMIN, "doc-2", "援青报告.txt", changed);
     const ask = await waitForMessage(h.server, ADMIN, (m) => m.text.includes("要用新文件覆盖"), { after: before });
     expect(readFileSync(join(corpus.config.docsDir, "援青报告.txt"), "utf8")).toContain("8888万元");
     const c = h.server.getClient(TOKEN, { userId: ADMIN, chatId: ADMIN });
-    await c.sendCallback(c.makeCallbackQuery(ask.buttons.find((b) => b.text === "覆盖")!.data, { message: { message_id: ask.messageId } }));
-    await waitForMessage(h.server, ADMIN, (m) => m.text.includes("索引已更新") && m.text.includes("修改 1"), { after: before, timeoutMs: 60_000 });
+    await c.sendCallback(
+      c.makeCallbackQuery(ask.buttons.find((b) => b.text === "覆盖")!.data, { message: { message_id: ask.messageId } }),
+    );
+    await waitForMessage(h.server, ADMIN, (m) => m.text.includes("索引已更新") && m.text.includes("修改 1"), {
+      after: before,
+      timeoutMs: 60_000,
+    });
     expect(readFileSync(join(corpus.config.docsDir, "援青报告.txt"), "utf8")).toContain("9999万元");
   });
 
   it("rejects a broken file with a clear message and saves nothing", async () => {
-    const before = await sendDocument(ADMIN, "doc-3", "扫描件.pdf", new TextEncoder().encode("this is not a pdf at all"));
+    const before = await sendDocument(
+      ADMIN,
+      "doc-3",
+      "扫描件.pdf",
+      new TextEncoder().encode("this is not a pdf at all"),
+    );
     const m = await waitForMessage(h.server, ADMIN, () => true, { after: before });
     expect(m.text).toContain("不符");
     expect(existsSync(join(corpus.config.docsDir, "扫描件.pdf"))).toBe(false);

@@ -6,7 +6,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import iconv from "iconv-lite";
 import { afterAll, describe, expect, it } from "vitest";
-import { MAX_UPLOAD_BYTES, UploadError, checkUploadBytes, checkUploadName, readUpload, safeFileName } from "../src/bot/uploads.js";
+import {
+  MAX_UPLOAD_BYTES,
+  UploadError,
+  checkUploadBytes,
+  checkUploadName,
+  readUpload,
+  safeFileName,
+} from "../src/bot/uploads.js";
 import { MAX_READ_WORKERS, runningWorkers } from "../src/worker/run.js";
 import { zipBombDocx } from "./files.js";
 
@@ -48,24 +55,36 @@ describe("upload contents", () => {
   it("rejects wrong types, fake PDFs, oversize and empty files with a Chinese message", async () => {
     expect(() => checkUploadName("x.exe", 10)).toThrow(UploadError);
     expect(() => checkUploadName("big.pdf", MAX_UPLOAD_BYTES + 1)).toThrow(/too large/);
-    expect(() => checkUploadBytes("fake.pdf", new Uint8Array(seed))).toThrow(expect.objectContaining({ userMessage: expect.stringContaining("不符") }));
-    expect(() => checkUploadBytes("empty.txt", new Uint8Array())).toThrow(expect.objectContaining({ userMessage: "文件是空的。" }));
+    expect(() => checkUploadBytes("fake.pdf", new Uint8Array(seed))).toThrow(
+      expect.objectContaining({ userMessage: expect.stringContaining("不符") }),
+    );
+    expect(() => checkUploadBytes("empty.txt", new Uint8Array())).toThrow(
+      expect.objectContaining({ userMessage: "文件是空的。" }),
+    );
     const broken = Buffer.from("%PDF-1.7\n% broken on purpose");
-    await expect(readUpload(saved("broken.pdf", broken), "broken.pdf")).rejects.toMatchObject({ userMessage: expect.stringContaining("无法") });
+    await expect(readUpload(saved("broken.pdf", broken), "broken.pdf")).rejects.toMatchObject({
+      userMessage: expect.stringContaining("无法"),
+    });
   });
 
   it("refuses a zip bomb and a punctuation-only file, each with its reason", async () => {
     const bomb = await zipBombDocx(100);
-    await expect(readUpload(saved("bomb.docx", bomb), "bomb.docx")).rejects.toMatchObject({ userMessage: expect.stringContaining("过大") });
+    await expect(readUpload(saved("bomb.docx", bomb), "bomb.docx")).rejects.toMatchObject({
+      userMessage: expect.stringContaining("过大"),
+    });
     const lying = await zipBombDocx(100, { lie: true });
     await expect(readUpload(saved("lying.docx", lying), "lying.docx")).rejects.toBeInstanceOf(UploadError);
     const junk = new TextEncoder().encode("。。。，，，！！！———……※※※★★★\n、、、；；；");
-    await expect(readUpload(saved("junk.txt", junk), "junk.txt")).rejects.toMatchObject({ userMessage: expect.stringContaining("没有可用的文字") });
+    await expect(readUpload(saved("junk.txt", junk), "junk.txt")).rejects.toMatchObject({
+      userMessage: expect.stringContaining("没有可用的文字"),
+    });
   });
 
   it("stops a worker that passes its time limit", async () => {
     const big = Buffer.from(`${"淄博市第九批援藏工作组对口支援昂仁县。\n".repeat(200_000)}`);
-    await expect(readUpload(saved("slow.txt", big), "slow.txt", { timeoutMs: 300, maxMemoryMb: 1024 })).rejects.toMatchObject({
+    await expect(
+      readUpload(saved("slow.txt", big), "slow.txt", { timeoutMs: 300, maxMemoryMb: 1024 }),
+    ).rejects.toMatchObject({
       userMessage: expect.stringContaining("超时"),
     });
   });

@@ -19,11 +19,45 @@ import { tagWords } from "../text/tokenize.js";
 import { candidatesFrom, READ_PASSAGES, type Candidate } from "./candidates.js";
 import { analyzeCross, answerCross, bestRow, overlap } from "./cross.js";
 import type { FigureRow } from "../facts/table.js";
-import { FACT_ANSWER_CHARS, MAX_ANSWER_CHARS, composePieces, continuesClause, joinExcerpt, trimToClauses, type Pick } from "./compose.js";
+import {
+  FACT_ANSWER_CHARS,
+  MAX_ANSWER_CHARS,
+  composePieces,
+  continuesClause,
+  joinExcerpt,
+  trimToClauses,
+  type Pick,
+} from "./compose.js";
 import { candidateFeatures, partContext, type Features } from "./features.js";
-import { answerModel, confidence, confidenceInputs, rankScore, retrievalEvidence, type ConfidenceFeatures } from "./model.js";
+import {
+  answerModel,
+  confidence,
+  confidenceInputs,
+  rankScore,
+  retrievalEvidence,
+  type ConfidenceFeatures,
+} from "./model.js";
 import { analyzeQuestion, type AnalyzedQuestion, type QuestionPart } from "./question.js";
-import { asksPersonName, attributeWords, chineseAmountFits, countedAgrees, figureFits, hasAnswerSpan, hasTime, itemAgrees, itemWords, namesSomething, newPlaces, onlyInListTotal, ordinalFits, lastYearAt, RELATIVE_YEAR, roleAgrees, typeGate, yearFromBefore } from "./spans.js";
+import {
+  asksPersonName,
+  attributeWords,
+  chineseAmountFits,
+  countedAgrees,
+  figureFits,
+  hasAnswerSpan,
+  hasTime,
+  itemAgrees,
+  itemWords,
+  namesSomething,
+  newPlaces,
+  onlyInListTotal,
+  ordinalFits,
+  lastYearAt,
+  RELATIVE_YEAR,
+  roleAgrees,
+  typeGate,
+  yearFromBefore,
+} from "./spans.js";
 import type { AnswerResult, PassageOut } from "./types.js";
 import { verifyFigures } from "./verify.js";
 import { EXAMPLES } from "./help.js";
@@ -68,7 +102,8 @@ const LOCAL_PLACE = /(?:县|区|镇|乡|村)$/;
 function agreesLocally(c: Candidate, q: AnalyzedQuestion, part: QuestionPart): boolean {
   if (part.kind !== "amount" && part.kind !== "date") return true;
   const context = normalizeForMatch(documentContext(c.chunk));
-  const local = (e: Entity): boolean => (e.kind === "place" || e.kind === "term") && e.text.length >= 2 && LOCAL_PLACE.test(e.text);
+  const local = (e: Entity): boolean =>
+    (e.kind === "place" || e.kind === "term") && e.text.length >= 2 && LOCAL_PLACE.test(e.text);
   return q.entities.every((e) => !local(e) || mentions(context, e) || mentions(c.norm, e));
 }
 
@@ -103,7 +138,8 @@ export function rankForPart(
     if (gated && !agreesLocally(c, q, part)) continue;
     // A sentence that only repeats the title (a heading line) answers nothing.
     if (c.norm === normalizeForMatch(c.chunk.metadata.title) || c.norm.replace(/[\p{P}\s]/gu, "").length < 6) continue;
-    if (gated && typeGate(part) && !hasAnswerSpan(c.norm, part, q) && !yearFromBefore(c.norm, c.prevNorm, part, q)) continue;
+    if (gated && typeGate(part) && !hasAnswerSpan(c.norm, part, q) && !yearFromBefore(c.norm, c.prevNorm, part, q))
+      continue;
     // 哪里 without a level: a place is often written without an administrative suffix (南美洲, 晋阳, 香港), so
     // the clause filter only guides the trimming; 哪个县 keeps it as a gate.
     if (gated && (part.kind !== "place" || part.level !== "") && !fits(c.norm)) continue;
@@ -112,7 +148,8 @@ export function rankForPart(
     // about), or in the sentence before when this one has no subject of its own (派出采样队员…: Chinese drops a
     // subject the sentence before has named) or goes on after a semicolon (…门诊收入增长106.43%； | 出院人次增长
     // 46.05%，住院业务收入增长60.82%。).
-    const around = (): string => `${normalizeForMatch(`${c.chunk.metadata.title}\n${c.chunk.metadata.heading}`)}\n${continuesClause(c.text) || /[；;]$/.test(c.prevNorm) ? c.prevNorm : ""}`;
+    const around = (): string =>
+      `${normalizeForMatch(`${c.chunk.metadata.title}\n${c.chunk.metadata.heading}`)}\n${continuesClause(c.text) || /[；;]$/.test(c.prevNorm) ? c.prevNorm : ""}`;
     if (gated && !itemAgrees(c.norm, around, item, literal)) continue;
     if (gated && !roleAgrees(c.norm, part)) continue;
     if (gated && !countedAgrees(`${c.norm}\n${normalizeForMatch(c.chunk.metadata.title)}`, part)) continue;
@@ -175,7 +212,8 @@ const placed = (s: Scored): PlacedScore => ({
  * A sentence that opens by referring back (他, 它, 这套法规, 该线路, 此条款, 其定位, 因此): what it refers to stands
  * in the sentence before. Not 此外, 其中, 其后, which only link.
  */
-const ANAPHOR = /^(?:他|她|它|(?:这|该|此)(?!外|后|时|前)\p{Script=Han}|其(?!中|后|他|它|余|实|次)\p{Script=Han}|因此|所以|因而|于是)/u;
+const ANAPHOR =
+  /^(?:他|她|它|(?:这|该|此)(?!外|后|时|前)\p{Script=Han}|其(?!中|后|他|它|余|实|次)\p{Script=Han}|因此|所以|因而|于是)/u;
 
 /** A question that asks which one or who (哪一支龙舟队, 何人, 谁): the answer may be what an anaphor refers to. */
 const ENTITY_ASKED = /谁|何人|哪/;
@@ -195,7 +233,9 @@ export function pointsAtAsked(norm: string, question: string): boolean {
 
 /** The candidate right before a candidate in its passage, if it was read. */
 function sentenceBefore(candidate: Candidate, candidates: Candidate[]): Candidate | undefined {
-  return candidates.find((c) => c.chunk.metadata.chunkId === candidate.chunk.metadata.chunkId && c.position === candidate.position - 1);
+  return candidates.find(
+    (c) => c.chunk.metadata.chunkId === candidate.chunk.metadata.chunkId && c.position === candidate.position - 1,
+  );
 }
 
 /** The longest sentence quoted before an answer for what its opening word refers to. */
@@ -215,7 +255,9 @@ export function antecedentOf(first: Pick, candidates: Candidate[], part: Questio
   const source = candidate.chunk.metadata.source;
   const before =
     sentenceBefore(candidate, candidates) ??
-    candidates.find((c) => c.chunk.metadata.source === source && c.norm === candidate.prevNorm && candidate.prevNorm !== "");
+    candidates.find(
+      (c) => c.chunk.metadata.source === source && c.norm === candidate.prevNorm && candidate.prevNorm !== "",
+    );
   if (!before || before.text.length > ANTECEDENT_CHARS) return undefined;
   return { candidate: before, span: before.text, score: first.score, coverage: 0 };
 }
@@ -232,7 +274,12 @@ function clauseStart(text: string, at: number): number {
  * from the sentence before, returned as a pick to quote before the answer (…2003年… | 同年…林振强也遗憾辞世).
  * The span is widened back to the relative word when trimming cut it off (同年，托尔金到瑞士度过暑假).
  */
-export function yearOfRelative<P extends Pick>(first: P, candidates: Candidate[], part: QuestionPart, q: AnalyzedQuestion): { first: P; before?: Pick } {
+export function yearOfRelative<P extends Pick>(
+  first: P,
+  candidates: Candidate[],
+  part: QuestionPart,
+  q: AnalyzedQuestion,
+): { first: P; before?: Pick } {
   if (part.asked !== "date") return { first };
   const { candidate } = first;
   const offset = candidate.text.indexOf(first.span);
@@ -243,7 +290,10 @@ export function yearOfRelative<P extends Pick>(first: P, candidates: Candidate[]
   const opening = normalizeForMatch(first.span).split(/[，；,;。]/)[0] ?? "";
   if (relative.index < offset && lastYearAt(opening, q) >= 0) return { first };
   const own = lastYearAt(candidate.norm.slice(0, relative.index), q);
-  const from = (at: number): P => ({ ...first, span: candidate.text.slice(Math.min(offset, clauseStart(candidate.text, at)), end) });
+  const from = (at: number): P => ({
+    ...first,
+    span: candidate.text.slice(Math.min(offset, clauseStart(candidate.text, at)), end),
+  });
   if (own >= 0) return { first: from(own) };
   const previous = sentenceBefore(candidate, candidates);
   const at = previous ? lastYearAt(previous.norm, q) : -1;
@@ -271,7 +321,12 @@ function countedClause(app: App, pick: Pick, part: QuestionPart): string | undef
   const inSpan = normalizeForMatch(pick.span);
   if (inSpan.includes(found.figure.text)) return undefined;
   const shown = pick.candidate.figures.filter((f) => figureFits(f, part) && inSpan.includes(f.text));
-  const shownFit = Math.max(0, ...shown.map((f) => bestRow(app, { ...pick, candidate: { ...pick.candidate, figures: [f] } }, part, words)?.fit ?? 0));
+  const shownFit = Math.max(
+    0,
+    ...shown.map(
+      (f) => bestRow(app, { ...pick, candidate: { ...pick.candidate, figures: [f] } }, part, words)?.fit ?? 0,
+    ),
+  );
   if (found.fit < shownFit + COUNTED_MARGIN) return undefined;
   return clauseAround(pick, found.row);
 }
@@ -292,7 +347,9 @@ function preferCounted(app: App, part: QuestionPart, ranked: Scored[]): void {
   // A best sentence that names the counted thing (四场赛事, 两场赛事 in words) agrees already.
   if (mentionsTerm(top.candidate.norm, part.counted) || counts(top) >= 1) return;
   const floor = Math.min(top.score, 0);
-  const better = ranked.slice(1, 3).findIndex((c) => c.score - floor >= (top.score - floor) * AMBIGUITY_RATIO && counts(c) >= 1);
+  const better = ranked
+    .slice(1, 3)
+    .findIndex((c) => c.score - floor >= (top.score - floor) * AMBIGUITY_RATIO && counts(c) >= 1);
   if (better < 0) return;
   const [chosen] = ranked.splice(better + 1, 1);
   if (chosen) ranked.unshift(chosen);
@@ -303,7 +360,11 @@ function preferCounted(app: App, part: QuestionPart, ranked: Scored[]): void {
 export function confidenceFeatures(ranked: Scored[], passages: ScoredPassage[]): ConfidenceFeatures | undefined {
   const [top, second] = ranked;
   if (!top) return undefined;
-  return confidenceInputs({ score: top.score, features: top.features, passageDense: top.candidate.passageDense }, second?.score, retrievalEvidence(passages));
+  return confidenceInputs(
+    { score: top.score, features: top.features, passageDense: top.candidate.passageDense },
+    second?.score,
+    retrievalEvidence(passages),
+  );
 }
 
 /**
@@ -327,16 +388,25 @@ export async function analyzeCandidates(
     const cf = confidenceFeatures(ranked, retrieved);
     preferCounted(app, part, ranked);
     const strict: PartAnalysis = { part, ranked, confidence: cf ? confidence(cf, model) : 0, confidenceFeatures: cf };
-    const relaxable = part.kind === "place" || (part.kind === "amount" && part.units.length > 0 && !part.units.includes(""));
+    const relaxable =
+      part.kind === "place" || (part.kind === "amount" && part.units.length > 0 && !part.units.includes(""));
     // Not confident with the asked shape (none has it, or the ones that have it are not the answer: 多少人 asked,
     // 5,583,064名 found, 人口達2,790,060 meant): look again for a place named otherwise or a bare figure, and
     // keep whichever the confidence model trusts more.
     if (!relaxable || strict.confidence >= model.threshold) return strict;
-    const relaxed = part.kind === "place" ? { ...part, kind: "thing" as const, asked: "thing" as const } : { ...part, units: [...part.units, ""] };
+    const relaxed =
+      part.kind === "place"
+        ? { ...part, kind: "thing" as const, asked: "thing" as const }
+        : { ...part, units: [...part.units, ""] };
     const again = rankForPart(app, q, relaxed, candidates, true, trimmed);
     const cfAgain = confidenceFeatures(again, retrieved);
     preferCounted(app, part, again);
-    const second: PartAnalysis = { part, ranked: again, confidence: cfAgain ? confidence(cfAgain, model) : 0, confidenceFeatures: cfAgain };
+    const second: PartAnalysis = {
+      part,
+      ranked: again,
+      confidence: cfAgain ? confidence(cfAgain, model) : 0,
+      confidenceFeatures: cfAgain,
+    };
     return second.confidence > strict.confidence ? second : strict;
   });
   shareConfidence(parts);
@@ -389,7 +459,11 @@ function alternativesFor(app: App, best: Pick, ranked: Pick[], q: AnalyzedQuesti
     if (!row || row.text === bestRow.text) continue;
     // A document about the question's batch or year whose figure counts what the question counts (实施了多少个援藏
     // 项目 → 谋划确定对口支援项目47个) answers it in its own words, however few of the question's words it shares.
-    const counts = anchored && part.counted !== "" && sameHead(part.counted, row.attribute) && sameHead(part.counted, bestRow.attribute);
+    const counts =
+      anchored &&
+      part.counted !== "" &&
+      sameHead(part.counted, row.attribute) &&
+      sameHead(part.counted, bestRow.attribute);
     if (!counts && other.score - floor < (best.score - floor) * ratio) continue;
     // What each figure counts, compared both ways and with the question's counted thing (the clause's verb,
     // 选派 or 投入, is shared by figures of every kind and says nothing).
@@ -418,7 +492,10 @@ function alternativesFor(app: App, best: Pick, ranked: Pick[], q: AnalyzedQuesti
  * characters, Chinese compounds being head-final (援藏资金 → 资金, 先心病患儿 → 患儿, 援藏项目 → 项目).
  */
 function headNoun(attribute: string): string {
-  const last = tagWords(attribute).filter((w) => /^\p{Script=Han}{2,}$/u.test(w.word)).at(-1)?.word ?? "";
+  const last =
+    tagWords(attribute)
+      .filter((w) => /^\p{Script=Han}{2,}$/u.test(w.word))
+      .at(-1)?.word ?? "";
   return last.length >= 4 ? last.slice(-2) : last;
 }
 
@@ -490,12 +567,19 @@ function refusal(question: string, reason: string, passages: ScoredPassage[], le
 /** A word or two and nothing that asks (帮助, 昂仁县): no question word, no question mark, at most four characters. */
 function isBareWord(q: AnalyzedQuestion): boolean {
   const han = q.normalized.replace(/[^\p{Script=Han}]/gu, "");
-  return q.parts.length === 1 && q.parts[0]?.kind === "thing" && han.length <= 4 && !/[?？]|什么|哪|怎|如何|吗|谁|多少|几/.test(q.normalized);
+  return (
+    q.parts.length === 1 &&
+    q.parts[0]?.kind === "thing" &&
+    han.length <= 4 &&
+    !/[?？]|什么|哪|怎|如何|吗|谁|多少|几/.test(q.normalized)
+  );
 }
 
 /** Entities of the question that none of the read passages mention. */
 function unsupportedEntities(q: AnalyzedQuestion, passages: ScoredPassage[]): Entity[] {
-  const texts = passages.slice(0, READ_PASSAGES).map((p) => normalizeForMatch(`${documentContext(p.chunk)}\n${p.text}`));
+  const texts = passages
+    .slice(0, READ_PASSAGES)
+    .map((p) => normalizeForMatch(`${documentContext(p.chunk)}\n${p.text}`));
   return q.entities.filter((e) => REQUIRED_ENTITY.has(e.kind) && !texts.some((t) => mentions(t, e)));
 }
 
@@ -521,7 +605,10 @@ export async function answerQuestion(app: App, question: string, searched?: Scor
   const analyzed = analyzeQuestion(question);
   if (isBareWord(analyzed)) {
     // 「帮助」, 「昂仁县」: a word is not a question; any sentence that contains it would be a guess.
-    return { ...refusal(question, "能回答这个问题的内容", passages), answer: `资料中未找到能回答“${question.trim()}”的内容：请把问题问完整，例如：${EXAMPLES[0]}` };
+    return {
+      ...refusal(question, "能回答这个问题的内容", passages),
+      answer: `资料中未找到能回答“${question.trim()}”的内容：请把问题问完整，例如：${EXAMPLES[0]}`,
+    };
   }
   const missing = unsupportedEntities(analyzed, passages);
   if (missing.length > 0) return refusal(question, `关于“${missing.map((e) => e.text).join("、")}”的内容`, passages);
@@ -535,7 +622,12 @@ export async function answerQuestion(app: App, question: string, searched?: Scor
     if (!pick || analysis.confidence < threshold) {
       // The closest lead: the best sentence for the part regardless of type, if it is about the question at all.
       const lead = rankForPart(app, q, analysis.part, candidates, false)[0];
-      return refusal(question, "能回答这个问题的内容", passages, lead && lead.features.covSyn >= 0.3 ? lead : undefined);
+      return refusal(
+        question,
+        "能回答这个问题的内容",
+        passages,
+        lead && lead.features.covSyn >= 0.3 ? lead : undefined,
+      );
     }
     const alternatives = q.parts.length === 1 ? alternativesFor(app, pick, analysis.ranked, q, analysis.part) : [];
     if (alternatives.length > 0) {
@@ -544,10 +636,17 @@ export async function answerQuestion(app: App, question: string, searched?: Scor
       continue;
     }
     const beside = q.parts.length === 1 ? besideRunnerUp(analysis.ranked) : undefined;
-    const excerpt = beside ? (beside.candidate.position < pick.candidate.position ? [beside, pick] : [pick, beside]) : [pick];
+    const excerpt = beside
+      ? beside.candidate.position < pick.candidate.position
+        ? [beside, pick]
+        : [pick, beside]
+      : [pick];
     const dated = excerpt[0] ? yearOfRelative(excerpt[0], candidates, analysis.part, q) : undefined;
     if (dated) excerpt[0] = dated.first;
-    const before = q.parts.length === 1 && excerpt[0] ? (antecedentOf(excerpt[0], candidates, analysis.part) ?? dated?.before) : undefined;
+    const before =
+      q.parts.length === 1 && excerpt[0]
+        ? (antecedentOf(excerpt[0], candidates, analysis.part) ?? dated?.before)
+        : undefined;
     picks.push(...joinExcerpt(before ? [before, ...excerpt] : excerpt));
   }
 
@@ -555,11 +654,18 @@ export async function answerQuestion(app: App, question: string, searched?: Scor
   // A person asked for by name (叫什么名字) and an answer that names no one the question does not: refused with it
   // as the lead, not shown as the answer (the person type is a ranker feature, names being too varied for a gate).
   const [only] = parts;
-  if (parts.length === 1 && only?.part.asked === "person" && asksPersonName(only.part.text) && !namesSomething(normalizeForMatch(pieces.join("")), q)) {
+  if (
+    parts.length === 1 &&
+    only?.part.asked === "person" &&
+    asksPersonName(only.part.text) &&
+    !namesSomething(normalizeForMatch(pieces.join("")), q)
+  ) {
     return refusal(question, "能回答这个问题的内容", passages, picks[0]);
   }
   // Several sources: one line each (whose figure, the figure, its citation), not a claim that they conflict.
-  const answer = ambiguous ? `各文件分别给出：\n${pieces.map((p) => p.replace(/。(\[\d+\])$/, "$1")).join("\n")}` : pieces.join("");
+  const answer = ambiguous
+    ? `各文件分别给出：\n${pieces.map((p) => p.replace(/。(\[\d+\])$/, "$1")).join("\n")}`
+    : pieces.join("");
   const check = verifyFigures(answer, citations);
   if (!check.ok) return refusal(question, "可核实的答案", passages);
   return { question, answered: true, mode: "extractive", answer, citations, passages: passagesOut(passages) };

@@ -25,7 +25,11 @@ export interface Pick {
  * a long bracket is text of its own.
  */
 export function clausesOf(text: string): string[] {
-  return text.match(/(?:（[^（）]{0,40}）|\([^()]{0,40}\)|\d,(?=\d{3}(?!\d))|\d[:：](?=\d{2}(?!\d))|[^，,；;：:])+[，,；;：:]?/g) ?? [text];
+  return (
+    text.match(
+      /(?:（[^（）]{0,40}）|\([^()]{0,40}\)|\d,(?=\d{3}(?!\d))|\d[:：](?=\d{2}(?!\d))|[^，,；;：:])+[，,；;：:]?/g,
+    ) ?? [text]
+  );
 }
 
 /** Trims a long sentence to the run of clauses that best covers the question, keeping a fitting figure. */
@@ -45,7 +49,12 @@ export function trimToClauses(
     let from = 0;
     while (from < clauses.length - 1) {
       const norm = normalizeForMatch(clauses[from] ?? "");
-      if (coverage(norm, weights) > 0 || mustHave(norm) || !mustHave(normalizeForMatch(clauses.slice(from + 1).join("")))) break;
+      if (
+        coverage(norm, weights) > 0 ||
+        mustHave(norm) ||
+        !mustHave(normalizeForMatch(clauses.slice(from + 1).join("")))
+      )
+        break;
       from++;
     }
     return clauses.slice(from).join("");
@@ -113,7 +122,12 @@ function cutList(head: string, list: string, max: number): string {
  */
 export function joinExcerpt(picks: Pick[]): Pick[] {
   const [first] = picks;
-  if (!first || picks.length === 1 || picks.some((p) => p.candidate.chunk.metadata.chunkId !== first.candidate.chunk.metadata.chunkId)) return picks;
+  if (
+    !first ||
+    picks.length === 1 ||
+    picks.some((p) => p.candidate.chunk.metadata.chunkId !== first.candidate.chunk.metadata.chunkId)
+  )
+    return picks;
   const texts = picks.map((p) => p.candidate.text);
   // Sentences keep their own closing mark; one without (a heading line) is kept apart by a line break.
   const text = texts.map((t, i) => (i < texts.length - 1 && !/[。！？!?…”」』"]$/.test(t) ? `${t}\n` : t)).join("");
@@ -144,7 +158,13 @@ export function citeFor(pick: Pick, citations: Citation[]): Citation {
   const { chunk, text } = pick.candidate;
   let cit = citations.find((c) => c.chunkId === chunk.metadata.chunkId && c.quote === text);
   if (!cit) {
-    cit = { n: citations.length + 1, source: chunk.metadata.source, title: chunk.metadata.title, quote: text, chunkId: chunk.metadata.chunkId };
+    cit = {
+      n: citations.length + 1,
+      source: chunk.metadata.source,
+      title: chunk.metadata.title,
+      quote: text,
+      chunkId: chunk.metadata.chunkId,
+    };
     citations.push(cit);
   }
   return cit;

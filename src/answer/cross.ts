@@ -3,14 +3,7 @@
 // its figure is chosen from the table of figures (src/facts/table.ts) by what it counts, and the result is
 // computed by src/facts/arithmetic.ts, listed in `derived` and checked by the verifier like any other figure.
 import type { App } from "../app.js";
-import {
-  compareFigures,
-  comparable,
-  difference,
-  sum,
-  unitKind,
-  type Derived,
-} from "../facts/arithmetic.js";
+import { compareFigures, comparable, difference, sum, unitKind, type Derived } from "../facts/arithmetic.js";
 import { rowsOfSentence, type FigureRow } from "../facts/table.js";
 import type { ScoredPassage } from "../search/retriever.js";
 import { extractEntities } from "../text/entities.js";
@@ -44,7 +37,8 @@ export interface CrossQuestion {
 }
 
 const CONNECTOR = /[，,]?(?:和|与|跟|同|还是|以及)/g;
-const COMPARATIVE = /(?:哪个|哪一个|哪边|哪一方|哪方|哪家|哪项|哪一项|谁)(.{0,12}?)(更多|更高|更大|更少|更低|更小|更早|更晚|更先|先|早|多|高|大|少)(.{0,6}?)[？?。]?$/;
+const COMPARATIVE =
+  /(?:哪个|哪一个|哪边|哪一方|哪方|哪家|哪项|哪一项|谁)(.{0,12}?)(更多|更高|更大|更少|更低|更小|更早|更晚|更先|先|早|多|高|大|少)(.{0,6}?)[？?。]?$/;
 const EXCEED = /^(.+?)(?:是否|有没有|是不是)(?:超过|高于|多于|大于)了?(.+?)[？?吗]*$/;
 const DIFFERENCE = /^(.+?)比(.+?)(多|少|高|低)(?:了)?(多少|几)(.{0,4})[？?]?$/;
 const TOTAL = /(?:一共|合计|总共|加起来|共计|总计|总和|相加|加在一起)/;
@@ -56,12 +50,17 @@ const PEOPLE_WORD = /人数|多少人|人才|干部|专家|医生|教师|队员|
 function splitSides(text: string): [string, string] | undefined {
   const matches = [...text.matchAll(CONNECTOR)];
   if (matches.length === 0) return undefined;
-  const at = (m: RegExpMatchArray): [string, string] => [text.slice(0, m.index), text.slice((m.index ?? 0) + m[0].length)];
+  const at = (m: RegExpMatchArray): [string, string] => [
+    text.slice(0, m.index),
+    text.slice((m.index ?? 0) + m[0].length),
+  ];
   const comma = matches.find((m) => /^[，,]/.test(m[0]));
   if (comma) return at(comma);
   const startsWithName = matches.find((m) => {
     const right = text.slice((m.index ?? 0) + m[0].length);
-    return extractEntities(right.slice(0, 8)).some((e) => (e.kind === "place" || e.kind === "org") && right.startsWith(e.text.slice(0, 2)));
+    return extractEntities(right.slice(0, 8)).some(
+      (e) => (e.kind === "place" || e.kind === "org") && right.startsWith(e.text.slice(0, 2)),
+    );
   });
   const chosen = startsWithName ?? matches[matches.length - 1];
   return chosen ? at(chosen) : undefined;
@@ -86,7 +85,9 @@ function label(side: string, other: string): string {
 
 /** A short side (山东) takes the rest of the other side (的第十批援藏工作队) to become a question of its own. */
 function completeSides(a: string, b: string): [string, string] {
-  const nameB = extractEntities(b).find((e) => (e.kind === "place" || e.kind === "org" || e.kind === "batch") && b.startsWith(e.text));
+  const nameB = extractEntities(b).find(
+    (e) => (e.kind === "place" || e.kind === "org" || e.kind === "batch") && b.startsWith(e.text),
+  );
   const nameA = extractEntities(a).find((e) => a === e.text || a === `${e.text}的`);
   if (nameA && nameB && b.length > nameB.text.length + 1) return [`${a}${b.slice(nameB.text.length)}`, b];
   return [a, b];
@@ -114,7 +115,14 @@ export function analyzeCross(question: string): CrossQuestion | undefined {
   const totalPiece = pieces.findIndex((p, i) => i > 0 && TOTAL.test(p) && /多少|几/.test(p));
   const listing = pieces.slice(0, Math.max(totalPiece, 0)).find((p) => /分别/.test(p));
   if (totalPiece > 0 && listing) {
-    return { relation: "total", items: [`${listing}？`], labels: [listing.replace(/分别|多少|几/g, "").slice(0, 16)], attribute: "", dates: false, group: true };
+    return {
+      relation: "total",
+      items: [`${listing}？`],
+      labels: [listing.replace(/分别|多少|几/g, "").slice(0, 16)],
+      attribute: "",
+      dates: false,
+      group: true,
+    };
   }
   const text = pieces.length > 1 ? (pieces.at(-1) ?? whole) : whole;
   const clauses = text.split(/[，,]/);
@@ -136,10 +144,19 @@ export function analyzeCross(question: string): CrossQuestion | undefined {
     // 「…以及哪一个人作为最早的…」 asks who, not which of two: both sides must say something.
     if (sides[0].trim().length < 2 || sides[1].trim().length < 2) return undefined;
     const [a, b] = completeSides(sides[0].trim(), sides[1].trim());
-    const relation: Relation = dates ? (/晚/.test(word) ? "later" : "earlier") : /少|低|小/.test(word) ? "less" : "more";
+    const relation: Relation = dates
+      ? /晚/.test(word)
+        ? "later"
+        : "earlier"
+      : /少|低|小/.test(word)
+        ? "less"
+        : "more";
     return {
       relation,
-      items: [askFor(`${context}${a}`, dates ? "" : attribute, dates, predicate), askFor(`${context}${b}`, dates ? "" : attribute, dates, predicate)],
+      items: [
+        askFor(`${context}${a}`, dates ? "" : attribute, dates, predicate),
+        askFor(`${context}${b}`, dates ? "" : attribute, dates, predicate),
+      ],
       labels: [label(sides[0], sides[1]), label(sides[1], sides[0])],
       attribute,
       dates,
@@ -150,18 +167,32 @@ export function analyzeCross(question: string): CrossQuestion | undefined {
   if (exceed) {
     const [a, b] = completeSides((exceed[1] ?? "").trim(), (exceed[2] ?? "").trim());
     if (a.length < 2 || b.length < 2) return undefined;
-    return { relation: "exceed", items: [askFor(a, "", false, ""), askFor(b, "", false, "")], labels: [label(exceed[1] ?? "", b), label(exceed[2] ?? "", a)], attribute: "", dates: false };
+    return {
+      relation: "exceed",
+      items: [askFor(a, "", false, ""), askFor(b, "", false, "")],
+      labels: [label(exceed[1] ?? "", b), label(exceed[2] ?? "", a)],
+      attribute: "",
+      dates: false,
+    };
   }
   const diff = DIFFERENCE.exec(last);
   if (diff) {
     const a = `${context}${clauses.slice(context ? 1 : 0, -1).join("，")}${diff[1] ?? ""}`.trim();
     const [x, y] = completeSides(a, (diff[2] ?? "").trim());
     const attribute = diff[5] ?? "";
-    return { relation: "difference", items: [askFor(x, attribute, false, ""), askFor(y, attribute, false, "")], labels: [label(diff[1] ?? a, y), label(diff[2] ?? "", x)], attribute, dates: false };
+    return {
+      relation: "difference",
+      items: [askFor(x, attribute, false, ""), askFor(y, attribute, false, "")],
+      labels: [label(diff[1] ?? a, y), label(diff[2] ?? "", x)],
+      attribute,
+      dates: false,
+    };
   }
   // A total of listed inputs: 「A、B和C，一共有多少人」; the inputs are the list before the total's clause.
   // Only a clause that asks for an amount (合计多少, not 合计总市值名列第几位) asks for a total.
-  const totalAt = clauses.findIndex((c) => (TOTAL.test(c) || DIFFERENCE_OF.test(c)) && /多少|几/.test(c) && !/第几|几位|几名/.test(c));
+  const totalAt = clauses.findIndex(
+    (c) => (TOTAL.test(c) || DIFFERENCE_OF.test(c)) && /多少|几/.test(c) && !/第几|几位|几名/.test(c),
+  );
   if (totalAt >= 0) {
     const listText = clauses.slice(0, totalAt).join("，") || (clauses[totalAt] ?? "").split(TOTAL)[0] || "";
     const items = listItems(listText);
@@ -177,13 +208,21 @@ export function analyzeCross(question: string): CrossQuestion | undefined {
     const ask = (clauses[totalAt] ?? "").replace(TOTAL, "");
     const attribute = /人/.test(ask) ? "人数" : "";
     const relation: Relation = DIFFERENCE_OF.test(clauses[totalAt] ?? "") ? "difference" : "total";
-    return { relation, items: full.map((it) => askFor(it, attribute, false, "")), labels: items, attribute, dates: false };
+    return {
+      relation,
+      items: full.map((it) => askFor(it, attribute, false, "")),
+      labels: items,
+      attribute,
+      dates: false,
+    };
   }
   return undefined;
 }
 
 /** Asks one side or input through the single-answer pipeline: its part, ranked candidates and confidence. */
-export type AnalyzeSide = (question: string) => Promise<{ part: QuestionPart; ranked: Pick[]; confidence: number } | undefined>;
+export type AnalyzeSide = (
+  question: string,
+) => Promise<{ part: QuestionPart; ranked: Pick[]; confidence: number } | undefined>;
 
 /** What answering a cross question needs from the caller. */
 export interface CrossRun {
@@ -226,7 +265,12 @@ export function rowsOf(app: App, candidate: Candidate): FigureRow[] {
 }
 
 /** The row of a sentence whose clause best matches the words (what it counts), among figures fitting the part. */
-export function bestRow(app: App, pick: Pick, part: QuestionPart, words: string): { figure: Figure; row: FigureRow | undefined; fit: number } | undefined {
+export function bestRow(
+  app: App,
+  pick: Pick,
+  part: QuestionPart,
+  words: string,
+): { figure: Figure; row: FigureRow | undefined; fit: number } | undefined {
   const rows = rowsOf(app, pick.candidate);
   let best: { figure: Figure; row: FigureRow | undefined; fit: number } | undefined;
   for (const figure of pick.candidate.figures) {
@@ -240,12 +284,7 @@ export function bestRow(app: App, pick: Pick, part: QuestionPart, words: string)
 }
 
 /** Resolves one side or input through the single-answer pipeline (its own retrieval, ranking and confidence). */
-async function resolve(
-  app: App,
-  item: string,
-  words: string,
-  analyze: AnalyzeSide,
-): Promise<Resolved | undefined> {
+async function resolve(app: App, item: string, words: string, analyze: AnalyzeSide): Promise<Resolved | undefined> {
   const analysis = await analyze(item);
   if (!analysis) return undefined;
   let best: (Resolved & { fit: number }) | undefined;
@@ -274,7 +313,9 @@ function clauseWith(sentence: string, figure: Figure): string {
 
 /** Whether one input's own clause names every listed item (the document states the total itself). */
 function statesTotal(resolved: Resolved[], labels: string[]): boolean {
-  const own = labels.map((l, i) => [...bigrams(l)].filter((g) => labels.every((o, j) => j === i || !bigrams(o).has(g))));
+  const own = labels.map((l, i) =>
+    [...bigrams(l)].filter((g) => labels.every((o, j) => j === i || !bigrams(o).has(g))),
+  );
   return resolved.some((r) => {
     const context = bigrams(r.row ? `${r.row.before}${r.row.attribute}` : r.pick.candidate.norm);
     return own.every((grams) => grams.length > 0 && grams.some((g) => context.has(g)));
@@ -314,8 +355,13 @@ export async function answerCross(run: CrossRun, cross: CrossQuestion): Promise<
     return `${cross.labels[i]}：${clause}[${cit.n}]`;
   });
   const base = { question, mode: "extractive" as const, citations, passages: passagesOut(passages) };
-  const figures = resolved.map((r) => ({ ...r.figure, text: r.pick.candidate.text.slice(r.figure.start, r.figure.end) }));
-  const distinct = new Set(resolved.map((r) => `${r.pick.candidate.chunk.metadata.source}:${r.figure.start}:${r.pick.candidate.text}`)).size === resolved.length;
+  const figures = resolved.map((r) => ({
+    ...r.figure,
+    text: r.pick.candidate.text.slice(r.figure.start, r.figure.end),
+  }));
+  const distinct =
+    new Set(resolved.map((r) => `${r.pick.candidate.chunk.metadata.source}:${r.figure.start}:${r.pick.candidate.text}`))
+      .size === resolved.length;
   // Inputs that fall on one figure are no list (资金和物资共计6369万元 states the total itself): answered as usual.
   if (!distinct) return undefined;
   if (cross.relation === "total" && statesTotal(resolved, cross.labels)) return undefined;
@@ -340,18 +386,30 @@ export async function answerCross(run: CrossRun, cross: CrossQuestion): Promise<
   } else {
     const order = compareFigures(a, b);
     if (!cross.dates && !comparable(a, b)) {
-      return { ...base, answered: false, answer: `两者不是同一类数字（${unitKind(a.unit) || a.text}与${unitKind(b.unit) || b.text}），无法比较：\n${lines.join("\n")}` };
+      return {
+        ...base,
+        answered: false,
+        answer: `两者不是同一类数字（${unitKind(a.unit) || a.text}与${unitKind(b.unit) || b.text}），无法比较：\n${lines.join("\n")}`,
+      };
     }
-    if (order === undefined) return { ...base, answered: false, answer: `资料中的数字不足以判断先后或大小：\n${lines.join("\n")}` };
+    if (order === undefined)
+      return { ...base, answered: false, answer: `资料中的数字不足以判断先后或大小：\n${lines.join("\n")}` };
     const [word, opposite] = relationWords(cross.relation, cross.dates, cross.word);
     const first = cross.labels[0] ?? "";
     const second = cross.labels[1] ?? "";
     const symbol = order < 0 ? "<" : order > 0 ? ">" : "=";
     const relationText = `${a.text} ${symbol} ${b.text}`;
-    if (cross.relation === "exceed") verdict = order > 0 ? `结论：超过（${relationText}）。` : `结论：没有超过（${relationText}）。`;
+    if (cross.relation === "exceed")
+      verdict = order > 0 ? `结论：超过（${relationText}）。` : `结论：没有超过（${relationText}）。`;
     else if (order === 0) verdict = `结论：两者相同（${relationText}）。`;
     else {
-      const aWins = cross.dates ? (cross.relation === "earlier" ? order < 0 : order > 0) : cross.relation === "less" ? order < 0 : order > 0;
+      const aWins = cross.dates
+        ? cross.relation === "earlier"
+          ? order < 0
+          : order > 0
+        : cross.relation === "less"
+          ? order < 0
+          : order > 0;
       verdict = `结论：${aWins ? first : second}${word}，${aWins ? second : first}${opposite}（${relationText}）。`;
     }
     derived = [{ text: relationText, op: "compare", inputs: [a.text, b.text] }];
@@ -382,7 +440,9 @@ async function answerGroupTotal(run: CrossRun, cross: CrossQuestion): Promise<An
       .map((g) => ({ g, fit: overlap(item, `${g[0]?.before ?? ""}${g[0]?.attribute ?? ""}`) }))
       .sort((x, y) => y.fit - x.fit)[0];
     if (!best || best.fit === 0) continue;
-    const figures = best.g.map((r) => extractFiguresOf(r) as Figure).map((f, i) => ({ ...f, text: best.g[i]?.text ?? f.text }));
+    const figures = best.g
+      .map((r) => extractFiguresOf(r) as Figure)
+      .map((f, i) => ({ ...f, text: best.g[i]?.text ?? f.text }));
     const total = sum(figures);
     if (!total) return undefined;
     const citations: Citation[] = [];
@@ -391,11 +451,21 @@ async function answerGroupTotal(run: CrossRun, cross: CrossQuestion): Promise<An
     const last = best.g[best.g.length - 1] as FigureRow;
     const from = first.start - (first.before.length + 1);
     const sentenceStart = first.start - pick.candidate.text.indexOf(first.text);
-    const clause = pick.candidate.text.slice(Math.max(0, from - sentenceStart), last.end - sentenceStart).replace(/^[，,；;]/, "");
+    const clause = pick.candidate.text
+      .slice(Math.max(0, from - sentenceStart), last.end - sentenceStart)
+      .replace(/^[，,；;]/, "");
     const answer = `${clause}[${cit.n}]\n合计：${figures.map((f) => f.text).join(" + ")} = ${total}。`;
     const derived: Derived[] = [{ text: total, op: "sum", inputs: figures.map((f) => f.text) }];
     if (!verifyFigures(answer, citations, derived).ok) return undefined;
-    return { question, answered: true, mode: "extractive", answer, citations, passages: passagesOut(passages), derived };
+    return {
+      question,
+      answered: true,
+      mode: "extractive",
+      answer,
+      citations,
+      passages: passagesOut(passages),
+      derived,
+    };
   }
   return undefined;
 }

@@ -21,8 +21,27 @@ import { askedRelations, cueFit, type Relation } from "./cues.js";
 
 /** The features of one candidate, by name; model.ts holds the weight of each. */
 export const FEATURE_NAMES = [
-  "cov", "sharp", "bigram", "ctx", "passage", "rank", "sem", "semGap", "typed", "focus", "covSyn", "missing",
-  "slot", "lead", "cue", "winCov", "nbSem", "winMissing", "chars", "bigramW", "winChars",
+  "cov",
+  "sharp",
+  "bigram",
+  "ctx",
+  "passage",
+  "rank",
+  "sem",
+  "semGap",
+  "typed",
+  "focus",
+  "covSyn",
+  "missing",
+  "slot",
+  "lead",
+  "cue",
+  "winCov",
+  "nbSem",
+  "winMissing",
+  "chars",
+  "bigramW",
+  "winChars",
 ] as const;
 export type FeatureName = (typeof FEATURE_NAMES)[number];
 export type Features = Record<FeatureName, number>;
@@ -116,7 +135,6 @@ function unseenWeight(app: App): number {
   return app.index.bm25.idf("\u0000") || Math.log(1 + app.index.bm25.size);
 }
 
-
 /**
  * Re-weights terms by how well they tell the candidate sentences apart: the subject that every sentence of the
  * passage repeats counts little, the word that marks the answer (职业, 卒于, 全长) much.
@@ -150,7 +168,8 @@ function bigramCoverage(norm: string, bigrams: Set<string>): number {
 }
 
 /** Question words whose place in the question is where the answer stands in a sentence that states it. */
-const WH_WORD = /什么时候|什么|多少|哪一年|哪[个里些位年家种所座条国]?|谁|几|何时|怎样|如何|为什么|多大|多长|多高|多远|多久/;
+const WH_WORD =
+  /什么时候|什么|多少|哪一年|哪[个里些位年家种所座条国]?|谁|几|何时|怎样|如何|为什么|多大|多长|多高|多远|多久/;
 
 /**
  * The words right before and right after the question word (武穴酥糖一般只在|什么时候|生产销售 → 只在, 生产销):
@@ -160,8 +179,14 @@ const WH_WORD = /什么时候|什么|多少|哪一年|哪[个里些位年家种�
 export function slotAnchors(text: string): { left: string; right: string } {
   const m = WH_WORD.exec(text);
   if (!m) return { left: "", right: "" };
-  const left = text.slice(Math.max(0, m.index - 3), m.index).replace(/[的是为有]+$/, "").replace(/^[\p{P}\s]+/u, "");
-  const right = text.slice(m.index + m[0].length, m.index + m[0].length + 3).replace(/^[的]+/, "").replace(/[\p{P}\s].*$/u, "");
+  const left = text
+    .slice(Math.max(0, m.index - 3), m.index)
+    .replace(/[的是为有]+$/, "")
+    .replace(/^[\p{P}\s]+/u, "");
+  const right = text
+    .slice(m.index + m[0].length, m.index + m[0].length + 3)
+    .replace(/^[的]+/, "")
+    .replace(/[\p{P}\s].*$/u, "");
   return { left: left.length >= 2 ? left : "", right: right.length >= 2 ? right : "" };
 }
 
@@ -170,7 +195,7 @@ function slotFit(norm: string, anchors: { left: string; right: string }): number
   const l = anchors.left ? norm.indexOf(anchors.left) : -1;
   const r = anchors.right ? norm.indexOf(anchors.right, Math.max(l, 0)) : -1;
   if (l >= 0 && r >= 0) return 1;
-  return (l >= 0 || (anchors.right && norm.includes(anchors.right)) ? 0.5 : 0);
+  return l >= 0 || (anchors.right && norm.includes(anchors.right)) ? 0.5 : 0;
 }
 
 /** What is shared by every candidate of one part: weights, bigrams, the best similarity. */
@@ -251,10 +276,7 @@ export function candidateFeatures(ctx: PartContext, q: AnalyzedQuestion, c: Cand
     lead: c.lead ? 1 : 0,
     cue: cueFit(c.norm, ctx.relations),
     // The question's words over the sentence with the one before or after it (the better of the two).
-    winCov: Math.max(
-      coverage(`${c.prevNorm}\n${seen}`, ctx.weights),
-      coverage(`${seen}\n${c.nextNorm}`, ctx.weights),
-    ),
+    winCov: Math.max(coverage(`${c.prevNorm}\n${seen}`, ctx.weights), coverage(`${seen}\n${c.nextNorm}`, ctx.weights)),
     nbSem: c.neighbourSem,
     // The most important question word that neither the sentence nor the ones beside it hold: a question often
     // takes its words from one sentence and its answer from the next (…有害無益的 | 它不但不能使歐洲免於穆斯林世界的威脅).
@@ -262,6 +284,9 @@ export function candidateFeatures(ctx: PartContext, q: AnalyzedQuestion, c: Cand
     chars: coverage(seen, ctx.charWeights),
     bigramW: coverage(seen, ctx.bigramWeights),
     // The question's characters over the sentence with the one before or after it, as winCov for words.
-    winChars: Math.max(coverage(`${c.prevNorm}\n${seen}`, ctx.charWeights), coverage(`${seen}\n${c.nextNorm}`, ctx.charWeights)),
+    winChars: Math.max(
+      coverage(`${c.prevNorm}\n${seen}`, ctx.charWeights),
+      coverage(`${seen}\n${c.nextNorm}`, ctx.charWeights),
+    ),
   };
 }

@@ -14,7 +14,8 @@ export interface Turn {
 /** A turn older than this no longer counts as context. */
 export const TURN_TTL_MS = 30 * 60 * 1000;
 
-const LEADING_MARKER = /^(那么?|那在|那对于|还有|其中|其|它的?|他们的?|她们的?|该|此|这个|这些|那个|那些|同时|另外|再问一下|再问)/;
+const LEADING_MARKER =
+  /^(那么?|那在|那对于|还有|其中|其|它的?|他们的?|她们的?|该|此|这个|这些|那个|那些|同时|另外|再问一下|再问)/;
 const SWAP = /^(那么?|那对于|换成|如果是)?(.{1,12}?)(呢|又如何|怎么样|的情况呢|的呢)[？?]?$/;
 const CONTEXT_KINDS = new Set<Entity["kind"]>(["place", "batch", "org", "year"]);
 
@@ -34,7 +35,9 @@ export function resolveFollowUp(question: string, previous: Turn | undefined, no
   const swap = SWAP.exec(normalizeForMatch(q));
   const newPlace = own.find((e) => e.kind === "place" || e.kind === "org" || e.kind === "batch" || e.kind === "year");
   if (swap && newPlace) {
-    const sameKind = previous.entities.filter((e) => e.kind === newPlace.kind || (newPlace.kind === "place" && e.kind === "org"));
+    const sameKind = previous.entities.filter(
+      (e) => e.kind === newPlace.kind || (newPlace.kind === "place" && e.kind === "org"),
+    );
     if (sameKind.length > 0) {
       let rewritten = previous.question;
       const [first, ...rest] = sameKind;

@@ -28,13 +28,18 @@ export type LlmSettings = NonNullable<Config["llm"]>;
 
 /** One passage, delimited so that its text cannot close the block or pose as the instructions. */
 function formatPassage(n: number, p: ScoredPassage): string {
-  const clean = p.text.replace(/<\/?\s*(passages?|system|user|assistant)[^>]*>/gi, (tag) => tag.replace(/</g, "＜").replace(/>/g, "＞"));
+  const clean = p.text.replace(/<\/?\s*(passages?|system|user|assistant)[^>]*>/gi, (tag) =>
+    tag.replace(/</g, "＜").replace(/>/g, "＞"),
+  );
   return `<passage id="${n}" source="${p.chunk.metadata.source}" title="${p.chunk.metadata.title.replace(/"/g, "'")}">\n${clean}\n</passage>`;
 }
 
 export function buildPrompt(question: string, passages: ScoredPassage[]): { system: string; user: string } {
   const block = passages.map((p, i) => formatPassage(i + 1, p)).join("\n");
-  return { system: SYSTEM_PROMPT, user: USER_TEMPLATE.replace("{passages}", () => block).replace("{question}", () => question) };
+  return {
+    system: SYSTEM_PROMPT,
+    user: USER_TEMPLATE.replace("{passages}", () => block).replace("{question}", () => question),
+  };
 }
 
 export class LlmAnswerError extends Error {}
@@ -58,9 +63,21 @@ export function verifiedDraft(draft: string, given: ScoredPassage[]): string {
     const cited = markersOf(claim);
     if (cited.length === 0 || cited.some((n) => n < 1 || n > given.length)) break;
     const passages = cited.map((n) => given[n - 1] as ScoredPassage);
-    const asQuotes = passages.map((p, i) => ({ n: cited[i] ?? 1, source: p.chunk.metadata.source, title: p.chunk.metadata.title, quote: p.text, chunkId: p.chunk.metadata.chunkId }));
+    const asQuotes = passages.map((p, i) => ({
+      n: cited[i] ?? 1,
+      source: p.chunk.metadata.source,
+      title: p.chunk.metadata.title,
+      quote: p.text,
+      chunkId: p.chunk.metadata.chunkId,
+    }));
     if (!verifyFigures(claim, asQuotes).ok) break;
-    if (unsupportedNames(claim, passages.flatMap((p) => [p.text, p.chunk.metadata.title])).length) break;
+    if (
+      unsupportedNames(
+        claim,
+        passages.flatMap((p) => [p.text, p.chunk.metadata.title]),
+      ).length
+    )
+      break;
     shown += claim.replace(/\s*\[\d+\]/g, "");
   }
   return shown.trim();
@@ -92,7 +109,12 @@ function quoteFor(passage: string, claim: string): string {
  * renumbered in order of use, each citation quotes the sentences its claims rely on. Throws LlmAnswerError
  * naming what failed.
  */
-export function verifyGenerated(question: string, text: string, given: ScoredPassage[], all: ScoredPassage[]): AnswerResult {
+export function verifyGenerated(
+  question: string,
+  text: string,
+  given: ScoredPassage[],
+  all: ScoredPassage[],
+): AnswerResult {
   const answerText = text.trim();
   if (!answerText) throw new LlmAnswerError("empty answer");
   const used = [...answerText.matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1]));
@@ -116,16 +138,25 @@ export function verifyGenerated(question: string, text: string, given: ScoredPas
     };
   });
   // Figures are checked against the whole cited passages first (the model may combine sentences) …
-  const wide = verifyFigures(renumbered, citations.map((c, i) => ({ ...c, quote: given[(order[i] ?? 1) - 1]?.text ?? "" })));
-  if (!wide.ok) throw new LlmAnswerError(`figure ${wide.unsupported.join(", ")} is not in the passage its sentence cites`);
+  const wide = verifyFigures(
+    renumbered,
+    citations.map((c, i) => ({ ...c, quote: given[(order[i] ?? 1) - 1]?.text ?? "" })),
+  );
+  if (!wide.ok)
+    throw new LlmAnswerError(`figure ${wide.unsupported.join(", ")} is not in the passage its sentence cites`);
   // … and the quotes shown must hold them too (CONTRACT: every figure appears in a citation's quote).
   const narrow = verifyFigures(renumbered, citations);
   if (!narrow.ok) throw new LlmAnswerError(`figure ${narrow.unsupported.join(", ")} is not in the quoted sentences`);
   // Every person, place and organisation a sentence names stands in a passage it cites.
   for (const claim of claims) {
     const cited = markersOf(claim);
-    const pool = (cited.length ? cited : [...renumber.values()]).map((n) => given[(order[n - 1] ?? 1) - 1]).filter((p): p is ScoredPassage => !!p);
-    const missing = unsupportedNames(claim, pool.flatMap((p) => [p.text, p.chunk.metadata.title]));
+    const pool = (cited.length ? cited : [...renumber.values()])
+      .map((n) => given[(order[n - 1] ?? 1) - 1])
+      .filter((p): p is ScoredPassage => !!p);
+    const missing = unsupportedNames(
+      claim,
+      pool.flatMap((p) => [p.text, p.chunk.metadata.title]),
+    );
     if (missing.length) throw new LlmAnswerError(`name ${missing.join(", ")} is not in the passage its sentence cites`);
   }
   return {
@@ -175,7 +206,9 @@ export class LlmAnswerer {
     let text = "";
     let lastShown = "";
     try {
-      const stream = await this.model.stream([new SystemMessage(system), new HumanMessage(user)], { signal: controller.signal });
+      const stream = await this.model.stream([new SystemMessage(system), new HumanMessage(user)], {
+        signal: controller.signal,
+      });
       for await (const chunk of stream) {
         const piece = typeof chunk.content === "string" ? chunk.content : "";
         if (!piece) continue;
@@ -191,7 +224,11 @@ export class LlmAnswerer {
       }
       return verifyGenerated(question, text, given, all);
     } catch (err) {
-      const reason = controller.signal.aborted ? `no answer within ${this.timeoutMs} ms` : err instanceof Error ? err.message : String(err);
+      const reason = controller.signal.aborted
+        ? `no answer within ${this.timeoutMs} ms`
+        : err instanceof Error
+          ? err.message
+          : String(err);
       this.log.warn(`llm answer rejected: ${reason}`, { question: this.log.question(question) });
       return await extractive;
     } finally {

@@ -7,8 +7,25 @@ import { FEATURE_NAMES, type Features } from "./features.js";
 
 /** What the refusal model sees of a part's best candidate (and the runner-up). */
 export const CONFIDENCE_NAMES = [
-  "score", "margin", "sem", "cov", "covSyn", "missing", "focus", "typed", "dense", "denseTop", "slot",
-  "winCov", "nbSem", "bigram", "sharp", "fusedGap", "chars", "winChars", "bias",
+  "score",
+  "margin",
+  "sem",
+  "cov",
+  "covSyn",
+  "missing",
+  "focus",
+  "typed",
+  "dense",
+  "denseTop",
+  "slot",
+  "winCov",
+  "nbSem",
+  "bigram",
+  "sharp",
+  "fusedGap",
+  "chars",
+  "winChars",
+  "bias",
 ] as const;
 export type ConfidenceName = (typeof CONFIDENCE_NAMES)[number];
 export type ConfidenceFeatures = Record<ConfidenceName, number>;

@@ -13,7 +13,8 @@ export type AskKind = "amount" | "date" | "place" | "person" | "thing" | "reason
  * fitting unit, a date or year, a duration, a person, a place (at a level: 哪个县 → 县), an organisation, or
  * anything (thing, reason, yes/no).
  */
-export type AskedType = "percent" | "money" | "count" | "date" | "duration" | "person" | "place" | "org" | "thing" | "reason" | "yesno";
+export type AskedType =
+  "percent" | "money" | "count" | "date" | "duration" | "person" | "place" | "org" | "thing" | "reason" | "yesno";
 
 export interface QuestionPart {
   text: string;
@@ -53,7 +54,10 @@ const MONEY = ["元", "万元", "亿元"];
 
 /** 多少名, 几个, 多少万亩 …: a unit named right after the question word. */
 const ASKED_UNIT = new RegExp(
-  String.raw`(?:多少|几|若干)(万|亿)?(${[...UNITS].filter((u) => !/^[万亿%‰]/.test(u)).sort((a, b) => b.length - a.length).join("|")})`,
+  String.raw`(?:多少|几|若干)(万|亿)?(${[...UNITS]
+    .filter((u) => !/^[万亿%‰]/.test(u))
+    .sort((a, b) => b.length - a.length)
+    .join("|")})`,
   "g",
 );
 
@@ -117,7 +121,8 @@ function expectedUnits(part: string): string[] {
     if (word.length > unit.length && word.startsWith(unit)) continue;
     units.add(unit);
     // 多少个小时, 几个星期: 个 only counts the measure after it, which the documents write alone (18小时).
-    const measure = unit === "个" ? /^(小时|钟头|星期|周)/.exec(part.slice((m.index ?? 0) + m[0].length))?.[1] : undefined;
+    const measure =
+      unit === "个" ? /^(小时|钟头|星期|周)/.exec(part.slice((m.index ?? 0) + m[0].length))?.[1] : undefined;
     if (measure) units.add(measure);
   }
   // 多少个孩子, 几个斜视或弱视的孩子: 个 counts people in everyday speech, while documents count them in 名 or 人.
@@ -127,14 +132,24 @@ function expectedUnits(part: string): string[] {
   const countedWord = counted ? tokenize(counted)[0] : undefined;
   // 多少援藏资金 counts money although its first word (援藏) does not say so: the whole noun phrase decides.
   const moneyPhrase = counted !== undefined && /钱|资金|经费|金额|投资|费用|款/.test(nounPhrase(counted));
-  if (units.size === 0 && !moneyPhrase && countedWord && countedWord.length >= 2 && !/钱|资金|经费|金额|投资|费用|元|万|亿|倍|是|为|次|年|天|岁/.test(countedWord)) {
+  if (
+    units.size === 0 &&
+    !moneyPhrase &&
+    countedWord &&
+    countedWord.length >= 2 &&
+    !/钱|资金|经费|金额|投资|费用|元|万|亿|倍|是|为|次|年|天|岁/.test(countedWord)
+  ) {
     // The phrase's head decides (医务工作者: 医务 + 工作者), as does its first word (村民挣上钱).
     if (PERSON_NOUN.test(countedWord) || PERSON_NOUN.test(headOf(counted ?? ""))) return [...PERSON_UNITS, ""];
     return [];
   }
   // 率 is a share, except in 频率 (how often), 功率 (power) and 汇率 (a rate of exchange).
-  if (/百分之|比例|比率|占比|(?:(?<![频功汇])率|比重)(?:是|为|达到|有)?多少/.test(part) && units.size === 0) units.add("%");
-  if (/钱|资金|投资|投入|金额|花了|花费|销售额|收入|税收|经费|拨付|援助资金|总额|规划总/.test(part) && units.size === 0) {
+  if (/百分之|比例|比率|占比|(?:(?<![频功汇])率|比重)(?:是|为|达到|有)?多少/.test(part) && units.size === 0)
+    units.add("%");
+  if (
+    /钱|资金|投资|投入|金额|花了|花费|销售额|收入|税收|经费|拨付|援助资金|总额|规划总/.test(part) &&
+    units.size === 0
+  ) {
     for (const u of MONEY) units.add(u);
   }
   if (/(?<![频功汇])率|增长了多少|提高了多少/.test(part) && units.size === 0) units.add("%");
@@ -143,7 +158,8 @@ function expectedUnits(part: string): string[] {
   if (/多少人|人数/.test(part) && units.size === 0) units.add("人").add("名");
   // Measures: an area, a length, a height or a weight in any of its usual units.
   if (/面积/.test(part) && units.size === 0) for (const u of ["亩", "万亩", "平方米", "平方公里", "公顷"]) units.add(u);
-  if (/多长|长度|全长|多远|距离/.test(part) && !/多长时间/.test(part) && units.size === 0) for (const u of ["米", "公里", "千米"]) units.add(u);
+  if (/多长|长度|全长|多远|距离/.test(part) && !/多长时间/.test(part) && units.size === 0)
+    for (const u of ["米", "公里", "千米"]) units.add(u);
   if (/多高|高度|海拔/.test(part) && units.size === 0) units.add("米");
   if (/多重|重量/.test(part) && units.size === 0) for (const u of ["公斤", "千克", "吨", "斤", "克"]) units.add(u);
   if (/产能|产量/.test(part) && units.size === 0) units.add("吨");
@@ -189,21 +205,28 @@ function asksAmount(part: string): boolean {
 }
 
 function askKind(part: string): AskKind {
-  if (/什么时候|什么时间|何时|哪一年|哪年|几月|哪天|日期|时间是|哪一天|何年|几时|哪个年代|什么年代/.test(part)) return "date";
+  if (/什么时候|什么时间|何时|哪一年|哪年|几月|哪天|日期|时间是|哪一天|何年|几时|哪个年代|什么年代/.test(part))
+    return "date";
   // 西元几年, 公元多少年, 民国几年, 几几年: which year (几年 alone is how many years).
   if (/(?:西元|公元|民国|公历)前?(?:几|多少)年|几几年/.test(part)) return "date";
   if (asksAmount(part)) return "amount";
-  if (/哪个县|哪个市|哪个省|哪里|哪儿|何地|何处|何方|哪些地|哪个地区|哪[一二三四五六七八九十几\d]*个(?:市|县|区|省|乡|镇|村)|哪[三两四五]个|哪一?[个座片条]?(?:城市|地方|国家?|州|岛|洲|海域|河|山)/.test(part)) return "place";
+  if (
+    /哪个县|哪个市|哪个省|哪里|哪儿|何地|何处|何方|哪些地|哪个地区|哪[一二三四五六七八九十几\d]*个(?:市|县|区|省|乡|镇|村)|哪[三两四五]个|哪一?[个座片条]?(?:城市|地方|国家?|州|岛|洲|海域|河|山)/.test(
+      part,
+    )
+  )
+    return "place";
   if (/谁|哪一?位|什么人|何人|哪一?个人/.test(part)) return "person";
   // 为什么 closing a question after a verb that takes 为 (被称为什么？ 改名为什么？ 成为什么名字？) asks what, not
   // why; followed by a clause (改名为什么最后改为…) it still asks why.
-  if (/为(?:什么|何)(?!(?:名字|名称|称号)?呢?[?？]?$)|(?<![称成作认以变改名视列选译分定])为(?:什么|何)|原因/.test(part)) {
+  if (
+    /为(?:什么|何)(?!(?:名字|名称|称号)?呢?[?？]?$)|(?<![称成作认以变改名视列选译分定])为(?:什么|何)|原因/.test(part)
+  ) {
     return "reason";
   }
   if (/是否|有没有|是不是|吗[？?]?$/.test(part)) return "yesno";
   return "thing";
 }
-
 
 /** The place level a question asks for: 哪个县 → 县, 哪个乡镇 → 镇; "" for 哪里. */
 function placeLevel(part: string): string {
@@ -217,7 +240,8 @@ function askedType(part: string, kind: AskKind, units: string[]): AskedType {
   if (kind === "place") return "place";
   if (kind === "person") return "person";
   if (kind === "reason" || kind === "yesno") return kind;
-  if (/哪家|哪个单位|哪些单位|什么单位|哪个部门|什么公司|哪个企业|哪所|哪个机构|什么机构|哪个医院/.test(part)) return "org";
+  if (/哪家|哪个单位|哪些单位|什么单位|哪个部门|什么公司|哪个企业|哪所|哪个机构|什么机构|哪个医院/.test(part))
+    return "org";
   if (/叫什么名字|负责人是|组长是|书记是|主任是|院长是|局长是|队长是/.test(part)) return "person";
   if (kind !== "amount") return "thing";
   if (units.includes("%") && units.some((u) => MONEY.includes(u))) return "count";
@@ -237,14 +261,16 @@ const TRAILING = /[了呢啊呀吗吧的]+$/;
 const AMOUNT_KIND_WORD = /^(?:比例|比率|占比|百分比|比重|金额|数额|数量|人数|数目|总数|总量)$/;
 
 /** Nouns after 什么/哪个 that name the kind of answer, not a thing asked about (叫什么名字, 什么时候, 什么原因). */
-const GENERIC_HEAD = /^(?:时候|时间|地方|样子|意思|名字|姓名|名称|东西|内容|方式|方法|原因|情况|称呼|定义|含义|涵义|意义)$/;
+const GENERIC_HEAD =
+  /^(?:时候|时间|地方|样子|意思|名字|姓名|名称|东西|内容|方式|方法|原因|情况|称呼|定义|含义|涵义|意义)$/;
 
 /**
  * A question that asks what something is or means (单星的定义是什么, 喇嘛的意思是什么, 「钦察」一词有何涵义, 所代表的
  * 意义为): the word for the meaning names the kind of answer, as 名字 does, and the sentence that answers it rarely
  * has it (单星是不和任何其他同类星体组成聚星系统的单一天体). It is no term, and the focus is the thing defined.
  */
-const DEFINITION_ASKED = /(?:定义|含义|涵义|意思|意义)(?:是什么|为何|是指什么|指的是什么|是|为|指)?[？?。]?$|有何(?:含义|涵义|意义)|是什么意思|指的是什么|是指什么/;
+const DEFINITION_ASKED =
+  /(?:定义|含义|涵义|意思|意义)(?:是什么|为何|是指什么|指的是什么|是|为|指)?[？?。]?$|有何(?:含义|涵义|意义)|是什么意思|指的是什么|是指什么/;
 const DEFINITION_WORD = /^(?:定义|含义|涵义|意思|意义|指的是|是指|指)$/;
 
 /** Tags of the words a noun phrase is made of: nouns, names, adjectives, numerals, measure words, 的. */
@@ -291,14 +317,20 @@ function focusTerms(part: string, units: string[], kind: AskKind): string[] {
   const head = phrase.filter(isHead).at(-1);
   if (head) return [head.word];
   // The verb of a place (在, 位于, 分布在) stands between the thing asked about and 哪里: 校区在哪里 asks of 校区.
-  const end = /(?:是|有|为|达|达到|共|一共|总共|累计|约)?(?:在|位于|来自|源自于?|出自|地处)?(?:多少|几|谁|哪[位个些]?[^，,。？?]{0,4}|什么)[^，,。？?]{0,3}[？?]?$/.exec(part);
+  const end =
+    /(?:是|有|为|达|达到|共|一共|总共|累计|约)?(?:在|位于|来自|源自于?|出自|地处)?(?:多少|几|谁|哪[位个些]?[^，,。？?]{0,4}|什么)[^，,。？?]{0,3}[？?]?$/.exec(
+      part,
+    );
   if (end) {
     // 总工程师叫什么名字: the verb that names (叫, 称为) is not the focus; what it names is.
     let text = part.slice(0, end.index).replace(/(?:[的之]|名叫|叫做?|称为?)$/, "");
     // 单星的定义是什么, 贴扎的含义是什么: the thing defined, not the word for its meaning.
     if (DEFINITION_ASKED.test(part)) text = text.replace(/[的之]?(?:定义|含义|涵义|意思|意义|指的|是指|指)$/, "");
     // cutForSearch also yields the parts of a word (主任 inside 副主任): the longest word ending the text wins.
-    const lastWord = (t: string): string | undefined => tokenize(t).filter((w) => t.endsWith(w)).sort((a, b) => b.length - a.length)[0];
+    const lastWord = (t: string): string | undefined =>
+      tokenize(t)
+        .filter((w) => t.endsWith(w))
+        .sort((a, b) => b.length - a.length)[0];
     const last = lastWord(text);
     if (kind === "amount" && last && AMOUNT_KIND_WORD.test(last)) {
       // The two words before the kind word (女性干部人数 → 女性, 干部; 投资完成比例 → 投资, 完成).
@@ -354,17 +386,31 @@ function askedItem(part: string): string {
   let end = words.length;
   while (end > 0 && /^(?:v|vn|ul|uz|d|p|m|a)/.test(words[end - 1]?.tag ?? "")) end--;
   let start = end;
-  while (start > 0 && /^(?:n|ns|nr|nz|nt|j|x)/.test(words[start - 1]?.tag ?? "") && /^\p{Script=Han}+$/u.test(words[start - 1]?.word ?? "")) start--;
-  const phrase = words.slice(start, end).map((w) => w.word).join("");
+  while (
+    start > 0 &&
+    /^(?:n|ns|nr|nz|nt|j|x)/.test(words[start - 1]?.tag ?? "") &&
+    /^\p{Script=Han}+$/u.test(words[start - 1]?.word ?? "")
+  )
+    start--;
+  const phrase = words
+    .slice(start, end)
+    .map((w) => w.word)
+    .join("");
   return end < words.length && phrase.length >= 3 ? phrase : "";
 }
 
 /** Splits 「…多少个？投资多少？」 and 「…多少个，投资多少」 into the parts that each ask something. */
 function splitParts(question: string): string[] {
-  const pieces = question.split(/[？?]/).map((p) => p.trim()).filter(Boolean);
+  const pieces = question
+    .split(/[？?]/)
+    .map((p) => p.trim())
+    .filter(Boolean);
   const out: string[] = [];
   for (const piece of pieces) {
-    const clauses = piece.split(/[，,；;]/).map((c) => c.trim()).filter(Boolean);
+    const clauses = piece
+      .split(/[，,；;]/)
+      .map((c) => c.trim())
+      .filter(Boolean);
     const asking = clauses.filter((c) => askKind(c) !== "thing" || /什么|哪/.test(c));
     if (asking.length > 1) {
       // Each asking clause keeps the shared context (the clauses before the first question word).
@@ -388,14 +434,16 @@ const COLLOQUIAL: [RegExp, string][] = [
  * The question words the tokenizer's stop list lacks (哪几个, 几个, 哪位, 哪家, 有何, 何人): they say what is asked,
  * not what the answer's sentence contains, so they are no terms.
  */
-const ASKING_WORD = /^(?:哪[几一个些里位家种所座条国年儿]+|几[个名位家项条种次]?|数[个名位家项条种次部所座]|有何|何[种人处地时]|为何|为什么|怎么样?)$/;
+const ASKING_WORD =
+  /^(?:哪[几一个些里位家种所座条国年儿]+|几[个名位家项条种次]?|数[个名位家项条种次部所座]|有何|何[种人处地时]|为何|为什么|怎么样?)$/;
 
 /**
  * Asking phrases that jieba cuts so that a part looks like a word (哪一年 → 一年, 哪一位 → 一位, 哪一种 → 一种,
  * 哪一法律 → 一, 什么地方 → 地方, 哪些地方 → 地方): 哪 with its 一 and its measure word goes before the question is
  * cut into terms; the noun after it stays (哪一国家 → 国家, 哪个军队 → 军队).
  */
-const ASKING_PHRASE = /哪一?(?:[些个]?地方|年|位|个人|方面|国(?!家)|[个种类所座条家项部本首支只场间些])?|什么(?:地方|人|位置)/g;
+const ASKING_PHRASE =
+  /哪一?(?:[些个]?地方|年|位|个人|方面|国(?!家)|[个种类所座条家项部本首支只场间些])?|什么(?:地方|人|位置)/g;
 
 function questionTerms(text: string): string[] {
   const definition = DEFINITION_ASKED.test(text);
@@ -419,7 +467,9 @@ const OTHER_ASKING = /哪|谁|什么|何|怎么|多少|是否/;
 function indefiniteJi(text: string): string {
   return text
     .split(/(?<=[？?])/)
-    .map((piece) => (OTHER_ASKING.test(piece) ? piece.replace(/(?<!哪|西元|公元|民国|公历|几)几(?![乎时月号日几])/g, "数") : piece))
+    .map((piece) =>
+      OTHER_ASKING.test(piece) ? piece.replace(/(?<!哪|西元|公元|民国|公历|几)几(?![乎时月号日几])/g, "数") : piece,
+    )
     .join("");
 }
 
@@ -440,5 +490,11 @@ export function analyzeQuestion(question: string): AnalyzedQuestion {
       item: kind === "amount" ? askedItem(text) : "",
     };
   });
-  return { original: question, normalized, entities: extractEntities(normalized), terms: questionTerms(normalized), parts };
+  return {
+    original: question,
+    normalized,
+    entities: extractEntities(normalized),
+    terms: questionTerms(normalized),
+    parts,
+  };
 }

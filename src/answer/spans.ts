@@ -12,7 +12,8 @@ const CHINESE_AMOUNT =
   /(?<!第)[一二两三四五六七八九十百千万]+[多余]?(个|种|名|人|位|张|次|座|条|项|家|所|分|年|天|岁|倍|层|部|本|届|场|支|间|处|类|篇|轮|辑|册|首|集|章|艘|架|辆|头|只|棵|株|块|级|节|期|批|套|台|件|门|栋|户|趟|回)/g;
 
 /** A share in words: 八成, 七成半, 百分之七十五, 四分之三. */
-const SHARE_IN_WORDS = /[一二两三四五六七八九十]成半?|百分之[零一二两三四五六七八九十百点\d.]+|[二三四五六七八九十百千万]+分之[一二三四五六七八九十]+/;
+const SHARE_IN_WORDS =
+  /[一二两三四五六七八九十]成半?|百分之[零一二两三四五六七八九十百点\d.]+|[二三四五六七八九十百千万]+分之[一二三四五六七八九十]+/;
 
 /** An ordinal (第二代, 第6, 首款): what 第几 asks for. */
 const ORDINAL = /第[一二两三四五六七八九十百千零\d]+|首[次批届个位款座家部]/g;
@@ -97,7 +98,8 @@ const TIME_UNITS = new Set(["天", "个月", "月", "年", "小时", "周", "分
  * A Chinese-numeral amount without a classifier, written to a ten, hundred, thousand or more (三千, 四十万大军,
  * 赔款四百万): the words' 150万. It opens with a digit or 十, so 千万 (by all means) and 万一 (in case) are not amounts.
  */
-const CHINESE_ROUND = /(?<![第一二两三四五六七八九十百千万亿零〇])[一二两三四五六七八九十][一二两三四五六七八九十百千万亿零〇]*[十百千万亿]/;
+const CHINESE_ROUND =
+  /(?<![第一二两三四五六七八九十百千万亿零〇])[一二两三四五六七八九十][一二两三四五六七八九十百千万亿零〇]*[十百千万亿]/;
 
 export function chineseAmountFits(norm: string, part: QuestionPart): boolean {
   // "" among the units admits figures that lack a unit (150万, 三千); a Chinese-numeral amount with a classifier
@@ -105,7 +107,9 @@ export function chineseAmountFits(norm: string, part: QuestionPart): boolean {
   const anyUnit = part.units.length === 0;
   if (part.units.includes("%") && SHARE_IN_WORDS.test(norm)) return true;
   if ((anyUnit || part.units.includes("")) && CHINESE_ROUND.test(norm)) return true;
-  return [...norm.matchAll(CHINESE_AMOUNT)].some((m) => anyUnit || part.units.some((u) => u !== "" && unitKind(u) === unitKind(m[1] ?? "")));
+  return [...norm.matchAll(CHINESE_AMOUNT)].some(
+    (m) => anyUnit || part.units.some((u) => u !== "" && unitKind(u) === unitKind(m[1] ?? "")),
+  );
 }
 
 /** Whether a figure is of the kind and unit the part asks for. */
@@ -117,7 +121,14 @@ export function figureFits(fig: Figure, part: QuestionPart): boolean {
   // "" among the units: a figure without a unit of its own (150万, 1953) may answer too.
   if (part.units.includes("") && fig.unit === "" && fig.kind !== "percent") return true;
   // People are counted in 人, 名 and 位 alike (多少人 is answered by 66名), events in 次, 场 and 趟.
-  return part.units.some((u) => u !== "" && (fig.text.endsWith(u) || fig.unit === u || (u === "%" && fig.kind === "percent") || unitKind(u) === unitKind(fig.unit)));
+  return part.units.some(
+    (u) =>
+      u !== "" &&
+      (fig.text.endsWith(u) ||
+        fig.unit === u ||
+        (u === "%" && fig.kind === "percent") ||
+        unitKind(u) === unitKind(fig.unit)),
+  );
 }
 
 const PLACE_WORD = /[\u4e00-\u9fff]{1,8}?(?:自治区|团场|省|市|县|区|州|镇|乡|村|地区|师)/g;
@@ -129,19 +140,57 @@ const POINTER_PLACE = /[该本全此各每其这那][省市县区州镇乡村]$/
 export function newPlaces(norm: string, q: AnalyzedQuestion, level = ""): string[] {
   return [...norm.matchAll(PLACE_WORD)]
     .map((m) => m[0])
-    .filter((p) => p.length >= 2 && !POINTER_PLACE.test(p) && !q.normalized.includes(p) && (!level || p.endsWith(level)));
+    .filter(
+      (p) => p.length >= 2 && !POINTER_PLACE.test(p) && !q.normalized.includes(p) && (!level || p.endsWith(level)),
+    );
 }
 
-const ORG = /[\u4e00-\u9fffA-Za-z]{2,16}?(?:集团|公司|医院|大学|学院|中学|小学|委员会|办公室|研究院|研究所|协会|基金会|银行|中心|局|厅|部|馆|站)/g;
+const ORG =
+  /[\u4e00-\u9fffA-Za-z]{2,16}?(?:集团|公司|医院|大学|学院|中学|小学|委员会|办公室|研究院|研究所|协会|基金会|银行|中心|局|厅|部|馆|站)/g;
 /** Posts that both stand before a name (组长李明) and are asked about (组长是谁): one list for PERSON and ROLE. */
 const POSTS = [
-  "组长", "队长", "书记", "主任", "院长", "局长", "县长", "市长", "部长", "厂长", "校长", "主席", "总经理", "经理", "董事长", "领队",
-  "团长", "站长", "所长", "处长", "科长", "会长",
+  "组长",
+  "队长",
+  "书记",
+  "主任",
+  "院长",
+  "局长",
+  "县长",
+  "市长",
+  "部长",
+  "厂长",
+  "校长",
+  "主席",
+  "总经理",
+  "经理",
+  "董事长",
+  "领队",
+  "团长",
+  "站长",
+  "所长",
+  "处长",
+  "科长",
+  "会长",
 ];
 /** Titles that stand before a name but are no post a question asks about by name. */
 const TITLES = ["医生", "专家", "教授", "同志", "老师", "工程师", "负责人"];
 /** Posts asked about that this reader does not look for before a name. */
-const ASKED_POSTS = ["省长", "总指挥", "指挥长", "馆长", "秘书长", "理事长", "主编", "总监", "教练", "司令", "总裁", "首相", "总统", "总理"];
+const ASKED_POSTS = [
+  "省长",
+  "总指挥",
+  "指挥长",
+  "馆长",
+  "秘书长",
+  "理事长",
+  "主编",
+  "总监",
+  "教练",
+  "司令",
+  "总裁",
+  "首相",
+  "总统",
+  "总理",
+];
 
 const PERSON = new RegExp(
   String.raw`(?:[\u4e00-\u9fff]{1,4}·[\u4e00-\u9fff·]{1,12})|(?:(?:${[...POSTS, ...TITLES].join("|")})(?![和与及等的在们为是了对将把被从向都也就])[\u4e00-\u9fff]{2,3})|(?:[\u4e00-\u9fff]{2,3}(?=同志|说|表示|介绍|告诉))`,
@@ -174,7 +223,8 @@ const NAME_TAGS = new Set(["nr", "nrfg", "nrt", "nz", "eng"]);
 const NAME_ASKED = /叫什么名字|什么名字|名字是什么|叫什么|姓名|名叫/;
 
 /** Nouns for people, by their last characters (专家, 总工程师, 队员, 作者, 医生, 院长, 主任, 他). */
-const PERSON_NOUN = /(?:人|者|员|家|师|长|官|手|士|工|夫|妻|妇|母|父|亲|儿子|女儿|哥|姐|弟|妹|帝|王|后|相|将|帅|友|匠|生|主任|书记|经理|主席|领导|导演|教练|他|她)$/;
+const PERSON_NOUN =
+  /(?:人|者|员|家|师|长|官|手|士|工|夫|妻|妇|母|父|亲|儿子|女儿|哥|姐|弟|妹|帝|王|后|相|将|帅|友|匠|生|主任|书记|经理|主席|领导|导演|教练|他|她)$/;
 
 /**
  * Whether a part asks for a person's name in so many words: 叫什么名字 after a noun for people (援藏专家叫什么名字,
@@ -219,7 +269,10 @@ export function hasAnswerSpan(norm: string, part: QuestionPart, q: AnalyzedQuest
     case "place":
       // At no level (哪里, 哪个城市, 哪一个地方) a place is often named without an administrative suffix (雅典,
       // 关岛, 南美洲): jieba's place tag counts too.
-      return newPlaces(norm, q, part.level).length > 0 || (part.level === "" && taggedPlaces(norm).some((p) => notInQuestion(p, q)));
+      return (
+        newPlaces(norm, q, part.level).length > 0 ||
+        (part.level === "" && taggedPlaces(norm).some((p) => notInQuestion(p, q)))
+      );
     case "org":
       return [...norm.matchAll(ORG)].some((m) => notInQuestion(m[0], q));
     case "person":
@@ -231,11 +284,15 @@ export function hasAnswerSpan(norm: string, part: QuestionPart, q: AnalyzedQuest
 
 /** Types whose span check is a gate (a candidate without the span is dropped); the others are a feature. */
 export function typeGate(part: QuestionPart): boolean {
-  return ["percent", "money", "count", "duration", "date"].includes(part.asked) || (part.asked === "place" && part.level !== "");
+  return (
+    ["percent", "money", "count", "duration", "date"].includes(part.asked) ||
+    (part.asked === "place" && part.level !== "")
+  );
 }
 
 /** A sentence that refers back to something named before it (该项目, 这座桥, 其总投资, 它). */
-const REFERS_BACK = /^(?:他|她|它|(?:这|该|此|本)(?!外|后|时|前)\p{Script=Han}|其(?!中|后|他|它|余|实|次)\p{Script=Han})/u;
+const REFERS_BACK =
+  /^(?:他|她|它|(?:这|该|此|本)(?!外|后|时|前)\p{Script=Han}|其(?!中|后|他|它|余|实|次)\p{Script=Han})/u;
 
 /**
  * The words that name the asked item: the item's own (玉麦乡史馆 → 玉麦, 史馆) and those of the noun phrase joined
@@ -250,10 +307,18 @@ export function itemWords(part: QuestionPart, q?: AnalyzedQuestion): string[] {
   if (before.endsWith("的")) {
     const modifier = tagWords(before.slice(0, -1));
     let start = modifier.length;
-    while (start > 0 && /^(?:n|j|x)/.test(modifier[start - 1]?.tag ?? "") && /^\p{Script=Han}+$/u.test(modifier[start - 1]?.word ?? "")) start--;
+    while (
+      start > 0 &&
+      /^(?:n|j|x)/.test(modifier[start - 1]?.tag ?? "") &&
+      /^\p{Script=Han}+$/u.test(modifier[start - 1]?.word ?? "")
+    )
+      start--;
     words.unshift(...modifier.slice(start));
   }
-  const all = words.filter((w) => !w.tag.startsWith("ns")).flatMap((w) => tokenize(w.word)).filter((t) => t.length >= 2);
+  const all = words
+    .filter((w) => !w.tag.startsWith("ns"))
+    .flatMap((w) => tokenize(w.word))
+    .filter((t) => t.length >= 2);
   // Not a place the question names (昂仁县 in 昂仁县中学多媒体教学楼: the passage gate requires it, and the
   // document names it everywhere), unless nothing else names the item.
   const places = (q?.entities ?? []).filter((e) => e.kind === "place").flatMap((e) => e.variants);
@@ -271,7 +336,12 @@ export function itemWords(part: QuestionPart, q?: AnalyzedQuestion): string[] {
  * own or follows a semicolon), and may be a function, called only when the sentence lacks the item. `literal`
  * words count only as written, not by their synonyms (`attributeWords`).
  */
-export function itemAgrees(norm: string, context: string | (() => string), words: readonly string[], literal: ReadonlySet<string> = new Set()): boolean {
+export function itemAgrees(
+  norm: string,
+  context: string | (() => string),
+  words: readonly string[],
+  literal: ReadonlySet<string> = new Set(),
+): boolean {
   if (words.length === 0 || REFERS_BACK.test(norm)) return true;
   const says = (text: string, w: string): boolean => (literal.has(w) ? text.includes(w) : mentionsTerm(text, w));
   if (words.some((w) => says(norm, w))) return true;

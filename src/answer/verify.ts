@@ -29,7 +29,8 @@ export function verifyFigures(answer: string, citations: Citation[], derived: De
   const byN = new Map(citations.map((c) => [c.n, c]));
   const unsupported: string[] = [];
   const allQuoteFigures = citations.flatMap((c) => extractFigures(normalizeForMatch(c.quote)));
-  const inQuotes = (text: string): boolean => extractFigures(normalizeForMatch(text)).every((f) => allQuoteFigures.some((q) => sameFigure(f, q)));
+  const inQuotes = (text: string): boolean =>
+    extractFigures(normalizeForMatch(text)).every((f) => allQuoteFigures.some((q) => sameFigure(f, q)));
   const computed = derived
     .filter((d) => d.inputs.length >= 2 && d.inputs.every(inQuotes) && derivedHolds(d))
     .flatMap((d) => extractFigures(normalizeForMatch(d.text)));
@@ -40,7 +41,8 @@ export function verifyFigures(answer: string, citations: Citation[], derived: De
     const pool = (cited.length ? cited : [...byN.keys()]).map((n) => byN.get(n)).filter((c): c is Citation => !!c);
     const quoteFigures = pool.flatMap((c) => extractFigures(normalizeForMatch(c.quote)));
     for (const fig of extractFigures(normalizeForMatch(sentence.replace(/\[\d+\]/g, "")))) {
-      if (!quoteFigures.some((q) => sameFigure(fig, q)) && !computed.some((d) => sameFigure(fig, d))) unsupported.push(fig.text);
+      if (!quoteFigures.some((q) => sameFigure(fig, q)) && !computed.some((d) => sameFigure(fig, d)))
+        unsupported.push(fig.text);
     }
   }
   return { ok: unsupported.length === 0 && unknownMarkers.length === 0, unsupported, unknownMarkers };
@@ -70,7 +72,13 @@ export function namesIn(sentence: string): string[] {
     if (!ORG_WORD.test(word)) return;
     let start = i;
     while (start > 0 && i - start < 3 && ORG_PART_TAGS.has(words[start - 1]?.tag ?? "")) start--;
-    if (start < i) names.add(words.slice(start, i + 1).map((w) => w.word).join(""));
+    if (start < i)
+      names.add(
+        words
+          .slice(start, i + 1)
+          .map((w) => w.word)
+          .join(""),
+      );
   });
   for (const { word, tag } of words) {
     if (!/^\p{Script=Han}{2,}$/u.test(word)) continue;

@@ -66,8 +66,20 @@ export function isAdmin(ctx: Context, config: Config): boolean {
 }
 
 /** Refuses a non-admin, and records the attempt. */
-export async function refuseNonAdmin(ctx: Context, deps: Pick<AdminDeps, "audit">, action: AuditAction, target?: string): Promise<void> {
-  await deps.audit.record({ userId: ctx.from?.id, chatId: ctx.chat?.id, action, outcome: "refused", target, detail: "not an admin" });
+export async function refuseNonAdmin(
+  ctx: Context,
+  deps: Pick<AdminDeps, "audit">,
+  action: AuditAction,
+  target?: string,
+): Promise<void> {
+  await deps.audit.record({
+    userId: ctx.from?.id,
+    chatId: ctx.chat?.id,
+    action,
+    outcome: "refused",
+    target,
+    detail: "not an admin",
+  });
   await ctx.reply("抱歉，只有管理员可以修改资料库或重建索引。您可以直接向我提问。");
 }
 
@@ -85,7 +97,8 @@ function summary(report: BuildReport): string {
     `删除 ${report.removed.length}${list(report.removed)}`,
     `未变 ${report.unchanged.length}`,
   ];
-  if (report.failed.length) lines.push(`无法读取 ${report.failed.length}：${report.failed.map((f) => escapeHtml(f.source)).join("、")}`);
+  if (report.failed.length)
+    lines.push(`无法读取 ${report.failed.length}：${report.failed.map((f) => escapeHtml(f.source)).join("、")}`);
   if (report.skipped.length) {
     const shown = report.skipped.slice(0, 10).map((f) => `${escapeHtml(f.path)}（${skipReason(f.reason)}）`);
     lines.push(`跳过 ${report.skipped.length}：${shown.join("、")}${report.skipped.length > 10 ? "…" : ""}`);
@@ -147,7 +160,9 @@ class ProgressMessage {
   async edit(text: string, html = false): Promise<void> {
     if (text === this.shown) return;
     this.shown = text;
-    await this.ctx.api.editMessageText(this.chatId, this.messageId, text, html ? { parse_mode: "HTML" } : {}).catch(() => undefined);
+    await this.ctx.api
+      .editMessageText(this.chatId, this.messageId, text, html ? { parse_mode: "HTML" } : {})
+      .catch(() => undefined);
   }
 }
 
@@ -162,15 +177,38 @@ function buildFailure(err: unknown): string {
   return "重建索引失败，资料库和原有索引都没有改变，仍按原索引回答问题。详细原因已记录在日志中。";
 }
 
-async function finishBuild(deps: AdminDeps, ctx: Context, message: ProgressMessage, build: Promise<BuildReport>): Promise<void> {
+async function finishBuild(
+  deps: AdminDeps,
+  ctx: Context,
+  message: ProgressMessage,
+  build: Promise<BuildReport>,
+): Promise<void> {
   try {
     const report = await build;
-    deps.log.info("reindexed", { added: report.added.length, changed: report.changed.length, removed: report.removed.length, chunks: report.chunks, seconds: report.seconds });
-    await deps.audit.record({ userId: ctx.from?.id, chatId: ctx.chat?.id, action: "reindex", outcome: "done", detail: `${report.chunks} chunks in ${report.seconds.toFixed(1)} s` });
+    deps.log.info("reindexed", {
+      added: report.added.length,
+      changed: report.changed.length,
+      removed: report.removed.length,
+      chunks: report.chunks,
+      seconds: report.seconds,
+    });
+    await deps.audit.record({
+      userId: ctx.from?.id,
+      chatId: ctx.chat?.id,
+      action: "reindex",
+      outcome: "done",
+      detail: `${report.chunks} chunks in ${report.seconds.toFixed(1)} s`,
+    });
     await message.edit(summary(report), true);
   } catch (err) {
     deps.log.error("reindex failed", { error: err });
-    await deps.audit.record({ userId: ctx.from?.id, chatId: ctx.chat?.id, action: "reindex", outcome: "failed", detail: err instanceof Error ? err.message : String(err) });
+    await deps.audit.record({
+      userId: ctx.from?.id,
+      chatId: ctx.chat?.id,
+      action: "reindex",
+      outcome: "failed",
+      detail: err instanceof Error ? err.message : String(err),
+    });
     await message.edit(buildFailure(err));
   }
 }
@@ -178,12 +216,21 @@ async function finishBuild(deps: AdminDeps, ctx: Context, message: ProgressMessa
 /** /reindex: starts a build and returns at once; while one runs, points at its progress message instead. */
 export async function startReindex(ctx: Context, deps: AdminDeps): Promise<void> {
   if (deps.live.reindexing) {
-    await deps.audit.record({ userId: ctx.from?.id, chatId: ctx.chat?.id, action: "reindex", outcome: "refused", detail: "a re-index is already running" });
+    await deps.audit.record({
+      userId: ctx.from?.id,
+      chatId: ctx.chat?.id,
+      action: "reindex",
+      outcome: "refused",
+      detail: "a re-index is already running",
+    });
     const where = deps.state.reindexMessage;
     const sameChat = where && where.chatId === ctx.chat?.id;
-    await ctx.reply(`已有一次重建正在进行（${progressText(deps.live.progress)}），完成后会在${sameChat ? "这条" : "进度"}消息中显示结果。期间仍可正常提问。`, {
-      ...(sameChat ? { reply_parameters: { message_id: where.messageId, allow_sending_without_reply: true } } : {}),
-    });
+    await ctx.reply(
+      `已有一次重建正在进行（${progressText(deps.live.progress)}），完成后会在${sameChat ? "这条" : "进度"}消息中显示结果。期间仍可正常提问。`,
+      {
+        ...(sameChat ? { reply_parameters: { message_id: where.messageId, allow_sending_without_reply: true } } : {}),
+      },
+    );
     return;
   }
   await deps.audit.record({ userId: ctx.from?.id, chatId: ctx.chat?.id, action: "reindex", outcome: "requested" });
@@ -202,8 +249,16 @@ export async function startReindex(ctx: Context, deps: AdminDeps): Promise<void>
 /** After a change to the docs folder: a build that includes it (now, or after the running one). */
 async function indexChange(ctx: Context, deps: AdminDeps, intro: string): Promise<void> {
   const queued = deps.live.reindexing;
-  const message = await ProgressMessage.send(ctx, queued ? `${intro}当前的重建完成后会再次更新索引…` : `${intro}正在更新索引…`);
-  await finishBuild(deps, ctx, message, deps.live.reindexSoon((p) => message.progress(p)));
+  const message = await ProgressMessage.send(
+    ctx,
+    queued ? `${intro}当前的重建完成后会再次更新索引…` : `${intro}正在更新索引…`,
+  );
+  await finishBuild(
+    deps,
+    ctx,
+    message,
+    deps.live.reindexSoon((p) => message.progress(p)),
+  );
 }
 
 export async function listDocs(ctx: Context, deps: Pick<AdminDeps, "live">): Promise<void> {
@@ -281,14 +336,23 @@ export async function restore(ctx: Context, name: string, deps: AdminDeps): Prom
   if (!target) {
     if (items.length === 0) return void (await ctx.reply("回收站是空的。"));
     const lines = items.slice(0, 20).map((t, i) => `${i + 1}. ${escapeHtml(t.name)}`);
-    await ctx.reply(`<b>回收站（${items.length}）</b>\n${lines.join("\n")}\n\n用 /restore 文件名 恢复。`, { parse_mode: "HTML" });
+    await ctx.reply(`<b>回收站（${items.length}）</b>\n${lines.join("\n")}\n\n用 /restore 文件名 恢复。`, {
+      parse_mode: "HTML",
+    });
     return;
   }
   const item = items.find((t) => t.name === target);
   if (!item) return void (await ctx.reply(`回收站中没有“${target}”。用 /restore 查看回收站。`));
   const destination = join(deps.config.docsDir, item.name);
   if (existsSync(destination)) {
-    await deps.audit.record({ userId: ctx.from?.id, chatId: ctx.chat?.id, action: "restore", outcome: "refused", target, detail: "a document of that name exists" });
+    await deps.audit.record({
+      userId: ctx.from?.id,
+      chatId: ctx.chat?.id,
+      action: "restore",
+      outcome: "refused",
+      target,
+      detail: "a document of that name exists",
+    });
     return void (await ctx.reply(`资料库中已有“${target}”，没有恢复。如需替换，请先 /remove 它。`));
   }
   await mkdir(dirname(destination), { recursive: true });
@@ -314,7 +378,8 @@ export async function confirmAction(ctx: Context, id: string, yes: boolean, deps
     return;
   }
   if (action.kind === "remove") {
-    if (!existsSync(join(deps.config.docsDir, action.name))) return void (await ctx.reply(`“${action.name}”已不在资料库中。`));
+    if (!existsSync(join(deps.config.docsDir, action.name)))
+      return void (await ctx.reply(`“${action.name}”已不在资料库中。`));
     const where = await moveToTrash(deps.config, action.name);
     await deps.audit.record({ ...audit, action: "remove", outcome: "done", detail: `moved to ${where}` });
     await indexChange(ctx, deps, `已删除“${action.name}”（已移到回收站），`);
@@ -334,7 +399,8 @@ async function downloadBytes(url: string): Promise<Uint8Array> {
   const response = await fetch(url, { signal: AbortSignal.timeout(60_000) });
   if (!response.ok) throw new Error(`download failed: HTTP ${response.status}`);
   const length = Number(response.headers.get("content-length") ?? 0);
-  if (length > MAX_UPLOAD_BYTES) throw new UploadError("文件太大了（上限 20 MB）。", `download of ${length} bytes refused`);
+  if (length > MAX_UPLOAD_BYTES)
+    throw new UploadError("文件太大了（上限 20 MB）。", `download of ${length} bytes refused`);
   return new Uint8Array(await response.arrayBuffer());
 }
 
@@ -355,15 +421,29 @@ export async function receiveDocument(ctx: BotContext, deps: AdminDeps): Promise
     await writeFile(staged, bytes);
     const read = await readUpload(staged, name);
     if (existsSync(join(deps.config.docsDir, name))) {
-      const id = deps.state.add({ kind: "overwrite", name, staged, userId: ctx.from?.id ?? 0, chatId: ctx.chat?.id ?? 0 });
+      const id = deps.state.add({
+        kind: "overwrite",
+        name,
+        staged,
+        userId: ctx.from?.id ?? 0,
+        chatId: ctx.chat?.id ?? 0,
+      });
       staging = undefined;
       await deps.audit.record({ ...audit, action: "overwrite", outcome: "requested" });
-      await ctx.reply(`资料库中已有“${escapeHtml(name)}”。要用新文件覆盖它吗？`, { parse_mode: "HTML", reply_markup: confirmKeyboard(id, "覆盖") });
+      await ctx.reply(`资料库中已有“${escapeHtml(name)}”。要用新文件覆盖它吗？`, {
+        parse_mode: "HTML",
+        reply_markup: confirmKeyboard(id, "覆盖"),
+      });
       return;
     }
     await mkdir(deps.config.docsDir, { recursive: true });
     await moveFile(staged, join(deps.config.docsDir, name));
-    await deps.audit.record({ ...audit, action: "upload", outcome: "done", detail: `${bytes.length} bytes, ${read.chars} characters` });
+    await deps.audit.record({
+      ...audit,
+      action: "upload",
+      outcome: "done",
+      detail: `${bytes.length} bytes, ${read.chars} characters`,
+    });
     await indexChange(ctx, deps, `已收到“${name}”（${read.title}），`);
   } catch (err) {
     if (err instanceof UploadError) {
@@ -371,7 +451,12 @@ export async function receiveDocument(ctx: BotContext, deps: AdminDeps): Promise
       await ctx.reply(err.userMessage);
       return;
     }
-    await deps.audit.record({ ...audit, action: "upload", outcome: "failed", detail: err instanceof Error ? err.message : String(err) });
+    await deps.audit.record({
+      ...audit,
+      action: "upload",
+      outcome: "failed",
+      detail: err instanceof Error ? err.message : String(err),
+    });
     await ctx.reply("文件下载或保存失败，资料库没有改变。请稍后重试。");
   } finally {
     if (staging) await rm(staging, { recursive: true, force: true });

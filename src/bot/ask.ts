@@ -159,7 +159,8 @@ export async function answerInChat(ctx: Context, rawQuestion: string, deps: AskD
     });
     return;
   }
-  if (stream?.messageId !== undefined && ctx.chat) await ctx.api.deleteMessage(ctx.chat.id, stream.messageId).catch(() => undefined);
+  if (stream?.messageId !== undefined && ctx.chat)
+    await ctx.api.deleteMessage(ctx.chat.id, stream.messageId).catch(() => undefined);
   for (const [i, html] of messages.entries()) {
     const last = i === messages.length - 1;
     await ctx.reply(html, {
@@ -181,7 +182,12 @@ export async function showSource(ctx: Context, id: string, n: number, deps: AskD
   const { result } = stored;
   const citation = result.citations.find((c) => c.n === n);
   const passage = citation
-    ? (result.passages.find((p) => p.chunkId === citation.chunkId) ?? { source: citation.source, chunkId: citation.chunkId, score: 0, text: citation.quote })
+    ? (result.passages.find((p) => p.chunkId === citation.chunkId) ?? {
+        source: citation.source,
+        chunkId: citation.chunkId,
+        score: 0,
+        text: citation.quote,
+      })
     : result.passages[n - 1];
   await ctx.answerCallbackQuery();
   if (!passage) return;

@@ -31,7 +31,12 @@ export class AuditLog {
   record(event: Omit<AuditEvent, "at">): Promise<void> {
     const full: AuditEvent = { at: new Date().toISOString(), ...event };
     const level = event.outcome === "refused" || event.outcome === "failed" ? "warn" : "info";
-    this.log[level](`audit: ${event.action} ${event.outcome}`, { user: event.userId, chat: event.chatId, target: event.target, detail: event.detail });
+    this.log[level](`audit: ${event.action} ${event.outcome}`, {
+      user: event.userId,
+      chat: event.chatId,
+      target: event.target,
+      detail: event.detail,
+    });
     this.writing = this.writing.then(async () => {
       try {
         await mkdir(dirname(this.file), { recursive: true });

@@ -11,7 +11,20 @@ import { LiveApp, createApp } from "../app.js";
 import type { Config } from "../config.js";
 import { createLogger, type Logger } from "../log.js";
 import { stopAllWorkers } from "../worker/run.js";
-import { AdminState, askRemove, confirmAction, inBackground, isAdmin, listDocs, receiveDocument, refuseNonAdmin, restore, startReindex, type AdminDeps, type BotContext } from "./admin.js";
+import {
+  AdminState,
+  askRemove,
+  confirmAction,
+  inBackground,
+  isAdmin,
+  listDocs,
+  receiveDocument,
+  refuseNonAdmin,
+  restore,
+  startReindex,
+  type AdminDeps,
+  type BotContext,
+} from "./admin.js";
 import { AuditLog, type AuditAction } from "./audit.js";
 import { BotStats, renderStats, startHealthServer, statsReport } from "./stats.js";
 import { AnswerStore, answerInChat, showSource, type AskDeps } from "./ask.js";
@@ -67,7 +80,9 @@ export function isAddressed(ctx: Context): boolean {
   const command = /^\/[A-Za-z0-9_]+(?:@([A-Za-z0-9_]+))?/.exec(text);
   if (command) return !command[1] || command[1].toLowerCase() === username;
   const entities = ctx.msg.entities ?? ctx.msg.caption_entities ?? [];
-  const mentioned = entities.some((e) => e.type === "mention" && text.slice(e.offset, e.offset + e.length).toLowerCase() === `@${username}`);
+  const mentioned = entities.some(
+    (e) => e.type === "mention" && text.slice(e.offset, e.offset + e.length).toLowerCase() === `@${username}`,
+  );
   return mentioned || ctx.msg.reply_to_message?.from?.id === ctx.me.id;
 }
 
@@ -77,13 +92,26 @@ export function createBot(config: Config, live: LiveApp, log: Logger, options: B
   const bot = new Bot<BotContext>(config.botToken, { client: { apiRoot: config.telegramApiRoot } });
   // autoRetry waits out flood limits and server errors; lost connections are retried, and logged, by
   // watchConnection below (autoRetry would retry them silently for up to an hour).
-  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30, rethrowInternalServerErrors: false, rethrowHttpErrors: true }));
+  bot.api.config.use(
+    autoRetry({
+      maxRetryAttempts: 3,
+      maxDelaySeconds: 30,
+      rethrowInternalServerErrors: false,
+      rethrowHttpErrors: true,
+    }),
+  );
   bot.api.config.use(hydrateFiles(config.botToken, { apiRoot: config.telegramApiRoot }));
   bot.api.config.use(watchConnection(log, options.connection));
 
   const stats = options.stats ?? new BotStats();
   const askDeps: AskDeps = { live, log, memory: new ChatMemory(), answers: new AnswerStore(), stats };
-  const adminDeps: AdminDeps = { live, config, log, audit: new AuditLog(config.auditFile, log), state: new AdminState() };
+  const adminDeps: AdminDeps = {
+    live,
+    config,
+    log,
+    audit: new AuditLog(config.auditFile, log),
+    state: new AdminState(),
+  };
   const admin = (ctx: Context, action: AuditAction, work: () => Promise<unknown>, target?: string): Promise<void> => {
     if (!isAdmin(ctx, config)) return refuseNonAdmin(ctx, adminDeps, action, target);
     inBackground(adminDeps, action, work);
@@ -94,19 +122,35 @@ export function createBot(config: Config, live: LiveApp, log: Logger, options: B
   // Everything below sees only what is addressed to the bot: group chatter is neither answered nor counted.
   const addressed = bot.filter(isAddressed);
 
-  addressed.callbackQuery(/^src:([\w-]+):(\d+)$/, (ctx) => showSource(ctx, ctx.match[1] ?? "", Number(ctx.match[2]), askDeps));
+  addressed.callbackQuery(/^src:([\w-]+):(\d+)$/, (ctx) =>
+    showSource(ctx, ctx.match[1] ?? "", Number(ctx.match[2]), askDeps),
+  );
   addressed.callbackQuery(/^fb:([\w-]+):(up|down)$/, async (ctx) => {
     const stored = askDeps.answers.get(ctx.match[1] ?? "", ctx.chat?.id);
     if (!stored) return ctx.answerCallbackQuery({ text: "这条回答已过期。" });
-    await recordFeedback(config.feedbackFile, stored.result, ctx.match[2] === "up" ? "up" : "down", stored.chatId, ctx.from.id);
+    await recordFeedback(
+      config.feedbackFile,
+      stored.result,
+      ctx.match[2] === "up" ? "up" : "down",
+      stored.chatId,
+      ctx.from.id,
+    );
     await ctx.answerCallbackQuery({ text: "谢谢您的反馈！" });
   });
   addressed.callbackQuery(/^ok:([\w-]+):(yes|no)$/, async (ctx) => {
     if (!isAdmin(ctx, config)) {
-      await adminDeps.audit.record({ userId: ctx.from.id, chatId: ctx.chat?.id, action: "remove", outcome: "refused", detail: "confirmation button pressed by a non-admin" });
+      await adminDeps.audit.record({
+        userId: ctx.from.id,
+        chatId: ctx.chat?.id,
+        action: "remove",
+        outcome: "refused",
+        detail: "confirmation button pressed by a non-admin",
+      });
       return ctx.answerCallbackQuery({ text: "只有管理员可以操作。" });
     }
-    inBackground(adminDeps, "confirmation", () => confirmAction(ctx, ctx.match[1] ?? "", ctx.match[2] === "yes", adminDeps));
+    inBackground(adminDeps, "confirmation", () =>
+      confirmAction(ctx, ctx.match[1] ?? "", ctx.match[2] === "yes", adminDeps),
+    );
   });
   addressed.on("callback_query:data", (ctx) => ctx.answerCallbackQuery({ text: "这个按钮已失效。" }));
 
@@ -130,22 +174,29 @@ export function createBot(config: Config, live: LiveApp, log: Logger, options: B
   commands.command("ask", "提问", (ctx) => answerInChat(ctx, ctx.match, askDeps));
   commands.command("docs", "查看已索引的文件", (ctx) => listDocs(ctx, adminDeps));
   commands.command("reindex", "重建索引（管理员）", (ctx) => admin(ctx, "reindex", () => startReindex(ctx, adminDeps)));
-  commands.command("remove", "删除文件（管理员）", (ctx) => admin(ctx, "remove", () => askRemove(ctx, ctx.match, adminDeps), ctx.match));
+  commands.command("remove", "删除文件（管理员）", (ctx) =>
+    admin(ctx, "remove", () => askRemove(ctx, ctx.match, adminDeps), ctx.match),
+  );
   commands.command("stats", "运行情况（管理员）", async (ctx) => {
     if (!isAdmin(ctx, config)) return ctx.reply("抱歉，只有管理员可以查看运行情况。");
     await ctx.reply(renderStats(await statsReport(stats, live, config)), { parse_mode: "HTML" });
   });
-  commands.command("restore", "恢复删除的文件（管理员）", (ctx) => admin(ctx, "restore", () => restore(ctx, ctx.match, adminDeps), ctx.match));
+  commands.command("restore", "恢复删除的文件（管理员）", (ctx) =>
+    admin(ctx, "restore", () => restore(ctx, ctx.match, adminDeps), ctx.match),
+  );
   messages.use(commands);
 
-  messages.on("message:document", (ctx) => admin(ctx, "upload", () => receiveDocument(ctx, adminDeps), ctx.msg.document.file_name));
+  messages.on("message:document", (ctx) =>
+    admin(ctx, "upload", () => receiveDocument(ctx, adminDeps), ctx.msg.document.file_name),
+  );
   messages.on("message:text", async (ctx) => {
     const text = ctx.msg.text;
     if (ctx.chat.type === "private") return answerInChat(ctx, text, askDeps);
     return answerInChat(ctx, text.split(`@${ctx.me.username}`).join(" "), askDeps);
   });
   messages.on("message", async (ctx) => {
-    if (ctx.chat.type === "private") await ctx.reply("我只能回答文字问题。请用文字输入您的问题，例如：淄博市第九批援藏工作组对口支援哪个县？");
+    if (ctx.chat.type === "private")
+      await ctx.reply("我只能回答文字问题。请用文字输入您的问题，例如：淄博市第九批援藏工作组对口支援哪个县？");
   });
 
   bot.catch((err) => {
@@ -172,12 +223,20 @@ export async function registerCommands(bot: Bot<BotContext>, config: Config, log
 }
 
 /** Starts the bot with the runner; resolves once it is polling, returns the handle to stop it. */
-export async function launchBot(config: Config, live: LiveApp, log: Logger, options: BotOptions = {}): Promise<{ bot: Bot<BotContext>; runner: RunnerHandle }> {
+export async function launchBot(
+  config: Config,
+  live: LiveApp,
+  log: Logger,
+  options: BotOptions = {},
+): Promise<{ bot: Bot<BotContext>; runner: RunnerHandle }> {
   const bot = createBot(config, live, log, options);
   await bot.init();
   await registerCommands(bot, config, log);
   const runner = run(bot, { runner: { fetch: { allowed_updates: ["message", "callback_query"] }, silent: true } });
-  log.info(`bot @${bot.botInfo.username} is running`, { admins: config.adminIds.length, documents: Object.keys(live.current.index.manifest.files).length });
+  log.info(`bot @${bot.botInfo.username} is running`, {
+    admins: config.adminIds.length,
+    documents: Object.keys(live.current.index.manifest.files).length,
+  });
   return { bot, runner };
 }
 

@@ -24,10 +24,14 @@ function sleep(ms: number, signal?: AbortLike): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(new Error("aborted"));
     const timer = setTimeout(resolve, ms);
-    signal?.addEventListener("abort", () => {
-      clearTimeout(timer);
-      reject(new Error("aborted"));
-    }, { once: true });
+    signal?.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(timer);
+        reject(new Error("aborted"));
+      },
+      { once: true },
+    );
   });
 }
 
@@ -46,7 +50,10 @@ export function watchConnection(log: Logger, options: WatchOptions = {}): Transf
         const res = await prev(method, payload, signal);
         if (res.ok || (res.error_code ?? 0) < 500) {
           if (downSince !== undefined) {
-            log.info("Telegram Bot API reachable again", { downSeconds: Math.round((Date.now() - downSince) / 1000), attempts });
+            log.info("Telegram Bot API reachable again", {
+              downSeconds: Math.round((Date.now() - downSince) / 1000),
+              attempts,
+            });
             downSince = undefined;
             attempts = 0;
           }
@@ -61,7 +68,12 @@ export function watchConnection(log: Logger, options: WatchOptions = {}): Transf
       downSince ??= Date.now();
       attempts++;
       const wait = Math.min(max, first * 2 ** Math.min(attempts - 1, 16));
-      log.warn("cannot reach the Telegram Bot API; retrying", { method, attempt: attempts, retryInSeconds: wait / 1000, error: failure });
+      log.warn("cannot reach the Telegram Bot API; retrying", {
+        method,
+        attempt: attempts,
+        retryInSeconds: wait / 1000,
+        error: failure,
+      });
       await sleep(wait, signal);
     }
   };

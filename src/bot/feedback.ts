@@ -15,7 +15,13 @@ export interface FeedbackRecord {
   passages: { source: string; chunkId: string; score: number }[];
 }
 
-export async function recordFeedback(file: string, result: AnswerResult, vote: "up" | "down", chatId: number, userId: number | undefined): Promise<void> {
+export async function recordFeedback(
+  file: string,
+  result: AnswerResult,
+  vote: "up" | "down",
+  chatId: number,
+  userId: number | undefined,
+): Promise<void> {
   const record: FeedbackRecord = {
     at: new Date().toISOString(),
     chatId,

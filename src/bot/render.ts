@@ -37,7 +37,9 @@ export function renderAnswerBlocks(result: AnswerResult): string[] {
     );
     blocks.push(`<b>出处</b>\n${list.join("\n")}`);
   } else if (result.passages.length > 0) {
-    const leads = result.passages.slice(0, 3).map((p, i) => `${i + 1}. ${escapeHtml(p.source)}：${escapeHtml(shorten(p.text, 80))}`);
+    const leads = result.passages
+      .slice(0, 3)
+      .map((p, i) => `${i + 1}. ${escapeHtml(p.source)}：${escapeHtml(shorten(p.text, 80))}`);
     blocks.push(`<b>最接近的段落</b>（仅供参考）\n${leads.join("\n")}`);
   }
   return blocks;
@@ -70,7 +72,11 @@ function cutPlain(text: string, limit: number): string[] {
 const TAG = /<\/?[a-z]+[^>]*>/g;
 
 function unescapeHtml(text: string): string {
-  return text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&amp;/g, "&");
+  return text
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, "&");
 }
 
 /**
@@ -85,7 +91,8 @@ export function splitMessage(blocks: string[], limit = TELEGRAM_LIMIT): string[]
     current = "";
   };
   for (const block of blocks) {
-    const parts = utf16Length(block) <= limit ? [block] : cutPlain(unescapeHtml(block.replace(TAG, "")), limit).map(escapeHtml);
+    const parts =
+      utf16Length(block) <= limit ? [block] : cutPlain(unescapeHtml(block.replace(TAG, "")), limit).map(escapeHtml);
     for (const part of parts) {
       const joined = current ? `${current}\n\n${part}` : part;
       if (utf16Length(joined) <= limit) current = joined;

@@ -63,7 +63,9 @@ export class BotStats {
   }
 
   medianMs(now = Date.now()): number | undefined {
-    const times = this.within(WEEK_MS, now).map((e) => e.ms).sort((a, b) => a - b);
+    const times = this.within(WEEK_MS, now)
+      .map((e) => e.ms)
+      .sort((a, b) => a - b);
     return times.length ? times[Math.floor(times.length / 2)] : undefined;
   }
 
@@ -83,7 +85,8 @@ export class BotStats {
 
 async function folderBytes(dir: string): Promise<number> {
   let total = 0;
-  for (const name of await readdir(dir).catch(() => [] as string[])) total += (await stat(join(dir, name)).catch(() => undefined))?.size ?? 0;
+  for (const name of await readdir(dir).catch(() => [] as string[]))
+    total += (await stat(join(dir, name)).catch(() => undefined))?.size ?? 0;
   return total;
 }
 
@@ -122,7 +125,12 @@ async function latestDownVotes(file: string, limit: number): Promise<StatsReport
 }
 
 /** The figures of /stats and /healthz. With `showQuestions` false, question texts are left out. */
-export async function statsReport(stats: BotStats, live: LiveApp, config: Pick<Config, "feedbackFile">, showQuestions = true): Promise<StatsReport> {
+export async function statsReport(
+  stats: BotStats,
+  live: LiveApp,
+  config: Pick<Config, "feedbackFile">,
+  showQuestions = true,
+): Promise<StatsReport> {
   const now = Date.now();
   const { index } = live.current;
   const memory = process.memoryUsage();
@@ -134,7 +142,11 @@ export async function statsReport(stats: BotStats, live: LiveApp, config: Pick<C
     week: stats.counts(WEEK_MS, now),
     medianAnswerMs: stats.medianMs(now),
     topRefused: stats.topRefused(5, now).map((r) => ({ ...r, question: hide(r.question) })),
-    downVotes: (await latestDownVotes(config.feedbackFile, 5)).map((d) => ({ ...d, question: hide(d.question), answer: showQuestions ? d.answer : "[hidden]" })),
+    downVotes: (await latestDownVotes(config.feedbackFile, 5)).map((d) => ({
+      ...d,
+      question: hide(d.question),
+      answer: showQuestions ? d.answer : "[hidden]",
+    })),
     index: {
       generation: basename(index.dir),
       documents: Object.keys(index.manifest.files).length,
@@ -179,8 +191,14 @@ export async function startHealthServer(port: number, report: () => Promise<Stat
       return;
     }
     report()
-      .then((r) => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ status: "ok", ...r })))
-      .catch((err: unknown) => res.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ status: "error", error: String(err) })));
+      .then((r) =>
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ status: "ok", ...r })),
+      )
+      .catch((err: unknown) =>
+        res
+          .writeHead(500, { "content-type": "application/json" })
+          .end(JSON.stringify({ status: "error", error: String(err) })),
+      );
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

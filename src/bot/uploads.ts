@@ -35,7 +35,11 @@ export function safeFileName(name: string): string {
     .replace(/^[.\s]+/, "")
     .trim();
   const ext = extname(base).toLowerCase();
-  const stem = base.slice(0, base.length - ext.length).slice(0, 100).trim() || "document";
+  const stem =
+    base
+      .slice(0, base.length - ext.length)
+      .slice(0, 100)
+      .trim() || "document";
   return `${stem}${ext}`;
 }
 
@@ -54,7 +58,10 @@ export function checkUploadName(originalName: string, size: number | undefined):
   const name = safeFileName(originalName);
   const ext = extname(name).toLowerCase();
   if (!(SUPPORTED_EXTENSIONS as readonly string[]).includes(ext)) {
-    throw new UploadError(`不支持的文件类型“${ext || "无扩展名"}”，请上传 .txt、.md、.pdf 或 .docx 文件。`, `unsupported extension ${ext} (${name})`);
+    throw new UploadError(
+      `不支持的文件类型“${ext || "无扩展名"}”，请上传 .txt、.md、.pdf 或 .docx 文件。`,
+      `unsupported extension ${ext} (${name})`,
+    );
   }
   if (size !== undefined && size > MAX_UPLOAD_BYTES) {
     throw new UploadError("文件太大了（上限 20 MB）。", `file too large: ${size} bytes (${name})`);
@@ -66,8 +73,10 @@ export function checkUploadName(originalName: string, size: number | undefined):
 export function checkUploadBytes(name: string, bytes: Uint8Array): void {
   const ext = extname(name).toLowerCase();
   if (bytes.length === 0) throw new UploadError("文件是空的。", `empty upload ${name}`);
-  if (bytes.length > MAX_UPLOAD_BYTES) throw new UploadError("文件太大了（上限 20 MB）。", `upload of ${bytes.length} bytes refused (${name})`);
-  if (!sniff(bytes, ext)) throw new UploadError(`文件内容与扩展名 ${ext} 不符，可能已损坏。`, `content does not match ${ext} (${name})`);
+  if (bytes.length > MAX_UPLOAD_BYTES)
+    throw new UploadError("文件太大了（上限 20 MB）。", `upload of ${bytes.length} bytes refused (${name})`);
+  if (!sniff(bytes, ext))
+    throw new UploadError(`文件内容与扩展名 ${ext} 不符，可能已损坏。`, `content does not match ${ext} (${name})`);
 }
 
 const MAX_CHARS_WORDS = `${Math.round(DOCUMENT_LIMITS.maxChars / 10_000)} 万字`;
@@ -81,11 +90,16 @@ export async function readUpload(path: string, name: string, limits: WorkerLimit
     if (!(err instanceof WorkerError)) throw err;
     const detail = `upload ${name} refused: ${err.message}`;
     if (err.reason === "time") throw new UploadError("文件处理超时，已放弃。请检查文件，或拆分后再上传。", detail);
-    if (err.reason === "memory") throw new UploadError("文件处理占用内存过多，已放弃。请检查文件，或拆分后再上传。", detail);
+    if (err.reason === "memory")
+      throw new UploadError("文件处理占用内存过多，已放弃。请检查文件，或拆分后再上传。", detail);
     if (err.problem === "limit") {
-      throw new UploadError(`文件内容过大（解压后超过 ${MAX_UNZIPPED_WORDS} 或超过 ${MAX_CHARS_WORDS}），无法处理。`, detail);
+      throw new UploadError(
+        `文件内容过大（解压后超过 ${MAX_UNZIPPED_WORDS} 或超过 ${MAX_CHARS_WORDS}），无法处理。`,
+        detail,
+      );
     }
-    if (err.problem === "no-text") throw new UploadError("文件中没有可用的文字（只有标点符号，或是没有文字层的扫描版 PDF）。", detail);
+    if (err.problem === "no-text")
+      throw new UploadError("文件中没有可用的文字（只有标点符号，或是没有文字层的扫描版 PDF）。", detail);
     throw new UploadError("无法从文件中读出文字（扫描版 PDF 或文件已损坏？）。", detail);
   }
 }

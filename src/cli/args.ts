@@ -13,7 +13,11 @@ export class UsageError extends Error {}
  * Parses `--name value`, `--name=value`, `--flag` and positional words. With `valueFlags` given, a flag that is
  * neither boolean nor a value flag is a UsageError rather than silently ignored.
  */
-export function parseArgs(argv: string[], booleanFlags: readonly string[] = [], valueFlags?: readonly string[]): ParsedArgs {
+export function parseArgs(
+  argv: string[],
+  booleanFlags: readonly string[] = [],
+  valueFlags?: readonly string[],
+): ParsedArgs {
   const flags = new Map<string, string | true>();
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -24,7 +28,8 @@ export function parseArgs(argv: string[], booleanFlags: readonly string[] = [], 
         throw new UsageError(`unknown option --${name}`);
       }
       if (inline !== undefined) flags.set(name, inline);
-      else if (booleanFlags.includes(name) || i + 1 >= argv.length || (argv[i + 1] ?? "").startsWith("--")) flags.set(name, true);
+      else if (booleanFlags.includes(name) || i + 1 >= argv.length || (argv[i + 1] ?? "").startsWith("--"))
+        flags.set(name, true);
       else flags.set(name, argv[++i] ?? "");
     } else positional.push(arg);
   }

@@ -9,7 +9,8 @@ import { renderPlain } from "../answer/render.js";
 import type { AnswerResult } from "../answer/types.js";
 import { configFromArgs, parseArgs, runMain } from "./args.js";
 
-const USAGE = 'usage: npm run --silent ask -- [--docs DIR] [--index DIR] [--json] ["问题"]   (no question: one per stdin line)';
+const USAGE =
+  'usage: npm run --silent ask -- [--docs DIR] [--index DIR] [--json] ["问题"]   (no question: one per stdin line)';
 
 /** The JSON line for an input line that cannot be asked: not answered, with the reason. */
 function unusable(question: string, error: string, message: string): AnswerResult {

@@ -45,14 +45,22 @@ async function benchBot(app: App, questions: string[], users: number, perUser: n
     await Promise.all(
       Array.from({ length: users }, async (_, u) => {
         const userId = 10_000 + u;
-        const client = h.server.getClient(TOKEN, { userId, chatId: userId, firstName: `user${u}`, userName: `user${u}` });
+        const client = h.server.getClient(TOKEN, {
+          userId,
+          chatId: userId,
+          firstName: `user${u}`,
+          userName: `user${u}`,
+        });
         for (let i = 0; i < perUser; i++) {
           const question = questions[(u * perUser + i) % questions.length] ?? "";
           const before = countMessages(h.server, userId);
           const sent = performance.now();
           try {
             await client.sendMessage(client.makeMessage(question));
-            await waitForMessage(h.server, userId, (m) => m.buttons.some((b) => b.text === "👍"), { after: before, timeoutMs: 60_000 });
+            await waitForMessage(h.server, userId, (m) => m.buttons.some((b) => b.text === "👍"), {
+              after: before,
+              timeoutMs: 60_000,
+            });
             latencies.push(performance.now() - sent);
           } catch {
             errors++;
@@ -95,7 +103,12 @@ async function benchAdminWork(app: App, questions: string[], rounds: number): Pr
   const ADMIN = 77_000;
   const files = new Map<string, Uint8Array>();
   const live = new LiveApp(app);
-  const h = await startHarness({ ...app.config, adminIds: [ADMIN] }, live, { rateLimit: { limit: 1000, windowMs: 1000 } }, files);
+  const h = await startHarness(
+    { ...app.config, adminIds: [ADMIN] },
+    live,
+    { rateLimit: { limit: 1000, windowMs: 1000 } },
+    files,
+  );
   const latencies: number[] = [];
   let errors = 0;
   let busy = true;
@@ -119,7 +132,10 @@ async function benchAdminWork(app: App, questions: string[], rounds: number): Pr
         const sent = performance.now();
         try {
           await client.sendMessage(client.makeMessage(questions[(u * 31 + i) % questions.length] ?? ""));
-          await waitForMessage(h.server, userId, (m) => m.buttons.some((b) => b.text === "👍"), { after: before, timeoutMs: 60_000 });
+          await waitForMessage(h.server, userId, (m) => m.buttons.some((b) => b.text === "👍"), {
+            after: before,
+            timeoutMs: 60_000,
+          });
           latencies.push(performance.now() - sent);
         } catch {
           errors++;
@@ -129,10 +145,17 @@ async function benchAdminWork(app: App, questions: string[], rounds: number): Pr
     for (let r = 0; r < rounds; r++) {
       const before = countMessages(h.server, ADMIN);
       await upload(`bomb-${r}`, `bomb-${r}.docx`, bomb);
-      await upload(`doc-${r}`, `round-${r}.txt`, new TextEncoder().encode(`第${r}轮报告\n\n${seed.replace(/山东/g, `第${r}省`)}`));
+      await upload(
+        `doc-${r}`,
+        `round-${r}.txt`,
+        new TextEncoder().encode(`第${r}轮报告\n\n${seed.replace(/山东/g, `第${r}省`)}`),
+      );
       await admin.sendCommand(admin.makeCommand("/reindex"));
       await waitForMessage(h.server, ADMIN, (m) => m.text.includes("过大"), { after: before, timeoutMs: 120_000 });
-      await waitForMessage(h.server, ADMIN, (m) => m.text.includes("索引已更新") && m.text.includes(`round-${r}.txt`), { after: before, timeoutMs: 300_000 });
+      await waitForMessage(h.server, ADMIN, (m) => m.text.includes("索引已更新") && m.text.includes(`round-${r}.txt`), {
+        after: before,
+        timeoutMs: 300_000,
+      });
       while (live.reindexing) await new Promise((resolve) => setTimeout(resolve, 50));
     }
     busy = false;
@@ -186,12 +209,19 @@ async function runStage(stage: Stage, s: StageSettings): Promise<Record<string, 
       rates.push(report.embeddedChunks / report.embedSeconds);
       seconds.push(report.seconds);
     }
-    return { chunks, modelLoadMs, chunksPerSecondMedian: Number(percentile(rates, 50).toFixed(1)), secondsMedian: Number(percentile(seconds, 50).toFixed(2)) };
+    return {
+      chunks,
+      modelLoadMs,
+      chunksPerSecondMedian: Number(percentile(rates, 50).toFixed(1)),
+      secondsMedian: Number(percentile(seconds, 50).toFixed(2)),
+    };
   }
   if (stage === "cmrc") {
     const docsDir = join(s.work, "cmrc-docs");
     await prepareCmrc("data/cmrc2018_dev.json", docsDir);
-    const report = await ingest({ ...config, docsDir, indexDir: join(s.work, "cmrc-index") }, embeddings, { full: true });
+    const report = await ingest({ ...config, docsDir, indexDir: join(s.work, "cmrc-index") }, embeddings, {
+      full: true,
+    });
     return { chunks: report.chunks, seconds: Number(report.seconds.toFixed(1)) };
   }
   const app = await createApp(config, { embeddings });
@@ -209,7 +239,13 @@ async function runStage(stage: Stage, s: StageSettings): Promise<Record<string, 
       }
     }
     const ms = (values: number[], p: number): number => Number(percentile(values, p).toFixed(2));
-    return { questions: askMs.length, retrievalMsP50: ms(retrievalMs, 50), retrievalMsP95: ms(retrievalMs, 95), askMsP50: ms(askMs, 50), askMsP95: ms(askMs, 95) };
+    return {
+      questions: askMs.length,
+      retrievalMsP50: ms(retrievalMs, 50),
+      retrievalMsP95: ms(retrievalMs, 95),
+      askMsP50: ms(askMs, 50),
+      askMsP95: ms(askMs, 95),
+    };
   }
   if (stage === "bot") return { ...(await benchBot(app, s.questions, s.users, s.perUser)) };
   // Admin work changes its corpus: a copy of the seeds with its own index.
@@ -256,7 +292,9 @@ async function startToFirstAnswer(work: string, question: string): Promise<{ ms:
 
 /** Runs one stage in a child process (this script with --stage) and returns its figures. */
 function stageProcess(stage: Stage, args: ParsedArgs, work: string): Promise<Record<string, unknown>> {
-  const pass = ["runs", "users", "questions"].flatMap((f) => (stringFlag(args, f) ? [`--${f}`, stringFlag(args, f) ?? ""] : []));
+  const pass = ["runs", "users", "questions"].flatMap((f) =>
+    stringFlag(args, f) ? [`--${f}`, stringFlag(args, f) ?? ""] : [],
+  );
   const child = fork(process.argv[1] ?? "", ["--stage", stage, "--work", work, ...pass], { silent: true });
   let out = "";
   child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
@@ -296,36 +334,66 @@ runMain(async () => {
     }
     console.error("[bench] npm start to the first answer …");
     const starts: { ms: number; peakRssMiB: number }[] = [];
-    for (let r = 0; r < runs; r++) starts.push(await startToFirstAnswer(work, "淄博市第九批援藏工作组对口支援哪个县？"));
+    for (let r = 0; r < runs; r++)
+      starts.push(await startToFirstAnswer(work, "淄博市第九批援藏工作组对口支援哪个县？"));
     const start = {
-      msMedian: percentile(starts.map((x) => x.ms), 50),
-      peakRssMiBMedian: percentile(starts.map((x) => x.peakRssMiB), 50),
+      msMedian: percentile(
+        starts.map((x) => x.ms),
+        50,
+      ),
+      peakRssMiBMedian: percentile(
+        starts.map((x) => x.peakRssMiB),
+        50,
+      ),
     };
     if (args.flags.has("json")) {
       console.log(JSON.stringify({ runs, ...results, start }));
       return;
     }
-    const { ingest: i, ask: a, bot: b, admin: w, cmrc: c } = results as Record<Stage, Record<string, number> | undefined>;
+    const {
+      ingest: i,
+      ask: a,
+      bot: b,
+      admin: w,
+      cmrc: c,
+    } = results as Record<Stage, Record<string, number> | undefined>;
     if (i) {
       console.log(`ingest: seeds/ (${i.chunks} chunks), ${runs} full builds`);
-      console.log(`  model load ${i.modelLoadMs} ms; median ${i.chunksPerSecondMedian} chunks/s, ${i.secondsMedian} s per full build; peak RSS ${i.peakRssMiB} MiB`);
+      console.log(
+        `  model load ${i.modelLoadMs} ms; median ${i.chunksPerSecondMedian} chunks/s, ${i.secondsMedian} s per full build; peak RSS ${i.peakRssMiB} MiB`,
+      );
     }
     if (a) {
       console.log(`ask: the seeds' index loaded, ${a.questions} questions answered (${runs} runs of the dev file)`);
-      console.log(`  retrieval p50 ${a.retrievalMsP50} ms, p95 ${a.retrievalMsP95} ms; ask p50 ${a.askMsP50} ms, p95 ${a.askMsP95} ms; peak RSS ${a.peakRssMiB} MiB`);
+      console.log(
+        `  retrieval p50 ${a.retrievalMsP50} ms, p95 ${a.retrievalMsP95} ms; ask p50 ${a.askMsP50} ms, p95 ${a.askMsP95} ms; peak RSS ${a.peakRssMiB} MiB`,
+      );
     }
     if (b) {
-      console.log(`bot under load via the Bot API emulator (${b.users} users × ${b.questionsPerUser} questions, all users at once)`);
+      console.log(
+        `bot under load via the Bot API emulator (${b.users} users × ${b.questionsPerUser} questions, all users at once)`,
+      );
       console.log(`  ${b.answers} answers in ${b.seconds} s: ${b.answersPerSecond} answers/s`);
-      console.log(`  latency p50 ${b.latencyMsP50} ms, p95 ${b.latencyMsP95} ms; errors ${b.errors}; peak RSS ${b.peakRssMiB} MiB (emulator included)`);
+      console.log(
+        `  latency p50 ${b.latencyMsP50} ms, p95 ${b.latencyMsP95} ms; errors ${b.errors}; peak RSS ${b.peakRssMiB} MiB (emulator included)`,
+      );
     }
     if (w) {
-      console.log(`bot while an admin works (${w.rounds} rounds of zip-bomb upload + new document + /reindex, 5 users asking throughout)`);
+      console.log(
+        `bot while an admin works (${w.rounds} rounds of zip-bomb upload + new document + /reindex, 5 users asking throughout)`,
+      );
       console.log(`  admin work ${w.adminSeconds} s; ${w.answers} answers meanwhile, errors ${w.errors}`);
-      console.log(`  latency p50 ${w.latencyMsP50} ms, p95 ${w.latencyMsP95} ms, max ${w.latencyMsMax} ms; peak RSS ${w.peakRssMiB} MiB`);
+      console.log(
+        `  latency p50 ${w.latencyMsP50} ms, p95 ${w.latencyMsP95} ms, max ${w.latencyMsMax} ms; peak RSS ${w.peakRssMiB} MiB`,
+      );
     }
-    if (c) console.log(`cmrc: CMRC 2018 dev indexed from scratch: ${c.chunks} chunks in ${c.seconds} s; peak RSS ${c.peakRssMiB} MiB`);
-    console.log(`start: npm start (terminal chat, index built) to its first answer: median ${start.msMedian} ms of ${runs}; peak RSS ${start.peakRssMiBMedian} MiB`);
+    if (c)
+      console.log(
+        `cmrc: CMRC 2018 dev indexed from scratch: ${c.chunks} chunks in ${c.seconds} s; peak RSS ${c.peakRssMiB} MiB`,
+      );
+    console.log(
+      `start: npm start (terminal chat, index built) to its first answer: median ${start.msMedian} ms of ${runs}; peak RSS ${start.peakRssMiBMedian} MiB`,
+    );
   } finally {
     await rm(work, { recursive: true, force: true });
   }

@@ -20,7 +20,9 @@ import { numberFlag, parseArgs, runMain, stringFlag } from "./args.js";
 function printHuman(name: string, r: EvalResult, build: BuildReport | undefined, verbose: boolean): void {
   const pct = (x: number): string => x.toFixed(3);
   console.log(`${name}: ${r.questions} questions (${r.answerable} answerable)`);
-  console.log(`  retrieval  hit@1 ${pct(r.hit[1] ?? 0)}  hit@3 ${pct(r.hit[3] ?? 0)}  hit@5 ${pct(r.hit[5] ?? 0)}  hit@10 ${pct(r.hit[10] ?? 0)}  MRR@10 ${pct(r.mrr10)}`);
+  console.log(
+    `  retrieval  hit@1 ${pct(r.hit[1] ?? 0)}  hit@3 ${pct(r.hit[3] ?? 0)}  hit@5 ${pct(r.hit[5] ?? 0)}  hit@10 ${pct(r.hit[10] ?? 0)}  MRR@10 ${pct(r.mrr10)}`,
+  );
   console.log(`  retrieval latency p50 ${r.retrievalMs.p50.toFixed(1)} ms  p95 ${r.retrievalMs.p95.toFixed(1)} ms`);
   if (r.answer) {
     console.log(
@@ -56,15 +58,35 @@ async function repostCorpus(from: string, to: string): Promise<void> {
     if (!/\.(?:txt|md)$/i.test(name)) continue;
     const text = await readFile(join(from, name), "utf8");
     const ascii = text.replaceAll("，", ",").replaceAll("“", '"').replaceAll("”", '"');
-    await writeFile(join(to, repostName(name)), `转载自某市融媒体中心客户端，编辑：张三，责任编辑：李四。本文有删节。\n\n${ascii}`);
+    await writeFile(
+      join(to, repostName(name)),
+      `转载自某市融媒体中心客户端，编辑：张三，责任编辑：李四。本文有删节。\n\n${ascii}`,
+    );
   }
 }
 
 runMain(async () => {
-  const args = parseArgs(process.argv.slice(2), ["json", "no-answer", "verbose", "repost"], [
-    "qa", "cmrc", "docs", "index", "work", "limit", "holdout", "chunk-size", "overlap", "fusion", "dense-weight", "boost",
-    "window", "candidates", "rerank",
-  ]);
+  const args = parseArgs(
+    process.argv.slice(2),
+    ["json", "no-answer", "verbose", "repost"],
+    [
+      "qa",
+      "cmrc",
+      "docs",
+      "index",
+      "work",
+      "limit",
+      "holdout",
+      "chunk-size",
+      "overlap",
+      "fusion",
+      "dense-weight",
+      "boost",
+      "window",
+      "candidates",
+      "rerank",
+    ],
+  );
   const qaFile = stringFlag(args, "qa");
   const cmrcFile = stringFlag(args, "cmrc");
   if (!qaFile && !cmrcFile) throw new Error("give --qa FILE.jsonl and/or --cmrc FILE.json");
@@ -98,8 +120,15 @@ runMain(async () => {
 
   const verbose = args.flags.has("verbose");
   const holdout = numberFlag(args, "holdout");
-  if (holdout !== undefined && (!Number.isInteger(holdout) || holdout < 2)) throw new Error("--holdout takes a whole number ≥ 2");
-  const run = async (name: string, config: Config, items: EvalItem[], fresh: boolean, heldOut: EvalItem[] = []): Promise<void> => {
+  if (holdout !== undefined && (!Number.isInteger(holdout) || holdout < 2))
+    throw new Error("--holdout takes a whole number ≥ 2");
+  const run = async (
+    name: string,
+    config: Config,
+    items: EvalItem[],
+    fresh: boolean,
+    heldOut: EvalItem[] = [],
+  ): Promise<void> => {
     let build: BuildReport | undefined;
     if (fresh) {
       console.error(`[eval] ${name}: indexing ${config.docsDir} …`);
@@ -110,7 +139,12 @@ runMain(async () => {
     console.error(`[eval] ${name}: asking ${items.length} questions …`);
     const r = await evaluate(app, items, { withAnswers });
     const ingestion = build
-      ? { chunks: build.embeddedChunks, chunksPerSecond: build.embeddedChunks / build.embedSeconds, charsPerSecond: build.embeddedChars / build.embedSeconds, seconds: build.seconds }
+      ? {
+          chunks: build.embeddedChunks,
+          chunksPerSecond: build.embeddedChunks / build.embedSeconds,
+          charsPerSecond: build.embeddedChars / build.embedSeconds,
+          seconds: build.seconds,
+        }
       : undefined;
     let heldOutResult: { questions: number; refused: number; refusedShare: number } | undefined;
     if (heldOut.length > 0 && withAnswers) {
@@ -142,7 +176,10 @@ runMain(async () => {
       docsDir = join(temp, "docs");
       items = items.map((i) => ({ ...i, sources: i.sources.flatMap((s) => [s, repostName(s)]) }));
     }
-    const config = loadConfig(process.env, { docsDir, indexDir: temp ? join(temp, "index") : index ? resolve(index) : base.indexDir });
+    const config = loadConfig(process.env, {
+      docsDir,
+      indexDir: temp ? join(temp, "index") : index ? resolve(index) : base.indexDir,
+    });
     try {
       await run(repost ? "qa-reposted" : "qa", config, items, customChunks || repost);
     } finally {

@@ -17,7 +17,14 @@ import { join, resolve } from "node:path";
 import { analyzeCandidates, antecedentOf, quotedBeside, RETRIEVE, type PlacedScore } from "../answer/answer.js";
 import type { Pick } from "../answer/compose.js";
 import { FEATURE_NAMES, type Features } from "../answer/features.js";
-import { CONFIDENCE_NAMES, answerModel, confidenceInputs, confidencePairs, confidenceTerm, retrievalEvidence } from "../answer/model.js";
+import {
+  CONFIDENCE_NAMES,
+  answerModel,
+  confidenceInputs,
+  confidencePairs,
+  confidenceTerm,
+  retrievalEvidence,
+} from "../answer/model.js";
 import { createApp, createEmbeddings, ingest } from "../app.js";
 import { DEFAULT_RETRIEVAL } from "../search/retriever.js";
 import { loadConfig } from "../config.js";
@@ -72,7 +79,13 @@ interface QuestionRow {
   asked?: string;
 }
 
-async function collect(set: string, docsDir: string, indexDir: string, items: EvalItem[], retrievalOnly = false): Promise<QuestionRow[]> {
+async function collect(
+  set: string,
+  docsDir: string,
+  indexDir: string,
+  items: EvalItem[],
+  retrievalOnly = false,
+): Promise<QuestionRow[]> {
   const config = loadConfig(process.env, { docsDir, indexDir });
   const embeddings = createEmbeddings(config);
   await embeddings.load();
@@ -84,11 +97,20 @@ async function collect(set: string, docsDir: string, indexDir: string, items: Ev
   for (const item of items) {
     const fused = await app.retriever.hybridSearch(item.question, { k: RERANKED, sentenceSem: 0, sentenceCoverage: 0 });
     const passages = fused.map((p) => [
-      p.score, p.sentenceSem, p.sentenceCoverage,
+      p.score,
+      p.sentenceSem,
+      p.sentenceCoverage,
       item.sources.includes(p.chunk.metadata.source) && answerMatches(p.text, item.expect, item.mode) ? 1 : 0,
     ]);
     if (retrievalOnly) {
-      rows.push({ set, group: item.group ?? item.id, answerable: item.sources.length > 0, denseTop: 0, candidates: [], passages });
+      rows.push({
+        set,
+        group: item.group ?? item.id,
+        answerable: item.sources.length > 0,
+        denseTop: 0,
+        candidates: [],
+        passages,
+      });
       continue;
     }
     const retrieved = await app.retriever.hybridSearch(item.question, { k: RETRIEVE });
@@ -98,7 +120,9 @@ async function collect(set: string, docsDir: string, indexDir: string, items: Ev
     const ranked = parts[0]?.ranked ?? [];
     const fromSource = (source: string): boolean => item.sources.includes(source);
     const holdsGold = (pick: Pick | undefined): boolean =>
-      pick !== undefined && fromSource(pick.candidate.chunk.metadata.source) && answerMatches(pick.span, item.expect, item.mode);
+      pick !== undefined &&
+      fromSource(pick.candidate.chunk.metadata.source) &&
+      answerMatches(pick.span, item.expect, item.mode);
     rows.push({
       set,
       group: item.group ?? item.id,
@@ -143,10 +167,18 @@ function confidenceRow(q: QuestionRow, w: number[], terms: string[]): { x: numbe
   const [top, second] = scored;
   if (!top) return undefined;
   const features = Object.fromEntries(FEATURE_NAMES.map((n, i) => [n, top.c.x[i] ?? 0])) as Features;
-  const values = confidenceInputs({ score: top.s, features, passageDense: top.c.passageDense }, second?.s, { denseTop: q.denseTop, fusedGap: q.fusedGap ?? 0 });
+  const values = confidenceInputs({ score: top.s, features, passageDense: top.c.passageDense }, second?.s, {
+    denseTop: q.denseTop,
+    fusedGap: q.fusedGap ?? 0,
+  });
   // Right as the answerer composes it (answer.ts): the best span, the runner-up quoted beside it, or the sentence
   // quoted before the excerpt's first one.
-  const placed = (e: { c: CandidateRow; s: number }): PlacedScore => ({ score: e.s, chunkId: e.c.chunkId ?? "", position: e.c.position ?? -9, spanChars: e.c.spanChars ?? Infinity });
+  const placed = (e: { c: CandidateRow; s: number }): PlacedScore => ({
+    score: e.s,
+    chunkId: e.c.chunkId ?? "",
+    position: e.c.position ?? -9,
+    spanChars: e.c.spanChars ?? Infinity,
+  });
   const beside = second !== undefined && top.c.chunkId !== undefined && quotedBeside(placed(top), placed(second));
   const first = beside && (second.c.position ?? 0) < (top.c.position ?? 0) ? second : top;
   const correct = top.c.spanGold || (beside && second.c.spanGold) || first.c.prevGold === true;
@@ -207,7 +239,11 @@ function fit(train: QuestionRow[], terms: string[]): { ranker: number[]; confide
   for (const q of train) counts.set(q.set, (counts.get(q.set) ?? 0) + 1);
   const groups = train
     .filter((q) => q.answerable && q.candidates.some((c) => c.gold))
-    .map((q) => ({ xs: q.candidates.map((c) => c.x), gold: q.candidates.map((c) => c.gold), weight: weightOf(q.set, counts) }));
+    .map((q) => ({
+      xs: q.candidates.map((c) => c.x),
+      gold: q.candidates.map((c) => c.gold),
+      weight: weightOf(q.set, counts),
+    }));
   const ranker = fitConditionalLogit(groups, FEATURE_NAMES.length, { l2: 1e-3 });
   const samples: Sample[] = [];
   for (const q of train) {
@@ -244,7 +280,11 @@ function tradeOff(outcomes: Outcome[], sets: string[], t: number): Record<string
 }
 
 runMain(async () => {
-  const args = parseArgs(process.argv.slice(2), ["write", "pairs", "linear", "retrieval-only"], ["work", "folds", "holdout", "limit", "rows", "save-rows"]);
+  const args = parseArgs(
+    process.argv.slice(2),
+    ["write", "pairs", "linear", "retrieval-only"],
+    ["work", "folds", "holdout", "limit", "rows", "save-rows"],
+  );
   const retrievalOnly = args.flags.has("retrieval-only");
   const work = resolve(stringFlag(args, "work") ?? "/tmp/duikou-fit");
   const folds = numberFlag(args, "folds") ?? 5;
@@ -253,12 +293,23 @@ runMain(async () => {
   const rowsFile = stringFlag(args, "rows");
   const rows: QuestionRow[] = rowsFile ? (JSON.parse(await readFile(rowsFile, "utf8")) as QuestionRow[]) : [];
   if (!rowsFile) {
-    for (const [set, file] of [["cmrc", "data/cmrc2018_dev.json"], ["drcd", "data/drcd_dev.json"]] as const) {
+    for (const [set, file] of [
+      ["cmrc", "data/cmrc2018_dev.json"],
+      ["drcd", "data/drcd_dev.json"],
+    ] as const) {
       const { kept, heldOut } = await prepareCmrc(file, join(work, set, "docs"), { holdout, passages: limit });
       const items = [...kept, ...heldOut];
       rows.push(...(await collect(set, join(work, set, "docs"), join(work, set, "index"), items, retrievalOnly)));
     }
-    rows.push(...(await collect("seeds", resolve("seeds"), join(work, "seeds", "index"), await seedItems("qa/seeds-dev.jsonl"), retrievalOnly)));
+    rows.push(
+      ...(await collect(
+        "seeds",
+        resolve("seeds"),
+        join(work, "seeds", "index"),
+        await seedItems("qa/seeds-dev.jsonl"),
+        retrievalOnly,
+      )),
+    );
   }
   const saveRows = stringFlag(args, "save-rows");
   if (saveRows) await writeFile(saveRows, JSON.stringify(rows));
@@ -270,7 +321,16 @@ runMain(async () => {
 
   // The retrieval's final order: weights chosen on the other folds, first passages scored on this one.
   const perSet = (rs: QuestionRow[], w: RetrievalWeights): string =>
-    sets.map((set) => `${set} ${hitAt1(rs.filter((q) => q.set === set), w, new Map([[set, 1]])).toFixed(3)}`).join("  ");
+    sets
+      .map(
+        (set) =>
+          `${set} ${hitAt1(
+            rs.filter((q) => q.set === set),
+            w,
+            new Map([[set, 1]]),
+          ).toFixed(3)}`,
+      )
+      .join("  ");
   const cvHits = new Map<string, { hit: number; n: number }>();
   for (let k = 0; k < folds; k++) {
     const test = rows.filter((q) => foldOf(`${q.set}:${q.group}`, folds) === k);
@@ -285,11 +345,18 @@ runMain(async () => {
   }
   // Rows saved before the retrieval was fitted have no passages: the current weights stay then.
   const withPassages = rows.some((q) => q.passages?.length);
-  const retrieval = withPassages ? fitRetrieval(rows) : (answerModel().retrieval ?? { sentenceSem: 0, sentenceCoverage: 0 });
-  if (!withPassages) console.log(`these rows have no passages: the retrieval's weights stay ${JSON.stringify(retrieval)}`);
+  const retrieval = withPassages
+    ? fitRetrieval(rows)
+    : (answerModel().retrieval ?? { sentenceSem: 0, sentenceCoverage: 0 });
+  if (!withPassages)
+    console.log(`these rows have no passages: the retrieval's weights stay ${JSON.stringify(retrieval)}`);
   else {
-    console.log(`first passage holds the answer (hit@1 of the ${RERANKED} first): fused order ${perSet(rows, { sentenceSem: 0, sentenceCoverage: 0 })}`);
-    console.log(`  re-ordered by the best sentence, cross-validated: ${sets.map((set) => `${set} ${((cvHits.get(set)?.hit ?? 0) / Math.max(cvHits.get(set)?.n ?? 1, 1)).toFixed(3)}`).join("  ")}`);
+    console.log(
+      `first passage holds the answer (hit@1 of the ${RERANKED} first): fused order ${perSet(rows, { sentenceSem: 0, sentenceCoverage: 0 })}`,
+    );
+    console.log(
+      `  re-ordered by the best sentence, cross-validated: ${sets.map((set) => `${set} ${((cvHits.get(set)?.hit ?? 0) / Math.max(cvHits.get(set)?.n ?? 1, 1)).toFixed(3)}`).join("  ")}`,
+    );
     console.log(`  weights fitted on all: ${JSON.stringify(retrieval)}`);
   }
   if (retrievalOnly) {
@@ -309,7 +376,12 @@ runMain(async () => {
     const model = fit(train, terms);
     for (const q of test) {
       const row = confidenceRow(q, model.ranker, terms);
-      outcomes.push({ set: q.set, answerable: q.answerable, correct: row?.correct ?? false, p: row ? sigmoid(dot(model.confidence, row.x)) : 0 });
+      outcomes.push({
+        set: q.set,
+        answerable: q.answerable,
+        correct: row?.correct ?? false,
+        p: row ? sigmoid(dot(model.confidence, row.x)) : 0,
+      });
     }
     console.error(`[fit] fold ${k + 1}/${folds} done`);
   }
@@ -332,11 +404,16 @@ runMain(async () => {
     const floor = REFUSAL_TARGET + REFUSAL_MARGIN;
     const reached = (r.cmrc?.refused ?? 0) >= floor && (r.drcd?.refused ?? 0) >= floor;
     if (constrained === undefined && reached) constrained = t;
-    if (i % 50 === 0 || constrained === t) console.log(`${t.toFixed(3).padEnd(11)}${sets.map((s) => `${(r[s]?.right ?? 0).toFixed(3)} / ${(r[s]?.refused ?? 0).toFixed(3)}`.padEnd(18)).join("")}`);
+    if (i % 50 === 0 || constrained === t)
+      console.log(
+        `${t.toFixed(3).padEnd(11)}${sets.map((s) => `${(r[s]?.right ?? 0).toFixed(3)} / ${(r[s]?.refused ?? 0).toFixed(3)}`.padEnd(18)).join("")}`,
+      );
   }
   if (constrained !== undefined) best = { t: constrained, value: 0 };
   const chosen = tradeOff(outcomes, sets, best.t);
-  console.log(`chosen threshold ${best.t.toFixed(3)}: ${sets.map((s) => `${s} ${chosen[s]?.right.toFixed(3)} right / ${chosen[s]?.refused.toFixed(3)} refused`).join("; ")}`);
+  console.log(
+    `chosen threshold ${best.t.toFixed(3)}: ${sets.map((s) => `${s} ${chosen[s]?.right.toFixed(3)} right / ${chosen[s]?.refused.toFixed(3)} refused`).join("; ")}`,
+  );
 
   const final = fit(rows, terms);
   const ranker = Object.fromEntries(FEATURE_NAMES.map((n, i) => [n, Number((final.ranker[i] ?? 0).toFixed(5))]));
@@ -345,8 +422,13 @@ runMain(async () => {
   console.log(`confidence ${JSON.stringify(confidence)}`);
   if (args.flags.has("write")) {
     const fitted = {
-      by: "npm run fit", data: "CMRC 2018 dev, DRCD dev (every 4th passage held out), seeds dev (single-document kinds)",
-      folds, holdout, questions: rows.length, crossValidated: chosen, date: new Date().toISOString().slice(0, 10),
+      by: "npm run fit",
+      data: "CMRC 2018 dev, DRCD dev (every 4th passage held out), seeds dev (single-document kinds)",
+      folds,
+      holdout,
+      questions: rows.length,
+      crossValidated: chosen,
+      date: new Date().toISOString().slice(0, 10),
       rule: `lowest threshold at which the cross-validated refused share of held-out questions is >= ${REFUSAL_TARGET} + ${REFUSAL_MARGIN} (one standard error) on both CMRC and DRCD`,
       previous: answerModel().fitted?.by ?? "hand-set",
     };

@@ -25,7 +25,9 @@ runMain(async () => {
   const app = await createApp(config, { buildIfMissing: true });
   const files = app.index.manifest.files;
   const memory = new ChatMemory();
-  console.log(`对口支援资料问答：已载入 ${Object.keys(files).length} 份文件、${app.index.chunks.length} 个段落。输入问题并回车；/help 查看说明，exit 或 Ctrl+D 退出。`);
+  console.log(
+    `对口支援资料问答：已载入 ${Object.keys(files).length} 份文件、${app.index.chunks.length} 个段落。输入问题并回车；/help 查看说明，exit 或 Ctrl+D 退出。`,
+  );
   const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY });
   rl.setPrompt("问> ");
   rl.prompt();
@@ -37,7 +39,12 @@ runMain(async () => {
       continue;
     }
     if (q === "/help" || q === "/start") console.log(helpPlain(Object.values(files).map((f) => f.title)));
-    else if (q === "/docs") console.log(Object.entries(files).map(([name, f], i) => `${i + 1}. ${name} · ${f.title}`).join("\n"));
+    else if (q === "/docs")
+      console.log(
+        Object.entries(files)
+          .map(([name, f], i) => `${i + 1}. ${name} · ${f.title}`)
+          .join("\n"),
+      );
     else if (q.length > MAX_QUESTION_CHARS) console.log(tooLongMessage(q.length));
     else if (nonChineseHint(q)) console.log(nonChineseHint(q));
     else {

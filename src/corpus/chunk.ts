@@ -92,10 +92,7 @@ export function chunkDocument(doc: SourceDocument, options: ChunkOptions = DEFAU
   while (first < sentences.length) {
     let last = first;
     const startPos = sentences[first]?.start ?? 0;
-    while (
-      last + 1 < sentences.length &&
-      (sentences[last + 1]?.end ?? 0) - startPos <= options.size
-    ) {
+    while (last + 1 < sentences.length && (sentences[last + 1]?.end ?? 0) - startPos <= options.size) {
       last++;
     }
     const start = startPos;

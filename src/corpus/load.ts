@@ -50,7 +50,8 @@ export function hashBytes(bytes: Uint8Array): string {
 
 /** Decodes text bytes: BOMs first, then strict UTF-8, then GB18030 (a superset of GBK and GB2312). */
 export function decodeText(bytes: Uint8Array): string {
-  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return new TextDecoder("utf-8").decode(bytes.subarray(3));
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf)
+    return new TextDecoder("utf-8").decode(bytes.subarray(3));
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder("utf-16le").decode(bytes.subarray(2));
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder("utf-16be").decode(bytes.subarray(2));
   try {
@@ -99,10 +100,17 @@ export async function loadDocument(path: string, source: string, bytes?: Uint8Ar
     else throw new Error(`unsupported file type "${ext}" (supported: ${SUPPORTED_EXTENSIONS.join(", ")})`);
   } catch (err) {
     if (err instanceof LimitPassed) throw new DocumentError(source, `too large to read: ${err.message}`, "limit");
-    throw new DocumentError(source, `cannot read ${ext || "file"}: ${err instanceof Error ? err.message : String(err)}`);
+    throw new DocumentError(
+      source,
+      `cannot read ${ext || "file"}: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
   if (raw.length > DOCUMENT_LIMITS.maxChars) {
-    throw new DocumentError(source, `too large to read: ${raw.length} characters, limit ${DOCUMENT_LIMITS.maxChars}`, "limit");
+    throw new DocumentError(
+      source,
+      `too large to read: ${raw.length} characters, limit ${DOCUMENT_LIMITS.maxChars}`,
+      "limit",
+    );
   }
   const visibleRaw = raw.replace(/\s+/g, "");
   const undecodable = (visibleRaw.match(/\uFFFD/g) ?? []).length;
@@ -142,7 +150,8 @@ export async function listDocumentFiles(dir: string): Promise<{ files: string[];
       else if (entry.isSymbolicLink()) skipped.push({ path, reason: "symbolic link (not followed)" });
       else if (entry.isDirectory()) await walk(full);
       else if (!entry.isFile()) skipped.push({ path, reason: "not a regular file" });
-      else if ((SUPPORTED_EXTENSIONS as readonly string[]).includes(extname(entry.name).toLowerCase())) files.push(path);
+      else if ((SUPPORTED_EXTENSIONS as readonly string[]).includes(extname(entry.name).toLowerCase()))
+        files.push(path);
       else skipped.push({ path, reason: `unsupported type ${extname(entry.name) || "(no extension)"}` });
     }
   };

@@ -80,12 +80,20 @@ export function dropRepeatedSentences(paragraphs: string[]): string[] {
 /** Repaired units of lines an extractor broke: rebuilt paragraphs, repeats dropped, headings kept as such. */
 export function repairedBlocks(rawLines: string[]): Block[] {
   const lines = rawLines.map((l) => joinSplitDigits(l.trim())).filter((l) => l !== "");
-  return dropRepeatedSentences(rebuildParagraphs(lines)).map((text) => ({ kind: isHeadingCandidate(text) ? "heading" : "text", text }));
+  return dropRepeatedSentences(rebuildParagraphs(lines)).map((text) => ({
+    kind: isHeadingCandidate(text) ? "heading" : "text",
+    text,
+  }));
 }
 
 /** Full repair of extracted text: paragraphs separated by a blank line. */
 export function repairPdfText(raw: string): string {
-  return repairedBlocks(raw.replace(/\r\n?/g, "\n").replace(/\uFFFD/g, "").split("\n"))
+  return repairedBlocks(
+    raw
+      .replace(/\r\n?/g, "\n")
+      .replace(/\uFFFD/g, "")
+      .split("\n"),
+  )
     .map((b) => b.text)
     .join("\n\n");
 }

@@ -17,7 +17,8 @@ const SENTENCE_END = /[。！？!?；;…]$/;
 const CLOSED = /[。！？!?；;…：:”’」』）)】》"]$/;
 
 /** 一、基本情况 · （二）产业帮扶 · 第一章 · 第三节: headings by their numbering. */
-const NUMBERED_HEADING = /^(?:第[一二三四五六七八九十百零\d]+[章节部分篇编]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])/;
+const NUMBERED_HEADING =
+  /^(?:第[一二三四五六七八九十百零\d]+[章节部分篇编]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])/;
 /** - item · * item · • item · 1. item · 1) item · (1) item · ① item. */
 const BULLET = /^(?:[-*+•·●▪◆■]\s+|[-*+•·●▪◆■](?=\S)|\d{1,3}[.)、．]\s*(?=\S)|[（(]\d{1,3}[)）]\s*|[①-⑳])/;
 const MARKDOWN_HEADING = /^#{1,6}\s*([^#\s].*?)\s*#*$/;
@@ -66,7 +67,11 @@ export function tableRows(rows: string[][]): Block[] {
 }
 
 function markdownCells(line: string): string[] {
-  return line.replace(/^\|/, "").replace(/\|$/, "").split("|").map((c) => c.trim());
+  return line
+    .replace(/^\|/, "")
+    .replace(/\|$/, "")
+    .split("|")
+    .map((c) => c.trim());
 }
 
 /**
@@ -191,7 +196,11 @@ export function leadingHeadline(lines: string[]): { text: string; lines: number 
   const blankAfter = lines.filter((l, i) => l.trim() !== "" && (lines[i + 1] ?? "").trim() === "").length;
   const rhythm = filled > 0 && blankAfter >= filled * 0.7;
   // Body lines run the column's full width; a headline line is shorter unless it closes with a quote.
-  const open = lines.map((l) => l.trim()).filter((l) => l && !CLOSED.test(l)).map((l) => l.length).sort((a, b) => a - b);
+  const open = lines
+    .map((l) => l.trim())
+    .filter((l) => l && !CLOSED.test(l))
+    .map((l) => l.length)
+    .sort((a, b) => a - b);
   const column = open[Math.floor(open.length / 2)] ?? 0;
   let text = "";
   let used = 0;
@@ -223,7 +232,10 @@ export function wordRunsOn(left: string, right: string): boolean {
 
 /** Units of extracted or plain text: repaired where the lines were broken, kept as they are otherwise. */
 export function textBlocks(raw: string): Block[] {
-  const lines = raw.replace(/\r\n?/g, "\n").replace(/\uFFFD/g, "").split("\n");
+  const lines = raw
+    .replace(/\r\n?/g, "\n")
+    .replace(/\uFFFD/g, "")
+    .split("\n");
   if (!hasLineBreakDamage(lines)) return moveCaptions(lineBlocks(lines.join("\n")));
   const headline = leadingHeadline(lines);
   const rest = headline ? lines.slice(headline.lines) : lines;
@@ -233,7 +245,8 @@ export function textBlocks(raw: string): Block[] {
 /** A title for a document: its headline when it opens with one, else its first heading, else the file name. */
 export function titleOf(blocks: Block[], source: string): string {
   const first = blocks[0];
-  const headingLike = (b: Block): boolean => b.kind === "heading" || (b.text.length <= 40 && !/[。！？!?；;]/.test(b.text));
+  const headingLike = (b: Block): boolean =>
+    b.kind === "heading" || (b.text.length <= 40 && !/[。！？!?；;]/.test(b.text));
   if (first && headingLike(first)) return first.text;
   const heading = blocks.find((b) => b.kind === "heading");
   if (heading) return heading.text;

@@ -16,9 +16,24 @@ interface CmrcEntry {
 export async function readQa(file: string): Promise<EvalItem[]> {
   const lines = (await readFile(file, "utf8")).split("\n").filter((l) => l.trim());
   return lines.map((line) => {
-    const q = JSON.parse(line) as { id: string; question: string; expect: string[]; source: string | null; kind?: string; derived?: string };
+    const q = JSON.parse(line) as {
+      id: string;
+      question: string;
+      expect: string[];
+      source: string | null;
+      kind?: string;
+      derived?: string;
+    };
     const expect = q.derived ? [...q.expect, q.derived] : q.expect;
-    return { id: q.id, question: q.question, expect, sources: q.source ? q.source.split("|") : [], mode: "all", kind: q.kind, group: q.id };
+    return {
+      id: q.id,
+      question: q.question,
+      expect,
+      sources: q.source ? q.source.split("|") : [],
+      mode: "all",
+      kind: q.kind,
+      group: q.id,
+    };
   });
 }
 
@@ -48,13 +63,16 @@ export async function prepareCmrc(file: string, docsDir: string, options: CmrcOp
   for (const [i, entry] of data.entries()) {
     if (options.passages !== undefined && i >= options.passages) break;
     const leftOut = options.holdout !== undefined && (i + 1) % options.holdout === 0;
-    if (!leftOut) await writeFile(join(docsDir, `${entry.context_id}.txt`), `${entry.title}\n\n${entry.context_text}\n`);
+    if (!leftOut)
+      await writeFile(join(docsDir, `${entry.context_id}.txt`), `${entry.title}\n\n${entry.context_text}\n`);
     // Passages of one article share its title (CMRC's ids, DEV_0, DEV_1 …, do not name the article).
     const group = entry.title || entry.context_id;
     for (const qa of entry.qas) {
       const base = { id: qa.query_id, question: qa.query_text, mode: "any" as const, group };
-      if (leftOut) out.heldOut.push({ ...base, expect: [...new Set(qa.answers.map(String))], sources: [], kind: "held-out" });
-      else out.kept.push({ ...base, expect: [...new Set(qa.answers.map(String))], sources: [`${entry.context_id}.txt`] });
+      if (leftOut)
+        out.heldOut.push({ ...base, expect: [...new Set(qa.answers.map(String))], sources: [], kind: "held-out" });
+      else
+        out.kept.push({ ...base, expect: [...new Set(qa.answers.map(String))], sources: [`${entry.context_id}.txt`] });
     }
   }
   return out;

@@ -65,7 +65,9 @@ function containsExpected(text: string, expect: string): boolean {
 /** Whether an answer text satisfies the expected strings. */
 export function answerMatches(answer: string, expect: string[], mode: "all" | "any"): boolean {
   if (expect.length === 0) return true;
-  return mode === "all" ? expect.every((e) => containsExpected(answer, e)) : expect.some((e) => containsExpected(answer, e));
+  return mode === "all"
+    ? expect.every((e) => containsExpected(answer, e))
+    : expect.some((e) => containsExpected(answer, e));
 }
 
 export async function evaluate(app: App, items: EvalItem[], options: { withAnswers: boolean }): Promise<EvalResult> {

@@ -14,13 +14,26 @@ export interface Derived {
 
 /** Units that measure the same kind of thing: people are counted in 人, 名 and 位 alike. */
 const SAME_KIND: Record<string, string> = {
-  名: "人", 位: "人", 余人: "人", 多人: "人", 人: "人",
+  名: "人",
+  位: "人",
+  余人: "人",
+  多人: "人",
+  人: "人",
   // Events: 多少场活动 is answered by 200余次, 几趟 by 10余次.
-  次: "次", 场: "次", 场次: "次", 趟: "次", 回: "次", 轮: "次",
+  次: "次",
+  场: "次",
+  场次: "次",
+  趟: "次",
+  回: "次",
+  轮: "次",
   // Shops and branches: 多少家分店 is answered by 28间.
-  家: "家", 间: "家",
+  家: "家",
+  间: "家",
   // One measure under two names: 多少千米 is answered by 12公里, 多少千克 by 500公斤.
-  千米: "公里", 公里: "公里", 千克: "公斤", 公斤: "公斤",
+  千米: "公里",
+  公里: "公里",
+  千克: "公斤",
+  公斤: "公斤",
 };
 
 /** What a unit measures (元 for money, 人 for people, the unit itself otherwise). */
@@ -36,7 +49,12 @@ export function parseFigure(text: string): Figure | undefined {
 /** Whether two figures can be added or compared: both amounts (or percentages) of the same kind of unit. */
 export function comparable(a: Figure, b: Figure): boolean {
   if (a.kind === "date" || b.kind === "date") return a.kind === b.kind;
-  return a.value !== undefined && b.value !== undefined && unitKind(a.unit) === unitKind(b.unit) && (a.kind === "percent") === (b.kind === "percent");
+  return (
+    a.value !== undefined &&
+    b.value !== undefined &&
+    unitKind(a.unit) === unitKind(b.unit) &&
+    (a.kind === "percent") === (b.kind === "percent")
+  );
 }
 
 /** The multiplier word and unit a figure is written in (万元 → 万 + 元; 90人 → "" + 人). */
@@ -110,7 +128,8 @@ export function compareFigures(a: Figure, b: Figure): -1 | 0 | 1 | undefined {
   const x = a.value ?? 0;
   const y = b.value ?? 0;
   // 2900多万元 is at least 2900万元: estimates compare only when the order holds whatever 多 adds (< 10%).
-  if (Math.abs(x - y) <= 1e-9 * Math.max(1, Math.abs(x))) return approximate(a.text) || approximate(b.text) ? undefined : 0;
+  if (Math.abs(x - y) <= 1e-9 * Math.max(1, Math.abs(x)))
+    return approximate(a.text) || approximate(b.text) ? undefined : 0;
   const lo = Math.min(x, y);
   const loText = x < y ? a.text : b.text;
   if (approximate(loText) && Math.abs(x - y) < 0.1 * lo) return undefined;
@@ -130,10 +149,15 @@ export function derivedHolds(d: Derived): boolean {
   if (inputs.some((f) => f === undefined)) return false;
   const figs = inputs as Figure[];
   const expected =
-    d.op === "sum" ? sum(figs) :
-    d.op === "difference" && figs.length === 2 ? difference(figs[0] as Figure, figs[1] as Figure) :
-    d.op === "compare" && figs.length === 2 ? compareText(figs[0] as Figure, figs[1] as Figure) :
-    undefined;
+    d.op === "sum"
+      ? sum(figs)
+      : d.op === "difference" && figs.length === 2
+        ? difference(figs[0] as Figure, figs[1] as Figure)
+        : d.op === "compare" && figs.length === 2
+          ? compareText(figs[0] as Figure, figs[1] as Figure)
+          : undefined;
   if (expected === undefined) return false;
-  return normalizeForMatch(expected).replace(/\s+/g, "") === normalizeForMatch(d.text).replace(/^约/, "").replace(/\s+/g, "");
+  return (
+    normalizeForMatch(expected).replace(/\s+/g, "") === normalizeForMatch(d.text).replace(/^约/, "").replace(/\s+/g, "")
+  );
 }

@@ -56,7 +56,8 @@ function subjectRegex(): RegExp {
   const place = `(?:${names}|(?![为在全本各对向到赴从由和与我该每受协支当所])(?:(?!援|协作|地区)[\\u4e00-\\u9fff]){2,5}(?:省|市|县|区|州))`;
   const team =
     "(?:第[一二三四五六七八九十百\\d]+批)?(?:对口)?(?:援藏|援疆|援青|支援|援派|帮扶|挂职)?(?:干部人才|干部|人才|工作队|工作组|中心管理组|管理组|指挥部|前方指挥部|医疗队|专家团队|团队)";
-  const batchTeam = "第[一二三四五六七八九十百\\d]+批(?:对口)?(?:援藏|援疆|援青|支援|援派|帮扶|挂职)?(?:干部人才|干部|人才|工作队|工作组|中心管理组|管理组|指挥部|医疗队)?";
+  const batchTeam =
+    "第[一二三四五六七八九十百\\d]+批(?:对口)?(?:援藏|援疆|援青|支援|援派|帮扶|挂职)?(?:干部人才|干部|人才|工作队|工作组|中心管理组|管理组|指挥部|医疗队)?";
   const org = "[\\u4e00-\\u9fff]{2,8}?(?:集团|公司|医院|大学|学院|中学|小学|博物馆)";
   subjectPattern = new RegExp(`^(?:${place}(?:${team})?(?:援藏|援疆|援青)?|${batchTeam}|${team}|${org})`);
   return subjectPattern;
@@ -103,11 +104,16 @@ const TIME_SOURCE = [
 
 /** Time expressions of a text with their offsets. */
 export function timesIn(text: string): { text: string; start: number; end: number }[] {
-  return [...text.matchAll(new RegExp(TIME_SOURCE, "g"))].map((m) => ({ text: m[0], start: m.index ?? 0, end: (m.index ?? 0) + m[0].length }));
+  return [...text.matchAll(new RegExp(TIME_SOURCE, "g"))].map((m) => ({
+    text: m[0],
+    start: m.index ?? 0,
+    end: (m.index ?? 0) + m[0].length,
+  }));
 }
 
 const CLAUSE_BREAK = /[，,；;：:。！？!?\n]/;
-const TRAILING_FUNCTION = /(?:不少于|不低于|不超过|共计|合计|总计|累计|达到|高达|达|约|近|逾|超过|超|共|分别为|分别|为|是|有|了|的|计|各|约为)+$/;
+const TRAILING_FUNCTION =
+  /(?:不少于|不低于|不超过|共计|合计|总计|累计|达到|高达|达|约|近|逾|超过|超|共|分别为|分别|为|是|有|了|的|计|各|约为)+$/;
 const LEADING_FUNCTION = /^(?:累计|共计|共|先后|分别|已经|已|还|又|再|并|全年|同时|其中|此外|另外|目前|年均|每年)+/;
 /** Words that, right after a figure, start a noun phrase it counts (90名教育人才, 50名先心病患儿). */
 const NOUN_TAG = /^(?:n|vn|nz|x|j|an|ng)/;
@@ -124,8 +130,18 @@ function nounAfter(after: string): string {
       continue;
     }
     // A verb-like modifier opens a noun phrase when a noun follows (挂职干部, 援藏干部).
-    const modifier = phrase === "" && /^v/.test(tag) && word.length === 2 && NOUN_TAG.test(words[i + 1]?.tag ?? "") && !/^v/.test(words[i + 1]?.tag ?? "");
-    if ((!NOUN_TAG.test(tag) && !modifier) || !/^\p{Script=Han}+$/u.test(word) || /^(?:赴|到|来|在|用于|参加|分|与|和|及)/.test(word)) break;
+    const modifier =
+      phrase === "" &&
+      /^v/.test(tag) &&
+      word.length === 2 &&
+      NOUN_TAG.test(words[i + 1]?.tag ?? "") &&
+      !/^v/.test(words[i + 1]?.tag ?? "");
+    if (
+      (!NOUN_TAG.test(tag) && !modifier) ||
+      !/^\p{Script=Han}+$/u.test(word) ||
+      /^(?:赴|到|来|在|用于|参加|分|与|和|及)/.test(word)
+    )
+      break;
     phrase += word;
     if (phrase.length >= 12) break;
   }
@@ -153,7 +169,8 @@ export function figureTable(source: string, title: string, text: string): Figure
     const norm = normalizeForMatch(sentence.text);
     const times = timesIn(norm);
     // The end of a period (2024年 in 2022至2024年) is part of the period, not a date of its own.
-    const inRange = (f: Figure): boolean => times.some((t) => /[至到—~－-]/.test(t.text) && f.start > t.start && f.end <= t.end);
+    const inRange = (f: Figure): boolean =>
+      times.some((t) => /[至到—~－-]/.test(t.text) && f.start > t.start && f.end <= t.end);
     const figures = extractFigures(norm).filter((f) => f.kind !== "number" && !(f.kind === "date" && inRange(f)));
     const subjects = clauseSubjects(norm);
     if (figures.length === 0) {
@@ -171,7 +188,12 @@ export function figureTable(source: string, title: string, text: string): Figure
       const listed =
         previous !== undefined &&
         previous.unit === figure.unit &&
-        LISTED.test(norm.slice(previous.end, figure.start).replace(/^(?:以上|左右)/, "").trim());
+        LISTED.test(
+          norm
+            .slice(previous.end, figure.start)
+            .replace(/^(?:以上|左右)/, "")
+            .trim(),
+        );
       const from = Math.max(clauseStart, previous && previous.end > clauseStart ? previous.end : clauseStart);
       const before = norm.slice(from, figure.start);
       const nextFigure = figures.find((f) => f.start >= figure.end);
@@ -182,14 +204,20 @@ export function figureTable(source: string, title: string, text: string): Figure
           ? figure.text
           : (times.filter((t) => t.end <= figure.start && !(t.start === figure.start)).at(-1)?.text ?? carriedTime);
       const group = listed && previousRow >= 0 ? (rows[previousRow]?.group ?? previousRow) : rows.length;
-      const attribute = listed && previousRow >= 0 ? (rows[previousRow]?.attribute ?? "") : attributeOf(figure, norm, before, after, subject, clauseEnd);
+      const attribute =
+        listed && previousRow >= 0
+          ? (rows[previousRow]?.attribute ?? "")
+          : attributeOf(figure, norm, before, after, subject, clauseEnd);
       rows.push({
         source,
         text: sentence.text.slice(figure.start, figure.end),
         kind: figure.kind,
         value: figure.value,
         unit: figure.unit,
-        approx: /[多余]/.test(figure.text) || /(?:近|约|逾|超过|不少于|不低于)$/.test(norm.slice(Math.max(0, figure.start - 3), figure.start)) || /^(?:以上|左右)/.test(after),
+        approx:
+          /[多余]/.test(figure.text) ||
+          /(?:近|约|逾|超过|不少于|不低于)$/.test(norm.slice(Math.max(0, figure.start - 3), figure.start)) ||
+          /^(?:以上|左右)/.test(after),
         attribute,
         before: before.trim(),
         after: after.trim(),
@@ -254,7 +282,11 @@ function documentSubject(title: string, text: string): string {
 }
 
 function hasPlace(subject: string): boolean {
-  return PROVINCES.some((p) => subject.includes(p)) || [...KNOWN_PLACES].some((p) => subject.includes(p)) || /^[\u4e00-\u9fff]{2,5}(?:省|市|县|区|州)/.test(subject);
+  return (
+    PROVINCES.some((p) => subject.includes(p)) ||
+    [...KNOWN_PLACES].some((p) => subject.includes(p)) ||
+    /^[\u4e00-\u9fff]{2,5}(?:省|市|县|区|州)/.test(subject)
+  );
 }
 
 /** A subject without a place (工作组, 第十批援藏工作队) takes the document's place when the document's subject ends alike. */
@@ -262,16 +294,31 @@ function completeSubject(subject: string, docSubject: string): string {
   if (!subject) return docSubject;
   if (hasPlace(subject) || !docSubject) return subject;
   const head = /(?:工作队|工作组|管理组|指挥部|医疗队|干部人才|干部|人才)$/.exec(subject)?.[0];
-  if (head && docSubject.endsWith(head) && (!/第.+批/.test(subject) || docSubject.includes(/第.+批/.exec(subject)?.[0] ?? ""))) return docSubject;
+  if (
+    head &&
+    docSubject.endsWith(head) &&
+    (!/第.+批/.test(subject) || docSubject.includes(/第.+批/.exec(subject)?.[0] ?? ""))
+  )
+    return docSubject;
   return subject;
 }
 
 /** What a figure counts or measures: the noun after it (90名**教育人才**) or the words before it (**实施援藏项目**2712个). */
-function attributeOf(figure: Figure, norm: string, before: string, after: string, subject: string, clauseEnd: number): string {
+function attributeOf(
+  figure: Figure,
+  norm: string,
+  before: string,
+  after: string,
+  subject: string,
+  clauseEnd: number,
+): string {
   if (figure.kind === "date") {
     // A date's attribute is the event its clause states (抵达日喀则), after the subject that opens it.
     const clause = norm.slice(figure.end, clauseEnd).replace(/^[，,\s]+/, "");
-    const rest = clause.length > 0 ? clause : norm.slice(nextBreak(norm, figure.end) + 1, nextBreak(norm, nextBreak(norm, figure.end) + 1));
+    const rest =
+      clause.length > 0
+        ? clause
+        : norm.slice(nextBreak(norm, figure.end) + 1, nextBreak(norm, nextBreak(norm, figure.end) + 1));
     const s = clauseSubject(rest);
     return rest.slice(s.length).replace(LEADING_FUNCTION, "").slice(0, 12);
   }
@@ -280,7 +327,11 @@ function attributeOf(figure: Figure, norm: string, before: string, after: string
   if (subject && lead.startsWith(subject)) lead = lead.slice(subject.length);
   const s = clauseSubject(lead);
   if (s) lead = lead.slice(s.length);
-  lead = lead.replace(/^[、和及与]|^(?:以上|左右)[、，,]?/, "").replace(/^(?:进藏|入藏)?后/, "").replace(LEADING_FUNCTION, "").replace(TRAILING_FUNCTION, "");
+  lead = lead
+    .replace(/^[、和及与]|^(?:以上|左右)[、，,]?/, "")
+    .replace(/^(?:进藏|入藏)?后/, "")
+    .replace(LEADING_FUNCTION, "")
+    .replace(TRAILING_FUNCTION, "");
   if (noun) return lead.length > 0 && lead.length <= 4 ? `${lead}${noun}` : noun;
   if (/^的/.test(after)) {
     // 价值20万元的辅助器材: the money measures the thing after 的.

@@ -53,7 +53,10 @@ function adam(w: number[], grad: (w: number[]) => number[], iterations: number, 
  * its right ones. Weights are for raw features (no intercept: a softmax ignores one).
  */
 export function fitConditionalLogit(groups: Group[], dim: number, options: FitOptions): number[] {
-  const { mean, sd } = stats(groups.flatMap((g) => g.xs), dim);
+  const { mean, sd } = stats(
+    groups.flatMap((g) => g.xs),
+    dim,
+  );
   const z = groups.map((g) => ({ ...g, xs: g.xs.map((x) => x.map((v, j) => (v - (mean[j] ?? 0)) / (sd[j] ?? 1))) }));
   const totalWeight = z.reduce((s, g) => s + g.weight, 0) || 1;
   const w = new Array<number>(dim).fill(0);
@@ -84,8 +87,15 @@ export function fitConditionalLogit(groups: Group[], dim: number, options: FitOp
 }
 
 /** Logistic regression weights for raw features; `interceptIndex` is the constant-1 feature (not scaled). */
-export function fitLogistic(samples: Sample[], dim: number, options: FitOptions & { interceptIndex: number }): number[] {
-  const { mean, sd } = stats(samples.map((s) => s.x), dim);
+export function fitLogistic(
+  samples: Sample[],
+  dim: number,
+  options: FitOptions & { interceptIndex: number },
+): number[] {
+  const { mean, sd } = stats(
+    samples.map((s) => s.x),
+    dim,
+  );
   const k = options.interceptIndex;
   mean[k] = 0;
   sd[k] = 1;

@@ -38,7 +38,12 @@ export class Bm25Index {
         list.push(docIndex, tf);
       }
     });
-    return new Bm25Index({ k1, b, docLengths: tokenLists.map((t) => t.length), postings: Object.fromEntries(postings) });
+    return new Bm25Index({
+      k1,
+      b,
+      docLengths: tokenLists.map((t) => t.length),
+      postings: Object.fromEntries(postings),
+    });
   }
 
   static fromJSON(data: Bm25Data): Bm25Index {

@@ -161,7 +161,8 @@ export class TransformersEmbeddings extends Embeddings {
       vector = this.embedBatch([input()]).then(([v]) => v ?? []);
       vector.catch(() => this.queryCache.delete(key));
       this.queryCache.set(key, vector);
-      if (this.queryCache.size > QUERY_CACHE_SIZE) this.queryCache.delete(this.queryCache.keys().next().value as string);
+      if (this.queryCache.size > QUERY_CACHE_SIZE)
+        this.queryCache.delete(this.queryCache.keys().next().value as string);
     } else {
       this.queryCache.delete(key);
       this.queryCache.set(key, vector);

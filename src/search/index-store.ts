@@ -18,7 +18,14 @@ import { link, mkdir, readdir, readFile, readlink, rename, rm, symlink, writeFil
 import { join, resolve } from "node:path";
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import hnswlib from "hnswlib-node";
-import { CHUNKER_VERSION, chunkDocument, indexText, type Chunk, type ChunkMetadata, type ChunkOptions } from "../corpus/chunk.js";
+import {
+  CHUNKER_VERSION,
+  chunkDocument,
+  indexText,
+  type Chunk,
+  type ChunkMetadata,
+  type ChunkOptions,
+} from "../corpus/chunk.js";
 import { DocumentError, hashBytes, listDocumentFiles, loadDocument, type SkippedFile } from "../corpus/load.js";
 import { FIGURE_TABLE_VERSION, figureTable, indexFigures, type FigureIndex, type FigureRow } from "../facts/table.js";
 import { splitSentences } from "../text/sentences.js";
@@ -180,9 +187,13 @@ export function incompatibility(manifest: Manifest, model: string, chunkOptions?
   if (manifest.formatVersion !== INDEX_FORMAT_VERSION) {
     return `index format ${manifest.formatVersion}, this version reads ${INDEX_FORMAT_VERSION}`;
   }
-  if (manifest.chunkerVersion !== CHUNKER_VERSION) return `chunker version ${manifest.chunkerVersion}, now ${CHUNKER_VERSION}`;
+  if (manifest.chunkerVersion !== CHUNKER_VERSION)
+    return `chunker version ${manifest.chunkerVersion}, now ${CHUNKER_VERSION}`;
   if (manifest.model !== model) return `built with embedding model ${manifest.model}, configured: ${model}`;
-  if (chunkOptions && (manifest.chunkOptions.size !== chunkOptions.size || manifest.chunkOptions.overlap !== chunkOptions.overlap)) {
+  if (
+    chunkOptions &&
+    (manifest.chunkOptions.size !== chunkOptions.size || manifest.chunkOptions.overlap !== chunkOptions.overlap)
+  ) {
     return `chunk size ${manifest.chunkOptions.size}/${manifest.chunkOptions.overlap}, configured ${chunkOptions.size}/${chunkOptions.overlap}`;
   }
   return undefined;
@@ -194,7 +205,10 @@ export async function loadIndex(indexDir: string, model: string): Promise<Loaded
   if (!indexExists(indexDir)) throw new IndexError(`No index in ${indexDir}. Build it with: ${REBUILD_COMMAND}`);
   const manifest = await readManifest(dir);
   const why = incompatibility(manifest, model);
-  if (why) throw new IndexError(`The index in ${indexDir} cannot be used (${why}). Rebuild it with: ${REBUILD_COMMAND} -- --full`);
+  if (why)
+    throw new IndexError(
+      `The index in ${indexDir} cannot be used (${why}). Rebuild it with: ${REBUILD_COMMAND} -- --full`,
+    );
   const [chunkJson, vectorBytes, bm25Json, sentenceJson, sentenceBytes, figureJson] = await Promise.all([
     readFile(join(dir, "chunks.json"), "utf8"),
     readFile(join(dir, "vectors.f32")),
@@ -204,7 +218,11 @@ export async function loadIndex(indexDir: string, model: string): Promise<Loaded
     readFile(join(dir, "figures.json"), "utf8"),
   ]);
   const sentenceKeys = JSON.parse(sentenceJson) as string[];
-  const sentenceVectors = new Float32Array(sentenceBytes.buffer, sentenceBytes.byteOffset, sentenceBytes.byteLength / 4);
+  const sentenceVectors = new Float32Array(
+    sentenceBytes.buffer,
+    sentenceBytes.byteOffset,
+    sentenceBytes.byteLength / 4,
+  );
   const chunks = (JSON.parse(chunkJson) as { pageContent: string; metadata: ChunkMetadata }[]).map(
     (c) => ({ pageContent: c.pageContent, metadata: c.metadata, id: c.metadata.chunkId }) as Chunk,
   );
@@ -225,7 +243,16 @@ export async function loadIndex(indexDir: string, model: string): Promise<Loaded
       ? Bm25Index.fromJSON(JSON.parse(bm25Json) as Bm25Data)
       : Bm25Index.build(chunks.map((c) => tokenize(indexText(c))));
   const figures = indexFigures(JSON.parse(figureJson) as FigureRow[]);
-  return { dir, manifest, chunks, vectors, hnsw, bm25, sentences: sentenceVectorsOf(sentenceKeys, sentenceVectors), figures };
+  return {
+    dir,
+    manifest,
+    chunks,
+    vectors,
+    hnsw,
+    bm25,
+    sentences: sentenceVectorsOf(sentenceKeys, sentenceVectors),
+    figures,
+  };
 }
 
 async function previousGeneration(opts: BuildOptions): Promise<LoadedIndex | undefined> {
@@ -289,7 +316,8 @@ export async function lockIndex(indexDir: string): Promise<() => Promise<void>> 
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
         const holder = Number.parseInt(await readFile(path, "utf8").catch(() => ""), 10);
-        if (Number.isInteger(holder) && holder > 0 && processAlive(holder)) throw new IndexLockedError(indexDir, holder);
+        if (Number.isInteger(holder) && holder > 0 && processAlive(holder))
+          throw new IndexLockedError(indexDir, holder);
         await rm(path, { force: true });
       }
     }
@@ -346,8 +374,20 @@ async function buildLocked(opts: BuildOptions): Promise<BuildReport> {
   const { files, skipped } = await listDocumentFiles(docsDir);
   onProgress?.({ stage: "scan", files: files.length });
   const report: BuildReport = {
-    added: [], changed: [], removed: [], unchanged: [], failed: [], skipped,
-    chunks: 0, embeddedChunks: 0, reusedChunks: 0, embeddedChars: 0, embedSeconds: 0, sentenceSeconds: 0, sentencesEmbedded: 0, seconds: 0,
+    added: [],
+    changed: [],
+    removed: [],
+    unchanged: [],
+    failed: [],
+    skipped,
+    chunks: 0,
+    embeddedChunks: 0,
+    reusedChunks: 0,
+    embeddedChars: 0,
+    embedSeconds: 0,
+    sentenceSeconds: 0,
+    sentencesEmbedded: 0,
+    seconds: 0,
     generation: "",
   };
   const kept: { chunks: Chunk[]; vectors: Float32Array[] } = { chunks: [], vectors: [] };
@@ -372,7 +412,8 @@ async function buildLocked(opts: BuildOptions): Promise<BuildReport> {
         kept.vectors.push(previous.vectors.subarray(idx * dimension, (idx + 1) * dimension));
       }
       manifestFiles[source] = old;
-      if (previous.manifest.figureTableVersion === FIGURE_TABLE_VERSION) figureRows.push(...(previousFigures.get(source) ?? []));
+      if (previous.manifest.figureTableVersion === FIGURE_TABLE_VERSION)
+        figureRows.push(...(previousFigures.get(source) ?? []));
       else {
         // The figure table's extraction changed: the file is read again for its figures (its vectors are kept).
         const doc = await loadDocument(join(docsDir, source), source, bytes).catch(() => undefined);
@@ -431,7 +472,10 @@ async function buildLocked(opts: BuildOptions): Promise<BuildReport> {
   const vectors = new Float32Array(chunks.length * dimension);
   kept.vectors.forEach((v, i) => vectors.set(v, i * dimension));
   freshVectors.forEach((v, i) => {
-    if (v.length !== dimension) throw new IndexError(`Embedding of ${fresh[i]?.metadata.chunkId} has ${v.length} dimensions, expected ${dimension}`);
+    if (v.length !== dimension)
+      throw new IndexError(
+        `Embedding of ${fresh[i]?.metadata.chunkId} has ${v.length} dimensions, expected ${dimension}`,
+      );
     vectors.set(v, (kept.chunks.length + i) * dimension);
   });
 
@@ -456,7 +500,10 @@ async function buildLocked(opts: BuildOptions): Promise<BuildReport> {
   buildHnsw(vectors, dimension, chunks.length).writeIndexSync(join(genDir, "hnsw.bin"));
   await writeFile(join(genDir, "vectors.f32"), Buffer.from(vectors.buffer, vectors.byteOffset, vectors.byteLength));
   await writeFile(join(genDir, "bm25.json"), JSON.stringify(bm25.toJSON()));
-  await writeFile(join(genDir, "chunks.json"), JSON.stringify(chunks.map((c) => ({ pageContent: c.pageContent, metadata: c.metadata }))));
+  await writeFile(
+    join(genDir, "chunks.json"),
+    JSON.stringify(chunks.map((c) => ({ pageContent: c.pageContent, metadata: c.metadata }))),
+  );
   await writeFile(join(genDir, "sentences.json"), JSON.stringify(sentences.keys));
   await writeFile(join(genDir, "figures.json"), JSON.stringify(figureRows));
   const sv = sentences.vectors;

@@ -42,7 +42,15 @@ export interface RetrievalOptions {
 }
 
 export const DEFAULT_RETRIEVAL: RetrievalOptions = {
-  k: 10, candidates: 50, denseWeight: 0.3, entityBoost: 0.05, window: 500, fusion: "weighted", sentenceSem: 0, sentenceCoverage: 0, rerank: 10,
+  k: 10,
+  candidates: 50,
+  denseWeight: 0.3,
+  entityBoost: 0.05,
+  window: 500,
+  fusion: "weighted",
+  sentenceSem: 0,
+  sentenceCoverage: 0,
+  rerank: 10,
 };
 
 export interface ScoredPassage {
@@ -76,9 +84,7 @@ const REPEAT_SHARE = 0.6;
  * its neighbours) and are never folded into each other.
  */
 function repeats(split: readonly { text: string }[], source: string, seen: Map<string, Set<string>>): boolean {
-  const keys = split
-    .map((s) => normalizeForMatch(s.text).replace(/[\p{P}\p{S}\s]/gu, ""))
-    .filter((k) => k.length > 0);
+  const keys = split.map((s) => normalizeForMatch(s.text).replace(/[\p{P}\p{S}\s]/gu, "")).filter((k) => k.length > 0);
   const elsewhere = (k: string): boolean => [...(seen.get(k) ?? [])].some((s) => s !== source);
   const total = keys.reduce((n, k) => n + k.length, 0);
   const repeated = keys.reduce((n, k) => n + (elsewhere(k) ? k.length : 0), 0);
@@ -93,7 +99,15 @@ export interface HybridRetrieverInput extends BaseRetrieverInput {
   options?: Partial<RetrievalOptions>;
 }
 
-const ENTITY_WEIGHT: Record<Entity["kind"], number> = { batch: 1.5, place: 1, org: 1, year: 1, figure: 1, term: 0.5, quoted: 1 };
+const ENTITY_WEIGHT: Record<Entity["kind"], number> = {
+  batch: 1.5,
+  place: 1,
+  org: 1,
+  year: 1,
+  figure: 1,
+  term: 0.5,
+  quoted: 1,
+};
 
 export class HybridRetriever extends BaseRetriever {
   static override lc_name(): string {
@@ -139,7 +153,7 @@ export class HybridRetriever extends BaseRetriever {
     let from = k;
     let to = k;
     const span = (a: number, b: number): number => chunkAt(b).metadata.end - chunkAt(a).metadata.start;
-    for (let grew = true; grew; ) {
+    for (let grew = true; grew;) {
       grew = false;
       if (from > 0 && span(from - 1, to) <= window) {
         from--;
@@ -247,7 +261,16 @@ export class HybridRetriever extends BaseRetriever {
       covered.add(id);
       const own = splitSentences(text);
       if (repeats(own, chunk.metadata.source, seen)) continue;
-      const passage: ScoredPassage = { chunk, text, score, dense: dense.get(id) ?? 0, bm25: lexical.get(id) ?? 0, sentenceSem: 0, sentenceCoverage: 0, final: score };
+      const passage: ScoredPassage = {
+        chunk,
+        text,
+        score,
+        dense: dense.get(id) ?? 0,
+        bm25: lexical.get(id) ?? 0,
+        sentenceSem: 0,
+        sentenceCoverage: 0,
+        final: score,
+      };
       split.set(passage, own);
       out.push(passage);
     }
@@ -255,7 +278,8 @@ export class HybridRetriever extends BaseRetriever {
     await this.bestSentences(question, questionTokens, head, split);
     if (opt.sentenceSem !== 0 || opt.sentenceCoverage !== 0) {
       // Only the head is re-ordered; a passage below it keeps its fused score, which is lower than any of the head's.
-      for (const p of head) p.final = p.score + opt.sentenceSem * p.sentenceSem + opt.sentenceCoverage * p.sentenceCoverage;
+      for (const p of head)
+        p.final = p.score + opt.sentenceSem * p.sentenceSem + opt.sentenceCoverage * p.sentenceCoverage;
       head.sort((a, b) => b.final - a.final);
       out.splice(0, head.length, ...head);
     }
@@ -275,7 +299,9 @@ export class HybridRetriever extends BaseRetriever {
   ): Promise<void> {
     if (passages.length === 0) return;
     const { sentences, bm25 } = this.index;
-    const vector = this.embeddings.embedQuestion ? await this.embeddings.embedQuestion(question) : await this.embeddings.embedQuery(question);
+    const vector = this.embeddings.embedQuestion
+      ? await this.embeddings.embedQuestion(question)
+      : await this.embeddings.embedQuery(question);
     const weights = new Map<string, number>();
     for (const t of tokens) if (bm25.idf(t) > 0) weights.set(t, bm25.idf(t));
     for (const p of passages) {
@@ -290,7 +316,12 @@ export class HybridRetriever extends BaseRetriever {
   override async _getRelevantDocuments(query: string): Promise<Document[]> {
     const hits = await this.hybridSearch(query);
     return hits.map(
-      (h) => new Document({ pageContent: h.text, metadata: { ...h.chunk.metadata, score: h.final }, id: h.chunk.metadata.chunkId }),
+      (h) =>
+        new Document({
+          pageContent: h.text,
+          metadata: { ...h.chunk.metadata, score: h.final },
+          id: h.chunk.metadata.chunkId,
+        }),
     );
   }
 }

@@ -15,13 +15,63 @@ export interface Entity {
 }
 
 export const PROVINCES = [
-  "北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建", "江西",
-  "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海", "台湾",
-  "内蒙古", "广西", "西藏", "宁夏", "新疆", "香港", "澳门",
+  "北京",
+  "天津",
+  "上海",
+  "重庆",
+  "河北",
+  "山西",
+  "辽宁",
+  "吉林",
+  "黑龙江",
+  "江苏",
+  "浙江",
+  "安徽",
+  "福建",
+  "江西",
+  "山东",
+  "河南",
+  "湖北",
+  "湖南",
+  "广东",
+  "海南",
+  "四川",
+  "贵州",
+  "云南",
+  "陕西",
+  "甘肃",
+  "青海",
+  "台湾",
+  "内蒙古",
+  "广西",
+  "西藏",
+  "宁夏",
+  "新疆",
+  "香港",
+  "澳门",
 ];
 
 /** Places the domain names without a suffix (日喀则 rather than 日喀则市). */
-export const KNOWN_PLACES = new Set(["日喀则", "林芝", "拉萨", "山南", "昌都", "那曲", "阿里", "喀什", "淄博", "烟台", "临沂", "菏泽", "济南", "青岛", "定西", "果洛", "玉树", "和田"]);
+export const KNOWN_PLACES = new Set([
+  "日喀则",
+  "林芝",
+  "拉萨",
+  "山南",
+  "昌都",
+  "那曲",
+  "阿里",
+  "喀什",
+  "淄博",
+  "烟台",
+  "临沂",
+  "菏泽",
+  "济南",
+  "青岛",
+  "定西",
+  "果洛",
+  "玉树",
+  "和田",
+]);
 
 /**
  * The cities of the known places, by province: a report on 淄博's aid is a report on 山东's aid, so a question
@@ -108,7 +158,8 @@ export function extractEntities(question: string): Entity[] {
     if (![...found.values()].some((x) => x.variants.includes(e.text) || x.text.includes(e.text))) found.set(e.text, e);
   };
   for (const m of text.matchAll(BATCH)) add({ text: m[0], kind: "batch", variants: [m[0]] });
-  for (const m of text.matchAll(QUOTED)) if (m[1]?.trim()) add({ text: m[1].trim(), kind: "quoted", variants: [m[1].trim()] });
+  for (const m of text.matchAll(QUOTED))
+    if (m[1]?.trim()) add({ text: m[1].trim(), kind: "quoted", variants: [m[1].trim()] });
   for (const m of text.matchAll(YEAR)) add({ text: m[0], kind: "year", variants: [m[0], m[0].slice(0, 4)] });
   for (const f of extractFigures(text)) {
     if (f.kind !== "date" && f.kind !== "number") add({ text: f.text, kind: "figure", variants: [f.text] });

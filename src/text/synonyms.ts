@@ -46,7 +46,11 @@ export function expandQueryTokens(tokens: string[], known: (token: string) => bo
   const out = [...tokens];
   for (const t of tokens) {
     if (known(t)) continue;
-    out.push(...synonymsOf(t).filter((s) => s.length >= 2 && known(s)).slice(0, 3));
+    out.push(
+      ...synonymsOf(t)
+        .filter((s) => s.length >= 2 && known(s))
+        .slice(0, 3),
+    );
   }
   return out;
 }

@@ -73,7 +73,11 @@ async function readSlot(): Promise<() => void> {
  * Runs one task in a fresh worker process; resolves with its result, rejects with a WorkerError. Reads of
  * uploads run at most MAX_READ_WORKERS at a time; a build runs whenever asked (LiveApp runs one at a time).
  */
-export async function runInWorker<T>(task: WorkerTask, limits: WorkerLimits, onProgress?: (p: BuildProgress) => void): Promise<T> {
+export async function runInWorker<T>(
+  task: WorkerTask,
+  limits: WorkerLimits,
+  onProgress?: (p: BuildProgress) => void,
+): Promise<T> {
   if (task.type !== "read") return runChild<T>(task, limits, onProgress);
   const release = await readSlot();
   try {
@@ -86,7 +90,10 @@ export async function runInWorker<T>(task: WorkerTask, limits: WorkerLimits, onP
 function runChild<T>(task: WorkerTask, limits: WorkerLimits, onProgress?: (p: BuildProgress) => void): Promise<T> {
   const { path, execArgv } = childEntry();
   const heapMb = Math.max(128, Math.floor(limits.maxMemoryMb * 0.75));
-  const child = fork(path, [], { execArgv: [...execArgv, `--max-old-space-size=${heapMb}`], stdio: ["ignore", "ignore", "pipe", "ipc"] });
+  const child = fork(path, [], {
+    execArgv: [...execArgv, `--max-old-space-size=${heapMb}`],
+    stdio: ["ignore", "ignore", "pipe", "ipc"],
+  });
   running.add(child);
   let stderr = "";
   child.stderr?.on("data", (d: Buffer) => {
@@ -111,7 +118,14 @@ function runChild<T>(task: WorkerTask, limits: WorkerLimits, onProgress?: (p: Bu
       if (child.pid === undefined) return;
       void residentMb(child.pid).then((mb) => {
         if (mb !== undefined && mb > limits.maxMemoryMb) {
-          finish(() => reject(new WorkerError(`the worker passed its memory limit (${Math.round(mb)} MB > ${limits.maxMemoryMb} MB)`, "memory")));
+          finish(() =>
+            reject(
+              new WorkerError(
+                `the worker passed its memory limit (${Math.round(mb)} MB > ${limits.maxMemoryMb} MB)`,
+                "memory",
+              ),
+            ),
+          );
         }
       });
     }, 250);
@@ -120,14 +134,19 @@ function runChild<T>(task: WorkerTask, limits: WorkerLimits, onProgress?: (p: Bu
       else if (reply.type === "result") finish(() => resolve(reply.value as T));
       else finish(() => reject(new WorkerError(reply.message, reply.name, reply.problem, reply.holder)));
     });
-    child.on("error", (err) => finish(() => reject(new WorkerError(`the worker could not run: ${err.message}`, "crash"))));
+    child.on("error", (err) =>
+      finish(() => reject(new WorkerError(`the worker could not run: ${err.message}`, "crash"))),
+    );
     child.on("exit", (code, signal) => {
       const heap = /heap out of memory|Allocation failed/i.test(stderr);
       finish(() =>
         reject(
           heap
             ? new WorkerError("the worker ran out of its memory limit", "memory")
-            : new WorkerError(`the worker exited (${signal ?? `code ${code}`}) without a result: ${stderr.trim().slice(-300)}`, "crash"),
+            : new WorkerError(
+                `the worker exited (${signal ?? `code ${code}`}) without a result: ${stderr.trim().slice(-300)}`,
+                "crash",
+              ),
         ),
       );
     });
