@@ -23,12 +23,12 @@ function files(dir) {
   );
 }
 
-/** The newest modification time of what is compiled or copied (src/, the bench's test helpers, prompts/, configuration). */
+/** The newest modification time of what is compiled or copied (src/, prompts/, configuration). */
 function newestSource() {
   const inputs = [
     ...files(SRC),
     ...files(join(ROOT, "prompts")),
-    ...["test/emulator.ts", "test/files.ts", "tsconfig.json", "tsconfig.build.json"].map((f) => join(ROOT, f)),
+    ...["tsconfig.json", "tsconfig.build.json"].map((f) => join(ROOT, f)),
   ];
   return Math.max(...inputs.map((f) => statSync(f).mtimeMs));
 }

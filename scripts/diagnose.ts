@@ -9,7 +9,9 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { analyzeCandidates, answerQuestion, RETRIEVE, type Scored } from "../src/answer/answer.js";
+import { RETRIEVE } from "../src/answer/params.js";
+import { answerQuestion } from "../src/answer/pipeline.js";
+import { analyzeCandidates, type Scored } from "../src/answer/rank.js";
 import { createApp, createEmbeddings } from "../src/app.js";
 import { loadConfig } from "../src/config.js";
 import { prepareCmrc } from "../src/eval/datasets.js";

@@ -9,7 +9,8 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { analyzeCandidates, RETRIEVE } from "../src/answer/answer.js";
+import { RETRIEVE } from "../src/answer/params.js";
+import { analyzeCandidates } from "../src/answer/rank.js";
 import { createApp, createEmbeddings } from "../src/app.js";
 import { loadConfig } from "../src/config.js";
 import { prepareCmrc } from "../src/eval/datasets.js";

@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../src/app.js";
-import { answerQuestion } from "../src/answer/answer.js";
+import { answerQuestion } from "../src/answer/pipeline.js";
 import { analyzeQuestion } from "../src/answer/question.js";
 import { verifyFigures } from "../src/answer/verify.js";
 import { answerMatches } from "../src/eval/metrics.js";

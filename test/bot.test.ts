@@ -5,7 +5,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LiveApp } from "../src/app.js";
-import { answerQuestion } from "../src/answer/answer.js";
+import { answerQuestion } from "../src/answer/pipeline.js";
 import { renderAnswerBlocks, splitMessage, TELEGRAM_LIMIT } from "../src/bot/render.js";
 import { seedsApp, type TempCorpus } from "./helpers.js";
 import {
@@ -16,7 +16,7 @@ import {
   userClient,
   TOKEN,
   type Harness,
-} from "./emulator.js";
+} from "../src/harness/emulator.js";
 
 const ADMIN = 9001;
 let corpus: TempCorpus;

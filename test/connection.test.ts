@@ -8,7 +8,7 @@ import { LiveApp } from "../src/app.js";
 import { createBot } from "../src/bot/bot.js";
 import { createLogger } from "../src/log.js";
 import { seedsApp, type TempCorpus } from "./helpers.js";
-import { TOKEN, freePort, waitForMessage } from "./emulator.js";
+import { TOKEN, freePort, waitForMessage } from "../src/harness/emulator.js";
 
 let corpus: TempCorpus;
 let live: LiveApp;

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import iconv from "iconv-lite";
 import { afterAll, describe, expect, it } from "vitest";
 import { DocumentError, decodeText, listDocumentFiles, loadDocument } from "../src/corpus/load.js";
-import { minimalDocx, minimalPdf, zipBombDocx } from "./files.js";
+import { minimalDocx, minimalPdf, zipBombDocx } from "../src/harness/files.js";
 
 const dir = mkdtempSync(join(tmpdir(), "duikou-corpus-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

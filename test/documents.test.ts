@@ -7,10 +7,10 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp, ingest, type App } from "../src/app.js";
-import { answerQuestion } from "../src/answer/answer.js";
+import { answerQuestion } from "../src/answer/pipeline.js";
 import { loadDocument } from "../src/corpus/load.js";
 import { hasLineBreakDamage, lineBlocks, moveCaptions } from "../src/corpus/structure.js";
-import { docxToPdf, libreOffice, reportDocx } from "./files.js";
+import { docxToPdf, libreOffice, reportDocx } from "../src/harness/files.js";
 import { SEEDS_DIR, tempCorpus, testEmbeddings, type TempCorpus } from "./helpers.js";
 
 const PLAIN_REPORT = [

@@ -1,8 +1,8 @@
 // Follow-up questions resolved against the previous turn, then answered from the real index of the seeds.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../src/app.js";
-import { answerQuestion } from "../src/answer/answer.js";
-import { ChatMemory, TURN_TTL_MS, isFollowUp, resolveFollowUp } from "../src/answer/follow-up.js";
+import { answerQuestion } from "../src/answer/pipeline.js";
+import { ChatMemory, TURN_TTL_MS, isFollowUp, resolveFollowUp } from "../src/chat/follow-up.js";
 import { extractEntities } from "../src/text/entities.js";
 import { seedsApp, type TempCorpus } from "./helpers.js";
 

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LiveApp } from "../src/app.js";
 import type { AuditEvent } from "../src/bot/audit.js";
-import { zipBombDocx } from "./files.js";
+import { zipBombDocx } from "../src/harness/files.js";
 import { seedsApp, type TempCorpus } from "./helpers.js";
 import {
   botMessages,
@@ -18,7 +18,7 @@ import {
   TOKEN,
   type BotMessage,
   type Harness,
-} from "./emulator.js";
+} from "../src/harness/emulator.js";
 
 const ADMIN = 9300;
 const files = new Map<string, Uint8Array>();
@@ -270,7 +270,7 @@ describe("stopping", () => {
   it("stops on SIGTERM within seconds in the middle of a re-index, and its worker goes with it", async () => {
     const { spawn } = await import("node:child_process");
     const { TelegramServer } = await import("telegram-test-api/lib/telegramServer.js");
-    const { freePort } = await import("./emulator.js");
+    const { freePort } = await import("../src/harness/emulator.js");
     await idle();
     const port = await freePort();
     const server = new TelegramServer({ port, host: "127.0.0.1", storeTimeout: 600 });

@@ -6,11 +6,12 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp, ingest, LiveApp, type App } from "../src/app.js";
-import { answer, buildPrompt } from "../src/answer/llm.js";
+import { answer } from "../src/answer/index.js";
+import { buildPrompt } from "../src/answer/llm.js";
 import { createLogger } from "../src/log.js";
 import { passageIdWith, startMockLlm, type MockLlm } from "./openai-mock.js";
 import { tempCorpus, testEmbeddings, type TempCorpus } from "./helpers.js";
-import { botMessages, countMessages, startHarness, waitForMessage, TOKEN } from "./emulator.js";
+import { botMessages, countMessages, startHarness, waitForMessage, TOKEN } from "../src/harness/emulator.js";
 
 const API_KEY = "sk-test-key-that-must-never-be-logged-0123456789";
 const QUESTION = "淄博援藏工作组谋划确定了多少个对口支援项目，投资多少？";

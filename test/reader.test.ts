@@ -3,7 +3,10 @@
 // closest lead, never answered with another figure; paraphrased and chat-style questions find their fact.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../src/app.js";
-import { analyzeCandidates, answerQuestion, besideRunnerUp, pointsAtAsked, RETRIEVE } from "../src/answer/answer.js";
+import { besideRunnerUp, pointsAtAsked } from "../src/answer/excerpt.js";
+import { RETRIEVE } from "../src/answer/params.js";
+import { answerQuestion } from "../src/answer/pipeline.js";
+import { analyzeCandidates } from "../src/answer/rank.js";
 import { analyzeQuestion } from "../src/answer/question.js";
 import { clausesOf, trimToClauses } from "../src/answer/compose.js";
 import { verifyFigures } from "../src/answer/verify.js";

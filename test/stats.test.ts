@@ -8,7 +8,7 @@ import { LiveApp } from "../src/app.js";
 import { BotStats, startHealthServer, statsReport, type StatsReport } from "../src/bot/stats.js";
 import { createLogger } from "../src/log.js";
 import { seedsApp, type TempCorpus } from "./helpers.js";
-import { countMessages, freePort, startHarness, waitForMessage, TOKEN, type Harness } from "./emulator.js";
+import { countMessages, freePort, startHarness, waitForMessage, TOKEN, type Harness } from "../src/harness/emulator.js";
 
 const ADMIN = 9500;
 let corpus: TempCorpus;

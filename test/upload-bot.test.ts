@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LiveApp } from "../src/app.js";
 import { seedsApp, type TempCorpus } from "./helpers.js";
-import { countMessages, startHarness, waitForMessage, TOKEN, type Harness } from "./emulator.js";
+import { countMessages, startHarness, waitForMessage, TOKEN, type Harness } from "../src/harness/emulator.js";
 
 const ADMIN = 9100;
 const files = new Map<string, Uint8Array>();

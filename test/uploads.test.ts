@@ -15,7 +15,7 @@ import {
   safeFileName,
 } from "../src/bot/uploads.js";
 import { MAX_READ_WORKERS, runningWorkers } from "../src/worker/run.js";
-import { zipBombDocx } from "./files.js";
+import { zipBombDocx } from "../src/harness/files.js";
 
 const seed = readFileSync(new URL("../seeds/002_2a4bfa5699e19441.txt", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "duikou-uploads-"));

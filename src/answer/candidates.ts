@@ -1,7 +1,7 @@
 // Step 2 of the answerer: candidate sentences. Every sentence of the passages read (the best few, plus the best
 // passage of each other document further down), with its passage's retrieval scores and its meaning's
 // similarity to the question (sentence vectors stored in the index at ingest).
-import type { App } from "../app.js";
+import type { AnswerContext } from "./context.js";
 import type { Chunk } from "../corpus/chunk.js";
 import type { ScoredPassage } from "../search/retriever.js";
 import { sentenceKey, sentenceSimilarity } from "../search/index-store.js";
@@ -56,7 +56,7 @@ export function passagesToRead(passages: ScoredPassage[]): ScoredPassage[] {
 }
 
 /** The candidate sentences of the passages, each once per document, with their similarity to the question. */
-export function candidatesFrom(app: App, passages: ScoredPassage[], questionVector: number[]): Candidate[] {
+export function candidatesFrom(app: AnswerContext, passages: ScoredPassage[], questionVector: number[]): Candidate[] {
   const seen = new Set<string>();
   const out: Candidate[] = [];
   const { sentences } = app.index;

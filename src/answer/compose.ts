@@ -5,13 +5,11 @@ import { normalizeForMatch } from "../text/normalize.js";
 import { tagWords } from "../text/tokenize.js";
 import type { Candidate } from "./candidates.js";
 import { coverage } from "../text/coverage.js";
+import { MAX_ANSWER_CHARS } from "./params.js";
 import type { Citation } from "./types.js";
 
-export const MAX_ANSWER_CHARS = 130;
-export const FACT_ANSWER_CHARS = 60;
-
 /** A candidate chosen for a part, with the span of it that is shown. */
-export interface Pick {
+export interface Selection {
   candidate: Candidate;
   span: string;
   score: number;
@@ -120,7 +118,7 @@ function cutList(head: string, list: string, max: number): string {
  * anaphor refers to), in the passage's order, quoted as one excerpt under one citation: one entry in 出处 and
  * one 原文 button rather than the same title twice. Sentences of different passages stay apart.
  */
-export function joinExcerpt(picks: Pick[]): Pick[] {
+export function joinExcerpt(picks: Selection[]): Selection[] {
   const [first] = picks;
   if (
     !first ||
@@ -136,8 +134,8 @@ export function joinExcerpt(picks: Pick[]): Pick[] {
 }
 
 /** Parts answered by one sentence become one span of it, from the first part's clause to the last one's. */
-export function mergeSameSentence(picks: Pick[]): Pick[] {
-  const out: Pick[] = [];
+export function mergeSameSentence(picks: Selection[]): Selection[] {
+  const out: Selection[] = [];
   for (const pick of picks) {
     const same = out.find((p) => p.candidate === pick.candidate);
     if (!same) {
@@ -154,7 +152,7 @@ export function mergeSameSentence(picks: Pick[]): Pick[] {
 }
 
 /** The citation of a pick, added to `citations` unless the same sentence is cited already. */
-export function citeFor(pick: Pick, citations: Citation[]): Citation {
+export function citeFor(pick: Selection, citations: Citation[]): Citation {
   const { chunk, text } = pick.candidate;
   let cit = citations.find((c) => c.chunkId === chunk.metadata.chunkId && c.quote === text);
   if (!cit) {
@@ -171,7 +169,7 @@ export function citeFor(pick: Pick, citations: Citation[]): Citation {
 }
 
 /** The cited spans of the picks, in order: `span。[n]` each, and the citations they name. */
-export function composePieces(picks: Pick[]): { pieces: string[]; citations: Citation[] } {
+export function composePieces(picks: Selection[]): { pieces: string[]; citations: Citation[] } {
   const citations: Citation[] = [];
   const pieces: string[] = [];
   for (const pick of mergeSameSentence(picks)) {

@@ -2,7 +2,7 @@
 // 合计, 加起来, 相差). Each side or input is asked as a question of its own through the single-answer pipeline,
 // its figure is chosen from the table of figures (src/facts/table.ts) by what it counts, and the result is
 // computed by src/facts/arithmetic.ts, listed in `derived` and checked by the verifier like any other figure.
-import type { App } from "../app.js";
+import type { AnswerContext } from "./context.js";
 import { compareFigures, comparable, difference, sum, unitKind, type Derived } from "../facts/arithmetic.js";
 import { rowsOfSentence, type FigureRow } from "../facts/table.js";
 import type { ScoredPassage } from "../search/retriever.js";
@@ -10,7 +10,7 @@ import { extractEntities } from "../text/entities.js";
 import { extractFigures, type Figure } from "../text/figures.js";
 import { normalizeForMatch } from "../text/normalize.js";
 import type { Candidate } from "./candidates.js";
-import { citeFor, type Pick } from "./compose.js";
+import { citeFor, type Selection } from "./compose.js";
 import { answerModel } from "./model.js";
 import { figureFits } from "./spans.js";
 import type { QuestionPart } from "./question.js";
@@ -222,11 +222,11 @@ export function analyzeCross(question: string): CrossQuestion | undefined {
 /** Asks one side or input through the single-answer pipeline: its part, ranked candidates and confidence. */
 export type AnalyzeSide = (
   question: string,
-) => Promise<{ part: QuestionPart; ranked: Pick[]; confidence: number } | undefined>;
+) => Promise<{ part: QuestionPart; ranked: Selection[]; confidence: number } | undefined>;
 
 /** What answering a cross question needs from the caller. */
 export interface CrossRun {
-  app: App;
+  app: AnswerContext;
   question: string;
   /** The whole question's passages, shown in the answer JSON. */
   passages: ScoredPassage[];
@@ -238,7 +238,7 @@ export interface CrossRun {
 export interface Resolved {
   figure: Figure;
   row: FigureRow | undefined;
-  pick: Pick;
+  pick: Selection;
   confidence: number;
 }
 
@@ -260,14 +260,14 @@ export function overlap(words: string, text: string): number {
 }
 
 /** The table rows of a candidate sentence. */
-export function rowsOf(app: App, candidate: Candidate): FigureRow[] {
+export function rowsOf(app: AnswerContext, candidate: Candidate): FigureRow[] {
   return rowsOfSentence(app.index.figures, candidate.chunk.metadata.source, candidate.text);
 }
 
 /** The row of a sentence whose clause best matches the words (what it counts), among figures fitting the part. */
 export function bestRow(
-  app: App,
-  pick: Pick,
+  app: AnswerContext,
+  pick: Selection,
   part: QuestionPart,
   words: string,
 ): { figure: Figure; row: FigureRow | undefined; fit: number } | undefined {
@@ -284,7 +284,12 @@ export function bestRow(
 }
 
 /** Resolves one side or input through the single-answer pipeline (its own retrieval, ranking and confidence). */
-async function resolve(app: App, item: string, words: string, analyze: AnalyzeSide): Promise<Resolved | undefined> {
+async function resolve(
+  app: AnswerContext,
+  item: string,
+  words: string,
+  analyze: AnalyzeSide,
+): Promise<Resolved | undefined> {
   const analysis = await analyze(item);
   if (!analysis) return undefined;
   let best: (Resolved & { fit: number }) | undefined;

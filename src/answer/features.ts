@@ -9,7 +9,7 @@
 // and how close in meaning its neighbours are: a sentence that repeats the question often stands next to the one
 // that answers it, 动物学家牛顿出版了… | 他呼吁…立法禁止狩猎). The weights that combine them are fitted (model.ts,
 // src/cli/fit.ts), not set by hand.
-import type { App } from "../app.js";
+import type { AnswerContext } from "./context.js";
 import { normalizeForMatch } from "../text/normalize.js";
 import type { Candidate } from "./candidates.js";
 import type { AnalyzedQuestion, QuestionPart } from "./question.js";
@@ -17,7 +17,7 @@ import { hasAnswerSpan, yearFromBefore } from "./spans.js";
 import { mentionsTerm } from "../text/synonyms.js";
 import { languageRarity } from "../text/language.js";
 import { coverage } from "../text/coverage.js";
-import { askedRelations, cueFit, type Relation } from "./cues.js";
+import { askedRelations, cueFit, type CueRelation } from "./cues.js";
 
 /** The features of one candidate, by name; model.ts holds the weight of each. */
 export const FEATURE_NAMES = [
@@ -51,7 +51,7 @@ export type Features = Record<FeatureName, number>;
  * rare in Chinese at large too (a name: 林振强), less if it is an everyday word a small corpus happens to lack
  * (搞, 起来, 之前: language.ts).
  */
-export function termWeights(app: App, terms: string[]): Map<string, number> {
+export function termWeights(app: AnswerContext, terms: string[]): Map<string, number> {
   const weights = new Map<string, number>();
   const unseen = unseenWeight(app);
   for (const t of terms) {
@@ -69,7 +69,7 @@ const charIdfCache = new WeakMap<object, Map<string, number>>();
 const CJK_FIRST = 0x3400;
 const CJK_LAST = 0x9fff;
 
-function charIdf(app: App): Map<string, number> {
+function charIdf(app: AnswerContext): Map<string, number> {
   const cached = charIdfCache.get(app.index);
   if (cached) return cached;
   // One pass over the chunks' code units, each counted once per chunk; then each character converted to its
@@ -108,7 +108,7 @@ const HAN = /\p{Script=Han}/gu;
  * a rare character often say the same thing in other words (滅亡 | 所滅, 鞋子 | 鞋, 舊名 | 昔名, 創立 | 成立),
  * which word coverage misses and character coverage keeps; a common character (年, 的, 人) weighs little.
  */
-export function characterWeights(app: App, terms: string[]): Map<string, number> {
+export function characterWeights(app: AnswerContext, terms: string[]): Map<string, number> {
   const idf = charIdf(app);
   const top = Math.log(1 + app.index.chunks.length);
   const out = new Map<string, number>();
@@ -120,7 +120,7 @@ export function characterWeights(app: App, terms: string[]): Map<string, number>
  * Weights of character bigrams by the rarer of their two characters: 演化 weighs by 演, 的发 by neither much. The
  * corpus's bigram counts would cost a table of every bigram; the characters' counts are at hand.
  */
-function bigramWeights(app: App, bigrams: Set<string>): Map<string, number> {
+function bigramWeights(app: AnswerContext, bigrams: Set<string>): Map<string, number> {
   const idf = charIdf(app);
   const top = Math.log(1 + app.index.chunks.length);
   const out = new Map<string, number>();
@@ -131,7 +131,7 @@ function bigramWeights(app: App, bigrams: Set<string>): Map<string, number> {
   return out;
 }
 
-function unseenWeight(app: App): number {
+function unseenWeight(app: AnswerContext): number {
   return app.index.bm25.idf("\u0000") || Math.log(1 + app.index.bm25.size);
 }
 
@@ -211,13 +211,18 @@ export interface PartContext {
   maxSem: number;
   unseen: number;
   anchors: { left: string; right: string };
-  relations: Relation[];
+  relations: CueRelation[];
   charWeights: Map<string, number>;
   /** The question's character bigrams, each weighted by its rarer character's weight. */
   bigramWeights: Map<string, number>;
 }
 
-export function partContext(app: App, q: AnalyzedQuestion, part: QuestionPart, candidates: Candidate[]): PartContext {
+export function partContext(
+  app: AnswerContext,
+  q: AnalyzedQuestion,
+  part: QuestionPart,
+  candidates: Candidate[],
+): PartContext {
   const weights = termWeights(app, [...new Set([...part.terms, ...q.terms.filter((t) => !part.terms.includes(t))])]);
   const partWeights = termWeights(app, part.terms);
   return {

@@ -5,14 +5,16 @@
 import { readFileSync } from "node:fs";
 import { ChatOpenAI } from "@langchain/openai";
 import { HumanMessage, SystemMessage } from "@langchain/core/messages";
-import type { App } from "../app.js";
+import type { AnswerContext, ModelAnswerer } from "./context.js";
 import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
 import type { ScoredPassage } from "../search/retriever.js";
 import { extractFigures, sameFigure } from "../text/figures.js";
 import { normalizeForMatch } from "../text/normalize.js";
 import { splitSentences } from "../text/sentences.js";
-import { RETRIEVE, answerQuestion, passagesOut } from "./answer.js";
+import { RETRIEVE } from "./params.js";
+import { answerQuestion } from "./pipeline.js";
+import { passagesOut } from "./result.js";
 import type { AnswerResult, Citation } from "./types.js";
 import { unsupportedNames, verifyFigures } from "./verify.js";
 
@@ -169,7 +171,7 @@ export function verifyGenerated(
   };
 }
 
-export class LlmAnswerer {
+export class LlmAnswerer implements ModelAnswerer {
   private readonly model: ChatOpenAI;
 
   constructor(
@@ -192,7 +194,7 @@ export class LlmAnswerer {
    * passed the checks, see verifiedDraft). Falls back to the extractive answer on any failure, within
    * timeoutMs in all.
    */
-  async answer(app: App, question: string, onDelta?: (textSoFar: string) => void): Promise<AnswerResult> {
+  async answer(app: AnswerContext, question: string, onDelta?: (textSoFar: string) => void): Promise<AnswerResult> {
     // One retrieval serves both the model's prompt and the extractive fallback.
     const all = await app.retriever.hybridSearch(question, { k: RETRIEVE });
     const extractive = answerQuestion(app, question, all);
@@ -235,9 +237,4 @@ export class LlmAnswerer {
       clearTimeout(timer);
     }
   }
-}
-
-/** The configured answerer: the language model when LLM_BASE_URL is set, otherwise the extractive one. */
-export async function answer(app: App, question: string, onDelta?: (textSoFar: string) => void): Promise<AnswerResult> {
-  return app.llm ? app.llm.answer(app, question, onDelta) : answerQuestion(app, question);
 }

@@ -4,12 +4,12 @@
 import { randomBytes } from "node:crypto";
 import { InlineKeyboard, type Context } from "grammy";
 import type { LiveApp } from "../app.js";
-import { answer } from "../answer/llm.js";
+import { answer } from "../answer/index.js";
 import type { AnswerResult } from "../answer/types.js";
 import type { Logger } from "../log.js";
 import type { BotStats } from "./stats.js";
-import { ChatMemory, resolveFollowUp } from "../answer/follow-up.js";
-import { MAX_QUESTION_CHARS, nonChineseHint, tooLongMessage } from "../answer/help.js";
+import { ChatMemory, resolveFollowUp } from "../chat/follow-up.js";
+import { MAX_QUESTION_CHARS, nonChineseHint, tooLongMessage } from "../chat/help.js";
 import { renderAnswerBlocks, renderPassage, splitMessage } from "./render.js";
 
 /** Telegram allows about one edit a second per chat; drafts are edited no more often than this. */

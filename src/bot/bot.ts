@@ -29,8 +29,8 @@ import { AuditLog, type AuditAction } from "./audit.js";
 import { BotStats, renderStats, startHealthServer, statsReport } from "./stats.js";
 import { AnswerStore, answerInChat, showSource, type AskDeps } from "./ask.js";
 import { recordFeedback } from "./feedback.js";
-import { ChatMemory } from "../answer/follow-up.js";
-import { EXAMPLES, INTRO } from "../answer/help.js";
+import { ChatMemory } from "../chat/follow-up.js";
+import { EXAMPLES, INTRO } from "../chat/help.js";
 import { escapeHtml } from "./render.js";
 import { watchConnection, type WatchOptions } from "./connection.js";
 

@@ -3,9 +3,9 @@
 // blank lines included (../shared/CONTRACT.md). stdout holds only answers; logs and errors go to stderr.
 import { createInterface } from "node:readline";
 import { createApp } from "../app.js";
-import { MAX_QUESTION_CHARS, tooLongMessage } from "../answer/help.js";
-import { answer } from "../answer/llm.js";
-import { renderPlain } from "../answer/render.js";
+import { MAX_QUESTION_CHARS, tooLongMessage } from "../chat/help.js";
+import { answer } from "../answer/index.js";
+import { renderPlain } from "../chat/plain.js";
 import type { AnswerResult } from "../answer/types.js";
 import { configFromArgs, parseArgs, runMain } from "./args.js";
 

@@ -14,13 +14,13 @@ import { cp, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createApp, createEmbeddings, ingest } from "../app.js";
-import { answerQuestion } from "../answer/answer.js";
+import { answerQuestion } from "../answer/pipeline.js";
 import { loadConfig } from "../config.js";
 import { prepareCmrc } from "../eval/datasets.js";
 import { percentile } from "../eval/metrics.js";
 import { LiveApp, type App } from "../app.js";
-import { countMessages, startHarness, waitForMessage, TOKEN } from "../../test/emulator.js";
-import { zipBombDocx } from "../../test/files.js";
+import { countMessages, startHarness, waitForMessage, TOKEN } from "../harness/emulator.js";
+import { zipBombDocx } from "../harness/files.js";
 import { numberFlag, parseArgs, runMain, stringFlag, type ParsedArgs } from "./args.js";
 
 interface BotLoad {

@@ -14,8 +14,10 @@
 // (the rows are only valid for the code that made them).
 import { readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { analyzeCandidates, antecedentOf, quotedBeside, RETRIEVE, type PlacedScore } from "../answer/answer.js";
-import type { Pick } from "../answer/compose.js";
+import type { Selection } from "../answer/compose.js";
+import { antecedentOf, quotedBeside, type PlacedScore } from "../answer/excerpt.js";
+import { RETRIEVE } from "../answer/params.js";
+import { analyzeCandidates } from "../answer/rank.js";
 import { FEATURE_NAMES, type Features } from "../answer/features.js";
 import {
   CONFIDENCE_NAMES,
@@ -119,7 +121,7 @@ async function collect(
     if (parts.length !== 1) continue;
     const ranked = parts[0]?.ranked ?? [];
     const fromSource = (source: string): boolean => item.sources.includes(source);
-    const holdsGold = (pick: Pick | undefined): boolean =>
+    const holdsGold = (pick: Selection | undefined): boolean =>
       pick !== undefined &&
       fromSource(pick.candidate.chunk.metadata.source) &&
       answerMatches(pick.span, item.expect, item.mode);

@@ -3,10 +3,10 @@
 // refusal wording. Builds the index first when it is missing.
 import { createInterface } from "node:readline/promises";
 import { createApp } from "../app.js";
-import { ChatMemory, resolveFollowUp } from "../answer/follow-up.js";
-import { MAX_QUESTION_CHARS, helpPlain, nonChineseHint, tooLongMessage } from "../answer/help.js";
-import { answer } from "../answer/llm.js";
-import { renderPlain } from "../answer/render.js";
+import { ChatMemory, resolveFollowUp } from "../chat/follow-up.js";
+import { MAX_QUESTION_CHARS, helpPlain, nonChineseHint, tooLongMessage } from "../chat/help.js";
+import { answer } from "../answer/index.js";
+import { renderPlain } from "../chat/plain.js";
 import { loadConfig } from "../config.js";
 import { runMain } from "./args.js";
 

@@ -3,7 +3,7 @@
 // contains every expected string (or, for CMRC, any gold answer) ignoring white space and width, and cites an
 // expected document; a question with no source is right only when refused.
 import type { App } from "../app.js";
-import { answer } from "../answer/llm.js";
+import { answer } from "../answer/index.js";
 import { compactForCompare } from "../text/normalize.js";
 
 export interface EvalItem {

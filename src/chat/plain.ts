@@ -1,6 +1,6 @@
 // Plain-text rendering of an answer for the terminal (`ask` without --json, the terminal chat): the answer,
 // then the numbered citations with title, file and quote, or for a refusal the closest passages as leads.
-import type { AnswerResult } from "./types.js";
+import type { AnswerResult } from "../answer/types.js";
 
 const LEADS = 3;
 

@@ -1,5 +1,6 @@
 // What the bot and the terminal chat say about themselves: the introduction, example questions, and the hint
 // for a question with no Chinese in it. One wording for both, so the two front ends cannot drift apart.
+import { EXAMPLE_QUESTION } from "../answer/index.js";
 
 /** The longest question any front end accepts (a question, not a document). */
 export const MAX_QUESTION_CHARS = 500;
@@ -13,7 +14,7 @@ export const INTRO =
   "我根据资料库中的对口支援（援藏、援疆、援青、东西部协作）新闻和报告回答问题，每个回答都注明出处；资料中没有的内容，我会直接说明没有找到。";
 
 export const EXAMPLES = [
-  "淄博市第九批援藏工作组对口支援哪个县？",
+  EXAMPLE_QUESTION,
   "2022年山东援藏共投入援藏资金多少？实施了多少个援建项目？",
   "广东省第十批援藏工作队有多少名干部人才？",
 ];

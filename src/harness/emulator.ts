@@ -1,15 +1,16 @@
-// Test harness: the real bot, polling a Bot API emulator (telegram-test-api) over HTTP on localhost.
+// Test and benchmark harness: the real bot, polling a Bot API emulator (telegram-test-api) over HTTP on localhost.
+// Shared by test/ and `npm run bench` (src/cli/bench.ts), so it lives in src/ and the build has no test file in it.
 import { createServer } from "node:net";
 import { createServer as createHttpServer, request, type Server as HttpServer } from "node:http";
 import type { RunnerHandle } from "@grammyjs/runner";
 import { run } from "@grammyjs/runner";
 import { TelegramServer } from "telegram-test-api/lib/telegramServer.js";
 import type { Bot } from "grammy";
-import { LiveApp } from "../src/app.js";
-import { createBot, registerCommands, type BotOptions } from "../src/bot/bot.js";
-import type { BotContext } from "../src/bot/admin.js";
-import type { Config } from "../src/config.js";
-import { createLogger } from "../src/log.js";
+import { LiveApp } from "../app.js";
+import { createBot, registerCommands, type BotOptions } from "../bot/bot.js";
+import type { BotContext } from "../bot/admin.js";
+import type { Config } from "../config.js";
+import { createLogger } from "../log.js";
 
 export const TOKEN = "emulator-test-token";
 

@@ -1,0 +1,164 @@
+// The gates of the answerer: checks a candidate sentence must pass before the fitted ranker scores it, because
+// no weight may override them (a figure about 广东 does not answer a question about 淄博; a 多少 question needs
+// a figure). Each gate has a name (shown by the debug output when it drops a candidate), one line on why, and a
+// test of its own (test/gates.test.ts). `always` gates hold even for the closest lead of a refusal; the others
+// hold when ranking for an answer (`gated`).
+import { documentContext } from "../corpus/chunk.js";
+import { mentions, type Entity } from "../text/entities.js";
+import { extractFigures } from "../text/figures.js";
+import { normalizeForMatch } from "../text/normalize.js";
+import type { Candidate } from "./candidates.js";
+import { continuesClause } from "./compose.js";
+import type { AnalyzedQuestion, QuestionPart } from "./question.js";
+import {
+  chineseAmountFits,
+  countedAgrees,
+  figureFits,
+  hasAnswerSpan,
+  hasTime,
+  itemAgrees,
+  newPlaces,
+  onlyInListTotal,
+  ordinalFits,
+  roleAgrees,
+  typeGate,
+  yearFromBefore,
+} from "./spans.js";
+
+/** Entities that must be supported by the passage an answer comes from. */
+export const REQUIRED_ENTITY: ReadonlySet<Entity["kind"]> = new Set(["batch", "place", "org", "year", "quoted"]);
+
+/** Whether a candidate's passage agrees with the question's required entities (淄博 is not 广东). */
+export function agreesWithEntities(c: Candidate, q: AnalyzedQuestion): boolean {
+  const passage = normalizeForMatch(`${documentContext(c.chunk)}\n${c.passage}`);
+  return q.entities.every((e) => !REQUIRED_ENTITY.has(e.kind) || mentions(passage, e));
+}
+
+/** A place below the city (昂仁县, 卡嘎镇, 布玛村): where a figure was spent or counted. */
+const LOCAL_PLACE = /(?:县|区|镇|乡|村)$/;
+
+/**
+ * A figure about a place below the city must say so in its own sentence: 「广东…在朗县投入了多少援藏资金」 is not
+ * answered by a sentence about the whole city's 205万元 that happens to share a passage with 朗县. Places the
+ * document is about (its title and lead name them) are exempt: their sentences rarely repeat them.
+ */
+export function agreesLocally(c: Candidate, q: AnalyzedQuestion, part: QuestionPart): boolean {
+  if (part.kind !== "amount" && part.kind !== "date") return true;
+  const context = normalizeForMatch(documentContext(c.chunk));
+  const local = (e: Entity): boolean =>
+    (e.kind === "place" || e.kind === "term") && e.text.length >= 2 && LOCAL_PLACE.test(e.text);
+  return q.entities.every((e) => !local(e) || mentions(context, e) || mentions(c.norm, e));
+}
+
+/** The clause filter used when trimming: a clause must keep a figure, date or place of the asked kind. */
+export function clauseFits(part: QuestionPart, q: AnalyzedQuestion): (norm: string) => boolean {
+  return (norm) => {
+    if (part.kind === "amount" && (chineseAmountFits(norm, part) || ordinalFits(norm, part, q))) return true;
+    if (part.kind === "date") return hasTime(norm, q);
+    if (part.kind === "amount") return extractFigures(norm).some((f) => figureFits(f, part));
+    if (part.kind === "place") return newPlaces(norm, q).length > 0;
+    return true;
+  };
+}
+
+/** What a gate looks at: the candidate, the question and its part, and what the part asks worked out once. */
+export interface GateInput {
+  c: Candidate;
+  q: AnalyzedQuestion;
+  part: QuestionPart;
+  /** The part's clause filter (clauseFits). */
+  fits: (norm: string) => boolean;
+  /** The words of the item the part asks about, and those of them that name its attribute as written (spans.ts). */
+  item: readonly string[];
+  literal: ReadonlySet<string>;
+}
+
+/** One gate: a candidate that fails it is not ranked. */
+export interface Gate {
+  name: string;
+  why: string;
+  /** Holds for the closest lead of a refusal too, not only for an answer. */
+  always: boolean;
+  passes(input: GateInput): boolean;
+}
+
+/**
+ * The item may be named in the title or heading (not the lead, which names much of what the document is about),
+ * or in the sentence before when this one has no subject of its own (派出采样队员…: Chinese drops a subject the
+ * sentence before has named) or goes on after a semicolon (…门诊收入增长106.43%； | 出院人次增长46.05%…).
+ */
+function aroundItem(c: Candidate): string {
+  const named = normalizeForMatch(`${c.chunk.metadata.title}\n${c.chunk.metadata.heading}`);
+  const before = continuesClause(c.text) || /[；;]$/.test(c.prevNorm) ? c.prevNorm : "";
+  return `${named}\n${before}`;
+}
+
+/** The gates, in the order they are tried (the first that fails names the drop). */
+export const GATES: readonly Gate[] = [
+  {
+    name: "entities",
+    why: "the question's batch, place, organisation, year and quoted names must be in the passage or its document",
+    always: true,
+    passes: ({ c, q }) => agreesWithEntities(c, q),
+  },
+  {
+    name: "local-place",
+    why: "a figure or date for a county, town or village must name it in its sentence unless the document is about it",
+    always: false,
+    passes: ({ c, q, part }) => agreesLocally(c, q, part),
+  },
+  {
+    name: "title-only",
+    why: "a sentence that only repeats the title (a heading line) or has under six characters answers nothing",
+    always: true,
+    passes: ({ c }) =>
+      !(c.norm === normalizeForMatch(c.chunk.metadata.title) || c.norm.replace(/[\p{P}\s]/gu, "").length < 6),
+  },
+  {
+    name: "answer-span",
+    why: "a figure, date or place question needs a span of that type the question does not itself contain",
+    always: false,
+    passes: ({ c, q, part }) =>
+      !typeGate(part) || hasAnswerSpan(c.norm, part, q) || yearFromBefore(c.norm, c.prevNorm, part, q),
+  },
+  {
+    name: "clause-fits",
+    // 哪里 without a level: a place is often written without an administrative suffix (南美洲, 晋阳, 香港), so the
+    // clause filter only guides the trimming there; 哪个县 keeps it as a gate.
+    why: "some clause must hold a figure with the asked unit, a date, or a place of the asked level",
+    always: false,
+    passes: ({ c, part, fits }) => (part.kind === "place" && part.level === "") || fits(c.norm),
+  },
+  {
+    name: "list-total",
+    why: "an item named only in a list whose figure is the whole list's does not say what the item itself counts",
+    always: false,
+    passes: ({ c, part }) => !onlyInListTotal(c.norm, part),
+  },
+  {
+    name: "item",
+    why: "the item asked about must be named in the sentence, its title or heading, or the sentence it continues",
+    always: false,
+    passes: ({ c, item, literal }) => itemAgrees(c.norm, () => aroundItem(c), item, literal),
+  },
+  {
+    name: "role",
+    why: "a question about a role (队长, 书记) needs a sentence that names that role",
+    always: false,
+    passes: ({ c, part }) => roleAgrees(c.norm, part),
+  },
+  {
+    name: "counted",
+    why: "the thing counted must agree: 多少名教育人才 is not answered by 医疗人才90人",
+    always: false,
+    passes: ({ c, part }) => countedAgrees(`${c.norm}\n${normalizeForMatch(c.chunk.metadata.title)}`, part),
+  },
+];
+
+/** The name of the first gate the candidate fails, or undefined when it passes them all. */
+export function failedGate(input: GateInput, gated: boolean): string | undefined {
+  for (const gate of GATES) {
+    if ((gate.always || gated) && !gate.passes(input)) return gate.name;
+  }
+  return undefined;
+}

@@ -1,0 +1,46 @@
+// Hand-set numbers of the extractive answerer, each with the reason it has its value. Fitted numbers (the
+// ranker's and refusal model's weights, the refusal threshold, retrieval's final-order weights) are not here:
+// they live in weights.json, written by `npm run fit`.
+
+/** Passages retrieved for a question: enough that each document answering it has its best passage among them. */
+export const RETRIEVE = 20;
+/** Passages returned in the answer JSON (and behind the bot's 原文 buttons). */
+export const SHOW_PASSAGES = 10;
+/**
+ * Best candidates per part trimmed to the clauses that answer: the ones later steps look at (the runner-up, the
+ * alternatives from other documents, the cross-document sides take at most the first eight).
+ */
+export const TRIMMED_CANDIDATES = 8;
+
+/** An answer from another document this close in score (as a share of the best's) is shown beside the best one. */
+export const AMBIGUITY_RATIO = 0.8;
+/** The same when the other document itself names the question's batch or year: it answers the same question. */
+export const ANCHORED_AMBIGUITY_RATIO = 0.5;
+/** Ranked candidates searched for other documents' answers (the best's seven runners-up). */
+export const ALTERNATIVES_SCANNED = 8;
+/** Share of an attribute's character pairs two figures must share to count the same thing. */
+export const SAME_ATTRIBUTE = 0.5;
+/** The same when the figure's time is the question's year: 援建资金 for 援藏资金 in the year asked. */
+export const PARTLY_SAME_ATTRIBUTE = 0.3;
+
+/** How much better another figure of the sentence must fit the counted thing to move the answer to its clause. */
+export const COUNTED_MARGIN = 0.2;
+/** The least fit (character-pair overlap with the counted thing) a figure's clause needs to take the answer. */
+export const COUNTED_MIN_FIT = 0.5;
+
+/**
+ * The ranker is a conditional logit: a score difference d means the runner-up is e^-d times as likely to be the
+ * answering sentence as the best. Within this difference (a quarter of the best's probability) and standing
+ * right beside it, the runner-up is quoted with it as one excerpt of the passage.
+ */
+export const NEIGHBOUR_MARGIN = Math.log(4);
+/** The longest sentence quoted before an answer for what its opening word refers to. */
+export const ANTECEDENT_CHARS = 80;
+
+/** A refusal shows its closest lead only when the lead covers this share of the question's words (synonyms too). */
+export const LEAD_MIN_COVERAGE = 0.3;
+
+/** The longest answer span quoted from a sentence that describes (a reason, a list, a thing). */
+export const MAX_ANSWER_CHARS = 130;
+/** The longest answer span for a figure or a date: it is stated in a clause or two. */
+export const FACT_ANSWER_CHARS = 60;
