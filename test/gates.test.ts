@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { Candidate } from "../src/answer/candidates.js";
 import { clauseFits, failedGate, GATES, type GateInput } from "../src/answer/gates.js";
 import { analyzeQuestion } from "../src/answer/question.js";
-import { attributeWords, itemWords } from "../src/answer/spans.js";
+import { attributeWords, itemWords } from "../src/answer/agreement.js";
 import { extractFigures } from "../src/text/figures.js";
 import { normalizeForMatch } from "../src/text/normalize.js";
 

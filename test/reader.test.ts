@@ -18,20 +18,15 @@ import {
   retrievalEvidence,
   type ConfidenceFeatures,
 } from "../src/answer/model.js";
+import { itemAgrees, itemWords, onlyInListTotal, attributeWords, roleAgrees } from "../src/answer/agreement.js";
+import { asksPersonName, namesSomething } from "../src/answer/persons.js";
 import {
-  asksPersonName,
   chineseAmountFits,
   figureFits,
   hasAnswerSpan,
   hasTime,
-  itemAgrees,
-  itemWords,
-  namesSomething,
   newPlaces,
-  onlyInListTotal,
-  attributeWords,
   relativeYearAt,
-  roleAgrees,
   yearFromBefore,
 } from "../src/answer/spans.js";
 import { characterWeights } from "../src/answer/features.js";

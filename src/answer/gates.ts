@@ -10,17 +10,14 @@ import { normalizeForMatch } from "../text/normalize.js";
 import type { Candidate } from "./candidates.js";
 import { continuesClause } from "./compose.js";
 import type { AnalyzedQuestion, QuestionPart } from "./question.js";
+import { countedAgrees, itemAgrees, onlyInListTotal, roleAgrees } from "./agreement.js";
 import {
   chineseAmountFits,
-  countedAgrees,
   figureFits,
   hasAnswerSpan,
   hasTime,
-  itemAgrees,
   newPlaces,
-  onlyInListTotal,
   ordinalFits,
-  roleAgrees,
   typeGate,
   yearFromBefore,
 } from "./spans.js";

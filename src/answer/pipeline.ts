@@ -32,7 +32,7 @@ import {
   refuseUnverified,
   unsupportedEntities,
 } from "./result.js";
-import { asksPersonName, namesSomething } from "./spans.js";
+import { asksPersonName, namesSomething } from "./persons.js";
 import type { AnswerResult } from "./types.js";
 import { verifyFigures } from "./verify.js";
 

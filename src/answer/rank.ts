@@ -22,7 +22,7 @@ import {
 } from "./model.js";
 import { AMBIGUITY_RATIO, FACT_ANSWER_CHARS, MAX_ANSWER_CHARS, TRIMMED_CANDIDATES } from "./params.js";
 import { analyzeQuestion, type AnalyzedQuestion, type QuestionPart } from "./question.js";
-import { attributeWords, itemWords } from "./spans.js";
+import { attributeWords, itemWords } from "./agreement.js";
 
 /** A ranked candidate with its features (what the fitting script learns from). */
 export interface Scored extends Selection {
