@@ -1,10 +1,11 @@
 // `npm run eval -- --qa FILE.jsonl | --cmrc FILE.json [--limit N] [--json]`: measures retrieval (hit@1/3/5/10,
 // MRR@10 of the ranked passages), answer accuracy as ../shared/CONTRACT.md defines it, latency p50/p95 and
-// ingestion speed. --qa uses the index (building it from --docs when missing); --cmrc ingests every passage
-// as a document into a temporary index. Tuning flags: --chunk-size, --overlap, --fusion, --dense-weight,
+// ingestion speed. --qa uses the index (building it from --docs when missing; --docs A,B asks over several
+// folders as one archive); --cmrc ingests every passage as a document into a temporary index. Tuning flags: --chunk-size, --overlap, --fusion, --dense-weight,
 // --boost, --candidates, --rerank (how many first passages are re-ordered by their best sentence; 0: the fused
 // order). --qa … --repost asks over the corpus with every text document also republished under another name
 // (a news archive's copies), so that a copy's effect on answers and refusals is measured.
+import { createHash } from "node:crypto";
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
@@ -42,6 +43,31 @@ function printHuman(name: string, r: EvalResult, build: BuildReport | undefined,
         `${(build.embeddedChars / build.embedSeconds).toFixed(0)} chars/s (embedding), ${build.seconds.toFixed(1)} s in all`,
     );
   }
+}
+
+/**
+ * --docs A,B: several docs folders asked as one archive (the seeds plus ../shared/news/articles/). Their entries
+ * are copied into one folder under the system's temporary folder, named by the folders given, so that an index
+ * kept with --index is built from the same folder on every run (and only changed files are embedded again).
+ */
+async function mergedDocs(list: string): Promise<string> {
+  const folders = list
+    .split(",")
+    .filter(Boolean)
+    .map((d) => resolve(d));
+  if (folders.length === 1) return folders[0]!;
+  const merged = join(
+    tmpdir(),
+    `eval-docs-${createHash("sha256").update(folders.join("\n")).digest("hex").slice(0, 12)}`,
+  );
+  await rm(merged, { recursive: true, force: true });
+  for (const folder of folders) {
+    for (const name of await readdir(folder)) {
+      if (name.startsWith(".")) continue;
+      await cp(join(folder, name), join(merged, name), { recursive: true, errorOnExist: true, force: false });
+    }
+  }
+  return merged;
 }
 
 /** The name of a document's republished copy (--repost). */
@@ -169,7 +195,7 @@ runMain(async () => {
     const index = stringFlag(args, "index");
     const repost = args.flags.has("repost");
     const temp = customChunks || repost ? await mkdtemp(join(tmpdir(), "eval-qa-")) : undefined;
-    let docsDir = docs ? resolve(docs) : base.docsDir;
+    let docsDir = docs ? await mergedDocs(docs) : base.docsDir;
     let items = await readQa(qaFile);
     if (repost && temp) {
       await repostCorpus(docsDir, join(temp, "docs"));

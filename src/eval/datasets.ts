@@ -12,25 +12,33 @@ interface CmrcEntry {
   qas: { query_id: string; query_text: string; answers: string[] }[];
 }
 
-/** The questions of a QA file (../shared/CONTRACT.md); a total's `derived` figure is expected too. */
+/**
+ * The questions of a QA file (../shared/CONTRACT.md); a total's `derived` figure is expected too, and an open
+ * question's `points` are scored by `need`.
+ */
 export async function readQa(file: string): Promise<EvalItem[]> {
   const lines = (await readFile(file, "utf8")).split("\n").filter((l) => l.trim());
   return lines.map((line) => {
     const q = JSON.parse(line) as {
       id: string;
       question: string;
-      expect: string[];
+      expect?: string[];
       source: string | null;
       kind?: string;
       derived?: string;
+      points?: string[];
+      need?: number;
     };
-    const expect = q.derived ? [...q.expect, q.derived] : q.expect;
+    const open = q.points !== undefined;
+    const given = open ? (q.points ?? []) : (q.expect ?? []);
+    const expect = q.derived ? [...given, q.derived] : given;
     return {
       id: q.id,
       question: q.question,
       expect,
       sources: q.source ? q.source.split("|") : [],
-      mode: "all",
+      mode: open ? ("points" as const) : ("all" as const),
+      need: open ? (q.need ?? 1) : undefined,
       kind: q.kind,
       group: q.id,
     };

@@ -13,8 +13,13 @@ export interface EvalItem {
   expect: string[];
   /** Documents that hold the answer; empty when the documents do not. */
   sources: string[];
-  /** "all": every expected string must appear (seeds QA); "any": one gold answer is enough (CMRC). */
-  mode: "all" | "any";
+  /**
+   * "all": every expected string must appear (seeds QA); "any": one gold answer is enough (CMRC); "points": an
+   * open question, right with at least `need` of the expected strings (its points).
+   */
+  mode: "all" | "any" | "points";
+  /** For "points": how many of the points a right answer holds. */
+  need?: number;
   /** What the question tests (fact, paraphrase, unanswerable …), reported separately. */
   kind?: string;
   /** Questions of one group (an article) are kept in one cross-validation fold. */
@@ -57,13 +62,27 @@ export function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
 
+/**
+ * Whether a text holds one of an expected string's alternatives, ignoring white space, width and traditional
+ * versus simplified characters; a figure never matches as the tail of a longer number (500万元 is not in
+ * 2500万元), as ../shared/CONTRACT.md scores it.
+ */
 function containsExpected(text: string, expect: string): boolean {
   const hay = compactForCompare(text);
-  return expect.split("|").some((alt) => hay.includes(compactForCompare(alt)));
+  return expect.split("|").some((alt) => {
+    const needle = compactForCompare(alt);
+    if (!needle) return false;
+    if (!/^\d/.test(needle)) return hay.includes(needle);
+    for (let at = hay.indexOf(needle); at >= 0; at = hay.indexOf(needle, at + 1)) {
+      if (!/[0-9.]/.test(hay[at - 1] ?? "")) return true;
+    }
+    return false;
+  });
 }
 
-/** Whether an answer text satisfies the expected strings. */
-export function answerMatches(answer: string, expect: string[], mode: "all" | "any"): boolean {
+/** Whether an answer text satisfies the expected strings (for "points", at least `need` of them). */
+export function answerMatches(answer: string, expect: string[], mode: EvalItem["mode"], need = 1): boolean {
+  if (mode === "points") return expect.filter((e) => containsExpected(answer, e)).length >= need;
   if (expect.length === 0) return true;
   return mode === "all"
     ? expect.every((e) => containsExpected(answer, e))
@@ -111,7 +130,7 @@ export async function evaluate(app: App, items: EvalItem[], options: { withAnswe
     } else {
       ok =
         result.answered &&
-        answerMatches(result.answer, item.expect, item.mode) &&
+        answerMatches(result.answer, item.expect, item.mode, item.need) &&
         result.citations.some((c) => item.sources.includes(c.source));
     }
     if (result.answered) {

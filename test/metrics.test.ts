@@ -1,0 +1,46 @@
+// Scoring as ../shared/CONTRACT.md defines it (src/eval/metrics.ts, src/eval/datasets.ts): every expected string
+// for a fact, at least `need` points for an open question, a figure never as the tail of a longer number, and
+// simplified and traditional characters alike.
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { readQa } from "../src/eval/datasets.js";
+import { answerMatches } from "../src/eval/metrics.js";
+
+describe("answer scoring", () => {
+  it("does not take a figure as the tail of a longer number", () => {
+    expect(answerMatches("共投入援藏资金2500万元。", ["500万元"], "all")).toBe(false);
+    expect(answerMatches("共投入援藏资金500万元。", ["500万元"], "all")).toBe(true);
+    expect(answerMatches("增长了1.5倍。", ["5倍"], "all")).toBe(false);
+  });
+
+  it("matches traditional and simplified characters and ignores white space", () => {
+    expect(answerMatches("對口支援昂仁縣。", ["昂仁县"], "all")).toBe(true);
+    expect(answerMatches("投资 1.32 亿元", ["1.32亿元"], "all")).toBe(true);
+  });
+
+  it("counts an open question right with at least `need` of its points", () => {
+    const points = ["卡嘎镇便民服务中心", "10个蔬菜大棚", "党建广场"];
+    expect(answerMatches("建成卡嘎镇便民服务中心；新建10个蔬菜大棚。", points, "points", 2)).toBe(true);
+    expect(answerMatches("建成卡嘎镇便民服务中心。", points, "points", 2)).toBe(false);
+  });
+
+  it("reads open questions' points and need from a QA file", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "qa-"));
+    const file = join(dir, "qa.jsonl");
+    const open = {
+      id: "o1",
+      question: "做了哪些项目？",
+      points: ["甲", "乙", "丙"],
+      need: 2,
+      source: "a.txt",
+      kind: "open",
+    };
+    const fact = { id: "f1", question: "投资多少？", expect: ["1.32亿元"], source: "a.txt|b.txt", kind: "fact" };
+    await writeFile(file, `${JSON.stringify(open)}\n${JSON.stringify(fact)}\n`);
+    const [o, f] = await readQa(file);
+    expect(o).toMatchObject({ mode: "points", need: 2, expect: ["甲", "乙", "丙"], sources: ["a.txt"] });
+    expect(f).toMatchObject({ mode: "all", expect: ["1.32亿元"], sources: ["a.txt", "b.txt"] });
+  });
+});
