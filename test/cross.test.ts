@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp, ingest, type App } from "../src/app.js";
 import { answerQuestion } from "../src/answer/pipeline.js";
-import { analyzeCross, MAX_TOTAL_INPUTS } from "../src/answer/cross.js";
+import { analyzeCross, MAX_TOTAL_INPUTS } from "../src/answer/cross-question.js";
 import { analyzeQuestion } from "../src/answer/question.js";
 import { renderAnswerBlocks } from "../src/bot/render.js";
 import { verifyFigures } from "../src/answer/verify.js";

@@ -8,7 +8,7 @@ import { normalizeForMatch } from "../text/normalize.js";
 import { tagWords } from "../text/tokenize.js";
 import type { Selection } from "./compose.js";
 import type { AnswerContext } from "./context.js";
-import { bestRow, overlap } from "./cross.js";
+import { bestRow, overlap } from "./rows.js";
 import { clauseAround } from "./excerpt.js";
 import {
   ALTERNATIVES_SCANNED,

@@ -1,223 +1,21 @@
-// Questions across documents and figures: comparisons (哪个更多, 谁先, 比…多多少, 是否超过) and totals (一共,
+// Cross-document questions, step 2b, answering: comparisons (哪个更多, 谁先, 比…多多少, 是否超过) and totals (一共,
 // 合计, 加起来, 相差). Each side or input is asked as a question of its own through the single-answer pipeline,
 // its figure is chosen from the table of figures (src/facts/table.ts) by what it counts, and the result is
 // computed by src/facts/arithmetic.ts, listed in `derived` and checked by the verifier like any other figure.
 import type { AnswerContext } from "./context.js";
 import { compareFigures, comparable, difference, sum, unitKind, type Derived } from "../facts/arithmetic.js";
-import { rowsOfSentence, type FigureRow } from "../facts/table.js";
+import type { FigureRow } from "../facts/table.js";
 import type { ScoredPassage } from "../search/retriever.js";
-import { extractEntities } from "../text/entities.js";
 import { extractFigures, type Figure } from "../text/figures.js";
 import { normalizeForMatch } from "../text/normalize.js";
-import type { Candidate } from "./candidates.js";
 import { citeFor, type Selection } from "./compose.js";
 import { answerModel } from "./model.js";
 import { figureFits } from "./spans.js";
 import type { QuestionPart } from "./question.js";
 import type { AnswerResult, Citation } from "./types.js";
 import { verifyFigures } from "./verify.js";
-
-export type Relation = "more" | "less" | "earlier" | "later" | "exceed" | "difference" | "total";
-
-/** A question that needs two or more figures and a computation on them. */
-export interface CrossQuestion {
-  relation: Relation;
-  /** One question per side or input (the shared context and the asked attribute added to each). */
-  items: string[];
-  /** How the answer names each side (山东援藏为日喀则协调的医疗物资, 淄博). */
-  labels: string[];
-  /** The words that say what is compared (价值, 人数, 投资); "" when the sides say it. */
-  attribute: string;
-  /** Whether a date is compared rather than an amount. */
-  dates: boolean;
-  /** The question's own comparative (更高, 更多, 先), used in the verdict. */
-  word?: string;
-  /** A total of the figures one sentence lists (分别安排…50个、44个、79个 → 合计): the single item asks for the list. */
-  group?: boolean;
-}
-
-const CONNECTOR = /[，,]?(?:和|与|跟|同|还是|以及)/g;
-const COMPARATIVE =
-  /(?:哪个|哪一个|哪边|哪一方|哪方|哪家|哪项|哪一项|谁)(.{0,12}?)(更多|更高|更大|更少|更低|更小|更早|更晚|更先|先|早|多|高|大|少)(.{0,6}?)[？?。]?$/;
-const EXCEED = /^(.+?)(?:是否|有没有|是不是)(?:超过|高于|多于|大于)了?(.+?)[？?吗]*$/;
-const DIFFERENCE = /^(.+?)比(.+?)(多|少|高|低)(?:了)?(多少|几)(.{0,4})[？?]?$/;
-const TOTAL = /(?:一共|合计|总共|加起来|共计|总计|总和|相加|加在一起)/;
-const DIFFERENCE_OF = /(?:相差|差多少|差了多少|差距)/;
-const MONEY_WORD = /价值|投资|资金|钱|金额|投入|经费|收入|元/;
-const PEOPLE_WORD = /人数|多少人|人才|干部|专家|医生|教师|队员|人员|患儿|学生/;
-
-/** Splits the sides of a comparison: at 「，和」 if there is one, else at the connector before a new subject. */
-function splitSides(text: string): [string, string] | undefined {
-  const matches = [...text.matchAll(CONNECTOR)];
-  if (matches.length === 0) return undefined;
-  const at = (m: RegExpMatchArray): [string, string] => [
-    text.slice(0, m.index),
-    text.slice((m.index ?? 0) + m[0].length),
-  ];
-  const comma = matches.find((m) => /^[，,]/.test(m[0]));
-  if (comma) return at(comma);
-  const startsWithName = matches.find((m) => {
-    const right = text.slice((m.index ?? 0) + m[0].length);
-    return extractEntities(right.slice(0, 8)).some(
-      (e) => (e.kind === "place" || e.kind === "org") && right.startsWith(e.text.slice(0, 2)),
-    );
-  });
-  const chosen = startsWithName ?? matches[matches.length - 1];
-  return chosen ? at(chosen) : undefined;
-}
-
-/** The list items of an enumeration (A、B和C): split at 、 and the last connector. */
-function listItems(text: string): string[] {
-  return text
-    .split(/、|(?:和|与|以及|及)(?=[^、]*$)/)
-    .map((s) => s.trim())
-    .filter((s) => s.length >= 2);
-}
-
-function label(side: string, other: string): string {
-  const clean = side.replace(/^[，,\s]+|[的，,\s]+$/g, "");
-  if (clean.length <= 16) return clean;
-  const name = extractEntities(clean)
-    .filter((e) => (e.kind === "place" || e.kind === "org") && !other.includes(e.text))
-    .sort((x, y) => clean.indexOf(x.text) - clean.indexOf(y.text))[0];
-  return name?.text ?? clean.slice(0, 16);
-}
-
-/** A short side (山东) takes the rest of the other side (的第十批援藏工作队) to become a question of its own. */
-function completeSides(a: string, b: string): [string, string] {
-  const nameB = extractEntities(b).find(
-    (e) => (e.kind === "place" || e.kind === "org" || e.kind === "batch") && b.startsWith(e.text),
-  );
-  const nameA = extractEntities(a).find((e) => a === e.text || a === `${e.text}的`);
-  if (nameA && nameB && b.length > nameB.text.length + 1) return [`${a}${b.slice(nameB.text.length)}`, b];
-  return [a, b];
-}
-
-function askFor(item: string, attribute: string, dates: boolean, predicate: string): string {
-  if (dates) return `${item}什么时候${predicate}？`;
-  const both = `${item}${attribute}`;
-  if (MONEY_WORD.test(both)) {
-    if (!attribute || MONEY_WORD.test(item.slice(-4))) return `${item}是多少元？`;
-    return `${item}的${attribute}是多少元？`.replace(/的的/g, "的");
-  }
-  if (/人数/.test(attribute) || (attribute === "" && PEOPLE_WORD.test(item))) return `${item}有多少人？`;
-  return `${item}${attribute ? `的${attribute}` : ""}是多少？`;
-}
-
-/** The most inputs a total adds up (each is asked and retrieved on its own). */
-export const MAX_TOTAL_INPUTS = 5;
-
-/** Recognises a comparison or a total over listed inputs; undefined for every other question. */
-export function analyzeCross(question: string): CrossQuestion | undefined {
-  const whole = normalizeForMatch(question.trim()).replace(/[？?]+$/, "");
-  // 「…分别安排了多少个…？三年合计多少个？」: the total of the figures the first question lists.
-  const pieces = whole.split(/[？?]/).filter((p) => p.trim());
-  const totalPiece = pieces.findIndex((p, i) => i > 0 && TOTAL.test(p) && /多少|几/.test(p));
-  const listing = pieces.slice(0, Math.max(totalPiece, 0)).find((p) => /分别/.test(p));
-  if (totalPiece > 0 && listing) {
-    return {
-      relation: "total",
-      items: [`${listing}？`],
-      labels: [listing.replace(/分别|多少|几/g, "").slice(0, 16)],
-      attribute: "",
-      dates: false,
-      group: true,
-    };
-  }
-  const text = pieces.length > 1 ? (pieces.at(-1) ?? whole) : whole;
-  const clauses = text.split(/[，,]/);
-  const last = clauses.at(-1) ?? "";
-  const context = clauses.length > 2 && !CONNECTOR.test(clauses[0] ?? "") ? `${clauses[0]}，` : "";
-  CONNECTOR.lastIndex = 0;
-
-  const comparative = COMPARATIVE.exec(last);
-  if (comparative) {
-    const head = last.slice(0, comparative.index);
-    const body = (head.length > 0 ? head : clauses.slice(context ? 1 : 0, -1).join("，")).replace(/[，,]$/, "");
-    const sides = splitSides(body);
-    if (!sides) return undefined;
-    const word = comparative[2] ?? "";
-    const dates = /先|早|晚/.test(word);
-    const attribute = (comparative[1] ?? "").replace(/^(?:援藏项目|项目)?/, (m) => m).replace(/的$/, "");
-    const predicate = dates ? `${comparative[1] ?? ""}${comparative[3] ?? ""}` : "";
-    if (!dates && (comparative[3] ?? "").replace(/一些|些|了|呢|啊/g, "").length > 0) return undefined;
-    // 「…以及哪一个人作为最早的…」 asks who, not which of two: both sides must say something.
-    if (sides[0].trim().length < 2 || sides[1].trim().length < 2) return undefined;
-    const [a, b] = completeSides(sides[0].trim(), sides[1].trim());
-    const relation: Relation = dates
-      ? /晚/.test(word)
-        ? "later"
-        : "earlier"
-      : /少|低|小/.test(word)
-        ? "less"
-        : "more";
-    return {
-      relation,
-      items: [
-        askFor(`${context}${a}`, dates ? "" : attribute, dates, predicate),
-        askFor(`${context}${b}`, dates ? "" : attribute, dates, predicate),
-      ],
-      labels: [label(sides[0], sides[1]), label(sides[1], sides[0])],
-      attribute,
-      dates,
-      word,
-    };
-  }
-  const exceed = EXCEED.exec(text);
-  if (exceed) {
-    const [a, b] = completeSides((exceed[1] ?? "").trim(), (exceed[2] ?? "").trim());
-    if (a.length < 2 || b.length < 2) return undefined;
-    return {
-      relation: "exceed",
-      items: [askFor(a, "", false, ""), askFor(b, "", false, "")],
-      labels: [label(exceed[1] ?? "", b), label(exceed[2] ?? "", a)],
-      attribute: "",
-      dates: false,
-    };
-  }
-  const diff = DIFFERENCE.exec(last);
-  if (diff) {
-    const a = `${context}${clauses.slice(context ? 1 : 0, -1).join("，")}${diff[1] ?? ""}`.trim();
-    const [x, y] = completeSides(a, (diff[2] ?? "").trim());
-    const attribute = diff[5] ?? "";
-    return {
-      relation: "difference",
-      items: [askFor(x, attribute, false, ""), askFor(y, attribute, false, "")],
-      labels: [label(diff[1] ?? a, y), label(diff[2] ?? "", x)],
-      attribute,
-      dates: false,
-    };
-  }
-  // A total of listed inputs: 「A、B和C，一共有多少人」; the inputs are the list before the total's clause.
-  // Only a clause that asks for an amount (合计多少, not 合计总市值名列第几位) asks for a total.
-  const totalAt = clauses.findIndex(
-    (c) => (TOTAL.test(c) || DIFFERENCE_OF.test(c)) && /多少|几/.test(c) && !/第几|几位|几名/.test(c),
-  );
-  if (totalAt >= 0) {
-    const listText = clauses.slice(0, totalAt).join("，") || (clauses[totalAt] ?? "").split(TOTAL)[0] || "";
-    const items = listItems(listText);
-    // Listed years or figures (21、22年那10个项目) qualify one thing; they are not things to add up.
-    // Short items (受援和协作地区, 资金和物资) qualify one noun; inputs to add up are named in full.
-    if (items.length < 2 || items.some((it) => /\d/.test(it) || it.length < 4)) return undefined;
-    // Each input is a retrieval of its own: a longer list is answered the usual way, so one question's work
-    // stays bounded and one chat cannot slow the others.
-    if (items.length > MAX_TOTAL_INPUTS) return undefined;
-    // The first item carries the shared lead-in (广东第十批援藏工作队进藏后选派的); the others take it too.
-    const lead = /^(.*(?:的))[^的]+$/.exec(items[0] ?? "")?.[1] ?? "";
-    const full = items.map((it, i) => (i === 0 || !lead ? it : `${lead}${it}`));
-    const ask = (clauses[totalAt] ?? "").replace(TOTAL, "");
-    const attribute = /人/.test(ask) ? "人数" : "";
-    const relation: Relation = DIFFERENCE_OF.test(clauses[totalAt] ?? "") ? "difference" : "total";
-    return {
-      relation,
-      items: full.map((it) => askFor(it, attribute, false, "")),
-      labels: items,
-      attribute,
-      dates: false,
-    };
-  }
-  return undefined;
-}
+import type { CrossQuestion, Relation } from "./cross-question.js";
+import { bestRow, bigrams, overlap, rowsOf } from "./rows.js";
 
 /** Asks one side or input through the single-answer pipeline: its part, ranked candidates and confidence. */
 export type AnalyzeSide = (
@@ -240,47 +38,6 @@ export interface Resolved {
   row: FigureRow | undefined;
   pick: Selection;
   confidence: number;
-}
-
-function bigrams(text: string): Set<string> {
-  const clean = normalizeForMatch(text).replace(/[^\p{Script=Han}\dA-Za-z]/gu, "");
-  const out = new Set<string>();
-  for (let i = 0; i + 1 < clean.length; i++) out.add(clean.slice(i, i + 2));
-  return out;
-}
-
-/** Share of the words of `words` (character pairs) found in `text`. */
-export function overlap(words: string, text: string): number {
-  const a = bigrams(words);
-  if (a.size === 0) return 0;
-  const b = bigrams(text);
-  let n = 0;
-  for (const x of a) if (b.has(x)) n++;
-  return n / a.size;
-}
-
-/** The table rows of a candidate sentence. */
-export function rowsOf(app: AnswerContext, candidate: Candidate): FigureRow[] {
-  return rowsOfSentence(app.index.figures, candidate.chunk.metadata.source, candidate.text);
-}
-
-/** The row of a sentence whose clause best matches the words (what it counts), among figures fitting the part. */
-export function bestRow(
-  app: AnswerContext,
-  pick: Selection,
-  part: QuestionPart,
-  words: string,
-): { figure: Figure; row: FigureRow | undefined; fit: number } | undefined {
-  const rows = rowsOf(app, pick.candidate);
-  let best: { figure: Figure; row: FigureRow | undefined; fit: number } | undefined;
-  for (const figure of pick.candidate.figures) {
-    if (!figureFits(figure, part) || figure.kind === "number") continue;
-    const row = rows.find((r) => normalizeForMatch(r.text) === figure.text);
-    const context = row ? `${row.before} ${row.attribute} ${row.after}` : pick.candidate.norm;
-    const fit = overlap(words, context) + 0.5 * overlap(words, row ? `${row.subject}${row.time}` : "");
-    if (!best || fit > best.fit) best = { figure, row, fit };
-  }
-  return best;
 }
 
 /** Resolves one side or input through the single-answer pipeline (its own retrieval, ranking and confidence). */

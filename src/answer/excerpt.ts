@@ -6,7 +6,7 @@ import { normalizeForMatch } from "../text/normalize.js";
 import type { Candidate } from "./candidates.js";
 import { trimToClauses, type Selection } from "./compose.js";
 import type { AnswerContext } from "./context.js";
-import { bestRow } from "./cross.js";
+import { bestRow } from "./rows.js";
 import type { FigureRow } from "../facts/table.js";
 import { ANTECEDENT_CHARS, COUNTED_MARGIN, COUNTED_MIN_FIT, FACT_ANSWER_CHARS, NEIGHBOUR_MARGIN } from "./params.js";
 import type { AnalyzedQuestion, QuestionPart } from "./question.js";

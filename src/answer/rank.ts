@@ -8,7 +8,7 @@ import { mentionsTerm } from "../text/synonyms.js";
 import { candidatesFrom, type Candidate } from "./candidates.js";
 import { trimToClauses, type Selection } from "./compose.js";
 import type { AnswerContext } from "./context.js";
-import { bestRow, overlap } from "./cross.js";
+import { bestRow, overlap } from "./rows.js";
 import { countedClause } from "./excerpt.js";
 import { candidateFeatures, partContext, type Features } from "./features.js";
 import { clauseFits, failedGate } from "./gates.js";
