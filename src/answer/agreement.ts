@@ -4,13 +4,9 @@
 import { extractFigures } from "../text/figures.js";
 import { mentionsTerm } from "../text/synonyms.js";
 import { tagWords, tokenize } from "../text/tokenize.js";
-import { ASKED_POSTS, POSTS } from "./lexicon.js";
+import { ASKED_POSTS, POSTS, REFERS_BACK } from "./lexicon.js";
 import type { AnalyzedQuestion, QuestionPart } from "./question.js";
 import { figureFits } from "./spans.js";
-
-/** A sentence that refers back to something named before it (该项目, 这座桥, 其总投资, 它). */
-const REFERS_BACK =
-  /^(?:他|她|它|(?:这|该|此|本)(?!外|后|时|前)\p{Script=Han}|其(?!中|后|他|它|余|实|次)\p{Script=Han})/u;
 
 /**
  * The words that name the asked item: the item's own (玉麦乡史馆 → 玉麦, 史馆) and those of the noun phrase joined

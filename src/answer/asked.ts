@@ -5,10 +5,45 @@ import { UNITS } from "../text/figures.js";
 import { tagWords, tokenize } from "../text/tokenize.js";
 import { countedHead, headOf, nounPhrase } from "./focus.js";
 import type { AskKind, AskedType } from "./kinds.js";
+import { COUNTED_PEOPLE } from "./lexicon.js";
+import { endsWithOneOf, patternAt, readTable } from "../text/data-file.js";
 
 export type { AskKind, AskedType };
 
-export const MONEY = ["元", "万元", "亿元"];
+/** A line of lexicon/unit-triggers.txt: words that imply the answer's units when no unit is named. */
+interface UnitTrigger {
+  name: string;
+  when: "none" | "grown" | "always";
+  pattern: RegExp;
+  units: string[];
+}
+
+const UNIT_TRIGGERS_FILE = new URL("./lexicon/unit-triggers.txt", import.meta.url);
+const UNIT_TRIGGERS: UnitTrigger[] = readTable(UNIT_TRIGGERS_FILE, 4).map((row) => {
+  const [name, when, pattern, units] = row.columns as [string, string, string, string];
+  if (when !== "none" && when !== "grown" && when !== "always") {
+    throw new Error(`${UNIT_TRIGGERS_FILE.pathname}:${row.line}: when is none, grown or always, not "${when}"`);
+  }
+  return { name, when, pattern: patternAt(UNIT_TRIGGERS_FILE, row, pattern), units: units.split(",") };
+});
+
+/** The units of money (the `money` trigger's): an answer in them answers 花了多少钱. */
+export const MONEY = UNIT_TRIGGERS.find((t) => t.name === "money")?.units ?? [];
+
+const ASKS_FILE = new URL("./lexicon/asks.txt", import.meta.url);
+/** The question-word patterns of lexicon/asks.txt by name (date, place, person, reason, yesno, org …). */
+export const ASKS: ReadonlyMap<string, RegExp[]> = readTable(ASKS_FILE, 2).reduce((map, row) => {
+  const [name, pattern] = row.columns as [string, string];
+  map.set(name, [...(map.get(name) ?? []), patternAt(ASKS_FILE, row, pattern)]);
+  return map;
+}, new Map<string, RegExp[]>());
+
+/** Whether a part has one of the question words of a name in lexicon/asks.txt. */
+function asks(name: string, part: string): boolean {
+  const patterns = ASKS.get(name);
+  if (!patterns) throw new Error(`${ASKS_FILE.pathname}: no "${name}" line`);
+  return patterns.some((p) => p.test(part));
+}
 
 /** 多少名, 几个, 多少万亩 …: a unit named right after the question word. */
 const ASKED_UNIT = new RegExp(
@@ -19,8 +54,8 @@ const ASKED_UNIT = new RegExp(
   "g",
 );
 
-/** Nouns that name people (村民, 患儿, 干部人才, 孩子): what they count is counted in 人, 名 or 位. */
-export const PERSON_NOUN = /(?:人|民|者|员|生|童|儿|孩|孩子|娃|干部|人才|群众|专家|医生|老师|师|工|患)$/;
+/** A noun whose count is a count of people (lexicon/counted-people.txt). */
+const COUNTED_PERSON = endsWithOneOf(COUNTED_PEOPLE);
 const PERSON_UNITS = ["人", "名", "余人", "多人", "万人", "人次", "位"];
 
 /** Units named right after 多少 / 几 (多少名, 几个, 多少亩) or implied by the verb (投资多少 → 元). */
@@ -39,7 +74,7 @@ export function expectedUnits(part: string): string[] {
     if (measure) units.add(measure);
   }
   // 多少个孩子, 几个斜视或弱视的孩子: 个 counts people in everyday speech, while documents count them in 名 or 人.
-  if (units.size === 1 && units.has("个") && PERSON_NOUN.test(countedHead(part))) return [...PERSON_UNITS, "个"];
+  if (units.size === 1 && units.has("个") && COUNTED_PERSON.test(countedHead(part))) return [...PERSON_UNITS, "个"];
   // 多少村民: a noun right after the question word is what is counted, whatever else the clause says (挣上钱).
   const counted = /(?:多少|几)([\u4e00-\u9fff]{2,})/.exec(part)?.[1];
   const countedWord = counted ? tokenize(counted)[0] : undefined;
@@ -53,32 +88,16 @@ export function expectedUnits(part: string): string[] {
     !/钱|资金|经费|金额|投资|费用|元|万|亿|倍|是|为|次|年|天|岁/.test(countedWord)
   ) {
     // The phrase's head decides (医务工作者: 医务 + 工作者), as does its first word (村民挣上钱).
-    if (PERSON_NOUN.test(countedWord) || PERSON_NOUN.test(headOf(counted ?? ""))) return [...PERSON_UNITS, ""];
+    if (COUNTED_PERSON.test(countedWord) || COUNTED_PERSON.test(headOf(counted ?? ""))) return [...PERSON_UNITS, ""];
     return [];
   }
-  // 率 is a share, except in 频率 (how often), 功率 (power) and 汇率 (a rate of exchange).
-  if (/百分之|比例|比率|占比|(?:(?<![频功汇])率|比重)(?:是|为|达到|有)?多少/.test(part) && units.size === 0)
-    units.add("%");
-  if (
-    /钱|资金|投资|投入|金额|花了|花费|销售额|收入|税收|经费|拨付|援助资金|总额|规划总/.test(part) &&
-    units.size === 0
-  ) {
-    for (const u of MONEY) units.add(u);
+  for (const trigger of UNIT_TRIGGERS) {
+    const applies =
+      trigger.when === "always" ||
+      (trigger.when === "none" && units.size === 0) ||
+      (trigger.when === "grown" && units.size > 0 && !units.has("%"));
+    if (applies && trigger.pattern.test(part)) for (const u of trigger.units) units.add(u);
   }
-  if (/(?<![频功汇])率|增长了多少|提高了多少/.test(part) && units.size === 0) units.add("%");
-  // 收入增长了多少: growth is told as an amount or as a share (增长60.82%); either answers.
-  if (/(?:增长|提高|增加|上升|下降|减少)了?多少/.test(part) && units.size > 0 && !units.has("%")) units.add("%");
-  if (/多少人|人数/.test(part) && units.size === 0) units.add("人").add("名");
-  // Measures: an area, a length, a height or a weight in any of its usual units.
-  if (/面积/.test(part) && units.size === 0) for (const u of ["亩", "万亩", "平方米", "平方公里", "公顷"]) units.add(u);
-  if (/多长|长度|全长|多远|距离/.test(part) && !/多长时间/.test(part) && units.size === 0)
-    for (const u of ["米", "公里", "千米"]) units.add(u);
-  if (/多高|高度|海拔/.test(part) && units.size === 0) units.add("米");
-  if (/多重|重量/.test(part) && units.size === 0) for (const u of ["公斤", "千克", "吨", "斤", "克"]) units.add(u);
-  if (/产能|产量/.test(part) && units.size === 0) units.add("吨");
-  if (/多少岁|寿命/.test(part)) units.add("岁");
-  if (/多少天/.test(part)) units.add("天");
-  if (/多长时间|多久/.test(part)) for (const u of ["天", "个月", "月", "年", "小时", "周", "分钟"]) units.add(u);
   return [...units];
 }
 
@@ -117,27 +136,11 @@ function asksAmount(part: string): boolean {
   return asks || howMuch || (/比例|百分之|率是/.test(part) && !/什么|哪|谁|何/.test(part));
 }
 
+/** The kind a part asks, by the question words of lexicon/asks.txt (in its order) and asksAmount. */
 export function askKind(part: string): AskKind {
-  if (/什么时候|什么时间|何时|哪一年|哪年|几月|哪天|日期|时间是|哪一天|何年|几时|哪个年代|什么年代/.test(part))
-    return "date";
-  // 西元几年, 公元多少年, 民国几年, 几几年: which year (几年 alone is how many years).
-  if (/(?:西元|公元|民国|公历)前?(?:几|多少)年|几几年/.test(part)) return "date";
+  if (asks("date", part)) return "date";
   if (asksAmount(part)) return "amount";
-  if (
-    /哪个县|哪个市|哪个省|哪里|哪儿|何地|何处|何方|哪些地|哪个地区|哪[一二三四五六七八九十几\d]*个(?:市|县|区|省|乡|镇|村)|哪[三两四五]个|哪一?[个座片条]?(?:城市|地方|国家?|州|岛|洲|海域|河|山)/.test(
-      part,
-    )
-  )
-    return "place";
-  if (/谁|哪一?位|什么人|何人|哪一?个人/.test(part)) return "person";
-  // 为什么 closing a question after a verb that takes 为 (被称为什么？ 改名为什么？ 成为什么名字？) asks what, not
-  // why; followed by a clause (改名为什么最后改为…) it still asks why.
-  if (
-    /为(?:什么|何)(?!(?:名字|名称|称号)?呢?[?？]?$)|(?<![称成作认以变改名视列选译分定])为(?:什么|何)|原因/.test(part)
-  ) {
-    return "reason";
-  }
-  if (/是否|有没有|是不是|吗[？?]?$/.test(part)) return "yesno";
+  for (const kind of ["place", "person", "reason", "yesno"] as const) if (asks(kind, part)) return kind;
   return "thing";
 }
 
@@ -153,9 +156,8 @@ export function askedType(part: string, kind: AskKind, units: string[]): AskedTy
   if (kind === "place") return "place";
   if (kind === "person") return "person";
   if (kind === "reason" || kind === "yesno") return kind;
-  if (/哪家|哪个单位|哪些单位|什么单位|哪个部门|什么公司|哪个企业|哪所|哪个机构|什么机构|哪个医院/.test(part))
-    return "org";
-  if (/叫什么名字|负责人是|组长是|书记是|主任是|院长是|局长是|队长是/.test(part)) return "person";
+  if (asks("org", part)) return "org";
+  if (asks("named-person", part)) return "person";
   if (kind !== "amount") return "thing";
   if (units.includes("%") && units.some((u) => MONEY.includes(u))) return "count";
   if (units.includes("%")) return "percent";

@@ -10,6 +10,7 @@ import { bestRow } from "./rows.js";
 import type { FigureRow } from "../facts/table.js";
 import { ANTECEDENT_CHARS, COUNTED_MARGIN, COUNTED_MIN_FIT, FACT_ANSWER_CHARS, NEIGHBOUR_MARGIN } from "./params.js";
 import type { AnalyzedQuestion, QuestionPart } from "./question.js";
+import { ANAPHOR } from "./lexicon.js";
 import { figureFits, lastYearAt, RELATIVE_YEAR } from "./spans.js";
 
 /** What decides whether a runner-up is quoted beside the best sentence (shared with the fit, src/cli/fit.ts). */
@@ -41,13 +42,6 @@ const placed = (s: Selection): PlacedScore => ({
   position: s.candidate.position,
   spanChars: s.span.length,
 });
-
-/**
- * A sentence that opens by referring back (他, 它, 这套法规, 该线路, 此条款, 其定位, 因此): what it refers to stands
- * in the sentence before. Not 此外, 其中, 其后, which only link.
- */
-const ANAPHOR =
-  /^(?:他|她|它|(?:这|该|此)(?!外|后|时|前)\p{Script=Han}|其(?!中|后|他|它|余|实|次)\p{Script=Han}|因此|所以|因而|于是)/u;
 
 /** A question that asks which one or who (哪一支龙舟队, 何人, 谁): the answer may be what an anaphor refers to. */
 const ENTITY_ASKED = /谁|何人|哪/;

@@ -1,25 +1,13 @@
 // Word lists of the answerer as data: one word a line in lexicon/NAME.txt beside this file, `#` lines saying
-// where the list came from. Read once, strictly: a word with spaces or a repeated word is an error at load
-// (naming the file and line), not a silent skip. Order is kept (an alternation tries longer words first).
-import { readFileSync } from "node:fs";
+// where the list came from, read strictly by src/text/data-file.ts. Order is kept (an alternation tries longer
+// words first).
+import { readWords } from "../text/data-file.js";
 
 const LEXICON = new URL("./lexicon/", import.meta.url);
 
 /** The words of lexicon/NAME.txt, in file order. */
 export function wordList(name: string): readonly string[] {
-  const file = new URL(`${name}.txt`, LEXICON);
-  const words: string[] = [];
-  readFileSync(file, "utf8")
-    .split("\n")
-    .forEach((line, i) => {
-      const word = line.trim();
-      if (!word || word.startsWith("#")) return;
-      if (/\s/.test(word)) throw new Error(`${file.pathname}:${i + 1}: one word a line, found "${word}"`);
-      if (words.includes(word)) throw new Error(`${file.pathname}:${i + 1}: "${word}" is listed twice`);
-      words.push(word);
-    });
-  if (words.length === 0) throw new Error(`${file.pathname}: no words`);
-  return words;
+  return readWords(new URL(`${name}.txt`, LEXICON));
 }
 
 /** Posts that stand before a name and are asked about (组长, 队长, 书记 …). */
@@ -28,3 +16,19 @@ export const POSTS = wordList("posts");
 export const TITLES = wordList("titles");
 /** Posts asked about that are not looked for before a name (馆长, 总理 …). */
 export const ASKED_POSTS = wordList("asked-posts");
+/** Endings of nouns whose count is a count of people (村民, 患儿, 干部人才): counted in 人, 名 or 位. */
+export const COUNTED_PEOPLE = wordList("counted-people");
+/** Endings of nouns that name a person (专家, 总工程师, 队员, 院长, 他): 叫什么名字 after one asks for a name. */
+export const PERSON_ENDINGS = wordList("person-endings");
+
+/**
+ * A pronoun or demonstrative that opens a sentence and points back: 他, 她, 它, 这座, 该线路, 此条款, 其定位; not
+ * 此外, 此后, 其中, 其后, 其他, which only link.
+ */
+const POINTER = String.raw`他|她|它|(?:这|该|此)(?!外|后|时|前)\p{Script=Han}|其(?!中|后|他|它|余|实|次)\p{Script=Han}`;
+
+/** A sentence that refers back to something named before it (该项目, 这座桥, 其总投资, 本届, 它). */
+export const REFERS_BACK = new RegExp(String.raw`^(?:${POINTER}|本(?!外|后|时|前)\p{Script=Han})`, "u");
+
+/** A sentence whose opening word stands for what the sentence before names (他, 该线路, 因此 after the reason). */
+export const ANAPHOR = new RegExp(`^(?:${POINTER}|因此|所以|因而|于是)`, "u");

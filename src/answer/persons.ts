@@ -2,7 +2,9 @@
 // jieba's name tags), whether a question asks for a name in so many words, and whether an answer names anyone
 // the question does not. The posts and titles are data (lexicon/posts.txt, lexicon/titles.txt).
 import { tagWords } from "../text/tokenize.js";
-import { POSTS, TITLES } from "./lexicon.js";
+import { endsWithOneOf } from "../text/data-file.js";
+import { ANSWER_NAME_TAGS, PERSON_TAGS } from "../text/tags.js";
+import { PERSON_ENDINGS, POSTS, TITLES } from "./lexicon.js";
 import type { AnalyzedQuestion } from "./question.js";
 
 const PERSON = new RegExp(
@@ -14,9 +16,6 @@ export function notInQuestion(text: string, q: AnalyzedQuestion): boolean {
   return !q.normalized.includes(text);
 }
 
-/** jieba's tags for people's names (nrt, transliterations, also tags Tibetan place names such as 林芝). */
-const PERSON_TAGS = new Set(["nr", "nrfg"]);
-
 /** People named in a text: role + name and 某某说 patterns, transliterated names with ·, and jieba's name tags. */
 export function personSpans(norm: string): string[] {
   const found = [...norm.matchAll(PERSON)].map((m) => m[0]);
@@ -24,15 +23,11 @@ export function personSpans(norm: string): string[] {
   return found;
 }
 
-/** jieba's tags for proper names of any kind (people, transliterations, other proper nouns, Latin words). */
-const NAME_TAGS = new Set(["nr", "nrfg", "nrt", "nz", "eng"]);
-
 /** A question that asks for a name in so many words (专家叫什么名字, 他的姓名, 名叫什么). */
 const NAME_ASKED = /叫什么名字|什么名字|名字是什么|叫什么|姓名|名叫/;
 
-/** Nouns for people, by their last characters (专家, 总工程师, 队员, 作者, 医生, 院长, 主任, 他). */
-const PERSON_NOUN =
-  /(?:人|者|员|家|师|长|官|手|士|工|夫|妻|妇|母|父|亲|儿子|女儿|哥|姐|弟|妹|帝|王|后|相|将|帅|友|匠|生|主任|书记|经理|主席|领导|导演|教练|他|她)$/;
+/** Nouns for people, by their endings (lexicon/person-endings.txt). */
+const PERSON_NOUN = endsWithOneOf(PERSON_ENDINGS);
 
 /**
  * Whether a part asks for a person's name in so many words: 叫什么名字 after a noun for people (援藏专家叫什么名字,
@@ -52,5 +47,5 @@ export function asksPersonName(text: string): boolean {
  */
 export function namesSomething(norm: string, q: AnalyzedQuestion): boolean {
   if (personSpans(norm).some((p) => notInQuestion(p, q))) return true;
-  return tagWords(norm).some((w) => NAME_TAGS.has(w.tag) && w.word.length >= 2 && notInQuestion(w.word, q));
+  return tagWords(norm).some((w) => ANSWER_NAME_TAGS.has(w.tag) && w.word.length >= 2 && notInQuestion(w.word, q));
 }

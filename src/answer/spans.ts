@@ -2,6 +2,7 @@
 // money, a count with a fitting unit, a date, a duration, a person, a place at the asked level, an
 // organisation) that the question itself does not contain? A sentence without one cannot be the answer.
 import { unitKind } from "../facts/arithmetic.js";
+import { orgSuffixes } from "../text/data-file.js";
 import { extractFigures, type Figure } from "../text/figures.js";
 import { tagWords } from "../text/tokenize.js";
 import { notInQuestion, personSpans } from "./persons.js";
@@ -145,8 +146,8 @@ export function newPlaces(norm: string, q: AnalyzedQuestion, level = ""): string
     );
 }
 
-const ORG =
-  /[\u4e00-\u9fffA-Za-z]{2,16}?(?:集团|公司|医院|大学|学院|中学|小学|委员会|办公室|研究院|研究所|协会|基金会|银行|中心|局|厅|部|馆|站)/g;
+/** An organisation named in an answer: a name of 2 to 16 characters and an ending (org-suffixes.txt, "span"). */
+const ORG = new RegExp(`[\\u4e00-\\u9fffA-Za-z]{2,16}?(?:${orgSuffixes("span").join("|")})`, "g");
 
 /** Words jieba tags as place names (ns), two characters or more. */
 function taggedPlaces(norm: string): string[] {

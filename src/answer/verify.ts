@@ -6,6 +6,8 @@ import { extractEntities, mentions } from "../text/entities.js";
 import { extractFigures, sameFigure } from "../text/figures.js";
 import { normalizeForMatch } from "../text/normalize.js";
 import { domainWords, tagWords } from "../text/tokenize.js";
+import { orgSuffixes } from "../text/data-file.js";
+import { CHECKED_NAME_TAGS } from "../text/tags.js";
 import type { Citation } from "./types.js";
 
 export interface VerifyResult {
@@ -48,12 +50,10 @@ export function verifyFigures(answer: string, citations: Citation[], derived: De
   return { ok: unsupported.length === 0 && unknownMarkers.length === 0, unsupported, unknownMarkers };
 }
 
-/** jieba's tags for names: people, places, organisations, other proper nouns. */
-const NAME_TAGS = new Set(["nr", "nrt", "nrfg", "ns", "nt", "nz"]);
-
 let domainVocabulary: Set<string> | undefined;
 
-const ORG_WORD = /^(集团|公司|医院|大学|学院|银行|研究院|研究所|委员会)$/;
+/** A word that is an organisation's ending alone (org-suffixes.txt, "word"): joined with the name before it. */
+const ORG_WORD = new RegExp(`^(${orgSuffixes("word").join("|")})$`);
 /** Tags of the words that make up an organisation's name before its suffix. */
 const ORG_PART_TAGS = new Set(["n", "ns", "nz", "nt", "nr", "nrt", "x", "j", "vn"]);
 
@@ -84,7 +84,7 @@ export function namesIn(sentence: string): string[] {
     if (!/^\p{Script=Han}{2,}$/u.test(word)) continue;
     // Words of the domain dictionary (援藏, 干部人才 …) are tagged x too; they are vocabulary, not names.
     domainVocabulary ??= new Set(domainWords());
-    if (NAME_TAGS.has(tag) || (tag === "x" && !domainVocabulary.has(word))) names.add(word);
+    if (CHECKED_NAME_TAGS.has(tag) || (tag === "x" && !domainVocabulary.has(word))) names.add(word);
   }
   return [...names];
 }

@@ -4,6 +4,7 @@
 import { extractFigures } from "./figures.js";
 import { normalizeForMatch } from "./normalize.js";
 import { domainWords, tokenize } from "./tokenize.js";
+import { orgSuffixes } from "./data-file.js";
 
 export type EntityKind = "batch" | "place" | "org" | "year" | "figure" | "term" | "quoted";
 
@@ -86,7 +87,8 @@ const PROVINCE_CITIES: Record<string, string[]> = {
 };
 
 const PLACE_SUFFIX = /^(.{2,8}?)(省|市|县|区|州|镇|乡|村|自治区|地区|盟|旗)$/;
-const ORG_SUFFIX = /(集团|公司|医院|大学|学院|中学|小学|委员会|办公室|管理组|工作组|工作队|博物馆|中心)$/;
+/** A word ending like an organisation (org-suffixes.txt, use "entity"): 淄博市人民医院, 援藏工作组. */
+const ORG_SUFFIX = new RegExp(`(${orgSuffixes("entity").join("|")})$`);
 /**
  * A word that asks or points rather than names (哪一区, 什么州, 每一旗, 这个县, 该所学校): not an entity the passages
  * must hold, though it ends like a place or an organisation. 那曲 and 本溪 are names: a demonstrative counts only
