@@ -27,6 +27,8 @@ export default tseslint.config(
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
       "no-console": "off",
+      // Prettier wraps code at 120 columns; this catches the strings, comments and patterns it cannot wrap.
+      "max-len": ["error", { code: 120, ignoreUrls: true }],
     },
   },
 );

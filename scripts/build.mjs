@@ -1,8 +1,8 @@
-// Compiles src/ to dist/ (TypeScript to JavaScript with tsc) and copies the data files the code reads beside
-// itself (domain words, synonyms, fitted weights; the prompts). `npm start`, `ask`, `ingest` and `bench` run the compiled
+// Compiles src/ to dist/ (TypeScript to JavaScript with tsc) and copies the data files the code reads beside itself
+// (domain words, synonyms, fitted weights; the prompts). `npm start`, `ask`, `ingest` and `bench` run the compiled
 // code: measured, it starts faster and peaks at about 170 MiB less than running the TypeScript through tsx.
-// `ensureBuilt()` compiles only when a file under src/ is newer than the last build, under a lock, so that
-// several commands started at once build once; `node scripts/build.mjs` always builds.
+// `ensureBuilt()` compiles only when a file under src/ is newer than the last build, under a lock, so that several
+// commands started at once build once; `node scripts/build.mjs` always builds.
 import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";

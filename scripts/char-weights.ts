@@ -1,7 +1,8 @@
 // How long the answerer's character weights take to count on a loaded index (features.ts: characterWeights, once
 // per loaded index, on its first question), beside converting every chunk's whole text first, the first version.
 //
-//   npx tsx scripts/char-weights.ts /tmp/ev-f1/drcd_dev      (a folder with index/, as `npm run eval -- --work` leaves it)
+//   npx tsx scripts/char-weights.ts /tmp/ev-f1/drcd_dev
+// (a folder with index/, as `npm run eval -- --work` leaves it)
 import { join } from "node:path";
 import { characterWeights } from "../src/answer/features.js";
 import type { App } from "../src/app.js";
@@ -35,5 +36,6 @@ for (let run = 0; run < 5; run++) {
   whole.push(performance.now() - t);
 }
 console.log(
-  `${index.chunks.length} chunks: characterWeights ${median(shipped).toFixed(1)} ms, whole texts converted first ${median(whole).toFixed(1)} ms (medians of 5)`,
+  `${index.chunks.length} chunks: characterWeights ${median(shipped).toFixed(1)} ms, ` +
+    `whole texts converted first ${median(whole).toFixed(1)} ms (medians of 5)`,
 );

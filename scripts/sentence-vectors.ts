@@ -58,5 +58,6 @@ for (const item of kept.slice(0, limit ? Number(limit) : undefined)) {
 }
 await rm(scratch, { recursive: true, force: true });
 console.log(
-  `${file}: ${counts.questions} questions with a gold sentence among the candidates; the most similar sentence is gold with BGE's instruction ${counts.instructed}, as itself ${counts.plain}`,
+  `${file}: ${counts.questions} questions with a gold sentence among the candidates; the most similar sentence ` +
+    `is gold with BGE's instruction ${counts.instructed}, as itself ${counts.plain}`,
 );

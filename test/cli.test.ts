@@ -138,7 +138,7 @@ describe("ingest", () => {
     }
   });
 
-  it("runs one build per index: a second names the process holding the lock and exits 1; a stale lock is taken over", async () => {
+  it("runs one build per index: a second names the lock's holder and exits 1; a stale lock is taken over", async () => {
     const lock = join(corpus.config.indexDir, "build.lock");
     writeFileSync(lock, `${process.pid}\n`);
     try {

@@ -177,7 +177,7 @@ describe("totals", () => {
 });
 
 describe("the right one of several", () => {
-  it("answers with the figure that counts the question's counted thing, not a nearby count of something else", async () => {
+  it("answers with the figure that counts the asked thing, not a nearby count of something else", async () => {
     expect(analyzeQuestion("广东省第十批援藏工作队选派了多少名教育人才到林芝帮扶？").parts[0]?.counted).toBe(
       "教育人才",
     );
@@ -233,7 +233,8 @@ describe("answers per source", () => {
     try {
       const name = "000_9d5d6f751b85c331.txt";
       const text = readFileSync(join(local.config.docsDir, name), "utf8");
-      const copy = `转载自某市融媒体中心客户端，编辑：张三，责任编辑：李四。本文有删节。\n\n${text.replaceAll("，", ",").replaceAll("“", '"').replaceAll("”", '"')}`;
+      const ascii = text.replaceAll("，", ",").replaceAll("“", '"').replaceAll("”", '"');
+      const copy = `转载自某市融媒体中心客户端，编辑：张三，责任编辑：李四。本文有删节。\n\n${ascii}`;
       writeFileSync(join(local.config.docsDir, "repost.txt"), copy);
       await ingest(local.config, testEmbeddings());
       const twice = await createApp(local.config, { embeddings: testEmbeddings() });

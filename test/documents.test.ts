@@ -216,7 +216,7 @@ describe.skipIf(!soffice)("real PDFs", () => {
   }, 180_000);
   afterAll(() => corpus?.cleanup());
 
-  it("reads a two-column page in reading order, with its headline as title, its caption apart and sentences whole", async () => {
+  it("reads a two-column page in order, headline as title, caption apart, sentences whole", async () => {
     const doc = await loadDocument(join(corpus.config.docsDir, "两地见闻.pdf"), "两地见闻.pdf");
     expect(doc.title).toBe("援藏工作两地见闻");
     const text = doc.text.replace(/\s+/g, "");

@@ -186,7 +186,7 @@ describe("incremental, atomic index", () => {
 });
 
 describe("embeddings", () => {
-  it("give a sentence the same vector whatever it is embedded with (adding a document changes no other vector)", async () => {
+  it("give a sentence one vector whatever it is embedded with (a new document changes no other vector)", async () => {
     const embeddings = testEmbeddings();
     const sentence = "淄博市第九批援藏工作组对口支援西藏自治区日喀则市昂仁县。";
     const [alone] = await embeddings.embedDocuments([sentence]);

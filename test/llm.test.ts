@@ -158,7 +158,7 @@ describe("documents are data, not instructions", () => {
 });
 
 describe("in Telegram", () => {
-  it("streams verified sentences into one message, then replaces it with the verified form and its buttons", async () => {
+  it("streams verified sentences into one message, then shows the verified form with its buttons", async () => {
     const twoSentences = (req: Parameters<typeof passageIdWith>[0]): string => {
       const n = passageIdWith(req, "1.32亿元") ?? 1;
       return `淄博援藏工作组谋划确定对口支援项目47个[${n}]。这些项目投资1.32亿元[${n}]。`;

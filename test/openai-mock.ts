@@ -44,7 +44,14 @@ function completion(text: string): string {
 
 function chunk(content: string | undefined, finish: string | null): string {
   const delta = content === undefined ? {} : { content };
-  return `data: ${JSON.stringify({ id: "chatcmpl-test", object: "chat.completion.chunk", created: Math.floor(Date.now() / 1000), model: "mock", choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+  const chunk = {
+    id: "chatcmpl-test",
+    object: "chat.completion.chunk",
+    created: Math.floor(Date.now() / 1000),
+    model: "mock",
+    choices: [{ index: 0, delta, finish_reason: finish }],
+  };
+  return `data: ${JSON.stringify(chunk)}\n\n`;
 }
 
 export async function startMockLlm(): Promise<MockLlm> {

@@ -700,8 +700,7 @@ describe("哪里 without a level, on CMRC 2018 dev passages", () => {
 describe("the sentence beside the one that repeats the question, on DRCD dev passages", () => {
   // 他呼籲在繁殖季節立法禁止狩獵 repeats the question's words; the sentence before it names who. The ranker sees the
   // question's words over a sentence with its neighbour (winCov) and its neighbours' meaning (nbSem). With those
-  // two weights set to 0, 「格物致知」是誰的理念 ranks the wrong sentence first and is answered wrong (checked with
-  // the weights of the ninth session; with the eighth's, 金正恩的母親為 too).
+  // two weights set to 0, 「格物致知」是誰的理念 ranks the wrong sentence first and is answered wrong.
   let drcd: { app: App; corpus: TempCorpus };
   beforeAll(async () => {
     drcd = await passagesApp("data/drcd_dev.json", [
@@ -737,8 +736,8 @@ describe("the sentence beside the one that repeats the question, on DRCD dev pas
     ["達爾文的演化論受到哪一個人的影響深遠?", "查理斯·萊爾"],
     ["「格物致知」是誰的理念?", "朱熹"],
   ];
-  // 金正恩的母親為 was here too: since character coverage (fourteenth session) counts 母 of 父母 for 母親, the
-  // sentence on his siblings ranks first in this small corpus, and on the full DRCD dev it was refused before and after.
+  // Not 金正恩的母親為: character coverage counts 母 of 父母 for 母親, so the sentence on his siblings ranks first in
+  // this small corpus (on the full DRCD dev it is refused with or without that feature).
   it.each(answered)("ranks first, for %s, the sentence with %s", async (question, answer) => {
     const retrieved = await drcd.app.retriever.hybridSearch(question, { k: RETRIEVE });
     const { parts } = await analyzeCandidates(drcd.app, question, retrieved, { trimAll: true });

@@ -105,7 +105,10 @@ describe("log lines", () => {
   it("are one line per event with level, time, chat, user and time taken, the question hidden by default", () => {
     const line = h.logs.find((l) => / INFO {2}refused /.test(l) && l.includes("chat=9502"));
     expect(line).toMatch(
-      /^\d{4}-\d\d-\d\dT\S+Z INFO {2}refused chat=9502 user=9502 ms=\d+ mode=extractive followUp=false question=\[hidden\]$/,
+      new RegExp(
+        String.raw`^\d{4}-\d\d-\d\dT\S+Z INFO {2}refused chat=9502 user=9502 ms=\d+ ` +
+          String.raw`mode=extractive followUp=false question=\[hidden\]$`,
+      ),
     );
     expect(h.logs.join("\n")).not.toContain("江苏省援藏工作队在拉萨");
   });

@@ -50,8 +50,8 @@ const ENTITY_ASKED = /谁|何人|哪/;
 const CLASSIFIER = "[个张部座位条家所本首项种间支名件场次届]?";
 
 /**
- * Whether a (normalised) sentence points with 这 / 该 / 此 at the thing the (normalised) question asks for with 哪: 五月天的哪一张专辑得到了…奖 and
- * 五月天也以这张专辑获得…奖 share the noun (专辑); the sentence is the question's own with its answer referred to,
+ * Whether a (normalised) sentence points with 这 / 该 / 此 at the thing the (normalised) question asks for with 哪:
+ * 五月天的哪一张专辑得到了…奖 and 五月天也以这张专辑获得…奖 share the noun (专辑); the sentence is the question's own with its answer referred to,
  * so what it refers to stands before it.
  */
 export function pointsAtAsked(norm: string, question: string): boolean {

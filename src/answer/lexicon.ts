@@ -16,6 +16,8 @@ export const POSTS = wordList("posts");
 export const TITLES = wordList("titles");
 /** Posts asked about that are not looked for before a name (馆长, 总理 …). */
 export const ASKED_POSTS = wordList("asked-posts");
+/** Measure words after a numeral in characters (六个, 两种, 三百多名). */
+export const MEASURE_WORDS = wordList("measure-words");
 /** Endings of nouns whose count is a count of people (村民, 患儿, 干部人才): counted in 人, 名 or 位. */
 export const COUNTED_PEOPLE = wordList("counted-people");
 /** Endings of nouns that name a person (专家, 总工程师, 队员, 院长, 他): 叫什么名字 after one asks for a name. */

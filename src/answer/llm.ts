@@ -33,7 +33,8 @@ function formatPassage(n: number, p: ScoredPassage): string {
   const clean = p.text.replace(/<\/?\s*(passages?|system|user|assistant)[^>]*>/gi, (tag) =>
     tag.replace(/</g, "＜").replace(/>/g, "＞"),
   );
-  return `<passage id="${n}" source="${p.chunk.metadata.source}" title="${p.chunk.metadata.title.replace(/"/g, "'")}">\n${clean}\n</passage>`;
+  const title = p.chunk.metadata.title.replace(/"/g, "'");
+  return `<passage id="${n}" source="${p.chunk.metadata.source}" title="${title}">\n${clean}\n</passage>`;
 }
 
 export function buildPrompt(question: string, passages: ScoredPassage[]): { system: string; user: string } {

@@ -8,7 +8,11 @@ import { PERSON_ENDINGS, POSTS, TITLES } from "./lexicon.js";
 import type { AnalyzedQuestion } from "./question.js";
 
 const PERSON = new RegExp(
-  String.raw`(?:[\u4e00-\u9fff]{1,4}·[\u4e00-\u9fff·]{1,12})|(?:(?:${[...POSTS, ...TITLES].join("|")})(?![和与及等的在们为是了对将把被从向都也就])[\u4e00-\u9fff]{2,3})|(?:[\u4e00-\u9fff]{2,3}(?=同志|说|表示|介绍|告诉))`,
+  [
+    String.raw`(?:[\u4e00-\u9fff]{1,4}·[\u4e00-\u9fff·]{1,12})`,
+    String.raw`(?:(?:${[...POSTS, ...TITLES].join("|")})(?![和与及等的在们为是了对将把被从向都也就])[\u4e00-\u9fff]{2,3})`,
+    String.raw`(?:[\u4e00-\u9fff]{2,3}(?=同志|说|表示|介绍|告诉))`,
+  ].join("|"),
   "g",
 );
 

@@ -5,12 +5,12 @@ import { unitKind } from "../facts/arithmetic.js";
 import { orgSuffixes } from "../text/data-file.js";
 import { extractFigures, type Figure } from "../text/figures.js";
 import { tagWords } from "../text/tokenize.js";
+import { MEASURE_WORDS } from "./lexicon.js";
 import { notInQuestion, personSpans } from "./persons.js";
 import type { AnalyzedQuestion, QuestionPart } from "./question.js";
 
 /** An amount written in Chinese numerals (六个, 两种, 三百多名; not the ordinal 第十批): answers 几/多少 too. */
-const CHINESE_AMOUNT =
-  /(?<!第)[一二两三四五六七八九十百千万]+[多余]?(个|种|名|人|位|张|次|座|条|项|家|所|分|年|天|岁|倍|层|部|本|届|场|支|间|处|类|篇|轮|辑|册|首|集|章|艘|架|辆|头|只|棵|株|块|级|节|期|批|套|台|件|门|栋|户|趟|回)/g;
+const CHINESE_AMOUNT = new RegExp(`(?<!第)[一二两三四五六七八九十百千万]+[多余]?(${MEASURE_WORDS.join("|")})`, "g");
 
 /** A share in words: 八成, 七成半, 百分之七十五, 四分之三. */
 const SHARE_IN_WORDS =
@@ -53,8 +53,15 @@ const ASKS_YEAR = /哪一年|哪年|何年|几几年|(?:西元|公元|民国|公
  * A year: 1956年, 955年, 承久3年, 二〇〇八年, 嘉定十四年, 元年, 庚申年 (同年, 次年 name none). Not a number of years:
  * 3年多, 十年来, 两年内, 一年半; 一年 and 两年 are always one (the first year of an era is 元年).
  */
-const YEAR =
-  /\d{3,4}年|\d{1,2}年(?![多来半内间])|(?<![一二两三四五六七八九十百千零〇])(?![一两]年)[一二两三四五六七八九十百千零〇元]{1,4}年(?![多来半内间])|[甲乙丙丁戊己庚辛壬癸][子丑寅卯辰巳午未申酉戌亥]年/g;
+const YEAR = new RegExp(
+  [
+    String.raw`\d{3,4}年`,
+    String.raw`\d{1,2}年(?![多来半内间])`,
+    String.raw`(?<![一二两三四五六七八九十百千零〇])(?![一两]年)[一二两三四五六七八九十百千零〇元]{1,4}年(?![多来半内间])`,
+    String.raw`[甲乙丙丁戊己庚辛壬癸][子丑寅卯辰巳午未申酉戌亥]年`,
+  ].join("|"),
+  "g",
+);
 
 /** Words that name a year by one stated before them: 同年 (that year), 次年 (the next). */
 export const RELATIVE_YEAR = /同年|当年|是年|该年|次年|翌年|隔年/;

@@ -177,7 +177,8 @@ export function renderStats(r: StatsReport): string {
   }
   lines.push(
     "",
-    `<b>索引</b>：${escapeHtml(r.index.generation)}，${r.index.documents} 份文件，${r.index.chunks} 个段落，${(r.index.bytes / 2 ** 20).toFixed(1)} MB${r.index.reindexing ? "（正在重建）" : ""}`,
+    `<b>索引</b>：${escapeHtml(r.index.generation)}，${r.index.documents} 份文件，${r.index.chunks} 个段落，` +
+      `${(r.index.bytes / 2 ** 20).toFixed(1)} MB${r.index.reindexing ? "（正在重建）" : ""}`,
     `<b>内存</b>：${r.memory.rssMiB} MiB（堆 ${r.memory.heapUsedMiB} MiB）`,
   );
   return lines.join("\n");

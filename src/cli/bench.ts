@@ -360,31 +360,37 @@ runMain(async () => {
     if (i) {
       console.log(`ingest: seeds/ (${i.chunks} chunks), ${runs} full builds`);
       console.log(
-        `  model load ${i.modelLoadMs} ms; median ${i.chunksPerSecondMedian} chunks/s, ${i.secondsMedian} s per full build; peak RSS ${i.peakRssMiB} MiB`,
+        `  model load ${i.modelLoadMs} ms; median ${i.chunksPerSecondMedian} chunks/s, ${i.secondsMedian} s per full ` +
+          `build; peak RSS ${i.peakRssMiB} MiB`,
       );
     }
     if (a) {
       console.log(`ask: the seeds' index loaded, ${a.questions} questions answered (${runs} runs of the dev file)`);
       console.log(
-        `  retrieval p50 ${a.retrievalMsP50} ms, p95 ${a.retrievalMsP95} ms; ask p50 ${a.askMsP50} ms, p95 ${a.askMsP95} ms; peak RSS ${a.peakRssMiB} MiB`,
+        `  retrieval p50 ${a.retrievalMsP50} ms, p95 ${a.retrievalMsP95} ms; ask p50 ${a.askMsP50} ms, p95 ` +
+          `${a.askMsP95} ms; peak RSS ${a.peakRssMiB} MiB`,
       );
     }
     if (b) {
       console.log(
-        `bot under load via the Bot API emulator (${b.users} users × ${b.questionsPerUser} questions, all users at once)`,
+        `bot under load via the Bot API emulator (${b.users} users × ${b.questionsPerUser} questions, all users at ` +
+          `once)`,
       );
       console.log(`  ${b.answers} answers in ${b.seconds} s: ${b.answersPerSecond} answers/s`);
       console.log(
-        `  latency p50 ${b.latencyMsP50} ms, p95 ${b.latencyMsP95} ms; errors ${b.errors}; peak RSS ${b.peakRssMiB} MiB (emulator included)`,
+        `  latency p50 ${b.latencyMsP50} ms, p95 ${b.latencyMsP95} ms; errors ${b.errors}; peak RSS ${b.peakRssMiB} ` +
+          `MiB (emulator included)`,
       );
     }
     if (w) {
       console.log(
-        `bot while an admin works (${w.rounds} rounds of zip-bomb upload + new document + /reindex, 5 users asking throughout)`,
+        `bot while an admin works (${w.rounds} rounds of zip-bomb upload + new document + /reindex, 5 users asking ` +
+          `throughout)`,
       );
       console.log(`  admin work ${w.adminSeconds} s; ${w.answers} answers meanwhile, errors ${w.errors}`);
       console.log(
-        `  latency p50 ${w.latencyMsP50} ms, p95 ${w.latencyMsP95} ms, max ${w.latencyMsMax} ms; peak RSS ${w.peakRssMiB} MiB`,
+        `  latency p50 ${w.latencyMsP50} ms, p95 ${w.latencyMsP95} ms, max ${w.latencyMsMax} ms; peak RSS ` +
+          `${w.peakRssMiB} MiB`,
       );
     }
     if (c)
@@ -392,7 +398,8 @@ runMain(async () => {
         `cmrc: CMRC 2018 dev indexed from scratch: ${c.chunks} chunks in ${c.seconds} s; peak RSS ${c.peakRssMiB} MiB`,
       );
     console.log(
-      `start: npm start (terminal chat, index built) to its first answer: median ${start.msMedian} ms of ${runs}; peak RSS ${start.peakRssMiBMedian} MiB`,
+      `start: npm start (terminal chat, index built) to its first answer: median ${start.msMedian} ms of ${runs}; ` +
+        `peak RSS ${start.peakRssMiBMedian} MiB`,
     );
   } finally {
     await rm(work, { recursive: true, force: true });

@@ -1,9 +1,9 @@
-// `npm run eval -- --qa FILE.jsonl | --cmrc FILE.json [--limit N] [--json]`: measures retrieval (hit@1/3/5/10,
-// MRR@10 of the ranked passages), answer accuracy as ../shared/CONTRACT.md defines it, latency p50/p95 and
-// ingestion speed. --qa uses the index (building it from --docs when missing; --docs A,B asks over several
-// folders as one archive); --cmrc ingests every passage as a document into a temporary index. Tuning flags: --chunk-size, --overlap, --fusion, --dense-weight,
-// --boost, --candidates, --rerank (how many first passages are re-ordered by their best sentence; 0: the fused
-// order). --qa … --repost asks over the corpus with every text document also republished under another name
+// `npm run eval -- --qa FILE.jsonl | --cmrc FILE.json [--limit N] [--json]`: measures retrieval (hit@1/3/5/10, MRR@10
+// of the ranked passages), answer accuracy as ../shared/CONTRACT.md defines it, latency p50/p95 and ingestion speed.
+// --qa uses the index (building it from --docs when missing; --docs A,B asks over several folders as one archive);
+// --cmrc ingests every passage as a document into a temporary index. Tuning flags: --chunk-size, --overlap, --fusion,
+// --dense-weight, --boost, --candidates, --rerank (how many first passages are re-ordered by their best sentence; 0:
+// the fused order). --qa … --repost asks over the corpus with every text document also republished under another name
 // (a news archive's copies), so that a copy's effect on answers and refusals is measured.
 import { createHash } from "node:crypto";
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
@@ -22,12 +22,14 @@ function printHuman(name: string, r: EvalResult, build: BuildReport | undefined,
   const pct = (x: number): string => x.toFixed(3);
   console.log(`${name}: ${r.questions} questions (${r.answerable} answerable)`);
   console.log(
-    `  retrieval  hit@1 ${pct(r.hit[1] ?? 0)}  hit@3 ${pct(r.hit[3] ?? 0)}  hit@5 ${pct(r.hit[5] ?? 0)}  hit@10 ${pct(r.hit[10] ?? 0)}  MRR@10 ${pct(r.mrr10)}`,
+    `  retrieval  hit@1 ${pct(r.hit[1] ?? 0)}  hit@3 ${pct(r.hit[3] ?? 0)}  hit@5 ${pct(r.hit[5] ?? 0)}  hit@10 ` +
+      `${pct(r.hit[10] ?? 0)}  MRR@10 ${pct(r.mrr10)}`,
   );
   console.log(`  retrieval latency p50 ${r.retrievalMs.p50.toFixed(1)} ms  p95 ${r.retrievalMs.p95.toFixed(1)} ms`);
   if (r.answer) {
     console.log(
-      `  answers    right ${pct(r.answer.accuracy)} (${r.answer.right}/${r.questions})  refused-when-should ${r.answer.refusedRight}/${r.answer.unanswerable}` +
+      `  answers    right ${pct(r.answer.accuracy)} (${r.answer.right}/${r.questions})  refused-when-should ` +
+        `${r.answer.refusedRight}/${r.answer.unanswerable}` +
         `  mean answer length ${r.answer.meanLength.toFixed(1)} chars`,
     );
     console.log(`  ask latency p50 ${r.answer.askMs.p50.toFixed(1)} ms  p95 ${r.answer.askMs.p95.toFixed(1)} ms`);
@@ -39,8 +41,10 @@ function printHuman(name: string, r: EvalResult, build: BuildReport | undefined,
   }
   if (build) {
     console.log(
-      `  ingestion  ${build.embeddedChunks} chunks, ${(build.embeddedChunks / build.embedSeconds).toFixed(1)} chunks/s, ` +
-        `${(build.embeddedChars / build.embedSeconds).toFixed(0)} chars/s (embedding), ${build.seconds.toFixed(1)} s in all`,
+      `  ingestion  ${build.embeddedChunks} chunks, ${(build.embeddedChunks / build.embedSeconds).toFixed(1)} ` +
+        `chunks/s, ` +
+        `${(build.embeddedChars / build.embedSeconds).toFixed(0)} chars/s (embedding), ${build.seconds.toFixed(1)} s ` +
+        `in all`,
     );
   }
 }
@@ -184,7 +188,9 @@ runMain(async () => {
       printHuman(name, r, build, verbose);
       if (heldOutResult) {
         console.log(
-          `  held out   refused ${heldOutResult.refusedShare.toFixed(3)} (${heldOutResult.refused}/${heldOutResult.questions}) of the questions about passages left out of the corpus`,
+          `  held out   refused ${heldOutResult.refusedShare.toFixed(3)} ` +
+            `(${heldOutResult.refused}/${heldOutResult.questions}) of the questions about passages left out of the ` +
+            `corpus`,
         );
       }
     }

@@ -46,7 +46,8 @@ const REFUSAL_TARGET = 0.85;
 const REFUSAL_MARGIN = 0.01;
 
 const USAGE =
-  "usage: npm run fit -- [--work DIR] [--folds N] [--holdout K] [--limit N] [--rows F | --save-rows F] [--linear] [--retrieval-only] [--write]";
+  "usage: npm run fit -- [--work DIR] [--folds N] [--holdout K] [--limit N] [--rows F | --save-rows F] [--linear] " +
+  "[--retrieval-only] [--write]";
 const WEIGHTS = new URL("../answer/weights.json", import.meta.url);
 
 interface CandidateRow {
@@ -316,8 +317,9 @@ runMain(async () => {
   const saveRows = stringFlag(args, "save-rows");
   if (saveRows) await writeFile(saveRows, JSON.stringify(rows));
   const sets = ["cmrc", "drcd", "seeds"];
-  // The refusal model sees the products of every two features too (a quadratic logistic model): measured in the
-  // ninth session, cross-validated CMRC 0.826 → 0.828, DRCD 0.793 → 0.804 at the operating point. --linear fits
+  // The refusal model sees the products of every two features too (a quadratic logistic model): measured against
+  // the features alone, cross-validated CMRC 0.826 → 0.828, DRCD 0.793 → 0.804 at the operating point
+  // (docs/measurements.md). --linear fits
   // the features alone (--pairs, the former switch for products, is still accepted).
   const terms: string[] = [...CONFIDENCE_NAMES, ...(args.flags.has("linear") ? [] : confidencePairs())];
 
@@ -354,10 +356,14 @@ runMain(async () => {
     console.log(`these rows have no passages: the retrieval's weights stay ${JSON.stringify(retrieval)}`);
   else {
     console.log(
-      `first passage holds the answer (hit@1 of the ${RERANKED} first): fused order ${perSet(rows, { sentenceSem: 0, sentenceCoverage: 0 })}`,
+      `first passage holds the answer (hit@1 of the ${RERANKED} first): fused order ` +
+        `${perSet(rows, { sentenceSem: 0, sentenceCoverage: 0 })}`,
     );
     console.log(
-      `  re-ordered by the best sentence, cross-validated: ${sets.map((set) => `${set} ${((cvHits.get(set)?.hit ?? 0) / Math.max(cvHits.get(set)?.n ?? 1, 1)).toFixed(3)}`).join("  ")}`,
+      `  re-ordered by the best sentence, cross-validated: ` +
+        sets
+          .map((set) => `${set} ${((cvHits.get(set)?.hit ?? 0) / Math.max(cvHits.get(set)?.n ?? 1, 1)).toFixed(3)}`)
+          .join("  "),
     );
     console.log(`  weights fitted on all: ${JSON.stringify(retrieval)}`);
   }
@@ -388,10 +394,10 @@ runMain(async () => {
     console.error(`[fit] fold ${k + 1}/${folds} done`);
   }
 
-  // The operating point: the lowest threshold at which the refused share of held-out questions reaches
-  // REFUSAL_TARGET (plus the margin) on both CMRC and DRCD (a confident wrong answer is the worst failure of a factual bot), so
-  // that as many right answers as possible are kept; if none reaches it, the threshold that maximises right
-  // answers plus refusals averaged over the three sets.
+  // The operating point: the lowest threshold at which the refused share of held-out questions reaches REFUSAL_TARGET
+  // (plus the margin) on both CMRC and DRCD (a confident wrong answer is the worst failure of a factual bot), so that
+  // as many right answers as possible are kept; if none reaches it, the threshold that maximises right answers plus
+  // refusals averaged over the three sets.
   console.log(`cross-validated (${folds} folds by document): right answers on answerable / refused of unanswerable`);
   console.log(`threshold  ${sets.map((s) => `${s.padEnd(18)}`).join("")}`);
   let best = { t: 0.5, value: -1 };
@@ -408,13 +414,17 @@ runMain(async () => {
     if (constrained === undefined && reached) constrained = t;
     if (i % 50 === 0 || constrained === t)
       console.log(
-        `${t.toFixed(3).padEnd(11)}${sets.map((s) => `${(r[s]?.right ?? 0).toFixed(3)} / ${(r[s]?.refused ?? 0).toFixed(3)}`.padEnd(18)).join("")}`,
+        t.toFixed(3).padEnd(11) +
+          sets.map((s) => `${(r[s]?.right ?? 0).toFixed(3)} / ${(r[s]?.refused ?? 0).toFixed(3)}`.padEnd(18)).join(""),
       );
   }
   if (constrained !== undefined) best = { t: constrained, value: 0 };
   const chosen = tradeOff(outcomes, sets, best.t);
   console.log(
-    `chosen threshold ${best.t.toFixed(3)}: ${sets.map((s) => `${s} ${chosen[s]?.right.toFixed(3)} right / ${chosen[s]?.refused.toFixed(3)} refused`).join("; ")}`,
+    `chosen threshold ${best.t.toFixed(3)}: ` +
+      sets
+        .map((s) => `${s} ${chosen[s]?.right.toFixed(3)} right / ${chosen[s]?.refused.toFixed(3)} refused`)
+        .join("; "),
   );
 
   const final = fit(rows, terms);
@@ -431,7 +441,9 @@ runMain(async () => {
       questions: rows.length,
       crossValidated: chosen,
       date: new Date().toISOString().slice(0, 10),
-      rule: `lowest threshold at which the cross-validated refused share of held-out questions is >= ${REFUSAL_TARGET} + ${REFUSAL_MARGIN} (one standard error) on both CMRC and DRCD`,
+      rule:
+        `lowest threshold at which the cross-validated refused share of held-out questions is >= ` +
+        `${REFUSAL_TARGET} + ${REFUSAL_MARGIN} (one standard error) on both CMRC and DRCD`,
       previous: answerModel().fitted?.by ?? "hand-set",
     };
     const model = { ranker, confidence, threshold: Number(best.t.toFixed(3)), retrieval, fitted };

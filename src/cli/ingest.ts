@@ -27,7 +27,8 @@ runMain(async () => {
     `[ingest] done in ${report.seconds.toFixed(1)} s: ${report.chunks} chunks; ` +
       `added ${report.added.length}, changed ${report.changed.length}, removed ${report.removed.length}, ` +
       `unchanged ${report.unchanged.length}, failed ${report.failed.length}; ` +
-      `embedded ${report.embeddedChunks} chunks at ${(report.embeddedChunks / Math.max(report.embedSeconds, 1e-9)).toFixed(1)} chunks/s ` +
+      `embedded ${report.embeddedChunks} chunks at ` +
+      `${(report.embeddedChunks / Math.max(report.embedSeconds, 1e-9)).toFixed(1)} chunks/s ` +
       `(${report.reusedChunks} chunks of changed files kept their vectors); ` +
       `embedded ${report.sentencesEmbedded} new sentences in ${report.sentenceSeconds.toFixed(1)} s`,
   );

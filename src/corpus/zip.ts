@@ -68,7 +68,8 @@ export function checkZip(bytes: Uint8Array, limits: ZipLimits): ZipEntry[] {
   if (total > limits.maxTotalBytes) {
     const largest = entries.reduce((a, b) => (b.uncompressedSize > a.uncompressedSize ? b : a));
     throw new ZipLimitError(
-      `the archive unpacks to ${total} bytes (${largest.name}: ${largest.uncompressedSize}), limit ${limits.maxTotalBytes}`,
+      `the archive unpacks to ${total} bytes (${largest.name}: ${largest.uncompressedSize}), ` +
+        `limit ${limits.maxTotalBytes}`,
     );
   }
   return entries;

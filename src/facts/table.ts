@@ -67,8 +67,17 @@ function subjectRegex(): RegExp {
  * Words a clause may open with before its subject (时间): 2022年，进藏以来，截至目前. Not 在 (在日喀则市创造 names
  * where, not who).
  */
-const LEAD_IN =
-  /^(?:\s|\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?(?:以来|起|底|初|末)?|截至[^，,；;]{0,10}?(?=[\u4e00-\u9fff]{2}(?:省|市|批))|进藏以来|入藏以来|[一二三两四五六七八九十\d]+年来|近年来|今年|去年|同时|此外|其中|目前|另外|“|")*/;
+const LEAD_IN = new RegExp(
+  "^(?:" +
+    [
+      String.raw`\s`,
+      String.raw`\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?(?:以来|起|底|初|末)?`,
+      String.raw`截至[^，,；;]{0,10}?(?=[\u4e00-\u9fff]{2}(?:省|市|批))`,
+      String.raw`进藏以来|入藏以来|[一二三两四五六七八九十\d]+年来|近年来|今年|去年`,
+      String.raw`同时|此外|其中|目前|另外|“|"`,
+    ].join("|") +
+    ")*",
+);
 
 /** The subject a clause opens with (after its lead-in), or "". */
 export function clauseSubject(clause: string): string {

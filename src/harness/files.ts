@@ -41,7 +41,8 @@ export function minimalDocx(paragraphs: string[]): Promise<Buffer> {
 export async function zipBombDocx(megabytes: number, options: { lie?: boolean } = {}): Promise<Buffer> {
   const paragraph = "<w:p><w:r><w:t>援藏援藏援藏援藏援藏援藏援藏援藏</w:t></w:r></w:p>";
   const head =
-    '<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>';
+    '<?xml version="1.0" encoding="UTF-8"?><w:document ' +
+    'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>';
   const tail = "</w:body></w:document>";
   const unit = Buffer.from(paragraph);
   const body = Buffer.alloc(Math.ceil((megabytes * 1024 * 1024) / unit.length) * unit.length);
@@ -76,21 +77,29 @@ export async function reportDocx(parts: DocxPart[], options: { columns?: number 
   const zip = new JSZip();
   zip.file(
     "[Content_Types].xml",
-    '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">' +
+    '<?xml version="1.0" encoding="UTF-8"?><Types ' +
+      'xmlns="http://schemas.openxmlformats.org/package/2006/content-types">' +
       '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>' +
       '<Default Extension="xml" ContentType="application/xml"/>' +
-      '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>' +
-      '<Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/></Types>',
+      '<Override PartName="/word/document.xml" ' +
+      'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>' +
+      '<Override PartName="/word/styles.xml" ' +
+      'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/></Types>',
   );
   zip.file(
     "_rels/.rels",
-    '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">' +
-      '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>',
+    '<?xml version="1.0" encoding="UTF-8"?><Relationships ' +
+      'xmlns="http://schemas.openxmlformats.org/package/2006/relationships">' +
+      '<Relationship Id="rId1" ' +
+      'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" ' +
+      'Target="word/document.xml"/></Relationships>',
   );
   zip.file(
     "word/_rels/document.xml.rels",
-    '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">' +
-      '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>',
+    '<?xml version="1.0" encoding="UTF-8"?><Relationships ' +
+      'xmlns="http://schemas.openxmlformats.org/package/2006/relationships">' +
+      '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" ' +
+      'Target="styles.xml"/></Relationships>',
   );
   zip.file(
     "word/styles.xml",
@@ -113,7 +122,8 @@ export async function reportDocx(parts: DocxPart[], options: { columns?: number 
     // The headline's section ends after the first part (one column); the rest runs in columns.
     const firstEnd = body.indexOf("</w:p>") + "</w:p>".length;
     const breakPara = '<w:p><w:pPr><w:sectPr><w:type w:val="continuous"/><w:cols w:num="1"/></w:sectPr></w:pPr></w:p>';
-    const finalSect = `<w:sectPr><w:type w:val="continuous"/><w:cols w:num="${options.columns}" w:space="567"/></w:sectPr>`;
+    const finalSect =
+      `<w:sectPr><w:type w:val="continuous"/><w:cols w:num="${options.columns}" ` + `w:space="567"/></w:sectPr>`;
     content = body.slice(0, firstEnd) + breakPara + body.slice(firstEnd) + finalSect;
   }
   zip.file(

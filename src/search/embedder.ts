@@ -84,7 +84,8 @@ export class TransformersEmbeddings extends Embeddings {
     const resolved = resolveModel(model, modelsDir);
     if (!resolved.local && model === DEFAULT_EMBEDDING_MODEL) {
       throw new ModelMissingError(
-        `The embedding model ${model} is missing from ${modelsDir}. Run \`npm run fetch-model\` (it needs the npm registry).`,
+        `The embedding model ${model} is missing from ${modelsDir}. ` +
+          "Run `npm run fetch-model` (it needs the npm registry).",
       );
     }
     env.localModelPath = `${resolved.localRoot}/`;
@@ -136,7 +137,10 @@ export class TransformersEmbeddings extends Embeddings {
     return result;
   }
 
-  /** The query's vector (with the query instruction, if one is set), for retrieving passages; recent ones are reused. */
+  /**
+   * The query's vector (with the query instruction, if one is set), for retrieving passages; recent ones are
+   * reused.
+   */
   override embedQuery(text: string): Promise<number[]> {
     const input = `${this.queryInstruction()}${textForEmbedding(text)}`;
     return this.cached(input, () => input);

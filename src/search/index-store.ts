@@ -194,7 +194,8 @@ export function incompatibility(manifest: Manifest, model: string, chunkOptions?
     chunkOptions &&
     (manifest.chunkOptions.size !== chunkOptions.size || manifest.chunkOptions.overlap !== chunkOptions.overlap)
   ) {
-    return `chunk size ${manifest.chunkOptions.size}/${manifest.chunkOptions.overlap}, configured ${chunkOptions.size}/${chunkOptions.overlap}`;
+    const built = `${manifest.chunkOptions.size}/${manifest.chunkOptions.overlap}`;
+    return `chunk size ${built}, configured ${chunkOptions.size}/${chunkOptions.overlap}`;
   }
   return undefined;
 }
@@ -333,7 +334,8 @@ async function checkDocsFolder(opts: BuildOptions): Promise<void> {
   const recorded = (await readManifest(liveDir(opts.indexDir)).catch(() => undefined))?.docsDir;
   if (recorded && resolve(recorded) !== resolve(opts.docsDir)) {
     throw new DocsFolderError(
-      `The index in ${opts.indexDir} was built from ${recorded}; building it from ${resolve(opts.docsDir)} would replace ` +
+      `The index in ${opts.indexDir} was built from ${recorded}; ` +
+        `building it from ${resolve(opts.docsDir)} would replace ` +
         `its documents. Pass --force to do that, or choose another index folder with --index`,
     );
   }
