@@ -105,7 +105,7 @@ export function lineBlocks(raw: string): Block[] {
         if (!TABLE_RULE.test(lines[i] ?? "")) rows.push(markdownCells(lines[i] ?? ""));
       }
       i--;
-      blocks.push(...tableRows(rows));
+      for (const row of tableRows(rows)) blocks.push(row);
       continue;
     }
     const markdown = MARKDOWN_HEADING.exec(line);
@@ -313,7 +313,7 @@ export function htmlBlocks(html: string): Block[] {
           table = [];
         }
       } else if (--depth === 0 && table) {
-        blocks.push(...tableRows(table));
+        for (const row of tableRows(table)) blocks.push(row);
         table = undefined;
       }
       continue;

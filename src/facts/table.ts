@@ -167,9 +167,16 @@ export function figureTable(source: string, title: string, text: string): Figure
   let paragraphStart = -1;
   let carriedSubject = "";
   let carriedTime = "";
+  // The paragraph break before each sentence, found by one pass over the text (sentences come in order): a
+  // search back from every sentence was quadratic in a text without breaks.
+  let paragraph = -1;
+  let nextParagraph = text.indexOf("\n\n");
   for (const sentence of splitSentences(text)) {
     // Subjects and times carry over sentences within a paragraph, not across paragraphs.
-    const paragraph = text.lastIndexOf("\n\n", sentence.start);
+    while (nextParagraph !== -1 && nextParagraph <= sentence.start) {
+      paragraph = nextParagraph;
+      nextParagraph = text.indexOf("\n\n", nextParagraph + 1);
+    }
     if (paragraph !== paragraphStart) {
       paragraphStart = paragraph;
       carriedSubject = "";

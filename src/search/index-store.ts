@@ -415,25 +415,30 @@ async function buildLocked(opts: BuildOptions): Promise<BuildReport> {
       }
       manifestFiles[source] = old;
       if (previous.manifest.figureTableVersion === FIGURE_TABLE_VERSION)
-        figureRows.push(...(previousFigures.get(source) ?? []));
+        for (const row of previousFigures.get(source) ?? []) figureRows.push(row);
       else {
         // The figure table's extraction changed: the file is read again for its figures (its vectors are kept).
         const doc = await loadDocument(join(docsDir, source), source, bytes).catch(() => undefined);
-        if (doc) figureRows.push(...figureTable(source, doc.title, doc.text));
+        for (const row of doc ? figureTable(source, doc.title, doc.text) : []) figureRows.push(row);
       }
       report.unchanged.push(source);
       continue;
     }
+    // Every step of one document is tried on its own: whatever goes wrong with it (a DocumentError says what
+    // the file lacks; anything else is this code's failure on that file) skips that file, named in the report,
+    // and the others are indexed. Rows and chunks are appended one by one: a spread of a document's 100k rows
+    // as arguments overflows the call stack.
     try {
       const doc = await loadDocument(join(docsDir, source), source, bytes);
       const chunks = chunkDocument(doc, chunkOptions);
-      fresh.push(...chunks);
-      figureRows.push(...figureTable(source, doc.title, doc.text));
+      const rows = figureTable(source, doc.title, doc.text);
+      for (const chunk of chunks) fresh.push(chunk);
+      for (const row of rows) figureRows.push(row);
       manifestFiles[source] = { hash, title: doc.title, chunks: chunks.length, chars: doc.text.length };
       (old ? report.changed : report.added).push(source);
     } catch (err) {
-      if (!(err instanceof DocumentError)) throw err;
-      report.failed.push({ source, reason: err.message });
+      const reason = err instanceof DocumentError ? err.message : `could not be indexed: ${String(err)}`;
+      report.failed.push({ source, reason });
     }
   }
   report.removed = Object.keys(oldFiles).filter((source) => !(source in manifestFiles) && !files.includes(source));
