@@ -2,6 +2,8 @@
 // punctuation, a file of 70,000 figure lines, a sentence of thousands of comma-separated figures.
 import { describe, expect, it } from "vitest";
 import { chunkDocument } from "../src/corpus/chunk.js";
+import { MAX_QUESTION_PARTS } from "../src/answer/params.js";
+import { analyzeQuestion } from "../src/answer/question.js";
 import { figureTable } from "../src/facts/table.js";
 import { MAX_SENTENCE_CHARS, splitSentences } from "../src/text/sentences.js";
 
@@ -45,5 +47,14 @@ describe("documents that look ordinary but are huge", () => {
     expect(rows.at(-1)).toMatchObject({ text: "70000万元", value: 700_000_000 });
     const chunks = chunkDocument({ source: "list.txt", title: "项目清单", text, hash: "0" });
     expect(chunks.length).toBeGreaterThan(1000);
+  });
+});
+
+describe("a heavy question", () => {
+  it("is answered in at most MAX_QUESTION_PARTS parts, the first ones asked", () => {
+    const q = analyzeQuestion("谁？".repeat(250));
+    expect(q.parts).toHaveLength(MAX_QUESTION_PARTS);
+    const three = analyzeQuestion("民生类项目有多少个？总投资多少？占比多少？");
+    expect(three.parts.map((p) => p.asked)).toEqual(["count", "money", "percent"]);
   });
 });

@@ -2,6 +2,13 @@
 // ranker's and refusal model's weights, the refusal threshold, retrieval's final-order weights) are not here:
 // they live in weights.json, written by `npm run fit`.
 
+/**
+ * The most parts one question is answered in (…多少个？投资多少？占比多少？): each part ranks every candidate, so a
+ * question of 250 「谁？」 would cost 250 rankings. No question of the seeds, news, CMRC or DRCD dev sets has more
+ * than three parts.
+ */
+export const MAX_QUESTION_PARTS = 5;
+
 /** Passages retrieved for a question: enough that each document answering it has its best passage among them. */
 export const RETRIEVE = 20;
 /** Passages returned in the answer JSON (and behind the bot's 原文 buttons). */

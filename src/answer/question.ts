@@ -4,6 +4,7 @@
 import { extractEntities, type Entity } from "../text/entities.js";
 import { normalizeForMatch } from "../text/normalize.js";
 import { tokenize } from "../text/tokenize.js";
+import { MAX_QUESTION_PARTS } from "./params.js";
 import { askedType, askKind, expectedUnits, placeLevel, type AskKind, type AskedType } from "./asked.js";
 import { askedItem, countedThing, DEFINITION_ASKED, DEFINITION_WORD, focusOrItem } from "./focus.js";
 
@@ -119,21 +120,23 @@ function indefiniteJi(text: string): string {
 
 export function analyzeQuestion(question: string): AnalyzedQuestion {
   const normalized = plainQuestionWords(normalizeForMatch(question.trim()));
-  const parts = splitParts(normalized).map((text): QuestionPart => {
-    const kind = askKind(text);
-    const units = expectedUnits(text);
-    return {
-      text,
-      kind,
-      asked: askedType(text, kind, units),
-      level: kind === "place" ? placeLevel(text) : "",
-      units,
-      terms: questionTerms(text),
-      focus: focusOrItem(text, units, kind),
-      counted: countedThing(text, units),
-      item: kind === "amount" ? askedItem(text) : "",
-    };
-  });
+  const parts = splitParts(normalized)
+    .slice(0, MAX_QUESTION_PARTS)
+    .map((text): QuestionPart => {
+      const kind = askKind(text);
+      const units = expectedUnits(text);
+      return {
+        text,
+        kind,
+        asked: askedType(text, kind, units),
+        level: kind === "place" ? placeLevel(text) : "",
+        units,
+        terms: questionTerms(text),
+        focus: focusOrItem(text, units, kind),
+        counted: countedThing(text, units),
+        item: kind === "amount" ? askedItem(text) : "",
+      };
+    });
   return {
     original: question,
     normalized,
