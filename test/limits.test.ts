@@ -50,6 +50,16 @@ describe("documents that look ordinary but are huge", () => {
   });
 });
 
+describe("a document without sentence punctuation", () => {
+  it("is chunked into passages that each fit in one Telegram message", () => {
+    const text = Array.from({ length: 16_000 }, (_, i) => `援建项目${i + 1} 资金${i % 97}万元 已完工`).join("\n");
+    expect(text.length).toBeGreaterThan(300_000);
+    const chunks = chunkDocument({ source: "list.txt", title: "项目清单", text, hash: "0" });
+    expect(chunks.length).toBeGreaterThan(300);
+    for (const chunk of chunks) expect(chunk.pageContent.length).toBeLessThanOrEqual(2 * MAX_SENTENCE_CHARS);
+  });
+});
+
 describe("a heavy question", () => {
   it("is answered in at most MAX_QUESTION_PARTS parts, the first ones asked", () => {
     const q = analyzeQuestion("谁？".repeat(250));
