@@ -14,7 +14,7 @@
 // computed from the whole document at ingest and kept for unchanged files.
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { link, mkdir, readdir, readFile, readlink, rename, rm, symlink, writeFile } from "node:fs/promises";
+import { link, mkdir, open, readdir, readFile, readlink, rename, rm, symlink, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import hnswlib from "hnswlib-node";
@@ -34,7 +34,19 @@ import { Bm25Index, type Bm25Data } from "./bm25.js";
 import { textForEmbedding } from "./embedder.js";
 
 /** Bump when the files of a generation change shape: older indexes are refused with the rebuild command. */
-export const INDEX_FORMAT_VERSION = 3;
+/** 4: every data file's SHA-256 in the manifest, checked before anything reads it. */
+export const INDEX_FORMAT_VERSION = 4;
+
+/** The files of a generation besides its manifest, each checked against its SHA-256 before it is read. */
+const DATA_FILES = [
+  "chunks.json",
+  "vectors.f32",
+  "bm25.json",
+  "sentences.json",
+  "sentences.f32",
+  "figures.json",
+  "hnsw.bin",
+] as const;
 const REBUILD_COMMAND = "npm run ingest";
 
 export interface FileEntry {
@@ -59,6 +71,8 @@ export interface Manifest {
   /** The absolute docs folder the index was built from: building from another one needs `force`. */
   docsDir?: string;
   files: Record<string, FileEntry>;
+  /** SHA-256 of each data file: a flipped bit or a cut file is found before the native loader sees a byte. */
+  checksums?: Record<string, string>;
 }
 
 export class IndexError extends Error {}
@@ -174,7 +188,45 @@ function liveDir(indexDir: string): string {
 }
 
 async function readManifest(dir: string): Promise<Manifest> {
-  return JSON.parse(await readFile(join(dir, "manifest.json"), "utf8")) as Manifest;
+  const text = await readFile(join(dir, "manifest.json"), "utf8");
+  try {
+    return JSON.parse(text) as Manifest;
+  } catch (err) {
+    throw new IndexError(`The index manifest in ${dir} is damaged (${(err as Error).message})`);
+  }
+}
+
+/** Reads a generation's data file after checking it against the manifest's SHA-256. */
+async function readChecked(dir: string, manifest: Manifest, name: (typeof DATA_FILES)[number]): Promise<Buffer> {
+  const bytes = await readFile(join(dir, name)).catch((err: Error) => {
+    throw new IndexError(`The index in ${dir} lacks ${name} (${err.message})`);
+  });
+  const expected = manifest.checksums?.[name];
+  if (!expected || createHash("sha256").update(bytes).digest("hex") !== expected) {
+    throw new IndexError(`The index in ${dir} is damaged: ${name} does not match its checksum`);
+  }
+  return bytes;
+}
+
+/** Writes a file and flushes it to the disk, so that a power cut after the swap finds it whole. */
+async function writeDurably(path: string, data: string | Uint8Array): Promise<void> {
+  const handle = await open(path, "w");
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Flushes a folder's entries (new files, a renamed link) to the disk. */
+async function syncFolder(path: string): Promise<void> {
+  const handle = await open(path, "r");
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
 }
 
 /** True when an index generation is being served from indexDir. */
@@ -210,14 +262,20 @@ export async function loadIndex(indexDir: string, model: string): Promise<Loaded
     throw new IndexError(
       `The index in ${indexDir} cannot be used (${why}). Rebuild it with: ${REBUILD_COMMAND} -- --full`,
     );
-  const [chunkJson, vectorBytes, bm25Json, sentenceJson, sentenceBytes, figureJson] = await Promise.all([
-    readFile(join(dir, "chunks.json"), "utf8"),
-    readFile(join(dir, "vectors.f32")),
-    readFile(join(dir, "bm25.json"), "utf8"),
-    readFile(join(dir, "sentences.json"), "utf8"),
-    readFile(join(dir, "sentences.f32")),
-    readFile(join(dir, "figures.json"), "utf8"),
+  // Every file is checked against its checksum before it is parsed, and hnsw.bin before the native loader reads
+  // it (a flipped bit there crashes the process).
+  const [chunkBytes, vectorBytes, bm25Bytes, sentenceJsonBytes, sentenceBytes, figureBytes] = await Promise.all([
+    readChecked(dir, manifest, "chunks.json"),
+    readChecked(dir, manifest, "vectors.f32"),
+    readChecked(dir, manifest, "bm25.json"),
+    readChecked(dir, manifest, "sentences.json"),
+    readChecked(dir, manifest, "sentences.f32"),
+    readChecked(dir, manifest, "figures.json"),
+    readChecked(dir, manifest, "hnsw.bin"),
   ]);
+  const [chunkJson, bm25Json, sentenceJson, figureJson] = [chunkBytes, bm25Bytes, sentenceJsonBytes, figureBytes].map(
+    (b) => b.toString("utf8"),
+  ) as [string, string, string, string];
   const sentenceKeys = JSON.parse(sentenceJson) as string[];
   const sentenceVectors = new Float32Array(
     sentenceBytes.buffer,
@@ -268,9 +326,9 @@ async function previousGeneration(opts: BuildOptions): Promise<LoadedIndex | und
 }
 
 /** Removes generation folders that are not live (left by a killed build or replaced by a newer one). */
-async function removeStaleGenerations(indexDir: string, keep: string): Promise<void> {
+async function removeStaleGenerations(indexDir: string, keep: string[]): Promise<void> {
   for (const entry of await readdir(indexDir)) {
-    if ((entry.startsWith("gen-") && entry !== keep) || entry === `${LIVE}.next`) {
+    if ((entry.startsWith("gen-") && !keep.includes(entry)) || entry === `${LIVE}.next`) {
       await rm(join(indexDir, entry), { recursive: true, force: true });
     }
   }
@@ -515,14 +573,29 @@ async function buildLocked(opts: BuildOptions): Promise<BuildReport> {
   await writeFile(join(genDir, "figures.json"), JSON.stringify(figureRows));
   const sv = sentences.vectors;
   await writeFile(join(genDir, "sentences.f32"), Buffer.from(sv.buffer, sv.byteOffset, sv.byteLength));
-  // The manifest is written last: a generation without one is incomplete and never served.
-  await writeFile(join(genDir, "manifest.json"), JSON.stringify(manifest, null, 2));
+  // Every file flushed and its checksum recorded; the manifest is written last: a generation without one is
+  // incomplete and never served.
+  manifest.checksums = {};
+  for (const name of DATA_FILES) {
+    const path = join(genDir, name);
+    const bytes = await readFile(path);
+    manifest.checksums[name] = createHash("sha256").update(bytes).digest("hex");
+    const handle = await open(path, "r+");
+    await handle.sync();
+    await handle.close();
+  }
+  await writeDurably(join(genDir, "manifest.json"), JSON.stringify(manifest, null, 2));
+  await syncFolder(genDir);
 
+  const serving = await readlink(liveDir(indexDir)).catch(() => undefined);
   const next = join(indexDir, `${LIVE}.next`);
   await rm(next, { force: true });
   await symlink(generation, next);
   await rename(next, liveDir(indexDir));
-  await removeStaleGenerations(indexDir, generation);
+  await syncFolder(indexDir);
+  // The generation served until now stays beside the new one (a fallback if the new one is found damaged); older
+  // ones and partial generations of failed builds go.
+  await removeStaleGenerations(indexDir, [generation, ...(serving ? [serving] : [])]);
 
   report.chunks = chunks.length;
   report.generation = generation;

@@ -6,8 +6,8 @@ const END = "。！？!?；;…";
 /**
  * The longest sentence: a longer run without sentence punctuation (a list of lines, a table flattened, a file of
  * figures separated by commas) is cut at the last break in its second half (a line break, else a clause's
- * punctuation, else a space), else at this length. Every step after (chunks, the table of figures, quotes) is then bounded per sentence.
- * No sentence of the seeds, the news reports, CMRC or DRCD is longer than 421 characters.
+ * punctuation, else a space), else at this length. Every step after (chunks, the table of figures, quotes) is
+ * then bounded per sentence. No sentence of the seeds, the news reports, CMRC or DRCD is longer than 421 characters.
  */
 export const MAX_SENTENCE_CHARS = 500;
 /** Where an over-long sentence is cut, strongest first: a line break, a clause's punctuation, a space. */

@@ -1,0 +1,58 @@
+// A damaged index never takes the bot down: every data file is checked against the SHA-256 its manifest records
+// before anything parses it (a flipped bit in hnsw.bin used to crash the native loader), a cut file or manifest is
+// an IndexError, and an app built with buildIfMissing rebuilds from the documents instead of exiting.
+import { appendFileSync, readFileSync, readdirSync, readlinkSync, truncateSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApp, createEmbeddings, ingest } from "../src/app.js";
+import { loadConfig, type Config } from "../src/config.js";
+import { IndexError, loadIndex } from "../src/search/index-store.js";
+import { tempCorpus, type TempCorpus } from "./helpers.js";
+
+describe("a damaged index", () => {
+  let corpus: TempCorpus;
+  let config: Config;
+  const embeddings = createEmbeddings(loadConfig());
+  const live = (): string => join(config.indexDir, readlinkSync(join(config.indexDir, "live")));
+
+  beforeAll(async () => {
+    corpus = await tempCorpus();
+    config = corpus.config;
+    await ingest(config, embeddings);
+  }, 300_000);
+  afterAll(() => corpus.cleanup());
+
+  it("records a checksum for every data file and keeps the generation served before a rebuild", async () => {
+    const manifest = JSON.parse(readFileSync(join(live(), "manifest.json"), "utf8"));
+    expect(Object.keys(manifest.checksums).sort()).toEqual(
+      ["bm25.json", "chunks.json", "figures.json", "hnsw.bin", "sentences.f32", "sentences.json", "vectors.f32"].sort(),
+    );
+    const first = readlinkSync(join(config.indexDir, "live"));
+    appendFileSync(join(config.docsDir, readdirSync(config.docsDir)[0]!), "\n\n新增一段：投资100万元。\n");
+    await ingest(config, embeddings);
+    const generations = readdirSync(config.indexDir).filter((e) => e.startsWith("gen-"));
+    expect(generations).toContain(first);
+    expect(generations).toHaveLength(2);
+  }, 300_000);
+
+  it("refuses a flipped bit in hnsw.bin before the native loader reads it, and rebuilds on start", async () => {
+    const path = join(live(), "hnsw.bin");
+    const bytes = readFileSync(path);
+    bytes[Math.floor(bytes.length / 2)]! ^= 0x10;
+    writeFileSync(path, bytes);
+    await expect(loadIndex(config.indexDir, embeddings.modelName)).rejects.toThrow(/hnsw\.bin does not match/);
+    const app = await createApp(config, { buildIfMissing: true, embeddings });
+    expect(app.index.chunks.length).toBeGreaterThan(0);
+    await expect(loadIndex(config.indexDir, embeddings.modelName)).resolves.toBeDefined();
+  }, 300_000);
+
+  it("treats a cut chunks.json or manifest as damage, not a crash", async () => {
+    truncateSync(join(live(), "chunks.json"), 100);
+    await expect(loadIndex(config.indexDir, embeddings.modelName)).rejects.toBeInstanceOf(IndexError);
+    await createApp(config, { buildIfMissing: true, embeddings });
+    truncateSync(join(live(), "manifest.json"), 50);
+    await expect(loadIndex(config.indexDir, embeddings.modelName)).rejects.toBeInstanceOf(IndexError);
+    const app = await createApp(config, { buildIfMissing: true, embeddings });
+    expect(app.index.chunks.length).toBeGreaterThan(0);
+  }, 300_000);
+});
