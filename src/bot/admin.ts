@@ -88,8 +88,15 @@ export function inBackground(deps: Pick<AdminDeps, "log">, what: string, work: (
   void work().catch((err: unknown) => deps.log.error(`${what} failed`, { error: err }));
 }
 
-function summary(report: BuildReport): string {
-  const list = (names: string[]): string => (names.length ? `：${names.map(escapeHtml).join("、")}` : "");
+/** Names listed per line of a build summary; the rest are counted, so the summary fits one Telegram message. */
+const SUMMARY_NAMES = 10;
+
+/** A build's outcome as the admin reads it: counts, and the first SUMMARY_NAMES names of each list. */
+export function summary(report: BuildReport): string {
+  const list = (names: string[]): string =>
+    names.length === 0
+      ? ""
+      : `：${names.slice(0, SUMMARY_NAMES).map(escapeHtml).join("、")}${names.length > SUMMARY_NAMES ? " 等" : ""}`;
   const lines = [
     `<b>索引已更新</b>（用时 ${report.seconds.toFixed(1)} 秒，共 ${report.chunks} 个段落）`,
     `新增 ${report.added.length}${list(report.added)}`,
@@ -97,8 +104,7 @@ function summary(report: BuildReport): string {
     `删除 ${report.removed.length}${list(report.removed)}`,
     `未变 ${report.unchanged.length}`,
   ];
-  if (report.failed.length)
-    lines.push(`无法读取 ${report.failed.length}：${report.failed.map((f) => escapeHtml(f.source)).join("、")}`);
+  if (report.failed.length) lines.push(`无法读取 ${report.failed.length}${list(report.failed.map((f) => f.source))}`);
   if (report.skipped.length) {
     const shown = report.skipped.slice(0, 10).map((f) => `${escapeHtml(f.path)}（${skipReason(f.reason)}）`);
     lines.push(`跳过 ${report.skipped.length}：${shown.join("、")}${report.skipped.length > 10 ? "…" : ""}`);
@@ -261,14 +267,40 @@ async function indexChange(ctx: Context, deps: AdminDeps, intro: string): Promis
   );
 }
 
-export async function listDocs(ctx: Context, deps: Pick<AdminDeps, "live">): Promise<void> {
+/** Documents per page of /docs: with names and titles cut to DOCS_LINE_CHARS, a page stays one message. */
+const DOCS_PAGE = 20;
+const DOCS_LINE_CHARS = 60;
+
+/**
+ * /docs [页码 | 关键词]: the indexed documents, DOCS_PAGE a page (/docs 2 for the second), or those whose file
+ * name or title contains the word (/docs 昂仁).
+ */
+export function docsPage(files: [string, { title: string; chunks: number }][], arg: string): string {
+  if (files.length === 0) return "资料库中还没有文件。";
+  const query = arg.trim();
+  const numbered = files.map(([name, f], i) => ({ n: i + 1, name, f }));
+  const searching = query !== "" && !/^\d+$/.test(query);
+  const page = searching || query === "" ? 1 : Number(query);
+  const found = searching ? numbered.filter((d) => `${d.name} ${d.f.title}`.includes(query)) : numbered;
+  if (found.length === 0) return `没有文件名或标题包含“${query}”的文件。`;
+  const pages = Math.ceil(found.length / DOCS_PAGE);
+  const shown = Math.min(Math.max(page, 1), pages);
+  const cut = (text: string): string => (text.length > DOCS_LINE_CHARS ? `${text.slice(0, DOCS_LINE_CHARS)}…` : text);
+  const lines = found
+    .slice((shown - 1) * DOCS_PAGE, shown * DOCS_PAGE)
+    .map((d) => `${d.n}. ${escapeHtml(cut(d.name))} · ${escapeHtml(cut(d.f.title))}（${d.f.chunks} 段）`);
+  const head = searching ? `包含“${escapeHtml(query)}”的文件（${found.length}）` : `已索引的文件（${files.length}）`;
+  const foot =
+    pages > 1
+      ? `\n第 ${shown}/${pages} 页。/docs ${shown < pages ? shown + 1 : 1} 看${shown < pages ? "下一页" : "第一页"}，/docs 关键词 搜索。`
+      : "";
+  return `<b>${head}</b>\n${lines.join("\n")}${foot}`;
+}
+
+export async function listDocs(ctx: Context, deps: Pick<AdminDeps, "live">, arg = ""): Promise<void> {
   const files = Object.entries(deps.live.current.index.manifest.files);
-  if (files.length === 0) {
-    await ctx.reply("资料库中还没有文件。");
-    return;
-  }
-  const lines = files.map(([name, f], i) => `${i + 1}. ${escapeHtml(name)} · ${escapeHtml(f.title)}（${f.chunks} 段）`);
-  await ctx.reply(`<b>已索引的文件（${files.length}）</b>\n${lines.join("\n")}`, { parse_mode: "HTML" });
+  const text = docsPage(files, arg);
+  await ctx.reply(text, text.startsWith("<b>") ? { parse_mode: "HTML" } : {});
 }
 
 function confirmKeyboard(id: string, yes: string): InlineKeyboard {

@@ -172,7 +172,7 @@ export function createBot(config: Config, live: LiveApp, log: Logger, options: B
   commands.command("start", "介绍与示例问题", (ctx) => ctx.reply(helpText(live), { parse_mode: "HTML" }));
   commands.command("help", "使用说明", (ctx) => ctx.reply(helpText(live), { parse_mode: "HTML" }));
   commands.command("ask", "提问", (ctx) => answerInChat(ctx, ctx.match, askDeps));
-  commands.command("docs", "查看已索引的文件", (ctx) => listDocs(ctx, adminDeps));
+  commands.command("docs", "查看已索引的文件", (ctx) => listDocs(ctx, adminDeps, ctx.match));
   commands.command("reindex", "重建索引（管理员）", (ctx) => admin(ctx, "reindex", () => startReindex(ctx, adminDeps)));
   commands.command("remove", "删除文件（管理员）", (ctx) =>
     admin(ctx, "remove", () => askRemove(ctx, ctx.match, adminDeps), ctx.match),
