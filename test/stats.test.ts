@@ -2,9 +2,12 @@
 // questions answered and refused, lists the most frequent refused ones and the 👎 answers, the index and
 // memory; GET /healthz gives the same figures as JSON, without question texts unless LOG_QUESTIONS=1. Log
 // lines are one per event with chat, user and time, and keep users' questions out unless allowed.
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
+import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LiveApp } from "../src/app.js";
+import { appendRecord } from "../src/bot/jsonl.js";
 import { BotStats, startHealthServer, statsReport, type StatsReport } from "../src/bot/stats.js";
 import { createLogger } from "../src/log.js";
 import { seedsApp, type TempCorpus } from "./helpers.js";
@@ -84,6 +87,42 @@ describe("/stats and /healthz", () => {
     expect(body.topRefused).toEqual([{ question: "[hidden]", count: 2 }]);
     expect(JSON.stringify(body)).not.toContain("江苏");
     expect((await fetch(`http://127.0.0.1:${port}/other`)).status).toBe(404);
+  });
+});
+
+describe("feedback records", () => {
+  it("record one vote per user and answer: repeated presses add nothing, a changed vote replaces the old", async () => {
+    const answer = await ask(9505, "淄博市第九批援藏工作组对口支援哪个县？");
+    const c = h.server.getClient(TOKEN, { userId: 9505, chatId: 9505 });
+    const press = async (label: string): Promise<void> => {
+      const data = answer.buttons.find((b) => b.text === label)!.data;
+      await c.sendCallback(c.makeCallbackQuery(data, { message: { message_id: answer.messageId } }));
+    };
+    const id = answer.buttons.find((b) => b.text === "👎")!.data.split(":")[1];
+    const answered = h.callbackAnswers.length;
+    for (let i = 0; i < 30; i++) await press("👎");
+    await press("👍");
+    const deadline = Date.now() + 20_000;
+    while (h.callbackAnswers.length < answered + 31 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
+    const texts = h.callbackAnswers.slice(answered).map((a) => a.text);
+    expect(texts.filter((t) => t === "谢谢您的反馈！")).toHaveLength(2);
+    expect(texts.filter((t) => t === "已经记下您的反馈了。")).toHaveLength(29);
+    const records = readFileSync(corpus.config.feedbackFile, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { answerId?: string; vote: string });
+    expect(records.filter((r) => r.answerId === id).map((r) => r.vote)).toEqual(["down", "up"]);
+  });
+
+  it("start every record on a line of its own after a crash cut the last one in half", async () => {
+    const file = join(corpus.root, "cut", "feedback.jsonl");
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, '{"at":"2026-12-01T00:00:00Z","vote":"do');
+    await appendRecord(file, { at: "2026-12-02T00:00:00Z", vote: "down" });
+    const lines = readFileSync(file, "utf8").split("\n");
+    expect(lines[0]).toBe('{"at":"2026-12-01T00:00:00Z","vote":"do');
+    expect(JSON.parse(lines[1]!)).toEqual({ at: "2026-12-02T00:00:00Z", vote: "down" });
   });
 });
 

@@ -66,6 +66,8 @@ class StreamingReply {
 export interface StoredAnswer {
   result: AnswerResult;
   chatId: number;
+  /** Each user's current 👍/👎 on it (one vote per user and answer). */
+  votes?: Map<number, "up" | "down">;
 }
 
 /**

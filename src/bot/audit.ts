@@ -1,7 +1,6 @@
 // The audit trail: every admin action (upload, overwrite, remove, restore, re-index) and every refused attempt
 // at one, with the user's id, as one JSON line per event in AUDIT_FILE and one line in the log.
-import { appendFile, mkdir } from "node:fs/promises";
-import { dirname } from "node:path";
+import { appendRecord } from "./jsonl.js";
 import type { Logger } from "../log.js";
 
 export type AuditAction = "upload" | "overwrite" | "remove" | "restore" | "reindex";
@@ -39,8 +38,7 @@ export class AuditLog {
     });
     this.writing = this.writing.then(async () => {
       try {
-        await mkdir(dirname(this.file), { recursive: true });
-        await appendFile(this.file, `${JSON.stringify(full)}\n`);
+        await appendRecord(this.file, full);
       } catch (err) {
         this.log.error("could not write the audit file", { file: this.file, error: err });
       }

@@ -126,15 +126,20 @@ export function createBot(config: Config, live: LiveApp, log: Logger, options: B
     showSource(ctx, ctx.match[1] ?? "", Number(ctx.match[2]), askDeps),
   );
   addressed.callbackQuery(/^fb:([\w-]+):(up|down)$/, async (ctx) => {
-    const stored = askDeps.answers.get(ctx.match[1] ?? "", ctx.chat?.id);
+    const id = ctx.match[1] ?? "";
+    const stored = askDeps.answers.get(id, ctx.chat?.id);
     if (!stored) return ctx.answerCallbackQuery({ text: "这条回答已过期。" });
-    await recordFeedback(
-      config.feedbackFile,
-      stored.result,
-      ctx.match[2] === "up" ? "up" : "down",
-      stored.chatId,
-      ctx.from.id,
-    );
+    const vote = ctx.match[2] === "up" ? "up" : "down";
+    // One vote per user and answer: the same press again records nothing; the other one changes the vote.
+    stored.votes ??= new Map();
+    if (stored.votes.get(ctx.from.id) === vote) return ctx.answerCallbackQuery({ text: "已经记下您的反馈了。" });
+    try {
+      await recordFeedback(config.feedbackFile, stored.result, vote, stored.chatId, ctx.from.id, id);
+    } catch (err) {
+      log.error("feedback could not be recorded", { error: err });
+      return ctx.answerCallbackQuery({ text: "反馈暂时无法保存，请稍后再试。" });
+    }
+    stored.votes.set(ctx.from.id, vote);
     await ctx.answerCallbackQuery({ text: "谢谢您的反馈！" });
   });
   addressed.callbackQuery(/^ok:([\w-]+):(yes|no)$/, async (ctx) => {

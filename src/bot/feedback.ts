@@ -1,10 +1,14 @@
-// 👍/👎 on an answer: one JSON Lines record (question, answer, passages, vote) for later evaluation.
-import { appendFile, mkdir } from "node:fs/promises";
-import { dirname } from "node:path";
+// 👍/👎 on an answer: one JSON Lines record (question, answer, passages, vote) for later evaluation. One vote per
+// user and answer: pressing the same button again records nothing, pressing the other records the change (the
+// reader keeps each user's latest vote on an answer). Every record starts on a line of its own, even after a
+// crash cut the previous line in half.
+import { appendRecord } from "./jsonl.js";
 import type { AnswerResult } from "../answer/types.js";
 
 export interface FeedbackRecord {
   at: string;
+  /** The answer's id (the one behind its buttons): a user's later vote on it replaces the earlier one. */
+  answerId?: string;
   chatId: number;
   userId: number | undefined;
   vote: "up" | "down";
@@ -21,9 +25,11 @@ export async function recordFeedback(
   vote: "up" | "down",
   chatId: number,
   userId: number | undefined,
+  answerId?: string,
 ): Promise<void> {
   const record: FeedbackRecord = {
     at: new Date().toISOString(),
+    answerId,
     chatId,
     userId,
     vote,
@@ -33,6 +39,5 @@ export async function recordFeedback(
     citations: result.citations.map(({ n, source, quote }) => ({ n, source, quote })),
     passages: result.passages.map(({ source, chunkId, score }) => ({ source, chunkId, score })),
   };
-  await mkdir(dirname(file), { recursive: true });
-  await appendFile(file, `${JSON.stringify(record)}\n`);
+  await appendRecord(file, record);
 }

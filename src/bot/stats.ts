@@ -112,10 +112,15 @@ async function tail(file: string, bytes: number): Promise<string> {
 async function latestDownVotes(file: string, limit: number): Promise<StatsReport["downVotes"]> {
   const text = await tail(file, FEEDBACK_TAIL_BYTES);
   const down: StatsReport["downVotes"] = [];
+  // Newest first; each user's latest vote on an answer counts once (an earlier vote they changed does not).
+  const seen = new Set<string>();
   for (const line of text.trim().split("\n").reverse()) {
     if (!line || down.length >= limit) continue;
     try {
       const r = JSON.parse(line) as FeedbackRecord;
+      const key = r.answerId ? `${r.answerId}:${r.userId}` : undefined;
+      if (key && seen.has(key)) continue;
+      if (key) seen.add(key);
       if (r.vote === "down") down.push({ at: r.at, question: r.question, answer: r.answer });
     } catch {
       // A damaged line is skipped.
