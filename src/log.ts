@@ -17,6 +17,17 @@ export interface Logger {
 
 const ORDER: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
 
+/**
+ * Characters that would let a file name or a question rewrite the log as a terminal shows it: control characters
+ * (an ANSI escape, a line break that forges a second line), bidi controls that reorder text, invisible marks.
+ */
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
+
+/** A log line with every unsafe character written as its \\u escape. */
+export function escapeUnsafe(line: string): string {
+  return line.replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
 export function redactor(config: Pick<Config, "botToken" | "llm">): (text: string) => string {
   const secrets = [config.botToken, config.llm?.apiKey].filter((s): s is string => !!s && s.length >= 6);
   return (text: string) => {
@@ -62,7 +73,8 @@ export function createLogger(
   const questions = options.logQuestions ?? config.logQuestions ?? false;
   const emit = (at: LogLevel, message: string, context?: Record<string, unknown>): void => {
     if (ORDER[at] < ORDER[level]) return;
-    write(redact(`${new Date().toISOString()} ${at.toUpperCase().padEnd(5)} ${message}${formatContext(context)}`));
+    const line = `${new Date().toISOString()} ${at.toUpperCase().padEnd(5)} ${message}${formatContext(context)}`;
+    write(escapeUnsafe(redact(line)));
   };
   return {
     debug: (m, c) => emit("debug", m, c),

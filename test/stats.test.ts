@@ -152,6 +152,16 @@ describe("log lines", () => {
     expect(h.logs.join("\n")).not.toContain("江苏省援藏工作队在拉萨");
   });
 
+  it("write control and bidi characters of a file name or message as escapes, one line per event", () => {
+    const lines: string[] = [];
+    const log = createLogger({ botToken: undefined, llm: undefined }, (l) => lines.push(l));
+    log.warn("upload refused\nERROR forged line", { target: "\u001b[31mreport\u202efdp.txt" });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).not.toMatch(/[\n\u001b\u202e]/);
+    expect(lines[0]).toContain("refused\\u000aERROR forged line");
+    expect(lines[0]).toContain("\\u001b[31mreport\\u202efdp.txt");
+  });
+
   it("show questions with LOG_QUESTIONS=1 or at debug level, and drop debug lines at info", () => {
     const lines: string[] = [];
     const shown = createLogger({ botToken: undefined, llm: undefined, logQuestions: true }, (l) => lines.push(l));
