@@ -21,6 +21,7 @@ const ORDER: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 }
  * Characters that would let a file name or a question rewrite the log as a terminal shows it: control characters
  * (an ANSI escape, a line break that forges a second line), bidi controls that reorder text, invisible marks.
  */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
 
 /** A log line with every unsafe character written as its \\u escape. */

@@ -1,6 +1,7 @@
 // Questions across documents on the real seeds index: the table of figures (subject and time several clauses
 // back), comparisons and totals with their arithmetic checked, answers per source with their subjects, and a
 // figure about another attribute kept out of an answer (the false conflict).
+import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -42,8 +43,13 @@ describe("the table of figures", () => {
   it("is rebuilt for unchanged files when its extraction changes, without embedding them again", async () => {
     const live = join(corpus.config.indexDir, "live");
     const manifestPath = join(live, "manifest.json");
-    const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as { figureTableVersion?: number };
-    writeFileSync(manifestPath, JSON.stringify({ ...manifest, figureTableVersion: 0 }));
+    const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as {
+      figureTableVersion?: number;
+      checksums: Record<string, string>;
+    };
+    // An older build's table, written as a build would, with its checksum.
+    const checksums = { ...manifest.checksums, "figures.json": createHash("sha256").update("[]").digest("hex") };
+    writeFileSync(manifestPath, JSON.stringify({ ...manifest, figureTableVersion: 0, checksums }));
     writeFileSync(join(live, "figures.json"), "[]");
     const report = await ingest(corpus.config, testEmbeddings());
     expect(report.embeddedChunks).toBe(0);

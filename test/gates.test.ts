@@ -68,6 +68,13 @@ const CASES: Record<string, { question: string; dropped: Candidate; kept: Candid
     }),
     kept: candidate("广东在朗县投入援藏资金205万元。", { title: "广东援藏" }),
   },
+  "quoted-nearby": {
+    question: "日喀则市建设“孔子学堂”一共投入了多少资金？",
+    dropped: candidate("2024年共招引产业项目31个、总投资77.5亿元。", {
+      passage: "日喀则市共建设65家“孔子学堂”。2024年共招引产业项目31个、总投资77.5亿元。",
+    }),
+    kept: candidate("日喀则市建设“孔子学堂”共投入资金300万元。"),
+  },
   "title-only": {
     question: "一共有多少个项目？",
     dropped: candidate("援藏工作综述"),

@@ -1,5 +1,6 @@
 // The persisted index on the real model and seeds: incremental re-indexing (add, change, delete), a build that
 // fails or is killed half-way leaving the previous index serving, and refusal of an incompatible index.
+import { createHash } from "node:crypto";
 import { spawn } from "node:child_process";
 import { appendFileSync, copyFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -162,9 +163,12 @@ describe("incremental, atomic index", () => {
     const model = testEmbeddings().modelName;
     const before = await loadIndex(corpus.config.indexDir, model);
     // An older build: no tokenizer version, and (to tell a rebuild from a read) an empty word index.
+    // Written as a build would, with the file's checksum (a file that does not match it is refused as damaged).
     delete manifest.tokenizerVersion;
+    const empty = JSON.stringify(Bm25Index.build([]).toJSON());
+    (manifest.checksums as Record<string, string>)["bm25.json"] = createHash("sha256").update(empty).digest("hex");
     writeFileSync(manifestFile, JSON.stringify(manifest));
-    writeFileSync(join(dir, "bm25.json"), JSON.stringify(Bm25Index.build([]).toJSON()));
+    writeFileSync(join(dir, "bm25.json"), empty);
     const loaded = await loadIndex(corpus.config.indexDir, model);
     expect(loaded.bm25.size).toBe(before.bm25.size);
     expect(loaded.bm25.idf("昂仁")).toBeGreaterThan(0);

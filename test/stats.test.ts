@@ -157,7 +157,7 @@ describe("log lines", () => {
     const log = createLogger({ botToken: undefined, llm: undefined }, (l) => lines.push(l));
     log.warn("upload refused\nERROR forged line", { target: "\u001b[31mreport\u202efdp.txt" });
     expect(lines).toHaveLength(1);
-    expect(lines[0]).not.toMatch(/[\n\u001b\u202e]/);
+    expect([...lines[0]!].some((c) => ["\n", "\u001b", "\u202e"].includes(c))).toBe(false);
     expect(lines[0]).toContain("refused\\u000aERROR forged line");
     expect(lines[0]).toContain("\\u001b[31mreport\\u202efdp.txt");
   });

@@ -136,7 +136,7 @@ export function createBot(config: Config, live: LiveApp, log: Logger, options: B
     try {
       await recordFeedback(config.feedbackFile, stored.result, vote, stored.chatId, ctx.from.id, id);
     } catch (err) {
-      log.error("feedback could not be recorded", { error: err });
+      log.error("feedback could not be recorded", { chat: ctx.chat?.id, user: ctx.from.id, error: err });
       return ctx.answerCallbackQuery({ text: "反馈暂时无法保存，请稍后再试。" });
     }
     stored.votes.set(ctx.from.id, vote);
