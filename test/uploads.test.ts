@@ -41,6 +41,16 @@ describe("upload names", () => {
     expect(safeFileName("\ufeff淄博（2024）.pdf")).toBe("淄博（2024）.pdf");
     expect(safeFileName('<b>x<b>&"y".md')).toBe("_b_x_b___y_.md");
   });
+
+  it("shortens a name the file system could not hold (255 bytes) instead of failing to save it", () => {
+    const long = `${"对口支援西藏自治区日喀则市昂仁县工作总结".repeat(8)}.txt`;
+    const name = safeFileName(long);
+    expect(Buffer.byteLength(name)).toBeLessThanOrEqual(255);
+    expect(name.endsWith(".txt")).toBe(true);
+    expect(long.startsWith(name.slice(0, -4))).toBe(true);
+    // A character outside the BMP (four bytes) is kept whole or not at all.
+    expect(safeFileName(`${"𠀀".repeat(80)}.md`)).toBe(`${"𠀀".repeat(50)}.md`);
+  });
 });
 
 describe("upload contents", () => {

@@ -35,12 +35,26 @@ export function safeFileName(name: string): string {
     .replace(/^[.\s]+/, "")
     .trim();
   const ext = extname(base).toLowerCase();
-  const stem =
-    base
-      .slice(0, base.length - ext.length)
-      .slice(0, 100)
-      .trim() || "document";
+  const stem = cutToBytes(base.slice(0, base.length - ext.length), MAX_STEM_BYTES).trim() || "document";
   return `${stem}${ext}`;
+}
+
+/**
+ * The longest file name stem kept, in UTF-8 bytes: file systems allow 255 bytes a name, and a Chinese character
+ * takes three (100 characters of a Chinese name were 300 bytes, and saving failed).
+ */
+const MAX_STEM_BYTES = 200;
+
+/** The longest start of a text, in whole characters, that is at most `max` bytes in UTF-8. */
+function cutToBytes(text: string, max: number): string {
+  let bytes = 0;
+  let out = "";
+  for (const ch of text) {
+    bytes += Buffer.byteLength(ch);
+    if (bytes > max) break;
+    out += ch;
+  }
+  return out;
 }
 
 function sniff(bytes: Uint8Array, ext: string): boolean {
