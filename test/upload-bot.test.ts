@@ -1,7 +1,7 @@
 // Admin uploads through the bot, over HTTP: the emulator plus a file proxy that serves getFile and downloads.
 // A new document is checked, saved and indexed; an existing name is overwritten only after confirmation; a
 // broken file and a non-admin's file change nothing.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LiveApp } from "../src/app.js";
@@ -98,6 +98,12 @@ describe("uploads through the bot", () => {
       timeoutMs: 60_000,
     });
     expect(readFileSync(join(corpus.config.docsDir, "援青报告.txt"), "utf8")).toContain("9999万元");
+    // The overwritten version is in the trash, where /restore finds it.
+    const trashed = readdirSync(corpus.config.trashDir, { recursive: true })
+      .map(String)
+      .filter((p) => p.endsWith("援青报告.txt"));
+    expect(trashed).toHaveLength(1);
+    expect(readFileSync(join(corpus.config.trashDir, trashed[0]!), "utf8")).toContain("8888万元");
   });
 
   it("rejects a broken file with a clear message and saves nothing", async () => {

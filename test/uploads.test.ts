@@ -1,7 +1,7 @@
 // Checks on admin uploads with real bytes: safe names (traversal, bidi and invisible characters, markup), type
 // sniffing, size, and reading in a worker process: unreadable content, zip bombs and punctuation-only files are
 // refused with a Chinese message.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import iconv from "iconv-lite";
@@ -12,6 +12,7 @@ import {
   checkUploadBytes,
   checkUploadName,
   readUpload,
+  placeNewDocument,
   safeFileName,
 } from "../src/bot/uploads.js";
 import { MAX_READ_WORKERS, runningWorkers } from "../src/worker/run.js";
@@ -26,6 +27,20 @@ function saved(name: string, bytes: Uint8Array): string {
   writeFileSync(path, bytes);
   return path;
 }
+
+describe("placing a new document", () => {
+  it("takes a name once: of ten uploads of one new name at once, one is placed, nine find it taken", async () => {
+    const docs = mkdtempSync(join(tmpdir(), "place-"));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        placeNewDocument(docs, "援青报告.txt", new TextEncoder().encode(`版本${i}`)),
+      ),
+    );
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(readdirSync(docs)).toEqual(["援青报告.txt"]);
+    expect(readFileSync(join(docs, "援青报告.txt"), "utf8")).toBe(`版本${results.indexOf(true)}`);
+  });
+});
 
 describe("upload names", () => {
   it("keeps file names inside the docs folder", () => {

@@ -17,7 +17,14 @@ import type { Logger } from "../log.js";
 import { WorkerError } from "../worker/run.js";
 import type { AuditAction, AuditLog } from "./audit.js";
 import { escapeHtml } from "./render.js";
-import { MAX_UPLOAD_BYTES, UploadError, checkUploadBytes, checkUploadName, readUpload } from "./uploads.js";
+import {
+  MAX_UPLOAD_BYTES,
+  UploadError,
+  checkUploadBytes,
+  checkUploadName,
+  placeNewDocument,
+  readUpload,
+} from "./uploads.js";
 
 export type BotContext = FileFlavor<Context>;
 
@@ -416,9 +423,14 @@ export async function confirmAction(ctx: Context, id: string, yes: boolean, deps
     await deps.audit.record({ ...audit, action: "remove", outcome: "done", detail: `moved to ${where}` });
     await indexChange(ctx, deps, `已删除“${action.name}”（已移到回收站），`);
   } else if (action.staged) {
+    // The version overwritten goes to the trash like a removed one, so /restore can bring it back.
+    const previous = existsSync(join(deps.config.docsDir, action.name))
+      ? await moveToTrash(deps.config, action.name)
+      : undefined;
     await moveFile(action.staged, join(deps.config.docsDir, action.name));
     await rm(dirname(action.staged), { recursive: true, force: true });
-    await deps.audit.record({ ...audit, action: "overwrite", outcome: "done" });
+    const detail = previous ? `previous version moved to ${previous}` : undefined;
+    await deps.audit.record({ ...audit, action: "overwrite", outcome: "done", detail });
     await indexChange(ctx, deps, `已覆盖“${action.name}”，`);
   }
 }
@@ -452,7 +464,8 @@ export async function receiveDocument(ctx: BotContext, deps: AdminDeps): Promise
     const staged = join(staging, name);
     await writeFile(staged, bytes);
     const read = await readUpload(staged, name);
-    if (existsSync(join(deps.config.docsDir, name))) {
+    // The name is taken atomically: of two uploads of one new name, the second is asked to overwrite.
+    if (!(await placeNewDocument(deps.config.docsDir, name, bytes))) {
       const id = deps.state.add({
         kind: "overwrite",
         name,
@@ -468,8 +481,6 @@ export async function receiveDocument(ctx: BotContext, deps: AdminDeps): Promise
       });
       return;
     }
-    await mkdir(deps.config.docsDir, { recursive: true });
-    await moveFile(staged, join(deps.config.docsDir, name));
     await deps.audit.record({
       ...audit,
       action: "upload",

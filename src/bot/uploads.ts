@@ -2,7 +2,9 @@
 // bytes really are of that type, a safe file name (no path traversal, hidden files, invisible or bidi
 // characters, markup), and text that a worker process can read within its limits (zip bombs, endless PDFs and
 // punctuation-only files are refused there, never in the bot's own process).
-import { basename, extname } from "node:path";
+import { randomBytes } from "node:crypto";
+import { link, mkdir, rm, writeFile } from "node:fs/promises";
+import { basename, dirname, extname, join } from "node:path";
 import { DOCUMENT_LIMITS, SUPPORTED_EXTENSIONS } from "../corpus/load.js";
 import type { ReadSummary } from "../worker/protocol.js";
 import { READ_LIMITS, WorkerError, runInWorker, type WorkerLimits } from "../worker/run.js";
@@ -115,5 +117,26 @@ export async function readUpload(path: string, name: string, limits: WorkerLimit
     if (err.problem === "no-text")
       throw new UploadError("文件中没有可用的文字（只有标点符号，或是没有文字层的扫描版 PDF）。", detail);
     throw new UploadError("无法从文件中读出文字（扫描版 PDF 或文件已损坏？）。", detail);
+  }
+}
+
+/**
+ * Places a new document under DOCS_DIR only if no file has its name, atomically: the bytes are written to a
+ * hidden file in the same folder (ingest skips hidden files) and hard-linked to the name, which fails when the
+ * name exists. Two admins sending the same new name at once: one places it, the other is asked to overwrite.
+ */
+export async function placeNewDocument(docsDir: string, name: string, bytes: Uint8Array): Promise<boolean> {
+  const target = join(docsDir, name);
+  await mkdir(dirname(target), { recursive: true });
+  const hidden = join(dirname(target), `.upload-${randomBytes(6).toString("hex")}`);
+  await writeFile(hidden, bytes);
+  try {
+    await link(hidden, target);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "EEXIST") return false;
+    throw err;
+  } finally {
+    await rm(hidden, { force: true });
   }
 }
