@@ -1,12 +1,26 @@
 // A damaged index never takes the bot down: every data file is checked against the SHA-256 its manifest records
 // before anything parses it (a flipped bit in hnsw.bin used to crash the native loader), a cut file or manifest is
-// an IndexError, and an app built with buildIfMissing rebuilds from the documents instead of exiting.
-import { appendFileSync, readFileSync, readdirSync, readlinkSync, truncateSync, writeFileSync } from "node:fs";
+// an IndexError, and an app built with buildIfMissing rebuilds from the documents instead of exiting. At start,
+// what the docs folder holds that the index lacks is found, and orphaned staged uploads are removed.
+import {
+  appendFileSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  rmSync,
+  truncateSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp, createEmbeddings, ingest } from "../src/app.js";
 import { loadConfig, type Config } from "../src/config.js";
-import { IndexError, loadIndex } from "../src/search/index-store.js";
+import { removeOrphanedUploads } from "../src/bot/admin.js";
+import { docsDrift, IndexError, loadIndex } from "../src/search/index-store.js";
 import { tempCorpus, type TempCorpus } from "./helpers.js";
 
 describe("a damaged index", () => {
@@ -55,4 +69,29 @@ describe("a damaged index", () => {
     const app = await createApp(config, { buildIfMissing: true, embeddings });
     expect(app.index.chunks.length).toBeGreaterThan(0);
   }, 300_000);
+
+  it("finds what the docs folder holds that the index lacks, so start-up can index it", async () => {
+    const index = await loadIndex(config.indexDir, embeddings.modelName);
+    expect(await docsDrift(config.docsDir, index.manifest)).toEqual({ added: [], changed: [], removed: [] });
+    const [first, second] = readdirSync(config.docsDir).sort();
+    writeFileSync(join(config.docsDir, "新报告.txt"), "新报告\n\n青海省果洛州援青工作队投入资金100万元。\n");
+    appendFileSync(join(config.docsDir, first!), "\n\n又一段。\n");
+    rmSync(join(config.docsDir, second!));
+    expect(await docsDrift(config.docsDir, index.manifest)).toEqual({
+      added: ["新报告.txt"],
+      changed: [first],
+      removed: [second],
+    });
+  });
+
+  it("removes staged uploads a stop left behind, once no confirmation can still use them", async () => {
+    const stale = mkdtempSync(join(tmpdir(), "duikou-upload-"));
+    const fresh = mkdtempSync(join(tmpdir(), "duikou-upload-"));
+    const hourAgo = new Date(Date.now() - 2 * 3600_000);
+    utimesSync(stale, hourAgo, hourAgo);
+    expect(await removeOrphanedUploads()).toBeGreaterThanOrEqual(1);
+    expect(existsSync(stale)).toBe(false);
+    expect(existsSync(fresh)).toBe(true);
+    rmSync(fresh, { recursive: true });
+  });
 });

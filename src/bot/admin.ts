@@ -5,7 +5,7 @@
 // moves a document to TRASH_DIR after confirmation, /restore brings it back.
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { copyFile, mkdir, mkdtemp, readdir, rename, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, sep } from "node:path";
 import { InlineKeyboard, type Context } from "grammy";
@@ -504,4 +504,21 @@ export async function receiveDocument(ctx: BotContext, deps: AdminDeps): Promise
   } finally {
     if (staging) await rm(staging, { recursive: true, force: true });
   }
+}
+
+/**
+ * Staged uploads (tmpdir/duikou-upload-*) older than a pending confirmation can live: left by a stop while their
+ * overwrite question was open (pending questions do not survive a restart), up to 20 MB each.
+ */
+export async function removeOrphanedUploads(now = Date.now()): Promise<number> {
+  let removed = 0;
+  for (const entry of await readdir(tmpdir())) {
+    if (!entry.startsWith("duikou-upload-")) continue;
+    const path = join(tmpdir(), entry);
+    const info = await stat(path).catch(() => undefined);
+    if (!info || now - info.mtimeMs < PENDING_MS) continue;
+    await rm(path, { recursive: true, force: true });
+    removed++;
+  }
+  return removed;
 }

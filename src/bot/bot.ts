@@ -19,6 +19,7 @@ import {
   isAdmin,
   listDocs,
   receiveDocument,
+  removeOrphanedUploads,
   refuseNonAdmin,
   restore,
   startReindex,
@@ -27,6 +28,7 @@ import {
 } from "./admin.js";
 import { AuditLog, type AuditAction } from "./audit.js";
 import { BotStats, renderStats, startHealthServer, statsReport } from "./stats.js";
+import { docsDrift } from "../search/index-store.js";
 import { AnswerStore, answerInChat, showSource, type AskDeps } from "./ask.js";
 import { recordFeedback } from "./feedback.js";
 import { ChatMemory } from "../chat/follow-up.js";
@@ -245,6 +247,29 @@ export async function launchBot(
   return { bot, runner };
 }
 
+/**
+ * At start, in the background: files saved to DOCS_DIR that the index lacks or has stale (an upload whose
+ * indexing a restart cut short, a file copied in while the bot was down) are indexed, and staged uploads left by
+ * a stop while their overwrite question was pending are removed. Questions are answered meanwhile.
+ */
+async function catchUp(config: Config, live: LiveApp, log: Logger): Promise<void> {
+  try {
+    await removeOrphanedUploads();
+    const drift = await docsDrift(config.docsDir, live.current.index.manifest);
+    const count = drift.added.length + drift.changed.length + drift.removed.length;
+    if (count === 0) return;
+    log.info("the docs folder changed since the index was built: indexing it", {
+      added: drift.added.length,
+      changed: drift.changed.length,
+      removed: drift.removed.length,
+    });
+    const report = await live.reindex();
+    log.info("start-up indexing done", { chunks: report.chunks, failed: report.failed.length });
+  } catch (err) {
+    log.error("start-up indexing failed; the last index keeps serving", { error: err });
+  }
+}
+
 /** How long a stop may take before the process exits regardless (answers in flight are abandoned). */
 const STOP_GRACE_MS = 3000;
 
@@ -276,5 +301,6 @@ export async function startBot(config: Config): Promise<void> {
     log.info("health endpoint listening", { url: `http://127.0.0.1:${config.healthPort}/healthz` });
   }
   started.runner = (await launchBot(config, live, log, { stats })).runner;
+  void catchUp(config, live, log);
   await started.runner.task();
 }

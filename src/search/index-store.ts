@@ -639,3 +639,27 @@ export async function liveGeneration(indexDir: string): Promise<string | undefin
     return undefined;
   }
 }
+
+/** How the docs folder differs from what an index was built from (by each file's SHA-256). */
+export interface DocsDrift {
+  added: string[];
+  changed: string[];
+  removed: string[];
+}
+
+/**
+ * What changed in the docs folder since the index was built: a file saved while the bot was down or killed
+ * mid-indexing is found here, so start-up can index it instead of leaving it out until someone re-indexes.
+ */
+export async function docsDrift(docsDir: string, manifest: Manifest): Promise<DocsDrift> {
+  const { files } = await listDocumentFiles(docsDir);
+  const drift: DocsDrift = { added: [], changed: [], removed: [] };
+  for (const source of files) {
+    const known = manifest.files[source];
+    if (!known) drift.added.push(source);
+    else if (hashBytes(new Uint8Array(await readFile(join(docsDir, source)))) !== known.hash)
+      drift.changed.push(source);
+  }
+  drift.removed = Object.keys(manifest.files).filter((source) => !files.includes(source));
+  return drift;
+}
