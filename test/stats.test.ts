@@ -8,6 +8,7 @@ import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LiveApp } from "../src/app.js";
 import { appendRecord } from "../src/bot/jsonl.js";
+import { TokenBuckets } from "../src/bot/rate.js";
 import { BotStats, startHealthServer, statsReport, type StatsReport } from "../src/bot/stats.js";
 import { createLogger } from "../src/log.js";
 import { seedsApp, type TempCorpus } from "./helpers.js";
@@ -100,19 +101,28 @@ describe("feedback records", () => {
     };
     const id = answer.buttons.find((b) => b.text === "👎")!.data.split(":")[1];
     const answered = h.callbackAnswers.length;
-    for (let i = 0; i < 30; i++) await press("👎");
+    const settle = async (count: number): Promise<void> => {
+      const deadline = Date.now() + 20_000;
+      while (h.callbackAnswers.length < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    };
+    for (let i = 0; i < 15; i++) await press("👎");
     await press("👍");
-    const deadline = Date.now() + 20_000;
-    while (h.callbackAnswers.length < answered + 31 && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 20));
+    await settle(answered + 16);
     const texts = h.callbackAnswers.slice(answered).map((a) => a.text);
     expect(texts.filter((t) => t === "谢谢您的反馈！")).toHaveLength(2);
-    expect(texts.filter((t) => t === "已经记下您的反馈了。")).toHaveLength(29);
+    expect(texts.filter((t) => t === "已经记下您的反馈了。")).toHaveLength(14);
+    // A flood of presses is turned away.
+    const flooded = h.callbackAnswers.length;
+    for (let i = 0; i < 20; i++) await press("👎");
+    await settle(flooded + 20);
+    const late = h.callbackAnswers.slice(flooded).map((a) => a.text);
+    expect(late.filter((t) => t === "操作太快了，请稍等几秒再试。").length).toBeGreaterThanOrEqual(15);
     const records = readFileSync(corpus.config.feedbackFile, "utf8")
       .trim()
       .split("\n")
       .map((l) => JSON.parse(l) as { answerId?: string; vote: string });
-    expect(records.filter((r) => r.answerId === id).map((r) => r.vote)).toEqual(["down", "up"]);
+    // Down, changed to up, changed back by the first press of the flood; the rest record nothing.
+    expect(records.filter((r) => r.answerId === id).map((r) => r.vote)).toEqual(["down", "up", "down"]);
   });
 
   it("start every record on a line of its own after a crash cut the last one in half", async () => {
@@ -172,5 +182,19 @@ describe("log lines", () => {
     expect(lines).toHaveLength(2);
     expect(lines[0]).toContain("question=淄博市第九批援藏工作组对口支援哪个县？");
     expect(lines[1]).toMatch(/DEBUG answered question=广东省第十批/);
+  });
+});
+
+describe("rate limits", () => {
+  it("let a burst of `limit` through, then one more each windowMs / limit, per user", () => {
+    const buckets = new TokenBuckets({ limit: 6, windowMs: 10_000 });
+    const at = 1_000_000;
+    const burst = Array.from({ length: 12 }, () => buckets.take("u1", 1, at));
+    expect(burst.filter(Boolean)).toHaveLength(6);
+    // Across what was a fixed window's edge, nothing more gets through at once.
+    expect(buckets.take("u1", 1, at + 100)).toBe(false);
+    expect(buckets.take("u1", 1, at + 1_700)).toBe(true);
+    expect(buckets.take("u1", 1, at + 1_800)).toBe(false);
+    expect(buckets.take("u2", 1, at)).toBe(true);
   });
 });

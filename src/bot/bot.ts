@@ -4,7 +4,6 @@ import { Bot, GrammyError, HttpError, type Context } from "grammy";
 import { autoRetry } from "@grammyjs/auto-retry";
 import { CommandGroup } from "@grammyjs/commands";
 import { hydrateFiles } from "@grammyjs/files";
-import { limit } from "@grammyjs/ratelimiter";
 import { run, sequentialize, type RunnerHandle } from "@grammyjs/runner";
 import type { BotCommand } from "grammy/types";
 import { LiveApp, createApp } from "../app.js";
@@ -28,6 +27,7 @@ import {
 } from "./admin.js";
 import { AuditLog, type AuditAction } from "./audit.js";
 import { BotStats, renderStats, startHealthServer, statsReport } from "./stats.js";
+import { rateLimit } from "./rate.js";
 import { docsDrift } from "../search/index-store.js";
 import { AnswerStore, answerInChat, showSource, type AskDeps } from "./ask.js";
 import { recordFeedback } from "./feedback.js";
@@ -123,6 +123,14 @@ export function createBot(config: Config, live: LiveApp, log: Logger, options: B
   bot.use(sequentialize((ctx: Context) => ctx.chat?.id.toString()));
   // Everything below sees only what is addressed to the bot: group chatter is neither answered nor counted.
   const addressed = bot.filter(isAddressed);
+  const limited = (ctx: Context): string | undefined => (isAdmin(ctx, config) ? undefined : ctx.from?.id.toString());
+  // Button presses: a bucket of their own, larger than the questions' (a press is cheap, a flood is not).
+  addressed.on(
+    "callback_query",
+    rateLimit(BUTTON_RATE, limited, (ctx) =>
+      ctx.answerCallbackQuery({ text: "操作太快了，请稍等几秒再试。" }).catch(() => undefined),
+    ),
+  );
 
   addressed.callbackQuery(/^src:([\w-]+):(\d+)$/, (ctx) =>
     showSource(ctx, ctx.match[1] ?? "", Number(ctx.match[2]), askDeps),
@@ -163,17 +171,8 @@ export function createBot(config: Config, live: LiveApp, log: Logger, options: B
 
   const messages = addressed.on("message");
   const rate = options.rateLimit ?? { limit: 6, windowMs: 10_000 };
-  messages.use(
-    limit({
-      timeFrame: rate.windowMs,
-      limit: rate.limit,
-      // Admins are not limited: their uploads and commands come in bursts and are audited.
-      keyGenerator: (ctx) => (isAdmin(ctx, config) ? undefined : ctx.from?.id.toString()),
-      onLimitExceeded: async (ctx) => {
-        await ctx.reply("您提问太快了，请稍等几秒再试。").catch(() => undefined);
-      },
-    }),
-  );
+  // Admins are not limited: their uploads and commands come in bursts and are audited.
+  messages.use(rateLimit(rate, limited, (ctx) => ctx.reply("您提问太快了，请稍等几秒再试。").catch(() => undefined)));
 
   const commands = new CommandGroup<BotContext>();
   commands.command("start", "介绍与示例问题", (ctx) => ctx.reply(helpText(live), { parse_mode: "HTML" }));
@@ -269,6 +268,9 @@ async function catchUp(config: Config, live: LiveApp, log: Logger): Promise<void
     log.error("start-up indexing failed; the last index keeps serving", { error: err });
   }
 }
+
+/** Button presses per user: 20 at once, refilled over 10 seconds. */
+const BUTTON_RATE = { limit: 20, windowMs: 10_000 };
 
 /** How long a stop may take before the process exits regardless (answers in flight are abandoned). */
 const STOP_GRACE_MS = 3000;
