@@ -2,7 +2,6 @@
 // receives what it needs from here; nothing heavy is a hidden global.
 import type { Config } from "./config.js";
 import { LlmAnswerer } from "./answer/llm.js";
-import { answerModel } from "./answer/model.js";
 import { createLogger, type Logger } from "./log.js";
 import { DEFAULT_CHUNK_OPTIONS } from "./corpus/chunk.js";
 import { TransformersEmbeddings } from "./search/embedder.js";
@@ -78,7 +77,7 @@ export async function createApp(
   const retriever = new HybridRetriever({
     index,
     embeddings,
-    options: { ...answerModel().retrieval, ...options.retrieval },
+    options: { ...options.retrieval },
   });
   const llm = config.llm
     ? new LlmAnswerer(config.llm, options.log ?? createLogger(config), config.llmTimeoutMs)

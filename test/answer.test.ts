@@ -7,6 +7,7 @@ import type { App } from "../src/app.js";
 import { answerQuestion } from "../src/answer/pipeline.js";
 import { analyzeQuestion } from "../src/answer/question.js";
 import { verifyFigures } from "../src/answer/verify.js";
+import { retrievalWeights } from "../src/search/retriever.js";
 import { answerMatches } from "../src/eval/metrics.js";
 import { extractFigures } from "../src/text/figures.js";
 import { compactForCompare } from "../src/text/normalize.js";
@@ -70,10 +71,11 @@ describe("hybrid retrieval", () => {
     expect(byWords.map((p) => p.chunk.metadata.chunkId).sort()).toEqual(
       fused.map((p) => p.chunk.metadata.chunkId).sort(),
     );
-    // The app's retriever carries the fitted weights (weights.json), so its order differs from the fused one
-    // only by them.
+    // The app's retriever carries the fitted weights (retrieval-weights.json) as its defaults, so its order
+    // differs from the fused one only by them.
     const w = app.retriever.options;
     expect(w.sentenceSem + w.sentenceCoverage).toBeGreaterThan(0);
+    expect({ sentenceSem: w.sentenceSem, sentenceCoverage: w.sentenceCoverage }).toEqual(retrievalWeights());
     const fitted = await app.retriever.hybridSearch(question);
     for (const p of fitted)
       expect(p.final).toBeCloseTo(p.score + w.sentenceSem * p.sentenceSem + w.sentenceCoverage * p.sentenceCoverage, 6);

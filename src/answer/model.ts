@@ -35,8 +35,6 @@ export interface AnswerModel {
   confidence: Record<string, number>;
   /** Refuse when the probability that the best candidate answers is below this. */
   threshold: number;
-  /** The retrieval's final order: weights of the best sentence's similarity and coverage (retriever.ts). */
-  retrieval?: { sentenceSem: number; sentenceCoverage: number };
   /** How the weights were made (data, folds, cross-validated figures); informational. */
   fitted?: Record<string, unknown>;
 }

@@ -6,7 +6,8 @@
 // similarity to the question, its share of the question's words) adds to its fused score, chosen on a grid for
 // the most first passages that hold the answer. Then the answerer: prints, for each fold's held-out questions,
 // the trade-off between right answers and refusals over thresholds, chooses the threshold by the rule below,
-// and with --write stores the weights fitted on all the data in src/answer/weights.json. The answerer's rows
+// and with --write stores the weights fitted on all the data in src/answer/weights.json (the reader's) and
+// src/search/retrieval-weights.json (the retrieval's). The answerer's rows
 // are read in the current retrieval order, so after the retrieval's weights change (--retrieval-only --write is
 // quick) a full fit follows.
 // Collecting the candidates' features is the slow part (all three sets indexed and every question analysed);
@@ -28,7 +29,12 @@ import {
   retrievalEvidence,
 } from "../answer/model.js";
 import { createApp, createEmbeddings, ingest } from "../app.js";
-import { DEFAULT_RETRIEVAL } from "../search/retriever.js";
+import {
+  DEFAULT_RETRIEVAL,
+  RETRIEVAL_WEIGHTS_FILE,
+  retrievalWeights,
+  type RetrievalWeights,
+} from "../search/retriever.js";
 import { loadConfig } from "../config.js";
 import { DEFAULT_CHUNK_OPTIONS } from "../corpus/chunk.js";
 import { prepareCmrc, readQa } from "../eval/datasets.js";
@@ -49,6 +55,18 @@ const USAGE =
   "usage: npm run fit -- [--work DIR] [--folds N] [--holdout K] [--limit N] [--rows F | --save-rows F] [--linear] " +
   "[--retrieval-only] [--write]";
 const WEIGHTS = new URL("../answer/weights.json", import.meta.url);
+
+/** Writes the retrieval's fitted weights beside the retriever, which reads them as its defaults. */
+async function writeRetrievalWeights(weights: RetrievalWeights): Promise<void> {
+  const fitted = {
+    by: "npm run fit",
+    what: "weights of a passage's best sentence (similarity, coverage) in the final order of the first passages",
+    date: new Date().toISOString().slice(0, 10),
+  };
+  const { sentenceSem, sentenceCoverage } = weights;
+  await writeFile(RETRIEVAL_WEIGHTS_FILE, `${JSON.stringify({ sentenceSem, sentenceCoverage, fitted }, null, 2)}\n`);
+  console.log("wrote src/search/retrieval-weights.json");
+}
 
 interface CandidateRow {
   x: number[];
@@ -192,11 +210,6 @@ function confidenceRow(q: QuestionRow, w: number[], terms: string[]): { x: numbe
 const RERANKED = DEFAULT_RETRIEVAL.rerank;
 const SEM_GRID = [0, 0.25, 0.5, 0.75, 1, 1.5, 2, 2.5, 3, 4, 5];
 const COVERAGE_GRID = [0, 0.25, 0.5, 0.75, 1, 1.5, 2, 3];
-
-interface RetrievalWeights {
-  sentenceSem: number;
-  sentenceCoverage: number;
-}
 
 /** The weighted share of answerable questions whose first passage holds the answer, under weights w. */
 function hitAt1(rows: QuestionRow[], w: RetrievalWeights, counts: Map<string, number>): number {
@@ -349,9 +362,7 @@ runMain(async () => {
   }
   // Rows saved before the retrieval was fitted have no passages: the current weights stay then.
   const withPassages = rows.some((q) => q.passages?.length);
-  const retrieval = withPassages
-    ? fitRetrieval(rows)
-    : (answerModel().retrieval ?? { sentenceSem: 0, sentenceCoverage: 0 });
+  const retrieval = withPassages ? fitRetrieval(rows) : retrievalWeights();
   if (!withPassages)
     console.log(`these rows have no passages: the retrieval's weights stay ${JSON.stringify(retrieval)}`);
   else {
@@ -371,8 +382,7 @@ runMain(async () => {
     // The reader's weights stay; only the retrieval's are written (the reader is fitted on passages in that order,
     // so a full fit follows when they change).
     if (args.flags.has("write")) {
-      await writeFile(WEIGHTS, `${JSON.stringify({ ...answerModel(), retrieval }, null, 2)}\n`);
-      console.log("wrote the retrieval weights to src/answer/weights.json");
+      await writeRetrievalWeights(retrieval);
     }
     return;
   }
@@ -446,8 +456,9 @@ runMain(async () => {
         `${REFUSAL_TARGET} + ${REFUSAL_MARGIN} (one standard error) on both CMRC and DRCD`,
       previous: answerModel().fitted?.by ?? "hand-set",
     };
-    const model = { ranker, confidence, threshold: Number(best.t.toFixed(3)), retrieval, fitted };
+    const model = { ranker, confidence, threshold: Number(best.t.toFixed(3)), fitted };
     await writeFile(WEIGHTS, `${JSON.stringify(model, null, 2)}\n`);
     console.log("wrote src/answer/weights.json");
+    await writeRetrievalWeights(retrieval);
   }
 }, USAGE);

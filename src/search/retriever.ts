@@ -3,6 +3,7 @@
 // the question's exact entities (batch, place, organisation, year, figure) get a boost. Last, the best passages
 // are re-ordered by their best sentence: a passage about the question's subject that does not say what is asked
 // loses to the one with a sentence close to the question (weights fitted by `npm run fit`).
+import { readFileSync } from "node:fs";
 import { BaseRetriever, type BaseRetrieverInput } from "@langchain/core/retrievers";
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import { Document } from "@langchain/core/documents";
@@ -34,11 +35,27 @@ export interface RetrievalOptions {
   /**
    * Added to a passage's score, times its best sentence's similarity to the question (`sentenceSem`) and its
    * best sentence's share of the question's word weight (`sentenceCoverage`), before the final order of the
-   * first `rerank` passages. 0 and 0 keep the fused order.
+   * first `rerank` passages. 0 and 0 keep the fused order; the defaults are the fitted ones.
    */
   sentenceSem: number;
   sentenceCoverage: number;
   rerank: number;
+}
+
+/** The fitted weights of the final order, written by `npm run fit` beside this file. */
+export interface RetrievalWeights {
+  sentenceSem: number;
+  sentenceCoverage: number;
+}
+
+export const RETRIEVAL_WEIGHTS_FILE = new URL("./retrieval-weights.json", import.meta.url);
+
+/** The fitted best-sentence weights (retrieval-weights.json), read once. */
+export function retrievalWeights(): RetrievalWeights {
+  const { sentenceSem, sentenceCoverage } = JSON.parse(
+    readFileSync(RETRIEVAL_WEIGHTS_FILE, "utf8"),
+  ) as RetrievalWeights;
+  return { sentenceSem, sentenceCoverage };
 }
 
 export const DEFAULT_RETRIEVAL: RetrievalOptions = {
@@ -48,8 +65,7 @@ export const DEFAULT_RETRIEVAL: RetrievalOptions = {
   entityBoost: 0.05,
   window: 500,
   fusion: "weighted",
-  sentenceSem: 0,
-  sentenceCoverage: 0,
+  ...retrievalWeights(),
   rerank: 10,
 };
 
