@@ -5,8 +5,11 @@ import { UNITS } from "../text/figures.js";
 import { tagWords, tokenize } from "../text/tokenize.js";
 import { countedHead, headOf, nounPhrase } from "./focus.js";
 import type { AskKind, AskedType } from "./kinds.js";
-import { COUNTED_PEOPLE } from "./lexicon.js";
+import { COUNTED_PEOPLE, questionWords } from "./lexicon.js";
 import { endsWithOneOf, patternAt, readTable } from "../text/data-file.js";
+
+/** What a 比例 question asks instead of an amount (lexicon/question-words.txt). */
+const NOT_RATIO = questionWords("not-ratio");
 
 export type { AskKind, AskedType };
 
@@ -133,7 +136,7 @@ function asksAmount(part: string): boolean {
     const word = wordAt(m.index ?? 0);
     return !word || !(/^(?:nr|ns|nz)/.test(word.tag) || (word.word.length > 1 && word.word.endsWith("多")));
   });
-  return asks || howMuch || (/比例|百分之|率是/.test(part) && !/什么|哪|谁|何/.test(part));
+  return asks || howMuch || (/比例|百分之|率是/.test(part) && !NOT_RATIO.test(part));
 }
 
 /** The kind a part asks, by the question words of lexicon/asks.txt (in its order) and asksAmount. */

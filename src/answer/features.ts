@@ -18,6 +18,7 @@ import { mentionsTerm } from "../text/synonyms.js";
 import { languageRarity } from "../text/language.js";
 import { coverage } from "../text/coverage.js";
 import { askedRelations, cueFit, type CueRelation } from "./cues.js";
+import { questionWords } from "./lexicon.js";
 
 /** The features of one candidate, by name; model.ts holds the weight of each. */
 export const FEATURE_NAMES = [
@@ -149,7 +150,7 @@ function discriminativeWeights(weights: Map<string, number>, candidates: Candida
   return out;
 }
 
-const QUESTION_WORDS = /什么|多少|哪里|哪个|哪些|哪一|哪年|怎么|怎样|如何|为什么|是谁|谁|几|吗|呢|请问|是否/g;
+const QUESTION_WORDS = questionWords("stripped", "g");
 
 /** Character bigrams of the question without its question words: catches shared words jieba cut otherwise. */
 function questionBigrams(text: string): Set<string> {
@@ -168,8 +169,7 @@ function bigramCoverage(norm: string, bigrams: Set<string>): number {
 }
 
 /** Question words whose place in the question is where the answer stands in a sentence that states it. */
-const WH_WORD =
-  /什么时候|什么|多少|哪一年|哪[个里些位年家种所座条国]?|谁|几|何时|怎样|如何|为什么|多大|多长|多高|多远|多久/;
+const WH_WORD = questionWords("slot");
 
 /**
  * The words right before and right after the question word (武穴酥糖一般只在|什么时候|生产销售 → 只在, 生产销):

@@ -1,7 +1,7 @@
 // Word lists of the answerer as data: one word a line in lexicon/NAME.txt beside this file, `#` lines saying
 // where the list came from, read strictly by src/text/data-file.ts. Order is kept (an alternation tries longer
 // words first).
-import { readWords } from "../text/data-file.js";
+import { patternAt, readTable, readWords } from "../text/data-file.js";
 
 const LEXICON = new URL("./lexicon/", import.meta.url);
 
@@ -34,3 +34,22 @@ export const REFERS_BACK = new RegExp(String.raw`^(?:${POINTER}|本(?!外|后|�
 
 /** A sentence whose opening word stands for what the sentence before names (他, 该线路, 因此 after the reason). */
 export const ANAPHOR = new RegExp(`^(?:${POINTER}|因此|所以|因而|于是)`, "u");
+
+const QUESTION_WORDS_FILE = new URL("question-words.txt", LEXICON);
+const QUESTION_WORDS: ReadonlyMap<string, string> = new Map(
+  readTable(QUESTION_WORDS_FILE, 2).map((row) => {
+    patternAt(QUESTION_WORDS_FILE, row, row.columns[1]!);
+    return [row.columns[0]!, row.columns[1]!] as const;
+  }),
+);
+
+/**
+ * The question words of one use in lexicon/question-words.txt (any, not-ji, which-what, not-ratio, stripped,
+ * slot, asking-token, asking-phrase), as a pattern. The uses keep their own words, the ones they were measured
+ * with; defined once here, side by side, so that a change to one is seen beside the others.
+ */
+export function questionWords(use: string, flags = ""): RegExp {
+  const source = QUESTION_WORDS.get(use);
+  if (source === undefined) throw new Error(`${QUESTION_WORDS_FILE.pathname}: no "${use}" line`);
+  return new RegExp(source, flags);
+}

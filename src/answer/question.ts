@@ -7,6 +7,10 @@ import { tokenize } from "../text/tokenize.js";
 import { MAX_QUESTION_PARTS } from "./params.js";
 import { askedType, askKind, expectedUnits, placeLevel, type AskKind, type AskedType } from "./asked.js";
 import { askedItem, countedThing, DEFINITION_ASKED, DEFINITION_WORD, focusOrItem } from "./focus.js";
+import { questionWords } from "./lexicon.js";
+
+/** 什么 / 哪: a clause with them asks a thing (lexicon/question-words.txt). */
+const WHICH_WHAT = questionWords("which-what");
 
 export type { AskKind, AskedType };
 
@@ -56,7 +60,7 @@ function splitParts(question: string): string[] {
       .split(/[，,；;]/)
       .map((c) => c.trim())
       .filter(Boolean);
-    const asking = clauses.filter((c) => askKind(c) !== "thing" || /什么|哪/.test(c));
+    const asking = clauses.filter((c) => askKind(c) !== "thing" || WHICH_WHAT.test(c));
     if (asking.length > 1) {
       // Each asking clause keeps the shared context (the clauses before the first question word).
       const firstAsk = clauses.findIndex((c) => asking.includes(c));
@@ -79,16 +83,14 @@ const COLLOQUIAL: [RegExp, string][] = [
  * The question words the tokenizer's stop list lacks (哪几个, 几个, 哪位, 哪家, 有何, 何人): they say what is asked,
  * not what the answer's sentence contains, so they are no terms.
  */
-const ASKING_WORD =
-  /^(?:哪[几一个些里位家种所座条国年儿]+|几[个名位家项条种次]?|数[个名位家项条种次部所座]|有何|何[种人处地时]|为何|为什么|怎么样?)$/;
+const ASKING_WORD = questionWords("asking-token");
 
 /**
  * Asking phrases that jieba cuts so that a part looks like a word (哪一年 → 一年, 哪一位 → 一位, 哪一种 → 一种,
  * 哪一法律 → 一, 什么地方 → 地方, 哪些地方 → 地方): 哪 with its 一 and its measure word goes before the question is
  * cut into terms; the noun after it stays (哪一国家 → 国家, 哪个军队 → 军队).
  */
-const ASKING_PHRASE =
-  /哪一?(?:[些个]?地方|年|位|个人|方面|国(?!家)|[个种类所座条家项部本首支只场间些])?|什么(?:地方|人|位置)/g;
+const ASKING_PHRASE = questionWords("asking-phrase", "g");
 
 function questionTerms(text: string): string[] {
   const definition = DEFINITION_ASKED.test(text);
@@ -101,7 +103,7 @@ function plainQuestionWords(text: string): string {
 }
 
 /** Question words other than 几 (哪几 is one of them). */
-const OTHER_ASKING = /哪|谁|什么|何|怎么|多少|是否/;
+const OTHER_ASKING = questionWords("not-ji");
 
 /**
  * 几 beside another question word in the same question means "several", not "how many": 东罗马哪位皇帝发动了几次

@@ -10,6 +10,10 @@ import { composePieces, type Selection } from "./compose.js";
 import { REQUIRED_ENTITY } from "./gates.js";
 import type { AnalyzedQuestion } from "./question.js";
 import type { AnswerResult, PassageOut } from "./types.js";
+import { questionWords } from "./lexicon.js";
+
+/** Any question word or mark (lexicon/question-words.txt). */
+const ANY_QUESTION_WORD = questionWords("any");
 
 /** The question a refusal of a bare word suggests (the chat's first example question, src/chat/help.ts). */
 export const EXAMPLE_QUESTION = "淄博市第九批援藏工作组对口支援哪个县？";
@@ -37,10 +41,7 @@ export function refusal(question: string, reason: string, passages: ScoredPassag
 export function isBareWord(q: AnalyzedQuestion): boolean {
   const han = q.normalized.replace(/[^\p{Script=Han}]/gu, "");
   return (
-    q.parts.length === 1 &&
-    q.parts[0]?.kind === "thing" &&
-    han.length <= 4 &&
-    !/[?？]|什么|哪|怎|如何|吗|谁|多少|几/.test(q.normalized)
+    q.parts.length === 1 && q.parts[0]?.kind === "thing" && han.length <= 4 && !ANY_QUESTION_WORD.test(q.normalized)
   );
 }
 
