@@ -27,7 +27,7 @@ import {
 } from "./admin.js";
 import { AuditLog, type AuditAction } from "./audit.js";
 import { BotStats, renderStats, startHealthServer, statsReport } from "./stats.js";
-import { rateLimit } from "./rate.js";
+import { messageCost, rateLimit } from "./rate.js";
 import { docsDrift } from "../search/index-store.js";
 import { AnswerStore, answerInChat, showSource, type AskDeps } from "./ask.js";
 import { recordFeedback } from "./feedback.js";
@@ -172,7 +172,10 @@ export function createBot(config: Config, live: LiveApp, log: Logger, options: B
   const messages = addressed.on("message");
   const rate = options.rateLimit ?? { limit: 6, windowMs: 10_000 };
   // Admins are not limited: their uploads and commands come in bursts and are audited.
-  messages.use(rateLimit(rate, limited, (ctx) => ctx.reply("您提问太快了，请稍等几秒再试。").catch(() => undefined)));
+  const slowDown = (ctx: Context): Promise<unknown> =>
+    ctx.reply("您提问太快了，请稍等几秒再试。").catch(() => undefined);
+  // A long question costs more than a short one (rate.ts messageCost): the limit counts work, not messages.
+  messages.use(rateLimit(rate, limited, slowDown, (ctx) => messageCost(ctx.msg?.text ?? ctx.msg?.caption)));
 
   const commands = new CommandGroup<BotContext>();
   commands.command("start", "介绍与示例问题", (ctx) => ctx.reply(helpText(live), { parse_mode: "HTML" }));

@@ -37,19 +37,31 @@ export class TokenBuckets {
   }
 }
 
+/** Characters of a question that cost one more token: the answerer's work grows with a question's parts. */
+const CHARS_PER_TOKEN = 200;
+
 /**
- * Middleware that lets an update through when its user's bucket has a token; `key` returns undefined for users
- * who are not limited (admins).
+ * What a message costs: one token, one more per 200 characters (a 500-character question costs 3, so a user
+ * sending the longest questions gets a third as many through as one asking ordinary ones).
+ */
+export function messageCost(text: string | undefined): number {
+  return 1 + Math.floor((text?.length ?? 0) / CHARS_PER_TOKEN);
+}
+
+/**
+ * Middleware that lets an update through when its user's bucket holds its cost; `key` returns undefined for
+ * users who are not limited (admins). A cost above the bucket's size is charged as the whole bucket.
  */
 export function rateLimit<C extends Context>(
   options: RateOptions,
   key: (ctx: C) => string | undefined,
   onLimited: (ctx: C) => Promise<unknown>,
+  cost: (ctx: C) => number = () => 1,
 ): MiddlewareFn<C> {
   const buckets = new TokenBuckets(options);
   return async (ctx, next) => {
     const k = key(ctx);
-    if (k === undefined || buckets.take(k)) return next();
+    if (k === undefined || buckets.take(k, Math.min(cost(ctx), options.limit))) return next();
     await onLimited(ctx);
   };
 }
