@@ -1,7 +1,8 @@
 // Optional answers from an OpenAI-compatible chat model (DeepSeek, Qwen, Ollama, vLLM …) through LangChain's
 // ChatOpenAI. The model sees numbered, delimited passages (data, never instructions) and the question; its
-// answer is shown only if every [n] names a given passage and every figure stands in a passage its sentence
-// cites. Anything else — a failed check, an error, a slow or unreachable endpoint — gives the extractive answer.
+// answer is shown only if every [n] names a given passage and every figure, name, address and denial stands in
+// a passage its sentence cites. Anything else — a failed check, an error, a slow or unreachable endpoint —
+// gives the extractive answer.
 import { readFileSync } from "node:fs";
 import { ChatOpenAI } from "@langchain/openai";
 import { HumanMessage, SystemMessage } from "@langchain/core/messages";
@@ -16,7 +17,7 @@ import { RETRIEVE } from "./params.js";
 import { answerQuestion } from "./pipeline.js";
 import { passagesOut } from "./result.js";
 import type { AnswerResult, Citation } from "./types.js";
-import { unsupportedNames, verifyFigures } from "./verify.js";
+import { unsupportedLatin, unsupportedNames, unsupportedNegations, verifyFigures } from "./verify.js";
 
 const PROMPTS = new URL("../../prompts/", import.meta.url);
 const SYSTEM_PROMPT = readFileSync(new URL("answer.system.txt", PROMPTS), "utf8").trim();
@@ -28,24 +29,45 @@ export const DEFAULT_LLM_TIMEOUT_MS = 10_000;
 
 export type LlmSettings = NonNullable<Config["llm"]>;
 
-/** One passage, delimited so that its text cannot close the block or pose as the instructions. */
+/**
+ * A field of the prompt made inert, the same way for every field (passage text, title, source, question): angle
+ * brackets become their full-width forms, so no text can open or close a tag, and double quotes become single
+ * ones, so no text can end an attribute.
+ */
+export function promptField(text: string): string {
+  return text.replace(/</g, "＜").replace(/>/g, "＞").replace(/"/g, "'");
+}
+
+/** One passage, delimited so that none of its fields can close the block or pose as the instructions. */
 function formatPassage(n: number, p: ScoredPassage): string {
-  const clean = p.text.replace(/<\/?\s*(passages?|system|user|assistant)[^>]*>/gi, (tag) =>
-    tag.replace(/</g, "＜").replace(/>/g, "＞"),
-  );
-  const title = p.chunk.metadata.title.replace(/"/g, "'");
-  return `<passage id="${n}" source="${p.chunk.metadata.source}" title="${title}">\n${clean}\n</passage>`;
+  const { source, title } = p.chunk.metadata;
+  const open = `<passage id="${n}" source="${promptField(source)}" title="${promptField(title)}">`;
+  return `${open}\n${promptField(p.text)}\n</passage>`;
 }
 
 export function buildPrompt(question: string, passages: ScoredPassage[]): { system: string; user: string } {
   const block = passages.map((p, i) => formatPassage(i + 1, p)).join("\n");
   return {
     system: SYSTEM_PROMPT,
-    user: USER_TEMPLATE.replace("{passages}", () => block).replace("{question}", () => question),
+    user: USER_TEMPLATE.replace("{passages}", () => block).replace("{question}", () => promptField(question)),
   };
 }
 
 export class LlmAnswerError extends Error {}
+
+/**
+ * Why a generated sentence is not grounded in the texts it cites, or undefined: a person, place or organisation,
+ * an address, handle or Latin-script word, or a denial that none of them holds.
+ */
+function ungrounded(claim: string, texts: string[]): string | undefined {
+  const names = unsupportedNames(claim, texts);
+  if (names.length) return `name ${names.join(", ")} is not in the passage its sentence cites`;
+  const latin = unsupportedLatin(claim, texts);
+  if (latin.length) return `name or address ${latin.join(", ")} is not in the passage its sentence cites`;
+  const denials = unsupportedNegations(claim, texts);
+  if (denials.length) return `denial ${denials.join(", ")} is not in the passage its sentence cites`;
+  return undefined;
+}
 
 function markersOf(text: string): number[] {
   return [...text.matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1]));
@@ -75,10 +97,10 @@ export function verifiedDraft(draft: string, given: ScoredPassage[]): string {
     }));
     if (!verifyFigures(claim, asQuotes).ok) break;
     if (
-      unsupportedNames(
+      ungrounded(
         claim,
         passages.flatMap((p) => [p.text, p.chunk.metadata.title]),
-      ).length
+      )
     )
       break;
     shown += claim.replace(/\s*\[\d+\]/g, "");
@@ -156,11 +178,11 @@ export function verifyGenerated(
     const pool = (cited.length ? cited : [...renumber.values()])
       .map((n) => given[(order[n - 1] ?? 1) - 1])
       .filter((p): p is ScoredPassage => !!p);
-    const missing = unsupportedNames(
+    const why = ungrounded(
       claim,
       pool.flatMap((p) => [p.text, p.chunk.metadata.title]),
     );
-    if (missing.length) throw new LlmAnswerError(`name ${missing.join(", ")} is not in the passage its sentence cites`);
+    if (why) throw new LlmAnswerError(why);
   }
   return {
     question,

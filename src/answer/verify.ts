@@ -1,6 +1,7 @@
 // The last check before an answer is shown: every figure in the answer (a number with its unit, a date, a
 // percentage) stands in the quote of a citation that the answer's sentence names with [n]; and, for generated
-// answers, every person, place and organisation the sentence names stands in a passage it cites.
+// answers, every person, place and organisation the sentence names stands in a passage it cites, and so does
+// every web address, e-mail address, @handle and word in Latin script, and every word that denies (取消, 未).
 import { derivedHolds, type Derived } from "../facts/arithmetic.js";
 import { extractEntities, mentions } from "../text/entities.js";
 import { extractFigures, sameFigure } from "../text/figures.js";
@@ -8,6 +9,7 @@ import { normalizeForMatch } from "../text/normalize.js";
 import { domainWords, tagWords } from "../text/tokenize.js";
 import { orgSuffixes } from "../text/data-file.js";
 import { CHECKED_NAME_TAGS } from "../text/tags.js";
+import { wordList } from "./lexicon.js";
 import type { Citation } from "./types.js";
 
 export interface VerifyResult {
@@ -98,4 +100,42 @@ export function unsupportedNames(sentence: string, texts: string[]): string[] {
     const entity = entities.find((e) => e.text === name);
     return !(entity && mentions(pool, entity));
   });
+}
+
+/** Web and e-mail addresses, @handles and words in Latin script (John, Smith, www.example.com). */
+const LATIN_MARK = /https?:\/\/[\x21-\x7e]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|@\w+|www\.[\x21-\x7e]+|[A-Za-z][A-Za-z'-]*/g;
+
+/**
+ * The addresses, handles and Latin-script words of a generated sentence that none of the given texts holds
+ * (case aside): a model may invent a foreign name or a link no Chinese name check would see.
+ */
+export function unsupportedLatin(sentence: string, texts: string[]): string[] {
+  const pool = texts.join("\n").normalize("NFKC").toLowerCase();
+  const marks =
+    sentence
+      .replace(/\[\d+\]/g, "")
+      .normalize("NFKC")
+      .match(LATIN_MARK) ?? [];
+  return [...new Set(marks)].filter((m) => !pool.includes(m.replace(/[.,;:!?)]+$/, "").toLowerCase()));
+}
+
+let negations: readonly string[] | undefined;
+
+/**
+ * The denials of a generated sentence (lexicon/negations.txt) that no given text holds with the same next
+ * character: 已经取消 against a passage that says nothing was cancelled, 未完成 against 已完成.
+ */
+export function unsupportedNegations(sentence: string, texts: string[]): string[] {
+  negations ??= wordList("negations");
+  const claim = normalizeForMatch(sentence.replace(/\[\d+\]/g, ""));
+  const pool = texts.map(normalizeForMatch).join("\n");
+  const found: string[] = [];
+  for (let i = 0; i < claim.length; i++) {
+    const word = negations.find((w) => claim.startsWith(w, i));
+    if (!word) continue;
+    const withNext = claim.slice(i, i + word.length + 1);
+    if (!pool.includes(withNext)) found.push(withNext);
+    i += word.length - 1;
+  }
+  return found;
 }
