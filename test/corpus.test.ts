@@ -1,10 +1,11 @@
-// Loading real files: UTF-8 with and without BOM, GBK, Markdown titles, .docx and .pdf, and clear errors for
+// Loading real files: UTF-8 with and without BOM (and with a stray byte), UTF-16, UTF-32, GBK, Big5, Markdown titles, .docx and .pdf, and clear errors for
 // files that hold no readable text.
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import iconv from "iconv-lite";
 import { afterAll, describe, expect, it } from "vitest";
+import { decodeBytes } from "../src/corpus/encoding.js";
 import { DocumentError, decodeText, listDocumentFiles, loadDocument } from "../src/corpus/load.js";
 import { minimalDocx, minimalPdf, zipBombDocx } from "../src/harness/files.js";
 
@@ -22,9 +23,69 @@ describe("decoding text files", () => {
     expect(decodeText(iconv.encode(SENTENCE, "gbk"))).toBe(SENTENCE);
     expect(decodeText(iconv.encode("中小學生和援藏幹部", "gb18030"))).toBe("中小學生和援藏幹部");
   });
+
+  const TRADITIONAL =
+    "淄博市第九批援藏工作組對口支援西藏自治區日喀則市昂仁縣，謀劃確定對口支援項目47個，投資1.32億元。";
+
+  it("reads Big5 as Big5, not as GB18030 mojibake", () => {
+    const decoded = decodeBytes(iconv.encode(`援藏工作報告\n\n${TRADITIONAL}`, "big5"));
+    expect(decoded.encoding).toBe("big5");
+    expect(decoded.text).toContain(TRADITIONAL);
+    // And a GBK file of the same length stays GB18030.
+    expect(decodeBytes(iconv.encode(SENTENCE, "gbk")).encoding).toBe("gb18030");
+    // A GBK file with three Chinese characters among English is not read as UTF-8 with stray bytes.
+    expect(decodeBytes(iconv.encode("Annual report 2023, section 援藏县 page 4", "gbk")).text).toContain("援藏县");
+  });
+
+  it("reads UTF-32 with a BOM, both byte orders, and UTF-16 without one", () => {
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe, 0, 0]), iconv.encode(SENTENCE, "utf32le")]);
+    const be = Buffer.concat([Buffer.from([0, 0, 0xfe, 0xff]), iconv.encode(SENTENCE, "utf32be")]);
+    expect(decodeBytes(le)).toMatchObject({ text: SENTENCE, encoding: "utf-32le" });
+    expect(decodeBytes(be)).toMatchObject({ text: SENTENCE, encoding: "utf-32be" });
+    expect(decodeBytes(le).text).not.toContain("\u0000");
+    const ascii = "Report 2023: 47 projects, 1.32 yi yuan. " + SENTENCE;
+    expect(decodeBytes(Buffer.from(ascii, "utf16le"))).toMatchObject({ text: ascii, encoding: "utf-16le" });
+  });
+
+  it("reads UTF-8 with one stray byte, the byte replaced and counted", () => {
+    const text = `${SENTENCE}\n`.repeat(5);
+    const bytes = Buffer.from(text, "utf8");
+    const damaged = Buffer.concat([bytes.subarray(0, 30), Buffer.from([0xff]), bytes.subarray(30)]);
+    const decoded = decodeBytes(damaged);
+    expect(decoded).toMatchObject({ encoding: "utf-8", replaced: 1 });
+    expect(decoded.text.replace("\uFFFD", "")).toBe(text);
+  });
+
+  it("refuses Japanese and Korean text, naming the encoding", () => {
+    const japanese = "これは日本語のテキストです。私たちは東京で会議を開きました。ありがとうございます。";
+    expect(() => decodeBytes(iconv.encode(japanese, "shift_jis"))).toThrow(/Shift-JIS/);
+    const korean = "이것은 한국어 텍스트입니다. 우리는 서울에서 회의를 열었습니다. 감사합니다.";
+    expect(() => decodeBytes(iconv.encode(korean, "euc-kr"))).toThrow(/EUC-KR/);
+  });
 });
 
 describe("loading documents", () => {
+  it("loads a Big5 file with its own title, reports a stray byte, and refuses Shift-JIS as an encoding problem", async () => {
+    const big5 = join(dir, "big5.txt");
+    writeFileSync(big5, iconv.encode("援藏工作報告\n\n中小學生和援藏幹部共計120名，投資1.32億元。", "big5"));
+    expect(await loadDocument(big5, "big5.txt")).toMatchObject({ title: "援藏工作報告", encoding: "big5" });
+    const stray = join(dir, "stray.txt");
+    const bytes = Buffer.from(`援藏三年记\n\n${SENTENCE}`, "utf8");
+    writeFileSync(stray, Buffer.concat([bytes.subarray(0, 20), Buffer.from([0xc0]), bytes.subarray(20)]));
+    const doc = await loadDocument(stray, "stray.txt");
+    expect(doc).toMatchObject({ encoding: "utf-8", replaced: 1 });
+    expect(doc.text).toContain("投资1.32亿元");
+    const sjis = join(dir, "sjis.txt");
+    writeFileSync(
+      sjis,
+      iconv.encode("これは日本語のテキストです。東京で会議を開きました。ありがとうございます。", "shift_jis"),
+    );
+    const refused = await loadDocument(sjis, "sjis.txt").catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(DocumentError);
+    expect(refused).toMatchObject({ problem: "encoding" });
+    expect((refused as Error).message).toContain("Shift-JIS");
+  });
+
   it("loads a GBK .txt file with its title from the first line", async () => {
     const path = join(dir, "gbk.txt");
     writeFileSync(path, iconv.encode(`淄博援藏三年记\n\n${SENTENCE}`, "gbk"));

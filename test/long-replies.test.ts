@@ -40,6 +40,7 @@ describe("long replies", () => {
       removed: [],
       unchanged: [],
       failed: names.map((source) => ({ source, reason: "no text" })),
+      decoded: names.map((source) => ({ source, encoding: "utf-8", replaced: 1 })),
       skipped: [],
       chunks: 9000,
       embeddedChunks: 9000,

@@ -3,6 +3,7 @@
 // broken file and a non-admin's file change nothing.
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
+import iconv from "iconv-lite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LiveApp } from "../src/app.js";
 import { seedsApp, type TempCorpus } from "./helpers.js";
@@ -116,6 +117,23 @@ describe("uploads through the bot", () => {
     const m = await waitForMessage(h.server, ADMIN, () => true, { after: before });
     expect(m.text).toContain("不符");
     expect(existsSync(join(corpus.config.docsDir, "扫描件.pdf"))).toBe(false);
+  });
+
+  it("reads a Big5 upload as Big5 and says so; refuses a Shift-JIS one naming its encoding", async () => {
+    const big5 = iconv.encode("援藏工作報告\n\n海北州援藏醫療隊共派出醫生33名，投資2.5億元。\n", "big5");
+    const before = await sendDocument(ADMIN, "doc-big5", "big5報告.txt", big5);
+    const received = await waitForMessage(h.server, ADMIN, (m) => m.text.startsWith("已收到"), { after: before });
+    expect(received.text).toContain("（援藏工作報告）（按 BIG5 编码读取）");
+    await waitForMessage(h.server, ADMIN, (m) => m.text.includes("索引已更新"), { after: before, timeoutMs: 60_000 });
+    const japanese = iconv.encode(
+      "これは日本語のテキストです。東京で会議を開きました。ありがとうございます。",
+      "shift_jis",
+    );
+    const b2 = await sendDocument(ADMIN, "doc-sjis", "日本語.txt", japanese);
+    const refused = await waitForMessage(h.server, ADMIN, () => true, { after: b2 });
+    expect(refused.text).toContain("Shift-JIS");
+    expect(refused.text).toContain("UTF-8");
+    expect(existsSync(join(corpus.config.docsDir, "日本語.txt"))).toBe(false);
   });
 
   it("refuses a non-admin's document", async () => {

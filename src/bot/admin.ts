@@ -23,6 +23,7 @@ import {
   checkUploadBytes,
   checkUploadName,
   placeNewDocument,
+  readNote,
   readUpload,
 } from "./uploads.js";
 
@@ -97,13 +98,20 @@ export function inBackground(deps: Pick<AdminDeps, "log">, what: string, work: (
 
 /** Names listed per line of a build summary; the rest are counted, so the summary fits one Telegram message. */
 const SUMMARY_NAMES = 10;
+/** Characters of a name in a build summary: seven lists of ten names stay well inside one message. */
+const SUMMARY_NAME_CHARS = 40;
+
+function shortName(name: string): string {
+  return name.length > SUMMARY_NAME_CHARS ? `${name.slice(0, SUMMARY_NAME_CHARS - 1)}…` : name;
+}
 
 /** A build's outcome as the admin reads it: counts, and the first SUMMARY_NAMES names of each list. */
 export function summary(report: BuildReport): string {
   const list = (names: string[]): string =>
     names.length === 0
       ? ""
-      : `：${names.slice(0, SUMMARY_NAMES).map(escapeHtml).join("、")}${names.length > SUMMARY_NAMES ? " 等" : ""}`;
+      : `：${names.slice(0, SUMMARY_NAMES).map(shortName).map(escapeHtml).join("、")}` +
+        (names.length > SUMMARY_NAMES ? " 等" : "");
   const lines = [
     `<b>索引已更新</b>（用时 ${report.seconds.toFixed(1)} 秒，共 ${report.chunks} 个段落）`,
     `新增 ${report.added.length}${list(report.added)}`,
@@ -112,8 +120,11 @@ export function summary(report: BuildReport): string {
     `未变 ${report.unchanged.length}`,
   ];
   if (report.failed.length) lines.push(`无法读取 ${report.failed.length}${list(report.failed.map((f) => f.source))}`);
+  const replaced = report.decoded.filter((d) => d.replaced > 0);
+  if (replaced.length)
+    lines.push(`含无法识别的字节（已替换） ${replaced.length}${list(replaced.map((d) => d.source))}`);
   if (report.skipped.length) {
-    const shown = report.skipped.slice(0, 10).map((f) => `${escapeHtml(f.path)}（${skipReason(f.reason)}）`);
+    const shown = report.skipped.slice(0, 10).map((f) => `${escapeHtml(shortName(f.path))}（${skipReason(f.reason)}）`);
     lines.push(`跳过 ${report.skipped.length}：${shown.join("、")}${report.skipped.length > 10 ? "…" : ""}`);
   }
   return lines.join("\n");
@@ -485,9 +496,12 @@ export async function receiveDocument(ctx: BotContext, deps: AdminDeps): Promise
       ...audit,
       action: "upload",
       outcome: "done",
-      detail: `${bytes.length} bytes, ${read.chars} characters`,
+      detail:
+        `${bytes.length} bytes, ${read.chars} characters, ${read.chunks} passages` +
+        (read.encoding ? `, ${read.encoding}` : "") +
+        (read.replaced ? `, ${read.replaced} stray bytes replaced` : ""),
     });
-    await indexChange(ctx, deps, `已收到“${name}”（${read.title}），`);
+    await indexChange(ctx, deps, `已收到“${name}”（${read.title}）${readNote(read)}，`);
   } catch (err) {
     if (err instanceof UploadError) {
       await deps.audit.record({ ...audit, action: "upload", outcome: "refused", detail: err.message });

@@ -98,6 +98,14 @@ export function checkUploadBytes(name: string, bytes: Uint8Array): void {
 const MAX_CHARS_WORDS = `${Math.round(DOCUMENT_LIMITS.maxChars / 10_000)} 万字`;
 const MAX_UNZIPPED_WORDS = `${Math.round(DOCUMENT_LIMITS.maxUnzippedBytes / 1024 / 1024)} MB`;
 
+/** What the admin is told about how an upload's text was read: a legacy encoding, stray bytes replaced. */
+export function readNote(read: ReadSummary): string {
+  const notes: string[] = [];
+  if (read.encoding && !/^utf/.test(read.encoding)) notes.push(`按 ${read.encoding.toUpperCase()} 编码读取`);
+  if (read.replaced) notes.push(`${read.replaced} 处无法识别的字节已替换为空`);
+  return notes.length ? `（${notes.join("，")}）` : "";
+}
+
 /** Reads a saved upload in a worker process; its title and size, or an UploadError saying why not. */
 export async function readUpload(path: string, name: string, limits: WorkerLimits = READ_LIMITS): Promise<ReadSummary> {
   try {
@@ -111,6 +119,13 @@ export async function readUpload(path: string, name: string, limits: WorkerLimit
     if (err.problem === "limit") {
       throw new UploadError(
         `文件内容过大（解压后超过 ${MAX_UNZIPPED_WORDS} 或超过 ${MAX_CHARS_WORDS}），无法处理。`,
+        detail,
+      );
+    }
+    if (err.problem === "encoding") {
+      const named = /text is in ([\w-]+)/.exec(err.message)?.[1] ?? "未知编码";
+      throw new UploadError(
+        `文件的编码是 ${named}，不是中文编码。请另存为 UTF-8（或 GB18030、Big5）后再上传。`,
         detail,
       );
     }

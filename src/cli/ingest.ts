@@ -23,6 +23,10 @@ runMain(async () => {
   });
   for (const f of report.skipped) console.error(`[ingest] not read: ${f.path}: ${f.reason}`);
   for (const f of report.failed) console.error(`[ingest] skipped ${f.reason}`);
+  for (const d of report.decoded)
+    console.error(
+      `[ingest] ${d.source}: read as ${d.encoding}${d.replaced ? `, ${d.replaced} stray bytes replaced` : ""}`,
+    );
   console.error(
     `[ingest] done in ${report.seconds.toFixed(1)} s: ${report.chunks} chunks; ` +
       `added ${report.added.length}, changed ${report.changed.length}, removed ${report.removed.length}, ` +

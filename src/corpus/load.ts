@@ -1,9 +1,9 @@
-// Files → clean documents. Reads .txt, .md, .pdf and .docx; decodes UTF-8 (with or without BOM), UTF-16 with
-// a BOM, and GBK/GB18030; repairs PDF-extraction damage; takes a title from the document itself.
+// Files → clean documents. Reads .txt, .md, .pdf and .docx; decodes UTF-8, UTF-16, UTF-32, GB18030 and Big5
+// (encoding.ts); repairs PDF-extraction damage; takes a title from the document itself.
 import { createHash } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import { extname, join, relative, sep } from "node:path";
-import iconv from "iconv-lite";
+import { decodeBytes, EncodingError } from "./encoding.js";
 import { htmlBlocks, joinBlocks, textBlocks, titleOf, type Block } from "./structure.js";
 import { ZipLimitError, checkZip } from "./zip.js";
 
@@ -19,6 +19,9 @@ export interface SourceDocument {
   headings?: number[];
   /** SHA-256 of the file's bytes: the index re-reads a file only when this changes. */
   hash: string;
+  /** For text files: the encoding it was read in, and how many stray bytes were replaced (reported, not refused). */
+  encoding?: string;
+  replaced?: number;
 }
 
 /** Bounds on the work one document may cause, whoever sends it: checked before and while parsing. */
@@ -32,7 +35,7 @@ export const DOCUMENT_LIMITS = {
 };
 
 /** Why a document was refused: unreadable bytes, a limit passed, or no real text in it. */
-export type DocumentProblem = "unreadable" | "limit" | "no-text";
+export type DocumentProblem = "unreadable" | "limit" | "no-text" | "encoding";
 
 export class DocumentError extends Error {
   constructor(
@@ -48,17 +51,9 @@ export function hashBytes(bytes: Uint8Array): string {
   return createHash("sha256").update(bytes).digest("hex");
 }
 
-/** Decodes text bytes: BOMs first, then strict UTF-8, then GB18030 (a superset of GBK and GB2312). */
+/** Decodes text bytes (encoding.ts): the text alone, for callers that need no more. */
 export function decodeText(bytes: Uint8Array): string {
-  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf)
-    return new TextDecoder("utf-8").decode(bytes.subarray(3));
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder("utf-16le").decode(bytes.subarray(2));
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder("utf-16be").decode(bytes.subarray(2));
-  try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    return iconv.decode(Buffer.from(bytes), "gb18030");
-  }
+  return decodeBytes(bytes).text;
 }
 
 class LimitPassed extends Error {}
@@ -91,15 +86,18 @@ export async function loadDocument(path: string, source: string, bytes?: Uint8Ar
   const ext = extname(path).toLowerCase();
   let raw: string;
   let docxBlocks: Block[] | undefined;
+  let encoding: string | undefined;
+  let replaced: number | undefined;
   try {
     if (ext === ".pdf") raw = await extractPdfText(data);
     else if (ext === ".docx") {
       docxBlocks = await extractDocxBlocks(data);
       raw = docxBlocks.map((b) => b.text).join("\n");
-    } else if (ext === ".txt" || ext === ".md") raw = decodeText(data);
+    } else if (ext === ".txt" || ext === ".md") ({ text: raw, encoding, replaced } = decodeBytes(data));
     else throw new Error(`unsupported file type "${ext}" (supported: ${SUPPORTED_EXTENSIONS.join(", ")})`);
   } catch (err) {
     if (err instanceof LimitPassed) throw new DocumentError(source, `too large to read: ${err.message}`, "limit");
+    if (err instanceof EncodingError) throw new DocumentError(source, err.message, "encoding");
     throw new DocumentError(
       source,
       `cannot read ${ext || "file"}: ${err instanceof Error ? err.message : String(err)}`,
@@ -124,7 +122,8 @@ export async function loadDocument(path: string, source: string, bytes?: Uint8Ar
   if ((text.match(/[\p{L}\p{N}]/gu) ?? []).length < 10) {
     throw new DocumentError(source, "no real text (punctuation or symbols only)", "no-text");
   }
-  return { source, title: titleOf(blocks, source), text, headings, hash: hashBytes(data) };
+  const decoded = encoding ? { encoding, replaced } : {};
+  return { source, title: titleOf(blocks, source), text, headings, hash: hashBytes(data), ...decoded };
 }
 
 /** A file or folder under the docs folder that is not read, and why. */

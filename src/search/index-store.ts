@@ -146,6 +146,8 @@ export interface BuildReport {
   removed: string[];
   unchanged: string[];
   failed: { source: string; reason: string }[];
+  /** Files read in a legacy encoding (GB18030, Big5) or with stray bytes replaced: indexed, and said so. */
+  decoded: { source: string; encoding: string; replaced: number }[];
   /** Entries of the docs folder that were not read (hidden, symbolic links, other types), with the reason. */
   skipped: SkippedFile[];
   chunks: number;
@@ -439,6 +441,7 @@ async function buildLocked(opts: BuildOptions): Promise<BuildReport> {
     removed: [],
     unchanged: [],
     failed: [],
+    decoded: [],
     skipped,
     chunks: 0,
     embeddedChunks: 0,
@@ -493,6 +496,8 @@ async function buildLocked(opts: BuildOptions): Promise<BuildReport> {
       for (const chunk of chunks) fresh.push(chunk);
       for (const row of rows) figureRows.push(row);
       manifestFiles[source] = { hash, title: doc.title, chunks: chunks.length, chars: doc.text.length };
+      if (doc.encoding && (!doc.encoding.startsWith("utf") || doc.replaced))
+        report.decoded.push({ source, encoding: doc.encoding, replaced: doc.replaced ?? 0 });
       (old ? report.changed : report.added).push(source);
     } catch (err) {
       const reason = err instanceof DocumentError ? err.message : `could not be indexed: ${String(err)}`;

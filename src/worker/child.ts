@@ -2,7 +2,8 @@
 // exits. Parsers and the index build run here, never in the bot's process, so a hostile file or a long build
 // cannot stall the chats and can always be killed. It exits when the bot goes away.
 import { DocumentError, loadDocument } from "../corpus/load.js";
-import { DEFAULT_CHUNK_OPTIONS } from "../corpus/chunk.js";
+import { chunkDocument, DEFAULT_CHUNK_OPTIONS } from "../corpus/chunk.js";
+import { figureTable } from "../facts/table.js";
 import { TransformersEmbeddings } from "../search/embedder.js";
 import { IndexLockedError, buildIndex } from "../search/index-store.js";
 import type { WorkerReply, WorkerTask } from "./protocol.js";
@@ -16,8 +17,12 @@ function send(reply: WorkerReply): Promise<void> {
 
 async function runTask(task: WorkerTask): Promise<void> {
   if (task.type === "read") {
+    // The same per-document steps as the build, so a file that would fail the build fails here, by name.
     const doc = await loadDocument(task.path, task.name);
-    await send({ type: "result", value: { title: doc.title, chars: doc.text.length } });
+    const chunks = chunkDocument(doc, DEFAULT_CHUNK_OPTIONS).length;
+    const figures = figureTable(task.name, doc.title, doc.text).length;
+    const { title, encoding, replaced } = doc;
+    await send({ type: "result", value: { title, chars: doc.text.length, encoding, replaced, chunks, figures } });
     return;
   }
   const { settings } = task;

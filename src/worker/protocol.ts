@@ -18,6 +18,12 @@ export type WorkerTask =
 export interface ReadSummary {
   title: string;
   chars: number;
+  /** Text files: the encoding read, and stray bytes replaced. */
+  encoding?: string;
+  replaced?: number;
+  /** Passages and rows of figures the document gives: the build's own per-document steps, run on the upload. */
+  chunks: number;
+  figures: number;
 }
 
 export type WorkerReply =
