@@ -1,5 +1,5 @@
-// Loading real files: UTF-8 with and without BOM (and with a stray byte), UTF-16, UTF-32, GBK, Big5, Markdown titles, .docx and .pdf, and clear errors for
-// files that hold no readable text.
+// Loading real files: UTF-8 with and without BOM (and with a stray byte), UTF-16, UTF-32, GBK, Big5, Markdown
+// titles, .docx and .pdf, and clear errors for files that hold no readable text or are not in Chinese.
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
