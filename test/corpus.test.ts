@@ -65,7 +65,7 @@ describe("decoding text files", () => {
 });
 
 describe("loading documents", () => {
-  it("loads a Big5 file with its own title, reports a stray byte, and refuses Shift-JIS as an encoding problem", async () => {
+  it("loads Big5 with its own title, reports a stray byte, refuses Shift-JIS as an encoding problem", async () => {
     const big5 = join(dir, "big5.txt");
     writeFileSync(big5, iconv.encode("援藏工作報告\n\n中小學生和援藏幹部共計120名，投資1.32億元。", "big5"));
     expect(await loadDocument(big5, "big5.txt")).toMatchObject({ title: "援藏工作報告", encoding: "big5" });
