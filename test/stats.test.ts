@@ -2,7 +2,8 @@
 // questions answered and refused, lists the most frequent refused ones and the 👎 answers, the index and
 // memory; GET /healthz gives the same figures as JSON, without question texts unless LOG_QUESTIONS=1. Log
 // lines are one per event with chat, user and time, and keep users' questions out unless allowed.
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import type { Server } from "node:http";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -196,5 +197,23 @@ describe("rate limits", () => {
     expect(buckets.take("u1", 1, at + 1_700)).toBe(true);
     expect(buckets.take("u1", 1, at + 1_800)).toBe(false);
     expect(buckets.take("u2", 1, at)).toBe(true);
+  });
+});
+
+describe("records files", () => {
+  it("are rotated past their size bound, so feedback and audit take at most twice the bound on disk", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "duikou-records-"));
+    try {
+      const file = join(dir, "feedback.jsonl");
+      for (let i = 0; i < 200; i++) await appendRecord(file, { i, text: "援藏".repeat(20) }, 4096);
+      expect(statSync(file).size).toBeLessThanOrEqual(4096);
+      expect(statSync(`${file}.1`).size).toBeLessThanOrEqual(4096);
+      const lines = readFileSync(file, "utf8").trim().split("\n");
+      expect(JSON.parse(lines.at(-1)!)).toMatchObject({ i: 199 });
+      const older = readFileSync(`${file}.1`, "utf8").trim().split("\n");
+      expect((JSON.parse(older.at(-1)!) as { i: number }).i + 1).toBe((JSON.parse(lines[0]!) as { i: number }).i);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,7 +1,7 @@
 // Admin uploads through the bot, over HTTP: the emulator plus a file proxy that serves getFile and downloads.
 // A new document is checked, saved and indexed; an existing name is overwritten only after confirmation; a
-// broken file and a non-admin's file change nothing.
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+// broken file and a non-admin's file change nothing, and nothing changes when the audit file cannot be written.
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import iconv from "iconv-lite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -141,5 +141,33 @@ describe("uploads through the bot", () => {
     const m = await waitForMessage(h.server, 9102, () => true, { after: before });
     expect(m.text).toContain("只有管理员");
     expect(existsSync(join(corpus.config.docsDir, "other.txt"))).toBe(false);
+  });
+
+  it("makes no change when the audit file cannot be written, and says so", async () => {
+    const auditFile = corpus.config.auditFile;
+    const kept = existsSync(auditFile) ? readFileSync(auditFile) : undefined;
+    rmSync(auditFile, { force: true });
+    mkdirSync(auditFile); // appending to a folder fails, as on a full or read-only disk
+    try {
+      const before = await sendDocument(ADMIN, "doc-audit", "审计.txt", report);
+      const m = await waitForMessage(h.server, ADMIN, (msg) => msg.text.includes("审计日志"), { after: before });
+      expect(m.text).toContain("没有执行");
+      expect(existsSync(join(corpus.config.docsDir, "审计.txt"))).toBe(false);
+
+      const c = h.server.getClient(TOKEN, { userId: ADMIN, chatId: ADMIN });
+      const b2 = countMessages(h.server, ADMIN);
+      await c.sendCommand(c.makeCommand("/remove 援青报告.txt"));
+      const confirm = await waitForMessage(h.server, ADMIN, (msg) => msg.text.includes("确定要删除"), { after: b2 });
+      await c.sendCallback(
+        c.makeCallbackQuery(confirm.buttons.find((b) => b.text === "删除")!.data, {
+          message: { message_id: confirm.messageId },
+        }),
+      );
+      await waitForMessage(h.server, ADMIN, (msg) => msg.text.includes("审计日志"), { after: b2 });
+      expect(existsSync(join(corpus.config.docsDir, "援青报告.txt"))).toBe(true);
+    } finally {
+      rmSync(auditFile, { recursive: true, force: true });
+      if (kept) writeFileSync(auditFile, kept);
+    }
   });
 });

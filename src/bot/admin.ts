@@ -15,7 +15,7 @@ import type { Config } from "../config.js";
 import type { BuildProgress, BuildReport } from "../search/index-store.js";
 import type { Logger } from "../log.js";
 import { WorkerError } from "../worker/run.js";
-import type { AuditAction, AuditLog } from "./audit.js";
+import { AuditWriteError, type AuditAction, type AuditLog } from "./audit.js";
 import { escapeHtml } from "./render.js";
 import {
   MAX_UPLOAD_BYTES,
@@ -257,7 +257,15 @@ export async function startReindex(ctx: Context, deps: AdminDeps): Promise<void>
     );
     return;
   }
-  await deps.audit.record({ userId: ctx.from?.id, chatId: ctx.chat?.id, action: "reindex", outcome: "requested" });
+  if (
+    !(await auditFirst(ctx, deps, {
+      userId: ctx.from?.id,
+      chatId: ctx.chat?.id,
+      action: "reindex",
+      outcome: "requested",
+    }))
+  )
+    return;
   const message = await ProgressMessage.send(ctx, "正在重建索引…");
   if (deps.live.reindexing) return message.edit("已有一次重建正在进行，请稍后再试。");
   // reindex() marks the build as running before it first waits, so no second one can start past this line.
@@ -283,6 +291,24 @@ async function indexChange(ctx: Context, deps: AdminDeps, intro: string): Promis
     message,
     deps.live.reindexSoon((p) => message.progress(p)),
   );
+}
+
+/** What an admin reads when the record a change needs cannot be written: the change is not made. */
+const AUDIT_FAILED = "无法写入审计日志（磁盘已满或没有写入权限？），这次操作没有执行，资料库没有改变。";
+
+/**
+ * Writes the record of a change before the change is made. False, with the admin told, when the audit file
+ * cannot be written: no change to the corpus goes unrecorded.
+ */
+async function auditFirst(ctx: Context, deps: AdminDeps, event: Parameters<AuditLog["require"]>[0]): Promise<boolean> {
+  try {
+    await deps.audit.require(event);
+    return true;
+  } catch (err) {
+    if (!(err instanceof AuditWriteError)) throw err;
+    await ctx.reply(AUDIT_FAILED);
+    return false;
+  }
 }
 
 /** Documents per page of /docs: with names and titles cut to DOCS_LINE_CHARS, a page stays one message. */
@@ -405,6 +431,14 @@ export async function restore(ctx: Context, name: string, deps: AdminDeps): Prom
     });
     return void (await ctx.reply(`资料库中已有“${target}”，没有恢复。如需替换，请先 /remove 它。`));
   }
+  const event = {
+    userId: ctx.from?.id,
+    chatId: ctx.chat?.id,
+    action: "restore",
+    outcome: "requested",
+    target,
+  } as const;
+  if (!(await auditFirst(ctx, deps, event))) return;
   await mkdir(dirname(destination), { recursive: true });
   await moveFile(item.path, destination);
   await deps.audit.record({ userId: ctx.from?.id, chatId: ctx.chat?.id, action: "restore", outcome: "done", target });
@@ -430,10 +464,16 @@ export async function confirmAction(ctx: Context, id: string, yes: boolean, deps
   if (action.kind === "remove") {
     if (!existsSync(join(deps.config.docsDir, action.name)))
       return void (await ctx.reply(`“${action.name}”已不在资料库中。`));
+    if (!(await auditFirst(ctx, deps, { ...audit, action: "remove", outcome: "requested", detail: "confirmed" })))
+      return;
     const where = await moveToTrash(deps.config, action.name);
     await deps.audit.record({ ...audit, action: "remove", outcome: "done", detail: `moved to ${where}` });
     await indexChange(ctx, deps, `已删除“${action.name}”（已移到回收站），`);
   } else if (action.staged) {
+    if (!(await auditFirst(ctx, deps, { ...audit, action: "overwrite", outcome: "requested", detail: "confirmed" }))) {
+      await rm(dirname(action.staged), { recursive: true, force: true });
+      return;
+    }
     // The version overwritten goes to the trash like a removed one, so /restore can bring it back.
     const previous = existsSync(join(deps.config.docsDir, action.name))
       ? await moveToTrash(deps.config, action.name)
@@ -475,6 +515,7 @@ export async function receiveDocument(ctx: BotContext, deps: AdminDeps): Promise
     const staged = join(staging, name);
     await writeFile(staged, bytes);
     const read = await readUpload(staged, name);
+    if (!(await auditFirst(ctx, deps, { ...audit, action: "upload", outcome: "requested" }))) return;
     // The name is taken atomically: of two uploads of one new name, the second is asked to overwrite.
     if (!(await placeNewDocument(deps.config.docsDir, name, bytes))) {
       const id = deps.state.add({

@@ -1,6 +1,6 @@
 // The audit trail: every admin action (upload, overwrite, remove, restore, re-index) and every refused attempt
 // at one, with the user's id, as one JSON line per event in AUDIT_FILE and one line in the log.
-import { appendRecord } from "./jsonl.js";
+import { appendRecord, MAX_RECORD_FILE_BYTES } from "./jsonl.js";
 import type { Logger } from "../log.js";
 
 export type AuditAction = "upload" | "overwrite" | "remove" | "restore" | "reindex";
@@ -18,16 +18,32 @@ export interface AuditEvent {
   detail?: string;
 }
 
+/** The audit file could not be written: the admin action that needed the record is not carried out. */
+export class AuditWriteError extends Error {}
+
 export class AuditLog {
   private writing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly file: string,
     private readonly log: Logger,
+    private readonly maxBytes = MAX_RECORD_FILE_BYTES,
   ) {}
 
-  /** Records one event; writes are serialised so lines never interleave. A failed write is logged, not thrown. */
+  /**
+   * Records one event; writes are serialised so lines never interleave. A failed write is logged, not thrown:
+   * for outcomes of what already happened. The record a change needs before it is made goes through `require`.
+   */
   record(event: Omit<AuditEvent, "at">): Promise<void> {
+    return this.write(event).catch(() => undefined);
+  }
+
+  /** Records one event or throws AuditWriteError: a change to the corpus is made only once it is on record. */
+  require(event: Omit<AuditEvent, "at">): Promise<void> {
+    return this.write(event);
+  }
+
+  private write(event: Omit<AuditEvent, "at">): Promise<void> {
     const full: AuditEvent = { at: new Date().toISOString(), ...event };
     const level = event.outcome === "refused" || event.outcome === "failed" ? "warn" : "info";
     this.log[level](`audit: ${event.action} ${event.outcome}`, {
@@ -36,13 +52,15 @@ export class AuditLog {
       target: event.target,
       detail: event.detail,
     });
-    this.writing = this.writing.then(async () => {
+    const written = this.writing.then(async () => {
       try {
-        await appendRecord(this.file, full);
+        await appendRecord(this.file, full, this.maxBytes);
       } catch (err) {
         this.log.error("could not write the audit file", { file: this.file, error: err });
+        throw new AuditWriteError(err instanceof Error ? err.message : String(err));
       }
     });
-    return this.writing;
+    this.writing = written.catch(() => undefined);
+    return written;
   }
 }
