@@ -174,7 +174,7 @@ export async function answerInChat(ctx: Context, rawQuestion: string, deps: AskD
   }
 }
 
-/** The 原文 n button: the whole passage behind citation n (or lead n of a refusal). */
+/** The 原文 n button: the passage behind citation n (or lead n of a refusal), around its quote, with its place. */
 export async function showSource(ctx: Context, id: string, n: number, deps: AskDeps): Promise<void> {
   const stored = deps.answers.get(id, ctx.chat?.id);
   if (!stored) {
@@ -193,8 +193,10 @@ export async function showSource(ctx: Context, id: string, n: number, deps: AskD
     : result.passages[n - 1];
   await ctx.answerCallbackQuery();
   if (!passage) return;
-  const title = citation?.title ?? deps.live.current.index.manifest.files[passage.source]?.title ?? passage.source;
-  for (const html of splitMessage(renderPassage(n, passage, title))) {
+  const file = deps.live.current.index.manifest.files[passage.source];
+  const title = citation?.title ?? file?.title ?? passage.source;
+  const where = { quote: citation?.quote, chunks: file?.chunks };
+  for (const html of splitMessage(renderPassage(n, passage, title, where))) {
     await ctx.reply(html, { parse_mode: "HTML", link_preview_options: { is_disabled: true } });
   }
 }

@@ -45,9 +45,38 @@ export function renderAnswerBlocks(result: AnswerResult): string[] {
   return blocks;
 }
 
-/** The whole passage behind a citation, for the 原文 button. */
-export function renderPassage(n: number, passage: PassageOut, title: string): string[] {
-  return [`<b>原文 ${n}</b> · ${escapeHtml(title)}（${escapeHtml(passage.source)}）`, escapeHtml(passage.text)];
+/** Characters of a passage the 原文 button shows: a window around the quote, always one message. */
+export const SOURCE_WINDOW_CHARS = 1200;
+
+/** The window of a passage's text around the quoted sentence (or its start), with … where it was cut. */
+export function sourceWindow(text: string, quote = "", max = SOURCE_WINDOW_CHARS): string {
+  if (text.length <= max) return text;
+  const at = quote ? Math.max(text.indexOf(quote.slice(0, 40)), 0) : 0;
+  const start = Math.max(0, Math.min(at - Math.floor((max - Math.min(quote.length, max)) / 2), text.length - max));
+  const end = Math.min(text.length, start + max);
+  return `${start > 0 ? "…" : ""}${text.slice(start, end)}${end < text.length ? "…" : ""}`;
+}
+
+/** Where a passage stands in its document: 第 3 段（共 12 段）, from its chunk id (source#index). */
+export function passagePosition(chunkId: string, chunks: number | undefined): string {
+  const index = Number(/#(\d+)$/.exec(chunkId)?.[1]);
+  if (!Number.isInteger(index)) return "";
+  return chunks ? `第 ${index + 1} 段（共 ${chunks} 段）` : `第 ${index + 1} 段`;
+}
+
+/**
+ * The passage behind a citation, for the 原文 button: title, file and position in the document, then a window of
+ * the passage around the quote, one message whatever the document looks like.
+ */
+export function renderPassage(
+  n: number,
+  passage: PassageOut,
+  title: string,
+  where: { quote?: string; chunks?: number } = {},
+): string[] {
+  const position = passagePosition(passage.chunkId, where.chunks);
+  const head = `<b>原文 ${n}</b> · ${escapeHtml(title)}（${escapeHtml(passage.source)}${position ? `，${position}` : ""}）`;
+  return [head, escapeHtml(sourceWindow(passage.text, where.quote))];
 }
 
 function utf16Length(text: string): number {
