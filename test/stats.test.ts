@@ -16,6 +16,7 @@ import { seedsApp, type TempCorpus } from "./helpers.js";
 import { countMessages, freePort, startHarness, waitForMessage, TOKEN, type Harness } from "../src/harness/emulator.js";
 
 const ADMIN = 9500;
+const DAY = 24 * 60 * 60 * 1000;
 let corpus: TempCorpus;
 let live: LiveApp;
 let h: Harness;
@@ -215,5 +216,19 @@ describe("records files", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("what the bot keeps in memory", () => {
+  it("counts every question but keeps only the latest 2,000 refused questions' texts, cut to 100 chars", () => {
+    const kept = new BotStats();
+    const long = "援藏".repeat(245);
+    for (let i = 0; i < 3000; i++)
+      kept.record({ at: Date.now(), question: `${i}${long}`, answered: i % 3 > 0, ms: 40 });
+    expect(kept.counts(DAY).asked).toBe(3000);
+    expect(kept.counts(DAY).refused).toBe(1000);
+    const top = kept.topRefused(2000);
+    expect(top.length).toBe(1000);
+    for (const t of top) expect(t.question.length).toBeLessThanOrEqual(100);
   });
 });

@@ -75,13 +75,28 @@ export interface StoredAnswer {
  * (72 bits), so they are never reused across restarts and cannot be guessed; an answer is only ever given back
  * to the chat it was asked in.
  */
+/**
+ * What the buttons of an answer need of it: every passage's source, id and score (👍/👎 records them), but the
+ * text only of the passages a 原文 button shows (the cited ones, or a refusal's first three leads). An answer's
+ * ten passages are most of its size; 5,000 answers kept whole took about 55 MiB (npm run bench, stage stores).
+ */
+function forButtons(result: AnswerResult): AnswerResult {
+  const shown = new Set(
+    result.answered ? result.citations.map((c) => c.chunkId) : result.passages.slice(0, 3).map((p) => p.chunkId),
+  );
+  return { ...result, passages: result.passages.map((p) => (shown.has(p.chunkId) ? p : { ...p, text: "" })) };
+}
+
+/** Answers kept for their buttons (the oldest go first). */
+export const ANSWER_CAPACITY = 5000;
+
 export class AnswerStore {
   private readonly answers = new Map<string, StoredAnswer>();
-  constructor(private readonly capacity = 5000) {}
+  constructor(private readonly capacity = ANSWER_CAPACITY) {}
 
   put(answer: StoredAnswer): string {
     const id = randomBytes(9).toString("base64url");
-    this.answers.set(id, answer);
+    this.answers.set(id, { ...answer, result: forButtons(answer.result) });
     if (this.answers.size > this.capacity) {
       const oldest = this.answers.keys().next().value;
       if (oldest !== undefined) this.answers.delete(oldest);

@@ -12,8 +12,11 @@ import { escapeHtml } from "./render.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const WEEK_MS = 7 * DAY_MS;
-/** Questions kept in memory at most (the oldest go first). */
+/** Questions counted in memory at most (the oldest go first): time, outcome and answer time only. */
 const MAX_EVENTS = 100_000;
+/** Refused questions whose text is kept for "what the corpus is missing" (the oldest go first), and their length. */
+const MAX_REFUSED_TEXTS = 2000;
+const REFUSED_TEXT_CHARS = 100;
 
 export interface AskEvent {
   at: number;
@@ -42,17 +45,30 @@ export interface StatsReport {
   memory: { rssMiB: number; heapUsedMiB: number };
 }
 
-/** Counts of the questions answered by this process, by time. */
+/**
+ * Counts of the questions answered by this process, by time. Texts are kept only of refused questions, cut and
+ * bounded: a day of 8,000 users' long questions takes a few MiB, not a hundred.
+ */
 export class BotStats {
-  private events: AskEvent[] = [];
+  private events: Omit<AskEvent, "question">[] = [];
+  private refused: { at: number; question: string }[] = [];
   readonly startedAt = Date.now();
 
   record(event: AskEvent): void {
-    this.events.push(event);
+    const { at, answered, ms } = event;
+    this.events.push({ at, answered, ms });
     if (this.events.length > MAX_EVENTS) this.events.splice(0, this.events.length - MAX_EVENTS);
+    if (answered) return;
+    // Normalised as topRefused counts them, and cut; a fresh copy, since a slice keeps the whole text alive.
+    const key = event.question
+      .replace(/\s+/g, "")
+      .replace(/[？?。！!]+$/, "")
+      .slice(0, REFUSED_TEXT_CHARS);
+    this.refused.push({ at, question: Buffer.from(key, "utf8").toString("utf8") });
+    if (this.refused.length > MAX_REFUSED_TEXTS) this.refused.splice(0, this.refused.length - MAX_REFUSED_TEXTS);
   }
 
-  private within(ms: number, now: number): AskEvent[] {
+  private within(ms: number, now: number): Omit<AskEvent, "question">[] {
     return this.events.filter((e) => now - e.at <= ms);
   }
 
@@ -71,11 +87,7 @@ export class BotStats {
 
   topRefused(limit = 5, now = Date.now()): { question: string; count: number }[] {
     const counts = new Map<string, number>();
-    for (const e of this.within(WEEK_MS, now)) {
-      if (e.answered) continue;
-      const key = e.question.replace(/\s+/g, "").replace(/[？?。！!]+$/, "");
-      counts.set(key, (counts.get(key) ?? 0) + 1);
-    }
+    for (const e of this.refused) if (now - e.at <= WEEK_MS) counts.set(e.question, (counts.get(e.question) ?? 0) + 1);
     return [...counts.entries()]
       .sort((a, b) => b[1] - a[1])
       .slice(0, limit)

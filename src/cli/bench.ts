@@ -6,8 +6,10 @@
 // 3. bot: a Bot API emulator on localhost, N simulated users each asking M dev questions one after another, all
 //    users at once; answers per second, latency p50/p95, errors. The emulator runs in the same process.
 // 4. admin: rounds of a zip-bomb upload, a new document and /reindex while 5 users keep asking; their latency.
-// 5. cmrc: the CMRC 2018 dev corpus (848 passages) indexed from scratch (skip with --skip-cmrc).
-// 6. start: `npm start`'s process (scripts/run.mjs start, the terminal chat) from spawn to its first answer.
+// 5. stores: what the bot keeps per user, filled to its bounds with the longest questions (490 characters):
+//    answers behind buttons, /stats events, follow-up memory, rate-limit buckets; the heap they take.
+// 6. cmrc: the CMRC 2018 dev corpus (848 passages) indexed from scratch (skip with --skip-cmrc).
+// 7. start: `npm start`'s process (scripts/run.mjs start, the terminal chat) from spawn to its first answer.
 import { fork } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { cp, mkdtemp, readFile, rm } from "node:fs/promises";
@@ -19,6 +21,10 @@ import { loadConfig } from "../config.js";
 import { prepareCmrc } from "../eval/datasets.js";
 import { percentile } from "../eval/metrics.js";
 import { LiveApp, type App } from "../app.js";
+import { AnswerStore, ANSWER_CAPACITY } from "../bot/ask.js";
+import { TokenBuckets } from "../bot/rate.js";
+import { BotStats } from "../bot/stats.js";
+import { ChatMemory } from "../chat/follow-up.js";
 import { countMessages, startHarness, waitForMessage, TOKEN } from "../harness/emulator.js";
 import { zipBombDocx } from "../harness/files.js";
 import { numberFlag, parseArgs, runMain, stringFlag, type ParsedArgs } from "./args.js";
@@ -181,7 +187,7 @@ function peakRssMiB(): number {
   return Math.round(Number(kb ?? 0) / 1024);
 }
 
-const STAGES = ["ingest", "ask", "bot", "admin", "cmrc"] as const;
+const STAGES = ["ingest", "ask", "bot", "admin", "stores", "cmrc"] as const;
 type Stage = (typeof STAGES)[number];
 
 interface StageSettings {
@@ -190,6 +196,49 @@ interface StageSettings {
   users: number;
   perUser: number;
   questions: string[];
+}
+
+/** The heap in MiB after a full collection (the stage runs with --expose-gc). */
+function heapMiB(): number {
+  (globalThis as { gc?: () => void }).gc?.();
+  return process.memoryUsage().heapUsed / 1024 / 1024;
+}
+
+/**
+ * The bot's per-user stores filled to their bounds, as 8,000+ users asking 490-character questions would fill
+ * them: every answer behind buttons (a real answer to a long question), every /stats event, every chat's
+ * follow-up memory and rate-limit bucket. Reports the heap each takes.
+ */
+async function benchStores(app: App, questions: string[]): Promise<Record<string, number>> {
+  const long = (i: number): string => `${i}`.padEnd(490 - 30, "援") + (questions[i % questions.length] ?? "");
+  const results = await Promise.all(questions.slice(0, 20).map((q) => answerQuestion(app, long(0).slice(0, 400) + q)));
+  const figures: Record<string, number> = {};
+  let before = heapMiB();
+  const answers = new AnswerStore();
+  for (let i = 0; i < ANSWER_CAPACITY + 1000; i++) {
+    const result = results[i % results.length]!;
+    // A copy of its own, as every real answer is (passages are cut from the index per question).
+    answers.put({ result: { ...structuredClone(result), question: long(i) }, chatId: i });
+  }
+  figures.answersMiB = Number((heapMiB() - before).toFixed(1));
+  before = heapMiB();
+  const stats = new BotStats();
+  for (let i = 0; i < 150_000; i++) stats.record({ at: Date.now(), question: long(i), answered: i % 2 === 0, ms: 50 });
+  figures.statsMiB = Number((heapMiB() - before).toFixed(1));
+  before = heapMiB();
+  const memory = new ChatMemory();
+  for (let i = 0; i < 12_000; i++) memory.remember(i, long(i));
+  figures.memoryMiB = Number((heapMiB() - before).toFixed(1));
+  before = heapMiB();
+  const buckets = new TokenBuckets({ limit: 6, windowMs: 10_000 });
+  for (let i = 0; i < 12_000; i++) buckets.take(String(i));
+  figures.bucketsMiB = Number((heapMiB() - before).toFixed(1));
+  figures.totalMiB = Number(
+    (figures.answersMiB! + figures.statsMiB! + figures.memoryMiB! + figures.bucketsMiB!).toFixed(1),
+  );
+  // Keep the stores alive until measured.
+  if (answers.get("", 0) || !stats || !memory) figures.unused = 0;
+  return figures;
 }
 
 /** One stage, in this process; returns its figures (with the process's peak memory added by the caller). */
@@ -248,6 +297,7 @@ async function runStage(stage: Stage, s: StageSettings): Promise<Record<string, 
     };
   }
   if (stage === "bot") return { ...(await benchBot(app, s.questions, s.users, s.perUser)) };
+  if (stage === "stores") return { ...(await benchStores(app, s.questions)) };
   // Admin work changes its corpus: a copy of the seeds with its own index.
   const adminConfig = {
     ...config,
@@ -295,7 +345,10 @@ function stageProcess(stage: Stage, args: ParsedArgs, work: string): Promise<Rec
   const pass = ["runs", "users", "questions"].flatMap((f) =>
     stringFlag(args, f) ? [`--${f}`, stringFlag(args, f) ?? ""] : [],
   );
-  const child = fork(process.argv[1] ?? "", ["--stage", stage, "--work", work, ...pass], { silent: true });
+  const child = fork(process.argv[1] ?? "", ["--stage", stage, "--work", work, ...pass], {
+    silent: true,
+    execArgv: [...process.execArgv, "--expose-gc"],
+  });
   let out = "";
   child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
   child.stderr?.on("data", (d: Buffer) => process.stderr.write(d));
@@ -391,6 +444,15 @@ runMain(async () => {
       console.log(
         `  latency p50 ${w.latencyMsP50} ms, p95 ${w.latencyMsP95} ms, max ${w.latencyMsMax} ms; peak RSS ` +
           `${w.peakRssMiB} MiB`,
+      );
+    }
+    const st = results.stores as Record<string, number> | undefined;
+    if (st) {
+      console.log("stores: the bot's per-user memory filled to its bounds with 490-character questions");
+      console.log(
+        `  answers behind buttons ${st.answersMiB} MiB, /stats events ${st.statsMiB} MiB, follow-up memory ` +
+          `${st.memoryMiB} MiB, rate buckets ${st.bucketsMiB} MiB: ${st.totalMiB} MiB in all; peak RSS ` +
+          `${st.peakRssMiB} MiB`,
       );
     }
     if (c)
