@@ -3,6 +3,7 @@
 // so questions keep being answered whatever a worker is doing.
 import { fork, type ChildProcess } from "node:child_process";
 import { readFile } from "node:fs/promises";
+import { setPriority } from "node:os";
 import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { DocumentProblem } from "../corpus/load.js";
@@ -16,8 +17,11 @@ export interface WorkerLimits {
   maxMemoryMb: number;
 }
 
-/** Limits for reading one uploaded document. */
-export const READ_LIMITS: WorkerLimits = { timeoutMs: 60_000, maxMemoryMb: 1024 };
+/**
+ * Limits for reading one uploaded document: 30 s is ten times what the largest ordinary upload takes (a 20 MB
+ * text PDF); a PDF built to hold a core gives up sooner and holds only the one reader.
+ */
+export const READ_LIMITS: WorkerLimits = { timeoutMs: 30_000, maxMemoryMb: 1024 };
 /** Limits for building the index (a large corpus takes a while; its model needs room). */
 export const BUILD_LIMITS: WorkerLimits = { timeoutMs: 2 * 60 * 60_000, maxMemoryMb: 2048 };
 
@@ -55,8 +59,13 @@ async function residentMb(pid: number): Promise<number | undefined> {
   }
 }
 
-/** Uploads read at once at most (each in its own process): a burst of uploads waits its turn. */
-export const MAX_READ_WORKERS = 2;
+/**
+ * Uploads read at once at most (each in its own process): a burst of uploads waits its turn, and a heavy read
+ * never holds more than one core of two (the bot's process keeps the other).
+ */
+export const MAX_READ_WORKERS = 1;
+/** Workers run at a lower CPU priority than the bot (nice 10), so a build or a read yields to the questions. */
+const WORKER_NICE = 10;
 let readers = 0;
 const readQueue: (() => void)[] = [];
 
@@ -95,6 +104,13 @@ function runChild<T>(task: WorkerTask, limits: WorkerLimits, onProgress?: (p: Bu
     stdio: ["ignore", "ignore", "pipe", "ipc"],
   });
   running.add(child);
+  if (child.pid !== undefined) {
+    try {
+      setPriority(child.pid, WORKER_NICE);
+    } catch {
+      // Not permitted here: the worker runs at the bot's priority.
+    }
+  }
   let stderr = "";
   child.stderr?.on("data", (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-2000);
