@@ -2,7 +2,7 @@
 // and seeds: a zip bomb and a re-index never hold up a question; old or foreign buttons never show another
 // chat's answer; admin work runs in the background; group chatter is neither answered nor counted; upload
 // names are cleaned; every admin action is audited; /remove goes to the trash and /restore brings it back.
-import { existsSync, readFileSync, readdirSync, symlinkSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LiveApp } from "../src/app.js";
@@ -263,6 +263,26 @@ describe("admin files", () => {
     );
     expect(events).toContainEqual(expect.objectContaining({ action: "remove", outcome: "refused", userId: 9330 }));
     expect(events).toContainEqual(expect.objectContaining({ action: "reindex", outcome: "refused", userId: 9330 }));
+  });
+
+  it("removes a file the index never took (one that failed to read), and no path outside DOCS_DIR", async () => {
+    await idle();
+    writeFileSync(join(corpus.config.docsDir, "坏文件.txt"), "");
+    const admin = client(ADMIN);
+    const before = countMessages(h.server, ADMIN);
+    await admin.sendCommand(admin.makeCommand("/remove 坏文件.txt"));
+    const confirm = await waitForMessage(h.server, ADMIN, (m) => m.text.includes("确定要删除"), { after: before });
+    await admin.sendCallback(
+      admin.makeCallbackQuery(confirm.buttons.find((b) => b.text === "删除")!.data, {
+        message: { message_id: confirm.messageId },
+      }),
+    );
+    await waitForMessage(h.server, ADMIN, (m) => m.text.includes("索引已更新"), { after: before, timeoutMs: 120_000 });
+    expect(existsSync(join(corpus.config.docsDir, "坏文件.txt"))).toBe(false);
+    const b2 = countMessages(h.server, ADMIN);
+    await admin.sendCommand(admin.makeCommand("/remove ../audit.jsonl"));
+    const refused = await waitForMessage(h.server, ADMIN, () => true, { after: b2 });
+    expect(refused.text).toContain("资料库中没有名为");
   });
 });
 

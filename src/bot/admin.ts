@@ -12,6 +12,7 @@ import { InlineKeyboard, type Context } from "grammy";
 import type { FileFlavor } from "@grammyjs/files";
 import type { LiveApp } from "../app.js";
 import type { Config } from "../config.js";
+import { listDocumentFiles } from "../corpus/load.js";
 import type { BuildProgress, BuildReport } from "../search/index-store.js";
 import type { Logger } from "../log.js";
 import { WorkerError } from "../worker/run.js";
@@ -358,7 +359,10 @@ export async function askRemove(ctx: Context, name: string, deps: AdminDeps): Pr
     await ctx.reply("用法：/remove 文件名（用 /docs 查看文件名）");
     return;
   }
-  if (!(target in deps.live.current.index.manifest.files) || !existsSync(join(deps.config.docsDir, target))) {
+  // Any document file under DOCS_DIR, indexed or not (one that failed to read is removed the same way); the name
+  // is matched against the folder's own listing, so no path outside it can be named.
+  const inFolder = (await listDocumentFiles(deps.config.docsDir).catch(() => ({ files: [] as string[] }))).files;
+  if (!inFolder.includes(target)) {
     await ctx.reply(`资料库中没有名为“${target}”的文件。用 /docs 查看文件名。`);
     return;
   }
