@@ -68,9 +68,14 @@ export async function createApp(
   try {
     index = await loadIndex(config.indexDir, embeddings.modelName);
   } catch (err) {
-    // After an upgrade (another index format, chunker or model) the first start rebuilds instead of failing.
-    if (!options.buildIfMissing || !(err instanceof IndexError)) throw err;
-    (options.log ?? createLogger(config)).warn("the index cannot be used; rebuilding it", { reason: err.message });
+    // After an upgrade (another index format, chunker or model), or with a damaged file (a checksum that does not
+    // match, or any other failure to load), the start rebuilds from the documents instead of failing.
+    if (!options.buildIfMissing) throw err;
+    const reason = err instanceof Error ? err.message : String(err);
+    (options.log ?? createLogger(config)).warn("the index cannot be used; rebuilding it", {
+      reason,
+      damaged: !(err instanceof IndexError),
+    });
     await ingest(config, embeddings);
     index = await loadIndex(config.indexDir, embeddings.modelName);
   }
