@@ -1,7 +1,8 @@
 // A damaged index never takes the bot down: every data file is checked against the SHA-256 its manifest records
 // before anything parses it (a flipped bit in hnsw.bin used to crash the native loader), a cut file or manifest is
 // an IndexError, and an app built with buildIfMissing rebuilds from the documents instead of exiting. At start,
-// what the docs folder holds that the index lacks is found, and orphaned staged uploads are removed.
+// what the docs folder holds that the index lacks is found and indexed, the progress messages a stop left
+// unfinished are finished, and orphaned staged uploads are removed.
 import {
   appendFileSync,
   existsSync,
@@ -17,7 +18,11 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApp, createEmbeddings, ingest } from "../src/app.js";
+import { createApp, createEmbeddings, ingest, LiveApp } from "../src/app.js";
+import { catchUp } from "../src/bot/bot.js";
+import { PendingProgress, pendingProgressFile } from "../src/bot/pending-progress.js";
+import { botMessages, startHarness } from "../src/harness/emulator.js";
+import { createLogger } from "../src/log.js";
 import { loadConfig, type Config } from "../src/config.js";
 import { removeOrphanedUploads } from "../src/bot/admin.js";
 import { docsDrift, IndexError, loadIndex } from "../src/search/index-store.js";
@@ -83,6 +88,31 @@ describe("a damaged index", () => {
       removed: [second],
     });
   });
+
+  it("indexes that drift on start and finishes the progress message a stop left at 正在更新索引", async () => {
+    const app = await createApp(config, { embeddings });
+    const liveApp = new LiveApp(app);
+    const h = await startHarness(config, liveApp);
+    try {
+      const admin = 9990;
+      const sent = await h.bot.api.sendMessage(admin, "已收到“新报告.txt”，正在更新索引…");
+      const pending = new PendingProgress(pendingProgressFile(config.auditFile));
+      await pending.add({ chatId: admin, messageId: sent.message_id });
+      await catchUp(
+        config,
+        liveApp,
+        createLogger(config, () => undefined),
+        h.bot.api,
+      );
+      const finished = botMessages(h.server, admin).find((m) => m.messageId === sent.message_id);
+      expect(finished?.text).toContain("重启后已补上");
+      expect(finished?.text).toContain("新增 1");
+      expect(await pending.list()).toEqual([]);
+      expect(Object.keys(liveApp.current.index.manifest.files)).toContain("新报告.txt");
+    } finally {
+      await h.stop();
+    }
+  }, 300_000);
 
   it("removes staged uploads a stop left behind, once no confirmation can still use them", async () => {
     const stale = mkdtempSync(join(tmpdir(), "duikou-upload-"));

@@ -17,6 +17,7 @@ import type { BuildProgress, BuildReport } from "../search/index-store.js";
 import type { Logger } from "../log.js";
 import { WorkerError } from "../worker/run.js";
 import { AuditWriteError, type AuditAction, type AuditLog } from "./audit.js";
+import type { PendingProgress } from "./pending-progress.js";
 import { escapeHtml } from "./render.js";
 import {
   MAX_UPLOAD_BYTES,
@@ -37,6 +38,8 @@ export interface AdminDeps {
   audit: AuditLog;
   /** Confirmations waiting for an admin's button, and the message of the running re-index. */
   state: AdminState;
+  /** Progress messages of builds in flight, finished on the next start if a stop cuts their build short. */
+  pending?: PendingProgress;
 }
 
 interface PendingAction {
@@ -166,13 +169,22 @@ class ProgressMessage {
     readonly chatId: number,
     readonly messageId: number,
     intro: string,
+    private readonly pending?: PendingProgress,
   ) {
     this.shown = intro;
   }
 
-  static async send(ctx: Context, intro: string): Promise<ProgressMessage> {
+  static async send(ctx: Context, intro: string, pending?: PendingProgress): Promise<ProgressMessage> {
     const message = await ctx.reply(intro);
-    return new ProgressMessage(ctx, message.chat.id, message.message_id, intro);
+    const ref = { chatId: message.chat.id, messageId: message.message_id };
+    await pending?.add(ref).catch(() => undefined);
+    return new ProgressMessage(ctx, ref.chatId, ref.messageId, intro, pending);
+  }
+
+  /** The outcome: the last edit, and the message is no longer one a restart must finish. */
+  async finish(text: string, html = false): Promise<void> {
+    await this.edit(text, html);
+    await this.pending?.remove({ chatId: this.chatId, messageId: this.messageId }).catch(() => undefined);
   }
 
   progress(p: BuildProgress): void {
@@ -224,7 +236,7 @@ async function finishBuild(
       outcome: "done",
       detail: `${report.chunks} chunks in ${report.seconds.toFixed(1)} s`,
     });
-    await message.edit(summary(report), true);
+    await message.finish(summary(report), true);
   } catch (err) {
     deps.log.error("reindex failed", { error: err });
     await deps.audit.record({
@@ -234,7 +246,7 @@ async function finishBuild(
       outcome: "failed",
       detail: err instanceof Error ? err.message : String(err),
     });
-    await message.edit(buildFailure(err));
+    await message.finish(buildFailure(err));
   }
 }
 
@@ -267,8 +279,8 @@ export async function startReindex(ctx: Context, deps: AdminDeps): Promise<void>
     }))
   )
     return;
-  const message = await ProgressMessage.send(ctx, "正在重建索引…");
-  if (deps.live.reindexing) return message.edit("已有一次重建正在进行，请稍后再试。");
+  const message = await ProgressMessage.send(ctx, "正在重建索引…", deps.pending);
+  if (deps.live.reindexing) return message.finish("已有一次重建正在进行，请稍后再试。");
   // reindex() marks the build as running before it first waits, so no second one can start past this line.
   const build = deps.live.reindex({ onProgress: (p) => message.progress(p) });
   deps.state.reindexMessage = { chatId: message.chatId, messageId: message.messageId };
@@ -285,6 +297,7 @@ async function indexChange(ctx: Context, deps: AdminDeps, intro: string): Promis
   const message = await ProgressMessage.send(
     ctx,
     queued ? `${intro}当前的重建完成后会再次更新索引…` : `${intro}正在更新索引…`,
+    deps.pending,
   );
   await finishBuild(
     deps,

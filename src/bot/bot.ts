@@ -1,6 +1,6 @@
 // The Telegram bot, as a table of contents: plugins first (per-chat ordering, retries, rate limit, files),
 // then commands, questions, buttons and uploads, each handled where its feature lives.
-import { Bot, GrammyError, HttpError, type Context } from "grammy";
+import { Bot, GrammyError, HttpError, type Api, type Context } from "grammy";
 import { autoRetry } from "@grammyjs/auto-retry";
 import { CommandGroup } from "@grammyjs/commands";
 import { hydrateFiles } from "@grammyjs/files";
@@ -22,10 +22,12 @@ import {
   refuseNonAdmin,
   restore,
   startReindex,
+  summary,
   type AdminDeps,
   type BotContext,
 } from "./admin.js";
 import { AuditLog, type AuditAction } from "./audit.js";
+import { PendingProgress, pendingProgressFile } from "./pending-progress.js";
 import { BotStats, renderStats, startHealthServer, statsReport } from "./stats.js";
 import { messageCost, rateLimit } from "./rate.js";
 import { docsDrift } from "../search/index-store.js";
@@ -113,6 +115,7 @@ export function createBot(config: Config, live: LiveApp, log: Logger, options: B
     log,
     audit: new AuditLog(config.auditFile, log),
     state: new AdminState(),
+    pending: new PendingProgress(pendingProgressFile(config.auditFile)),
   };
   const admin = (ctx: Context, action: AuditAction, work: () => Promise<unknown>, target?: string): Promise<void> => {
     if (!isAdmin(ctx, config)) return refuseNonAdmin(ctx, adminDeps, action, target);
@@ -252,23 +255,35 @@ export async function launchBot(
 /**
  * At start, in the background: files saved to DOCS_DIR that the index lacks or has stale (an upload whose
  * indexing a restart cut short, a file copied in while the bot was down) are indexed, and staged uploads left by
- * a stop while their overwrite question was pending are removed. Questions are answered meanwhile.
+ * a stop while their overwrite question was pending are removed. Questions are answered meanwhile. The progress
+ * messages a stop left at "正在…" are then finished with the outcome.
  */
-async function catchUp(config: Config, live: LiveApp, log: Logger): Promise<void> {
+export async function catchUp(config: Config, live: LiveApp, log: Logger, api?: Api): Promise<void> {
+  const pending = new PendingProgress(pendingProgressFile(config.auditFile));
+  const unfinished = await pending.takeAll().catch(() => []);
+  let outcome = "重启前的索引更新被中断；重启后检查过资料库，索引已是最新的。";
   try {
     await removeOrphanedUploads();
     const drift = await docsDrift(config.docsDir, live.current.index.manifest);
     const count = drift.added.length + drift.changed.length + drift.removed.length;
-    if (count === 0) return;
-    log.info("the docs folder changed since the index was built: indexing it", {
-      added: drift.added.length,
-      changed: drift.changed.length,
-      removed: drift.removed.length,
-    });
-    const report = await live.reindex();
-    log.info("start-up indexing done", { chunks: report.chunks, failed: report.failed.length });
+    if (count > 0) {
+      log.info("the docs folder changed since the index was built: indexing it", {
+        added: drift.added.length,
+        changed: drift.changed.length,
+        removed: drift.removed.length,
+      });
+      const report = await live.reindex();
+      log.info("start-up indexing done", { chunks: report.chunks, failed: report.failed.length });
+      outcome = `重启前的索引更新被中断，重启后已补上。\n${summary(report)}`;
+    }
   } catch (err) {
     log.error("start-up indexing failed; the last index keeps serving", { error: err });
+    outcome = "重启前的索引更新被中断，重启后补建索引也失败了，仍按原索引回答问题。详细原因已记录在日志中。";
+  }
+  for (const ref of unfinished) {
+    await api
+      ?.editMessageText(ref.chatId, ref.messageId, outcome, { parse_mode: "HTML" })
+      .catch((err: unknown) => log.warn("could not finish a progress message", { chat: ref.chatId, error: err }));
   }
 }
 
@@ -305,7 +320,8 @@ export async function startBot(config: Config): Promise<void> {
     await startHealthServer(config.healthPort, () => statsReport(stats, live, config, config.logQuestions));
     log.info("health endpoint listening", { url: `http://127.0.0.1:${config.healthPort}/healthz` });
   }
-  started.runner = (await launchBot(config, live, log, { stats })).runner;
-  void catchUp(config, live, log);
+  const launched = await launchBot(config, live, log, { stats });
+  started.runner = launched.runner;
+  void catchUp(config, live, log, launched.bot.api);
   await started.runner.task();
 }
