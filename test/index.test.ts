@@ -182,8 +182,13 @@ describe("incremental, atomic index", () => {
     writeFileSync(join(docsDir, "scan.pdf"), Buffer.from("%PDF-1.4 this is not really a pdf"));
     writeFileSync(join(docsDir, "empty.txt"), "");
     copyFileSync(join(docsDir, "000_9d5d6f751b85c331.txt"), join(docsDir, "copy.txt"));
+    // A table past the per-document limit (6 million characters): skipped by name, the seeds indexed.
+    const rows = Array.from({ length: 220_000 }, (_, i) => `| 第${i + 1}项 | 投资${i % 900}万元 | 已完工 |`);
+    writeFileSync(join(docsDir, "poison.md"), `| 项目 | 投资 | 进度 |\n|---|---|---|\n${rows.join("\n")}\n`);
     const report = await ingest(corpus.config, testEmbeddings());
-    expect(report.failed.map((f) => f.source).sort()).toEqual(["empty.txt", "scan.pdf"]);
+    expect(report.failed.map((f) => f.source).sort()).toEqual(["empty.txt", "poison.md", "scan.pdf"]);
+    expect(report.failed.find((f) => f.source === "poison.md")?.reason).toMatch(/too large/);
+    expect(report.chunks).toBeGreaterThan(50);
     expect(report.added).toContain("copy.txt");
     expect(readFileSync(join(docsDir, "copy.txt"), "utf8").length).toBeGreaterThan(1000);
   });
