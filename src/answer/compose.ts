@@ -151,6 +151,14 @@ export function mergeSameSentence(picks: Selection[]): Selection[] {
   return out;
 }
 
+/** A chunk's date and origin as a citation carries them: only the ones its document states. */
+export function provenance(metadata: { date?: string; origin?: string }): { date?: string; origin?: string } {
+  return {
+    ...(metadata.date ? { date: metadata.date } : {}),
+    ...(metadata.origin ? { origin: metadata.origin } : {}),
+  };
+}
+
 /** The citation of a pick, added to `citations` unless the same sentence is cited already. */
 export function citeFor(pick: Selection, citations: Citation[]): Citation {
   const { chunk, text } = pick.candidate;
@@ -160,6 +168,7 @@ export function citeFor(pick: Selection, citations: Citation[]): Citation {
       n: citations.length + 1,
       source: chunk.metadata.source,
       title: chunk.metadata.title,
+      ...provenance(chunk.metadata),
       quote: text,
       chunkId: chunk.metadata.chunkId,
     };

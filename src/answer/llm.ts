@@ -14,6 +14,7 @@ import { extractFigures, sameFigure } from "../text/figures.js";
 import { normalizeForMatch } from "../text/normalize.js";
 import { splitSentences } from "../text/sentences.js";
 import { RETRIEVE } from "./params.js";
+import { provenance } from "./compose.js";
 import { answerQuestion } from "./pipeline.js";
 import { passagesOut } from "./result.js";
 import type { AnswerResult, Citation } from "./types.js";
@@ -158,6 +159,7 @@ export function verifyGenerated(
       n: i + 1,
       source: passage.chunk.metadata.source,
       title: passage.chunk.metadata.title,
+      ...provenance(passage.chunk.metadata),
       quote: quoteFor(passage.text, claimText),
       chunkId: passage.chunk.metadata.chunkId,
     };

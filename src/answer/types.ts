@@ -5,6 +5,9 @@ export interface Citation {
   n: number;
   source: string;
   title: string;
+  /** When and by whom the cited document was published (ISO date as precise as it says; its publisher). */
+  date?: string;
+  origin?: string;
   /** The sentence(s) from the passage that support the claim, verbatim from the document. */
   quote: string;
   chunkId: string;

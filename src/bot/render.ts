@@ -1,7 +1,8 @@
 // Answers as Telegram HTML: every string from documents and users escaped, figures in bold, citations as a
-// numbered list (title, file, quoted sentence), refusals with the closest passages as leads; and splitting of
-// long replies under Telegram's 4096 UTF-16 units at paragraph boundaries, never inside a tag.
+// numbered list (title, file, date, origin, quoted sentence), refusals with the closest passages as leads; and
+// splitting of long replies under Telegram's 4096 UTF-16 units at paragraph boundaries, never inside a tag.
 import type { AnswerResult, PassageOut } from "../answer/types.js";
+import { citedFrom } from "../chat/plain.js";
 import { extractFigures } from "../text/figures.js";
 
 export const TELEGRAM_LIMIT = 4096;
@@ -33,7 +34,7 @@ export function renderAnswerBlocks(result: AnswerResult): string[] {
   const blocks = [boldFigures(result.answer)];
   if (result.answered) {
     const list = result.citations.map(
-      (c) => `${c.n}. <b>${escapeHtml(c.title)}</b>（${escapeHtml(c.source)}）\n<i>“${escapeHtml(c.quote)}”</i>`,
+      (c) => `${c.n}. <b>${escapeHtml(c.title)}</b>（${escapeHtml(citedFrom(c))}）\n<i>“${escapeHtml(c.quote)}”</i>`,
     );
     blocks.push(`<b>出处</b>\n${list.join("\n")}`);
   } else if (result.passages.length > 0) {

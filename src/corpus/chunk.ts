@@ -28,6 +28,9 @@ export interface ChunkMetadata {
    * (广东省第十批援藏工作队 …), so an entity the question names counts as mentioned by every chunk of it.
    */
   lead?: string;
+  /** The document's date and origin (provenance.ts), when it states them: every citation carries them. */
+  date?: string;
+  origin?: string;
   start: number;
   end: number;
 }
@@ -106,6 +109,8 @@ export function chunkDocument(doc: SourceDocument, options: ChunkOptions = DEFAU
           source: doc.source,
           title: doc.title,
           lead,
+          ...(doc.date ? { date: doc.date } : {}),
+          ...(doc.origin ? { origin: doc.origin } : {}),
           heading: headingAt(start),
           start,
           end,

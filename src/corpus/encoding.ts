@@ -38,7 +38,9 @@ const COMMON = new Set(
  * Frequent Korean syllables: real Korean has many of them, Chinese bytes read as EUC-KR give hangul too, but
  * random ones.
  */
-const COMMON_HANGUL = new Set("이다는의에가을를은하고서한지로도기있수어사대게리자나그것했니인시우들요해라적일아정만면주국");
+const COMMON_HANGUL = new Set(
+  "이다는의에가을를은하고서한지로도기있수어사대게리자나그것했니인시우들요해라적일아정만면주국",
+);
 
 /**
  * The share of a text's letters that are frequent Chinese characters, hiragana (Japanese text has many; Chinese

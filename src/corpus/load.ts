@@ -4,6 +4,7 @@ import { createHash } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import { extname, join, relative, sep } from "node:path";
 import { decodeBytes, EncodingError } from "./encoding.js";
+import { provenanceOf } from "./provenance.js";
 import { htmlBlocks, joinBlocks, textBlocks, titleOf, type Block } from "./structure.js";
 import { ZipLimitError, checkZip } from "./zip.js";
 
@@ -19,6 +20,9 @@ export interface SourceDocument {
   headings?: number[];
   /** SHA-256 of the file's bytes: the index re-reads a file only when this changes. */
   hash: string;
+  /** When and by whom it was published, as the document states it (provenance.ts); absent when it does not. */
+  date?: string;
+  origin?: string;
   /** For text files: the encoding it was read in, and how many stray bytes were replaced (reported, not refused). */
   encoding?: string;
   replaced?: number;
@@ -58,14 +62,26 @@ export function decodeText(bytes: Uint8Array): string {
 
 class LimitPassed extends Error {}
 
-async function extractPdfText(bytes: Uint8Array): Promise<string> {
+/** A PDF's creation date from its metadata (D:20240331…), as an ISO date; undefined when absent or odd. */
+function pdfCreationDate(info: unknown): string | undefined {
+  const raw = (info as { CreationDate?: unknown } | undefined)?.CreationDate;
+  const m = typeof raw === "string" ? /^(?:D:)?(\d{4})(\d{2})(\d{2})/.exec(raw) : null;
+  if (!m) return undefined;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (year < 1990 || year > 2100 || month < 1 || month > 12 || day < 1 || day > 31) return undefined;
+  return `${m[1]}-${m[2]}-${m[3]}`;
+}
+
+async function extractPdfText(bytes: Uint8Array): Promise<{ text: string; date?: string }> {
   const { extractText, getDocumentProxy } = await import("unpdf");
   const pdf = await getDocumentProxy(new Uint8Array(bytes));
   if (pdf.numPages > DOCUMENT_LIMITS.maxPdfPages) {
     throw new LimitPassed(`${pdf.numPages} pages, limit ${DOCUMENT_LIMITS.maxPdfPages}`);
   }
   const { text } = await extractText(pdf, { mergePages: false });
-  return (Array.isArray(text) ? text : [text]).join("\n");
+  const meta = await pdf.getMetadata().catch(() => undefined);
+  const date = pdfCreationDate(meta?.info);
+  return { text: (Array.isArray(text) ? text : [text]).join("\n"), ...(date ? { date } : {}) };
 }
 
 async function extractDocxBlocks(bytes: Uint8Array): Promise<Block[]> {
@@ -87,9 +103,10 @@ export async function loadDocument(path: string, source: string, bytes?: Uint8Ar
   let raw: string;
   let docxBlocks: Block[] | undefined;
   let encoding: string | undefined;
+  let pdfDate: string | undefined;
   let replaced: number | undefined;
   try {
-    if (ext === ".pdf") raw = await extractPdfText(data);
+    if (ext === ".pdf") ({ text: raw, date: pdfDate } = await extractPdfText(data));
     else if (ext === ".docx") {
       docxBlocks = await extractDocxBlocks(data);
       raw = docxBlocks.map((b) => b.text).join("\n");
@@ -123,7 +140,14 @@ export async function loadDocument(path: string, source: string, bytes?: Uint8Ar
     throw new DocumentError(source, "no real text (punctuation or symbols only)", "no-text");
   }
   const decoded = encoding ? { encoding, replaced } : {};
-  return { source, title: titleOf(blocks, source), text, headings, hash: hashBytes(data), ...decoded };
+  const title = titleOf(blocks, source);
+  // The dateline sits under the headline: read from the text as extracted (before repairs join its lines) after
+  // the title, or else the PDF's own creation date.
+  const opening = raw.trimStart();
+  const body = opening.startsWith(title) ? opening.slice(title.length) : opening;
+  const { date, origin } = provenanceOf(body);
+  const provenance = { ...((date ?? pdfDate) ? { date: date ?? pdfDate } : {}), ...(origin ? { origin } : {}) };
+  return { source, title, text, headings, hash: hashBytes(data), ...provenance, ...decoded };
 }
 
 /** A file or folder under the docs folder that is not read, and why. */

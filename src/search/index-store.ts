@@ -34,8 +34,11 @@ import { Bm25Index, type Bm25Data } from "./bm25.js";
 import { textForEmbedding } from "./embedder.js";
 
 /** Bump when the files of a generation change shape: older indexes are refused with the rebuild command. */
-/** 4: every data file's SHA-256 in the manifest, checked before anything reads it. */
-export const INDEX_FORMAT_VERSION = 4;
+/**
+ * 4: every data file's SHA-256 in the manifest, checked before anything reads it. 5: chunks carry their
+ * document's date and origin.
+ */
+export const INDEX_FORMAT_VERSION = 5;
 
 /** The files of a generation besides its manifest, each checked against its SHA-256 before it is read. */
 const DATA_FILES = [

@@ -1,0 +1,71 @@
+// A report's date and origin, read from its own dateline or source line and carried on every citation (JSON
+// `date` and `origin`, Telegram and the terminal); never guessed when the text does not say.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApp, ingest, type App } from "../src/app.js";
+import { answer } from "../src/answer/index.js";
+import { renderAnswerBlocks } from "../src/bot/render.js";
+import { renderPlain } from "../src/chat/plain.js";
+import { provenanceOf } from "../src/corpus/provenance.js";
+import { tempCorpus, testEmbeddings, type TempCorpus } from "./helpers.js";
+
+describe("reading a dateline", () => {
+  it.each([
+    ["发布时间：2023-05-18 10:20:00  来源：西藏日报\n\n正文第一段。", { date: "2023-05-18", origin: "西藏日报" }],
+    ["2021年11月02日 08:15 来源:人民网-西藏频道\n\n正文。", { date: "2021-11-02", origin: "人民网-西藏频道" }],
+    ["發佈時間:2016-09-30 來源:青海日報 作者:張三\n\n正文。", { date: "2016-09-30", origin: "青海日報" }],
+    ["拉萨晚报 2019年07月01日 第03版\n\n正文。", { date: "2019-07-01", origin: "拉萨晚报" }],
+    ["2020-10-0914:05:33 雪域新闻客户端\n\n正文。", { date: "2020-10-09", origin: "雪域新闻客户端" }],
+    ["15.03.2017  09:12\n\n正文。", { date: "2017-03-15" }],
+    ["新华社拉萨2022年8月3日电 记者某某报道\n\n正文。", { date: "2022-08-03", origin: "新华社" }],
+    ["新华社拉萨8月3日电（记者某某）2022年，援藏工作队完成项目12个。", { date: "2022-08-03", origin: "新华社" }],
+    ["拉萨日报记者张某某\n\n正文。", { origin: "拉萨日报" }],
+  ])("reads %j", (text, expected) => {
+    expect(provenanceOf(text)).toEqual(expected);
+  });
+
+  it("guesses nothing: no year beside a wire dateline, no dateline, a date inside the body", () => {
+    expect(provenanceOf("中新网西宁9月25日电 题：援青十五载\n\n2010年首批干部进青。")).toEqual({ origin: "中新网" });
+    expect(provenanceOf("近日，工作队在县城召开总结会。会议指出，2019年3月以来共实施项目8个。")).toEqual({});
+    expect(provenanceOf("本报讯 日前，援藏工作队完成了全部项目。\n\n2018年5月6日，项目开工。")).toEqual({});
+  });
+});
+
+describe("citations", () => {
+  let corpus: TempCorpus;
+  let app: App;
+  beforeAll(async () => {
+    corpus = tempCorpus({ copySeeds: false });
+    mkdirSync(corpus.config.docsDir, { recursive: true });
+    writeFileSync(
+      join(corpus.config.docsDir, "dated.txt"),
+      "察隅县援建学校竣工\n发布时间：2023-09-12 16:40  来源：林芝日报\n\n" +
+        "察隅县第二中学教学楼由广东援藏资金投资3260万元建设，可容纳学生1200名。\n",
+    );
+    writeFileSync(
+      join(corpus.config.docsDir, "undated.txt"),
+      "墨脱县医院扩建\n\n墨脱县人民医院扩建工程投资1850万元，新增床位60张。\n",
+    );
+    await ingest(corpus.config, testEmbeddings());
+    app = await createApp(corpus.config, { embeddings: testEmbeddings() });
+  });
+  afterAll(() => corpus?.cleanup());
+
+  it("carry the report's date and origin in JSON, Telegram and the terminal", async () => {
+    const a = await answer(app, "察隅县第二中学教学楼投资多少？");
+    expect(a.answered).toBe(true);
+    expect(a.citations[0]).toMatchObject({ source: "dated.txt", date: "2023-09-12", origin: "林芝日报" });
+    expect(Object.keys(a.citations[0]!)).toEqual(["n", "source", "title", "date", "origin", "quote", "chunkId"]);
+    expect(renderAnswerBlocks(a).join("\n")).toContain("（dated.txt · 2023-09-12 · 林芝日报）");
+    expect(renderPlain(a)).toContain("（dated.txt · 2023-09-12 · 林芝日报）");
+  });
+
+  it("leave date and origin out when the report does not state them", async () => {
+    const a = await answer(app, "墨脱县人民医院扩建工程投资多少？");
+    expect(a.answered).toBe(true);
+    expect(a.citations[0]?.source).toBe("undated.txt");
+    expect(a.citations[0]).not.toHaveProperty("date");
+    expect(a.citations[0]).not.toHaveProperty("origin");
+  });
+});
