@@ -139,6 +139,11 @@ function asksAmount(part: string): boolean {
   return asks || howMuch || (/比例|百分之|率是/.test(part) && !NOT_RATIO.test(part));
 }
 
+/** Whether a part asks for a list or an overview (lexicon/asks.txt `open`): 做了哪些项目, 介绍一下…情况. */
+export function asksOpen(part: string): boolean {
+  return asks("open", part);
+}
+
 /** The kind a part asks, by the question words of lexicon/asks.txt (in its order) and asksAmount. */
 export function askKind(part: string): AskKind {
   if (asks("date", part)) return "date";

@@ -51,3 +51,20 @@ export const LEAD_MIN_COVERAGE = 0.3;
 export const MAX_ANSWER_CHARS = 130;
 /** The longest answer span for a figure or a date: it is stated in a clause or two. */
 export const FACT_ANSWER_CHARS = 60;
+
+/**
+ * An open question (做了哪些项目？) is answered with OPEN_MAX_POINTS points at most, from the report the best
+ * answer comes from; a point scores at least OPEN_SHARE of the best point's score (open.ts pointScores), so the
+ * list stays on the question's subject. A sentence with a figure gets OPEN_FIGURE_BONUS: a point says how much.
+ */
+export const OPEN_MAX_POINTS = 5;
+export const OPEN_SHARE = 0.75;
+export const OPEN_FIGURE_BONUS = 0.1;
+/** Figures of a point counted for the bonus at most: a table row of ten figures is no better a point. */
+export const OPEN_FIGURES_COUNTED = 3;
+/** The weight of a point's similarity to the question beside its topic words (0 to 1 each). */
+export const OPEN_SEM_WEIGHT = 0.5;
+/** Two points sharing more than this share of their character pairs say the same thing: the later is dropped. */
+export const OPEN_OVERLAP = 0.5;
+/** The longest point shown: a long sentence is cut at a clause end within it (its quote stays whole). */
+export const OPEN_POINT_CHARS = 160;

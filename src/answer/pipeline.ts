@@ -10,6 +10,8 @@
 //                             closest lead when no candidate is confident enough
 //   6. composeAnswer          trimmed, cited (compose.ts), checked: a person asked by name, every figure in its
 //                             citation's quote (verify.ts)
+//   7. listPoints             an open question (做了哪些项目？) answered as a cited list of its report's points
+//                             (open.ts)
 import type { ScoredPassage } from "../search/retriever.js";
 import { normalizeForMatch } from "../text/normalize.js";
 import { alternativesFor, perSource } from "./alternatives.js";
@@ -21,6 +23,7 @@ import { analyzeCross } from "./cross-question.js";
 import { antecedentOf, besideRunnerUp, yearOfRelative } from "./excerpt.js";
 import { answerModel } from "./model.js";
 import { LEAD_MIN_COVERAGE, RETRIEVE, SHOW_PASSAGES } from "./params.js";
+import { isOpenQuestion, listPoints } from "./open.js";
 import { analyzeQuestion, type AnalyzedQuestion } from "./question.js";
 import { analyzeCandidates, rankForPart, type PartAnalysis } from "./rank.js";
 import {
@@ -160,5 +163,7 @@ export async function answerQuestion(
   const { q, candidates, parts } = await analyzeCandidates(app, question, retrieved, { analyzed });
   const excerpts = selectExcerpts(app, q, candidates, parts);
   if ("refused" in excerpts) return refuseUnanswered(question, passages, excerpts.lead);
-  return composeAnswer(question, q, parts, excerpts, passages);
+  const composed = composeAnswer(question, q, parts, excerpts, passages);
+  if (!composed.answered || excerpts.ambiguous || !isOpenQuestion(q)) return composed;
+  return listPoints(app, q, candidates, composed) ?? composed;
 }

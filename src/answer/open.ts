@@ -1,0 +1,133 @@
+// Step 7 of the answerer, for open questions (做了哪些项目？ 介绍一下…的情况 交出了什么成绩单？): the answer as a
+// cited list of the points of one report. The report is the one the single best answer comes from (so an open
+// question no report is about is refused as any question is); its points are its sentences the ranker puts close
+// to the best, distinct from each other, in the report's order, each cited with its sentence as the quote.
+import type { Candidate } from "./candidates.js";
+import { citeFor } from "./compose.js";
+import type { AnswerContext } from "./context.js";
+import { asksOpen } from "./asked.js";
+import {
+  OPEN_FIGURE_BONUS,
+  OPEN_FIGURES_COUNTED,
+  OPEN_MAX_POINTS,
+  OPEN_OVERLAP,
+  OPEN_POINT_CHARS,
+  OPEN_SEM_WEIGHT,
+  OPEN_SHARE,
+} from "./params.js";
+import { normalizeForMatch } from "../text/normalize.js";
+import { synonymsOf } from "../text/synonyms.js";
+import type { AnalyzedQuestion } from "./question.js";
+import type { AnswerResult, Citation } from "./types.js";
+import { verifyFigures } from "./verify.js";
+
+/** Whether the question asks for a list or an overview and nothing narrower (one part, a `thing`). */
+export function isOpenQuestion(q: AnalyzedQuestion): boolean {
+  const [only, ...rest] = q.parts;
+  return !!only && rest.length === 0 && only.kind === "thing" && asksOpen(only.text);
+}
+
+function bigrams(text: string): Set<string> {
+  const out = new Set<string>();
+  const han = text.replace(/[^\p{Script=Han}\d]/gu, "");
+  for (let i = 0; i + 1 < han.length; i++) out.add(han.slice(i, i + 2));
+  return out;
+}
+
+/** The share of the smaller text's character pairs the other holds: 1 when one point repeats the other. */
+function overlap(a: Set<string>, b: Set<string>): number {
+  if (a.size === 0 || b.size === 0) return 0;
+  let shared = 0;
+  for (const x of a) if (b.has(x)) shared++;
+  return shared / Math.min(a.size, b.size);
+}
+
+/** A point as shown: the sentence, or its clauses up to OPEN_POINT_CHARS when it is longer. */
+function pointText(sentence: string): string {
+  if (sentence.length <= OPEN_POINT_CHARS) return sentence;
+  const cut = sentence.slice(0, OPEN_POINT_CHARS);
+  const end = Math.max(cut.lastIndexOf("，"), cut.lastIndexOf("；"), cut.lastIndexOf(","), cut.lastIndexOf(";"));
+  return end > OPEN_POINT_CHARS / 3 ? `${cut.slice(0, end)}…` : `${cut}…`;
+}
+
+/** Where a sentence stands in its document, for the report's order (its chunk's start, then its place in it). */
+function documentOrder(app: AnswerContext, c: Candidate): number {
+  const { source } = c.chunk.metadata;
+  for (const chunk of app.index.chunks) {
+    if (chunk.metadata.source !== source) continue;
+    const at = chunk.pageContent.indexOf(c.text);
+    if (at >= 0) return chunk.metadata.start + at;
+  }
+  return c.chunk.metadata.start + c.position;
+}
+
+/**
+ * How much a sentence of the report is a point of the answer. The report was chosen for the question's subject
+ * (淄博市第九批援藏工作组, 昂仁县), which nearly every sentence of it names; what tells points apart is the topic,
+ * the question's words its title and opening do not hold (建, 项目; 荣誉 and its synonyms), each weighted by how
+ * rare it is in the report. Then the sentence's similarity to the question, and its figures: a point says what
+ * and how much.
+ */
+function pointScores(q: AnalyzedQuestion, pool: Candidate[]): Map<Candidate, number> {
+  const first = pool[0]?.chunk.metadata;
+  const framing = normalizeForMatch(`${first?.title ?? ""}${first?.lead ?? ""}`);
+  const terms = [...new Set(q.parts[0]?.terms ?? [])];
+  const own = terms.filter((t) => !framing.includes(t));
+  const topic = [
+    ...new Set((own.length ? own : terms).flatMap((t) => [t, ...synonymsOf(t).filter((s) => s.length > 1)])),
+  ];
+  const weight = new Map(
+    topic.map((t) => {
+      const df = pool.filter((c) => c.norm.includes(t)).length;
+      return [t, df === 0 ? 0 : Math.log(1 + pool.length / df)] as const;
+    }),
+  );
+  const total = Math.max(...weight.values(), 0) || 1;
+  return new Map(
+    pool.map((c) => {
+      const onTopic = Math.min(
+        1,
+        topic.reduce((s, t) => s + (c.norm.includes(t) ? (weight.get(t) ?? 0) : 0), 0) / total,
+      );
+      const figures = Math.min(c.figures.length, OPEN_FIGURES_COUNTED) * OPEN_FIGURE_BONUS;
+      return [c, onTopic + OPEN_SEM_WEIGHT * c.sem + figures] as const;
+    }),
+  );
+}
+
+/**
+ * The answer of an open question as a list of points, or undefined (the single answer stands) when its report
+ * has fewer than two distinct points about it.
+ */
+export function listPoints(
+  app: AnswerContext,
+  q: AnalyzedQuestion,
+  candidates: Candidate[],
+  answered: AnswerResult,
+): AnswerResult | undefined {
+  const source = answered.citations[0]?.source;
+  if (!source) return undefined;
+  const pool = candidates.filter((c) => c.chunk.metadata.source === source && c.text.length >= 8);
+  const scores = pointScores(q, pool);
+  const ranked = [...pool].sort((a, b) => (scores.get(b) ?? 0) - (scores.get(a) ?? 0));
+  const best = ranked[0] ? (scores.get(ranked[0]) ?? 0) : 0;
+  const chosen: { candidate: Candidate; pairs: Set<string> }[] = [];
+  for (const candidate of ranked) {
+    if (chosen.length >= OPEN_MAX_POINTS || (scores.get(candidate) ?? 0) < best * OPEN_SHARE) break;
+    const pairs = bigrams(candidate.text);
+    if (chosen.some((c) => overlap(c.pairs, pairs) > OPEN_OVERLAP)) continue;
+    chosen.push({ candidate, pairs });
+  }
+  if (chosen.length < 2) return undefined;
+  const ordered = chosen
+    .map(({ candidate }) => ({ candidate, at: documentOrder(app, candidate) }))
+    .sort((a, b) => a.at - b.at);
+  const citations: Citation[] = [];
+  const points = ordered.map(({ candidate }) => {
+    const cite = citeFor({ candidate, span: candidate.text, score: 0, coverage: 0 }, citations);
+    return `${pointText(candidate.text).replace(/[。；;，,]$/, "")}[${cite.n}]`;
+  });
+  // Checked before the bullets go on (a bullet is no figure to find in a quote).
+  if (!verifyFigures(points.join("\n"), citations).ok) return undefined;
+  return { ...answered, answer: points.map((p) => `• ${p}`).join("\n"), citations };
+}
