@@ -1,0 +1,67 @@
+// Open questions (做了哪些项目？ 介绍一下…) answered as a cited list of one report's points: distinct, in the
+// report's order, each with its citation; refused when no report is about the subject.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApp, ingest, type App } from "../src/app.js";
+import { answer } from "../src/answer/index.js";
+import { isOpenQuestion } from "../src/answer/open.js";
+import { analyzeQuestion } from "../src/answer/question.js";
+import { tempCorpus, testEmbeddings, type TempCorpus } from "./helpers.js";
+
+const REPORT = [
+  "聊城援青工作组三年工作纪实",
+  "发布时间：2024-06-30  来源：海北日报",
+  "三年来，聊城市援青工作组扎根门源县，围绕民生改善开展了大量工作。",
+  "工作组投资860万元新建了门源县第二幼儿园教学楼，可容纳幼儿360名。",
+  "工作组投资420万元建成浩门镇牧民文化广场，改善了群众的文化生活。",
+  "工作组投资1150万元实施了青石嘴镇饮水安全工程，惠及群众6000余人。",
+  "工作组还援建了门源县农畜产品展销中心，帮助销售特色产品2300万元。",
+  "工作组投资1150万元实施的青石嘴镇饮水安全工程，惠及群众6000余人。",
+  "工作组组长表示，将继续做好援青工作。",
+].join("\n\n");
+
+let corpus: TempCorpus;
+let app: App;
+beforeAll(async () => {
+  corpus = tempCorpus({ copySeeds: false });
+  mkdirSync(corpus.config.docsDir, { recursive: true });
+  writeFileSync(join(corpus.config.docsDir, "liaocheng.txt"), `${REPORT}\n`);
+  writeFileSync(
+    join(corpus.config.docsDir, "other.txt"),
+    "昌都市医疗援藏简讯\n\n天津援藏医疗队在昌都市人民医院开展义诊活动，接诊患者300余人次。\n",
+  );
+  await ingest(corpus.config, testEmbeddings());
+  app = await createApp(corpus.config, { embeddings: testEmbeddings() });
+});
+afterAll(() => corpus?.cleanup());
+
+describe("open questions", () => {
+  it("are told from questions that ask one thing", () => {
+    expect(isOpenQuestion(analyzeQuestion("聊城援青工作组在门源县建了哪些项目？"))).toBe(true);
+    expect(isOpenQuestion(analyzeQuestion("介绍一下聊城援青工作组的工作成效"))).toBe(true);
+    expect(isOpenQuestion(analyzeQuestion("聊城援青工作组投资多少新建幼儿园教学楼？"))).toBe(false);
+    expect(isOpenQuestion(analyzeQuestion("哪些县由聊城对口支援？"))).toBe(false);
+  });
+
+  it("are answered with several distinct, cited points of the report, in its order", async () => {
+    const a = await answer(app, "聊城援青工作组在门源县建了哪些项目？");
+    expect(a.answered).toBe(true);
+    const lines = a.answer.split("\n");
+    expect(lines.length).toBeGreaterThanOrEqual(3);
+    for (const line of lines) expect(line).toMatch(/^• .+\[\d+\]$/);
+    // No point twice: the repeated sentence about the water project appears once.
+    expect(a.answer.match(/饮水安全工程/g)).toHaveLength(1);
+    for (const c of a.citations) expect(c.source).toBe("liaocheng.txt");
+    // In the report's order.
+    const at = (s: string): number => REPORT.indexOf(s);
+    const order = a.citations.map((c) => at(c.quote.slice(0, 12)));
+    expect([...order].sort((x, y) => x - y)).toEqual(order);
+    expect(a.answer).toContain("860万元");
+  });
+
+  it("are refused when no report is about the subject", async () => {
+    const a = await answer(app, "安徽援藏工作队在错那县做了哪些项目？");
+    expect(a.answered).toBe(false);
+  });
+});
