@@ -12,6 +12,7 @@ import { seedsApp, type TempCorpus } from "./helpers.js";
 import {
   botMessages,
   countMessages,
+  pressButton,
   startHarness,
   waitForMessage,
   userClient,
@@ -222,11 +223,7 @@ describe("admin files", () => {
     let before = countMessages(h.server, ADMIN);
     await admin.sendCommand(admin.makeCommand("/remove reporttxt.pdf.txt"));
     const confirm = await waitForMessage(h.server, ADMIN, (m) => m.text.includes("确定要删除"), { after: before });
-    await admin.sendCallback(
-      admin.makeCallbackQuery(confirm.buttons.find((b) => b.text === "删除")!.data, {
-        message: { message_id: confirm.messageId },
-      }),
-    );
+    await pressButton(admin, confirm, "删除");
     await waitForMessage(h.server, ADMIN, (m) => m.text.includes("索引已更新") && m.text.includes("删除 1"), {
       after: before,
       timeoutMs: 120_000,
@@ -272,11 +269,7 @@ describe("admin files", () => {
     const before = countMessages(h.server, ADMIN);
     await admin.sendCommand(admin.makeCommand("/remove 坏文件.txt"));
     const confirm = await waitForMessage(h.server, ADMIN, (m) => m.text.includes("确定要删除"), { after: before });
-    await admin.sendCallback(
-      admin.makeCallbackQuery(confirm.buttons.find((b) => b.text === "删除")!.data, {
-        message: { message_id: confirm.messageId },
-      }),
-    );
+    await pressButton(admin, confirm, "删除");
     await waitForMessage(h.server, ADMIN, (m) => m.text.includes("索引已更新"), { after: before, timeoutMs: 120_000 });
     expect(existsSync(join(corpus.config.docsDir, "坏文件.txt"))).toBe(false);
     const b2 = countMessages(h.server, ADMIN);

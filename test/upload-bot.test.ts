@@ -7,7 +7,14 @@ import iconv from "iconv-lite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LiveApp } from "../src/app.js";
 import { seedsApp, type TempCorpus } from "./helpers.js";
-import { countMessages, startHarness, waitForMessage, TOKEN, type Harness } from "../src/harness/emulator.js";
+import {
+  countMessages,
+  pressButton,
+  startHarness,
+  waitForMessage,
+  TOKEN,
+  type Harness,
+} from "../src/harness/emulator.js";
 
 const ADMIN = 9100;
 const files = new Map<string, Uint8Array>();
@@ -158,11 +165,7 @@ describe("uploads through the bot", () => {
       const b2 = countMessages(h.server, ADMIN);
       await c.sendCommand(c.makeCommand("/remove 援青报告.txt"));
       const confirm = await waitForMessage(h.server, ADMIN, (msg) => msg.text.includes("确定要删除"), { after: b2 });
-      await c.sendCallback(
-        c.makeCallbackQuery(confirm.buttons.find((b) => b.text === "删除")!.data, {
-          message: { message_id: confirm.messageId },
-        }),
-      );
+      await pressButton(c, confirm, "删除");
       await waitForMessage(h.server, ADMIN, (msg) => msg.text.includes("审计日志"), { after: b2 });
       expect(existsSync(join(corpus.config.docsDir, "援青报告.txt"))).toBe(true);
     } finally {

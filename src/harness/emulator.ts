@@ -222,6 +222,18 @@ export function userClient(server: Server, userId: number, type: "private" | "gr
   });
 }
 
+/** Presses the button labelled `label` on a bot message, as the client's user; throws when it has none. */
+export async function pressButton(
+  client: ReturnType<Server["getClient"]>,
+  message: BotMessage,
+  label: string,
+): Promise<void> {
+  const button = message.buttons.find((b) => b.text === label);
+  if (!button)
+    throw new Error(`no button "${label}" on message ${message.messageId}: ${JSON.stringify(message.buttons)}`);
+  await client.sendCallback(client.makeCallbackQuery(button.data, { message: { message_id: message.messageId } }));
+}
+
 export function countMessages(server: Server, chatId: number): number {
   return botMessages(server, chatId).length;
 }
