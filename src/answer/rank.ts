@@ -146,11 +146,7 @@ export async function analyzeCandidates(
     preferCounted(app, part, ranked);
     const strict: PartAnalysis = { part, ranked, confidence: cf ? confidence(cf, model) : 0, confidenceFeatures: cf };
     const relaxable =
-      part.kind === "place" ||
-      (part.kind === "amount" &&
-        part.units.length > 0 &&
-        !part.units.includes("") &&
-        !(process.env.EXP_MONEY && part.asked === "money"));
+      part.kind === "place" || (part.kind === "amount" && part.units.length > 0 && !part.units.includes(""));
     // Not confident with the asked shape (none has it, or the ones that have it are not the answer: 多少人 asked,
     // 5,583,064名 found, 人口達2,790,060 meant): look again for a place named otherwise or a bare figure, and
     // keep whichever the confidence model trusts more.
