@@ -47,6 +47,14 @@ describe("citations", () => {
       join(corpus.config.docsDir, "undated.txt"),
       "墨脱县医院扩建\n\n墨脱县人民医院扩建工程投资1850万元，新增床位60张。\n",
     );
+    writeFileSync(
+      join(corpus.config.docsDir, "nyingchi-2019.txt"),
+      "林芝援藏工作综述\n2019-08-20 来源：西藏日报\n\n2019年，广东省援藏工作队在林芝市投入援藏资金8.6亿元，实施项目95个。\n",
+    );
+    writeFileSync(
+      join(corpus.config.docsDir, "nyingchi-2023.txt"),
+      "林芝援藏新进展\n发布时间：2023-07-05 来源：南方日报\n\n2023年，广东省援藏工作队在林芝市投入援藏资金10.2亿元，实施项目121个。\n",
+    );
     await ingest(corpus.config, testEmbeddings());
     app = await createApp(corpus.config, { embeddings: testEmbeddings() });
   });
@@ -67,5 +75,17 @@ describe("citations", () => {
     expect(a.citations[0]?.source).toBe("undated.txt");
     expect(a.citations[0]).not.toHaveProperty("date");
     expect(a.citations[0]).not.toHaveProperty("origin");
+  });
+
+  it("give each report's answer on its own line, newest first, when reports answer differently", async () => {
+    const a = await answer(app, "广东省援藏工作队在林芝市投入了多少援藏资金？");
+    expect(a.answered).toBe(true);
+    expect(a.answer).toContain("10.2亿元");
+    expect(a.answer).toContain("8.6亿元");
+    expect(a.answer.indexOf("10.2亿元")).toBeLessThan(a.answer.indexOf("8.6亿元"));
+    expect(a.citations.map((c) => c.date)).toEqual(["2023-07-05", "2019-08-20"]);
+    const named = await answer(app, "2019年广东省援藏工作队在林芝市投入了多少援藏资金？");
+    expect(named.answer).toContain("8.6亿元");
+    expect(named.answer).not.toContain("10.2亿元");
   });
 });

@@ -118,10 +118,22 @@ function rowFor(app: AnswerContext, pick: Selection, part: QuestionPart, words: 
   return found?.row;
 }
 
-/** Each source's answer on a line of its own, led by whose figure it is when the span does not say. */
+/** Newest report first (by its date, as precise as it says); undated reports keep their order, after dated ones. */
+function newestFirst(picks: Selection[]): Selection[] {
+  const date = (p: Selection): string => p.candidate.chunk.metadata.date ?? "";
+  return picks
+    .map((pick, i) => ({ pick, i }))
+    .sort((a, b) => (date(a.pick) === date(b.pick) ? a.i - b.i : date(b.pick).localeCompare(date(a.pick))))
+    .map(({ pick }) => pick);
+}
+
+/**
+ * Each source's answer on a line of its own, newest report first (its citation shows the date and origin), led
+ * by whose figure it is when the span does not say.
+ */
 export function perSource(app: AnswerContext, picks: Selection[], part: QuestionPart): Selection[] {
   const words = part.focus.join("") || part.text;
-  return picks.map((pick) => {
+  return newestFirst(picks).map((pick) => {
     const subject = rowFor(app, pick, part, words)?.subject ?? "";
     const span = pick.span.replace(/[。！？!?；;，,：:、]+$/, "");
     const named = subject === "" || normalizeForMatch(span).includes(normalizeForMatch(subject).slice(0, 2));

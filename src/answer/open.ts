@@ -1,7 +1,8 @@
 // Step 7 of the answerer, for open questions (做了哪些项目？ 介绍一下…的情况 交出了什么成绩单？): the answer as a
 // cited list of the points of one report. The report is the one the single best answer comes from (so an open
-// question no report is about is refused as any question is); its points are its sentences the ranker puts close
-// to the best, distinct from each other, in the report's order, each cited with its sentence as the quote.
+// question no report is about is refused as any question is); its points are that answer's sentence and the
+// report's sentences most on the question's topic, distinct from each other, in the report's order, each cited
+// with its sentence as the quote.
 import type { Candidate } from "./candidates.js";
 import { citeFor } from "./compose.js";
 import type { AnswerContext } from "./context.js";
@@ -111,11 +112,16 @@ export function listPoints(
   const scores = pointScores(q, pool);
   const ranked = [...pool].sort((a, b) => (scores.get(b) ?? 0) - (scores.get(a) ?? 0));
   const best = ranked[0] ? (scores.get(ranked[0]) ?? 0) : 0;
-  const chosen: { candidate: Candidate; pairs: Set<string> }[] = [];
+  // The single answer's sentence stays a point: the list adds to the best answer, it never drops it.
+  const quote = answered.citations[0]?.quote ?? "";
+  const answer = pool.find((c) => c.text === quote);
+  const chosen: { candidate: Candidate; pairs: Set<string> }[] = answer
+    ? [{ candidate: answer, pairs: bigrams(answer.text) }]
+    : [];
   for (const candidate of ranked) {
     if (chosen.length >= OPEN_MAX_POINTS || (scores.get(candidate) ?? 0) < best * OPEN_SHARE) break;
     const pairs = bigrams(candidate.text);
-    if (chosen.some((c) => overlap(c.pairs, pairs) > OPEN_OVERLAP)) continue;
+    if (candidate === answer || chosen.some((c) => overlap(c.pairs, pairs) > OPEN_OVERLAP)) continue;
     chosen.push({ candidate, pairs });
   }
   if (chosen.length < 2) return undefined;
@@ -123,9 +129,13 @@ export function listPoints(
     .map(({ candidate }) => ({ candidate, at: documentOrder(app, candidate) }))
     .sort((a, b) => a.at - b.at);
   const citations: Citation[] = [];
+  // The answer's point shows what the single answer showed of its sentence (the clauses that answer), not its head.
+  const answerSpan = answered.answer.split(/\[\d+\]/)[0]?.trim() ?? "";
   const points = ordered.map(({ candidate }) => {
     const cite = citeFor({ candidate, span: candidate.text, score: 0, coverage: 0 }, citations);
-    return `${pointText(candidate.text).replace(/[。；;，,]$/, "")}[${cite.n}]`;
+    const shown = candidate === answer && answerSpan ? answerSpan : pointText(candidate.text);
+    // A point ends as its sentence does (。！？), or with 。 where a clause end was cut.
+    return `${shown.replace(/[；;，,、]$/, "").replace(/([^。！？!?…])$/, "$1。")}[${cite.n}]`;
   });
   // Checked before the bullets go on (a bullet is no figure to find in a quote).
   if (!verifyFigures(points.join("\n"), citations).ok) return undefined;
