@@ -1,5 +1,5 @@
 // Shared test set-up: the real model, real seeds, indexes built into temporary folders.
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createApp, createEmbeddings, ingest, type App } from "../src/app.js";
@@ -43,6 +43,17 @@ export function tempCorpus(options: { copySeeds?: boolean } = {}): TempCorpus {
 /** The app over a freshly built index of the seeds. */
 export async function seedsApp(): Promise<{ app: App; corpus: TempCorpus }> {
   const corpus = tempCorpus();
+  const embeddings = testEmbeddings();
+  await ingest(corpus.config, embeddings);
+  const app = await createApp(corpus.config, { embeddings });
+  return { app, corpus };
+}
+
+/** The app over a corpus of the given files only (name → text), written by the test and indexed. */
+export async function writtenApp(files: Record<string, string>): Promise<{ app: App; corpus: TempCorpus }> {
+  const corpus = tempCorpus({ copySeeds: false });
+  mkdirSync(corpus.config.docsDir, { recursive: true });
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(corpus.config.docsDir, name), text);
   const embeddings = testEmbeddings();
   await ingest(corpus.config, embeddings);
   const app = await createApp(corpus.config, { embeddings });

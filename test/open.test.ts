@@ -1,13 +1,11 @@
 // Open questions (做了哪些项目？ 介绍一下…) answered as a cited list of one report's points: distinct, in the
 // report's order, each with its citation; refused when no report is about the subject.
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApp, ingest, type App } from "../src/app.js";
+import type { App } from "../src/app.js";
 import { answer } from "../src/answer/index.js";
 import { isOpenQuestion } from "../src/answer/open.js";
 import { analyzeQuestion } from "../src/answer/question.js";
-import { tempCorpus, testEmbeddings, type TempCorpus } from "./helpers.js";
+import { writtenApp, type TempCorpus } from "./helpers.js";
 
 const REPORT = [
   "聊城援青工作组三年工作纪实",
@@ -24,15 +22,10 @@ const REPORT = [
 let corpus: TempCorpus;
 let app: App;
 beforeAll(async () => {
-  corpus = tempCorpus({ copySeeds: false });
-  mkdirSync(corpus.config.docsDir, { recursive: true });
-  writeFileSync(join(corpus.config.docsDir, "liaocheng.txt"), `${REPORT}\n`);
-  writeFileSync(
-    join(corpus.config.docsDir, "other.txt"),
-    "昌都市医疗援藏简讯\n\n天津援藏医疗队在昌都市人民医院开展义诊活动，接诊患者300余人次。\n",
-  );
-  await ingest(corpus.config, testEmbeddings());
-  app = await createApp(corpus.config, { embeddings: testEmbeddings() });
+  ({ app, corpus } = await writtenApp({
+    "liaocheng.txt": `${REPORT}\n`,
+    "other.txt": "昌都市医疗援藏简讯\n\n天津援藏医疗队在昌都市人民医院开展义诊活动，接诊患者300余人次。\n",
+  }));
 });
 afterAll(() => corpus?.cleanup());
 

@@ -1,14 +1,12 @@
 // A report's date and origin, read from its own dateline or source line and carried on every citation (JSON
 // `date` and `origin`, Telegram and the terminal); never guessed when the text does not say.
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApp, ingest, type App } from "../src/app.js";
+import type { App } from "../src/app.js";
 import { answer } from "../src/answer/index.js";
 import { renderAnswerBlocks } from "../src/bot/render.js";
 import { renderPlain } from "../src/chat/plain.js";
 import { provenanceOf } from "../src/corpus/provenance.js";
-import { tempCorpus, testEmbeddings, type TempCorpus } from "./helpers.js";
+import { writtenApp, type TempCorpus } from "./helpers.js";
 
 describe("reading a dateline", () => {
   it.each([
@@ -36,27 +34,18 @@ describe("citations", () => {
   let corpus: TempCorpus;
   let app: App;
   beforeAll(async () => {
-    corpus = tempCorpus({ copySeeds: false });
-    mkdirSync(corpus.config.docsDir, { recursive: true });
-    writeFileSync(
-      join(corpus.config.docsDir, "dated.txt"),
-      "察隅县援建学校竣工\n发布时间：2023-09-12 16:40  来源：林芝日报\n\n" +
+    ({ app, corpus } = await writtenApp({
+      "dated.txt":
+        "察隅县援建学校竣工\n发布时间：2023-09-12 16:40  来源：林芝日报\n\n" +
         "察隅县第二中学教学楼由广东援藏资金投资3260万元建设，可容纳学生1200名。\n",
-    );
-    writeFileSync(
-      join(corpus.config.docsDir, "undated.txt"),
-      "墨脱县医院扩建\n\n墨脱县人民医院扩建工程投资1850万元，新增床位60张。\n",
-    );
-    writeFileSync(
-      join(corpus.config.docsDir, "nyingchi-2019.txt"),
-      "林芝援藏工作综述\n2019-08-20 来源：西藏日报\n\n2019年，广东省援藏工作队在林芝市投入援藏资金8.6亿元，实施项目95个。\n",
-    );
-    writeFileSync(
-      join(corpus.config.docsDir, "nyingchi-2023.txt"),
-      "林芝援藏新进展\n发布时间：2023-07-05 来源：南方日报\n\n2023年，广东省援藏工作队在林芝市投入援藏资金10.2亿元，实施项目121个。\n",
-    );
-    await ingest(corpus.config, testEmbeddings());
-    app = await createApp(corpus.config, { embeddings: testEmbeddings() });
+      "undated.txt": "墨脱县医院扩建\n\n墨脱县人民医院扩建工程投资1850万元，新增床位60张。\n",
+      "nyingchi-2019.txt":
+        "林芝援藏工作综述\n2019-08-20 来源：西藏日报\n\n" +
+        "2019年，广东省援藏工作队在林芝市投入援藏资金8.6亿元，实施项目95个。\n",
+      "nyingchi-2023.txt":
+        "林芝援藏新进展\n发布时间：2023-07-05 来源：南方日报\n\n" +
+        "2023年，广东省援藏工作队在林芝市投入援藏资金10.2亿元，实施项目121个。\n",
+    }));
   });
   afterAll(() => corpus?.cleanup());
 
