@@ -1,11 +1,12 @@
 // Scoring as ../shared/CONTRACT.md defines it (src/eval/metrics.ts, src/eval/datasets.ts): every expected string
 // for a fact, at least `need` points for an open question, a figure never as the tail of a longer number, and
 // simplified and traditional characters alike.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { readQa } from "../src/eval/datasets.js";
+import { prepareCmrc, readQa } from "../src/eval/datasets.js";
 import { answerMatches } from "../src/eval/metrics.js";
 
 describe("answer scoring", () => {
@@ -42,5 +43,37 @@ describe("answer scoring", () => {
     const [o, f] = await readQa(file);
     expect(o).toMatchObject({ mode: "points", need: 2, expect: ["甲", "乙", "丙"], sources: ["a.txt"] });
     expect(f).toMatchObject({ mode: "all", expect: ["1.32亿元"], sources: ["a.txt", "b.txt"] });
+  });
+});
+
+describe("sentence hold-out", () => {
+  it("removes the answering sentences of every K-th passage and makes their questions near misses", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "duikou-holdout-"));
+    try {
+      const entry = (id: string, text: string, qas: [string, string][]) => ({
+        context_id: id,
+        title: `文章${id}`,
+        context_text: text,
+        qas: qas.map(([q, a], i) => ({ query_id: `${id}-${i}`, query_text: q, answers: [a] })),
+      });
+      const data = [
+        entry("A", "甲县投资100万元。乙县投资200万元。", [["甲县投资多少？", "100万元"]]),
+        entry("B", "丙县建成学校3所。丁县建成医院2所。丙县位于北部。", [
+          ["丙县建成几所学校？", "3所"],
+          ["丙县位于哪里？", "北部"],
+        ]),
+      ];
+      writeFileSync(join(dir, "tiny.json"), JSON.stringify(data));
+      const items = await prepareCmrc(join(dir, "tiny.json"), join(dir, "docs"), { holdoutSentences: 2 });
+      const b = readFileSync(join(dir, "docs", "B.txt"), "utf8");
+      expect(b).toContain("丁县建成医院2所。");
+      expect(b).not.toContain("3所");
+      expect(b).not.toContain("北部");
+      expect(items.heldOut.map((q) => q.id).sort()).toEqual(["B-0", "B-1"]);
+      expect(items.kept.map((q) => q.id)).toEqual(["A-0"]);
+      expect(readFileSync(join(dir, "docs", "A.txt"), "utf8")).toContain("100万元");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,10 +1,12 @@
 // `npm run eval -- --qa FILE.jsonl | --cmrc FILE.json [--limit N] [--json]`: measures retrieval (hit@1/3/5/10, MRR@10
 // of the ranked passages), answer accuracy as ../shared/CONTRACT.md defines it, latency p50/p95 and ingestion speed.
 // --qa uses the index (building it from --docs when missing; --docs A,B asks over several folders as one archive);
-// --cmrc ingests every passage as a document into a temporary index. Tuning flags: --chunk-size, --overlap, --fusion,
-// --dense-weight, --boost, --candidates, --rerank (how many first passages are re-ordered by their best sentence; 0:
-// the fused order). --qa … --repost asks over the corpus with every text document also republished under another name
-// (a news archive's copies), so that a copy's effect on answers and refusals is measured.
+// --cmrc ingests every passage as a document into a temporary index; --holdout K leaves every K-th passage out,
+// --holdout-sentences K leaves out the answering sentences of every K-th passage (near misses to refuse). Tuning
+// flags: --chunk-size, --overlap, --fusion, --dense-weight, --boost, --candidates, --rerank (how many first passages
+// are re-ordered by their best sentence; 0: the fused order). --qa … --repost asks over the corpus with every text
+// document also republished under another name (a news archive's copies), so that a copy's effect on answers and
+// refusals is measured.
 import { createHash } from "node:crypto";
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -107,6 +109,7 @@ runMain(async () => {
       "work",
       "limit",
       "holdout",
+      "holdout-sentences",
       "chunk-size",
       "overlap",
       "fusion",
@@ -150,6 +153,9 @@ runMain(async () => {
 
   const verbose = args.flags.has("verbose");
   const holdout = numberFlag(args, "holdout");
+  const holdoutSentences = numberFlag(args, "holdout-sentences");
+  if (holdoutSentences !== undefined && (!Number.isInteger(holdoutSentences) || holdoutSentences < 2))
+    throw new Error("--holdout-sentences takes a whole number ≥ 2");
   if (holdout !== undefined && (!Number.isInteger(holdout) || holdout < 2))
     throw new Error("--holdout takes a whole number ≥ 2");
   const run = async (
@@ -220,11 +226,14 @@ runMain(async () => {
   }
   // --cmrc takes one or more CMRC-format files, comma-separated (CMRC 2018, DRCD).
   for (const file of cmrcFile?.split(",").filter(Boolean) ?? []) {
-    const name = basename(file).replace(/\.json$/, "") + (holdout ? `-holdout${holdout}` : "");
+    const name =
+      basename(file).replace(/\.json$/, "") +
+      (holdout ? `-holdout${holdout}` : "") +
+      (holdoutSentences ? `-sentences${holdoutSentences}` : "");
     const work = keepWork ? resolve(keepWork, name) : await mkdtemp(join(tmpdir(), "eval-cmrc-"));
     try {
       const docsDir = join(work, "docs");
-      const items = await prepareCmrc(file, docsDir, { holdout });
+      const items = await prepareCmrc(file, docsDir, { holdout, holdoutSentences });
       // --limit N asks the first N questions about kept passages and a third as many about held-out ones.
       const kept = limit ? items.kept.slice(0, limit) : items.kept;
       const heldOut = limit ? items.heldOut.slice(0, Math.ceil(limit / 3)) : items.heldOut;

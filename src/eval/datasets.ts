@@ -3,6 +3,7 @@
 // passage held out of the corpus (its questions must then be refused).
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { splitSentences } from "../text/sentences.js";
 import type { EvalItem } from "./metrics.js";
 
 interface CmrcEntry {
@@ -45,6 +46,14 @@ export async function readQa(file: string): Promise<EvalItem[]> {
   });
 }
 
+/** A text without the sentences that hold any of the strings. */
+function withoutSentences(text: string, strings: string[]): string {
+  return splitSentences(text)
+    .filter((s) => !strings.some((g) => s.text.includes(g)))
+    .map((s) => s.text)
+    .join("");
+}
+
 /** The questions of a CMRC-format file: those about kept passages, and those about held-out ones. */
 export interface CmrcItems {
   kept: EvalItem[];
@@ -54,6 +63,12 @@ export interface CmrcItems {
 export interface CmrcOptions {
   /** Leave every K-th passage (the K-th, 2K-th …) out of the corpus. */
   holdout?: number;
+  /**
+   * In every K-th passage, leave out each sentence that holds a gold answer of one of its questions: the passage
+   * stays, the fact is gone, so those questions are near misses to refuse (unless the answer still stands in
+   * what is left of the passage, when they stay ordinary questions).
+   */
+  holdoutSentences?: number;
   /** Only the first N passages (a small corpus for a quick run). */
   passages?: number;
 }
@@ -71,13 +86,16 @@ export async function prepareCmrc(file: string, docsDir: string, options: CmrcOp
   for (const [i, entry] of data.entries()) {
     if (options.passages !== undefined && i >= options.passages) break;
     const leftOut = options.holdout !== undefined && (i + 1) % options.holdout === 0;
-    if (!leftOut)
-      await writeFile(join(docsDir, `${entry.context_id}.txt`), `${entry.title}\n\n${entry.context_text}\n`);
+    const cut = options.holdoutSentences !== undefined && (i + 1) % options.holdoutSentences === 0;
+    const golds = entry.qas.flatMap((qa) => qa.answers.map(String)).filter((g) => g.trim());
+    const text = cut ? withoutSentences(entry.context_text, golds) : entry.context_text;
+    if (!leftOut) await writeFile(join(docsDir, `${entry.context_id}.txt`), `${entry.title}\n\n${text}\n`);
     // Passages of one article share its title (CMRC's ids, DEV_0, DEV_1 …, do not name the article).
     const group = entry.title || entry.context_id;
     for (const qa of entry.qas) {
       const base = { id: qa.query_id, question: qa.query_text, mode: "any" as const, group };
-      if (leftOut)
+      const gone = cut && !qa.answers.some((g) => String(g).trim() && text.includes(String(g)));
+      if (leftOut || gone)
         out.heldOut.push({ ...base, expect: [...new Set(qa.answers.map(String))], sources: [], kind: "held-out" });
       else
         out.kept.push({ ...base, expect: [...new Set(qa.answers.map(String))], sources: [`${entry.context_id}.txt`] });
