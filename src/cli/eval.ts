@@ -195,8 +195,8 @@ runMain(async () => {
       if (heldOutResult) {
         console.log(
           `  held out   refused ${heldOutResult.refusedShare.toFixed(3)} ` +
-            `(${heldOutResult.refused}/${heldOutResult.questions}) of the questions about passages left out of the ` +
-            `corpus`,
+            `(${heldOutResult.refused}/${heldOutResult.questions}) of the questions whose answer was left out of the ` +
+            `corpus (the passage, or with --holdout-sentences its answering sentences)`,
         );
       }
     }
