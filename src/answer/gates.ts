@@ -61,21 +61,6 @@ export function quotedNamedNearby(c: Candidate, q: AnalyzedQuestion, part: Quest
   return quoted.every((e) => mentions(near, e));
 }
 
-/** A batch, round or session named in a sentence: 第五批, 第6批, 第十一届, 第三轮. */
-const NAMED_BATCH = /第[一二三四五六七八九十百\d]+(?:批|届|轮|期)/g;
-
-/**
- * A sentence that names a batch (第五批…组长赵勇) answers for that batch: when the question names another one
- * (第六批…组长是谁？) and the sentence does not name it too, it is about someone else.
- */
-export function batchAgrees(c: Candidate, q: AnalyzedQuestion): boolean {
-  const asked = q.entities.filter((e) => e.kind === "batch");
-  if (asked.length === 0) return true;
-  const named = c.norm.match(NAMED_BATCH);
-  if (!named) return true;
-  return asked.some((e) => mentions(c.norm, e));
-}
-
 /** The clause filter used when trimming: a clause must keep a figure, date or place of the asked kind. */
 export function clauseFits(part: QuestionPart, q: AnalyzedQuestion): (norm: string) => boolean {
   return (norm) => {
@@ -126,12 +111,6 @@ export const GATES: readonly Gate[] = [
     why: "the question's batch, place, organisation, year and quoted names must be in the passage or its document",
     always: true,
     passes: ({ c, q }) => agreesWithEntities(c, q),
-  },
-  {
-    name: "batch",
-    why: "a sentence naming another batch than the question's (第五批 for 第六批) answers for that batch",
-    always: false,
-    passes: ({ c, q }) => batchAgrees(c, q),
   },
   {
     name: "local-place",

@@ -51,11 +51,26 @@ function pointText(sentence: string): string {
   return end > OPEN_POINT_CHARS / 3 ? `${cut.slice(0, end)}…` : `${cut}…`;
 }
 
+/** Each index's chunks by document, built once per index (a list answer looks up one document's chunks). */
+const chunksBySource = new WeakMap<AnswerContext["index"], Map<string, AnswerContext["index"]["chunks"]>>();
+
+function chunksOf(app: AnswerContext, source: string): AnswerContext["index"]["chunks"] {
+  let bySource = chunksBySource.get(app.index);
+  if (!bySource) {
+    bySource = new Map();
+    for (const chunk of app.index.chunks) {
+      const list = bySource.get(chunk.metadata.source) ?? [];
+      list.push(chunk);
+      bySource.set(chunk.metadata.source, list);
+    }
+    chunksBySource.set(app.index, bySource);
+  }
+  return bySource.get(source) ?? [];
+}
+
 /** Where a sentence stands in its document, for the report's order (its chunk's start, then its place in it). */
 function documentOrder(app: AnswerContext, c: Candidate): number {
-  const { source } = c.chunk.metadata;
-  for (const chunk of app.index.chunks) {
-    if (chunk.metadata.source !== source) continue;
+  for (const chunk of chunksOf(app, c.chunk.metadata.source)) {
     const at = chunk.pageContent.indexOf(c.text);
     if (at >= 0) return chunk.metadata.start + at;
   }

@@ -13,6 +13,9 @@ export interface DecodedText {
   replaced: number;
 }
 
+/** Bytes of a file's opening on which the legacy encodings are compared. */
+const DETECT_BYTES = 64 * 1024;
+
 /** A file in an encoding that is not read: Japanese or Korean text, named. */
 export class EncodingError extends Error {
   constructor(readonly encoding: string) {
@@ -106,10 +109,12 @@ export function decodeBytes(bytes: Uint8Array): DecodedText {
   if (sixteen) return read(sixteen);
   const asUtf8 = utf8(bytes);
   if (asUtf8.replaced === 0 || fewStrayBytes(asUtf8)) return asUtf8;
-  const candidates = ["gb18030", "big5", "shift_jis", "euc-kr"].map((encoding) => {
-    const text = iconv.decode(Buffer.from(bytes), encoding);
-    return { encoding, text, ...shares(text) };
-  });
+  // Told apart on the file's opening (a cut character at its end costs one letter); the winner reads the whole.
+  const sample = Buffer.from(bytes.subarray(0, DETECT_BYTES));
+  const candidates = ["gb18030", "big5", "shift_jis", "euc-kr"].map((encoding) => ({
+    encoding,
+    ...shares(iconv.decode(sample, encoding)),
+  }));
   const chineseFit = (c: (typeof candidates)[number]): number => c.chinese - c.bad;
   const best = candidates.reduce((a, b) => (chineseFit(b) > chineseFit(a) ? b : a));
   const japanese = candidates.find((c) => c.encoding === "shift_jis")!;
@@ -118,8 +123,8 @@ export function decodeBytes(bytes: Uint8Array): DecodedText {
   // Chinese characters.
   if (japanese.kana > 0.2 && japanese.kana > chineseFit(best)) throw new EncodingError("Shift-JIS");
   if (korean.hangul > 0.2 && korean.hangul > chineseFit(best)) throw new EncodingError("EUC-KR");
-  const chosen = best.encoding === "big5" || best.encoding === "gb18030" ? best : candidates[0]!;
-  return { text: chosen.text, encoding: chosen.encoding, replaced: 0 };
+  const encoding = best.encoding === "big5" || best.encoding === "gb18030" ? best.encoding : "gb18030";
+  return read(encoding);
 }
 
 function utf8(bytes: Uint8Array): DecodedText {
