@@ -28,6 +28,12 @@ export interface Config {
   logQuestions: boolean;
   /** When set, GET /healthz on this port (127.0.0.1) answers with the bot's figures as JSON. */
   healthPort: number | undefined;
+  /**
+   * Webhook mode (WEBHOOK_URL, WEBHOOK_SECRET, PORT): Telegram posts updates to `url`, which reaches this process
+   * (directly or through a load balancer) on `port`; `secret` is the token Telegram sends with every update.
+   * Unset: long polling.
+   */
+  webhook: { url: string; secret: string; port: number } | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -48,12 +54,39 @@ function parseLogLevel(raw: string | undefined): Config["logLevel"] {
   throw new ConfigError(`LOG_LEVEL: "${raw}" is not one of debug, info, warn, error`);
 }
 
-function parsePort(raw: string | undefined): number | undefined {
+function parsePort(raw: string | undefined, key = "HEALTH_PORT"): number | undefined {
   if (!raw) return undefined;
   const port = Number(raw);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new ConfigError(`HEALTH_PORT: "${raw}" is not a port number`);
+    throw new ConfigError(`${key}: "${raw}" is not a port number`);
   return port;
+}
+
+/** The port webhook mode listens on when PORT is not set. */
+export const DEFAULT_WEBHOOK_PORT = 8080;
+
+/** WEBHOOK_URL with its secret (Telegram's rule for secret_token: 1–256 of A–Z, a–z, 0–9, _ and -) and port. */
+function parseWebhook(
+  url: string | undefined,
+  secret: string | undefined,
+  port: string | undefined,
+): Config["webhook"] {
+  if (!url) {
+    if (secret) throw new ConfigError("WEBHOOK_SECRET is set but WEBHOOK_URL is not: set both for webhook mode");
+    return undefined;
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ConfigError(`WEBHOOK_URL: "${url}" is not a URL`);
+  }
+  if (parsed.protocol !== "https:" && parsed.protocol !== "http:")
+    throw new ConfigError(`WEBHOOK_URL: "${url}" is not an http(s) URL (Telegram needs https)`);
+  if (!secret) throw new ConfigError("WEBHOOK_URL needs WEBHOOK_SECRET: the token that tells Telegram's posts apart");
+  if (!/^[A-Za-z0-9_-]{1,256}$/.test(secret))
+    throw new ConfigError("WEBHOOK_SECRET: 1 to 256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)");
+  return { url, secret, port: parsePort(port, "PORT") ?? DEFAULT_WEBHOOK_PORT };
 }
 
 /** Reads `.env` (if present, without overriding real environment variables) and returns the settings. */
@@ -85,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     logLevel: parseLogLevel(value("LOG_LEVEL")),
     logQuestions: value("LOG_QUESTIONS") === "1" || value("LOG_QUESTIONS") === "true",
     healthPort: parsePort(value("HEALTH_PORT")),
+    webhook: parseWebhook(value("WEBHOOK_URL"), value("WEBHOOK_SECRET"), value("PORT")),
   };
   return Object.freeze({ ...config, ...overrides });
 }

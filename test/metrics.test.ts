@@ -72,6 +72,22 @@ describe("sentence hold-out", () => {
       expect(items.heldOut.map((q) => q.id).sort()).toEqual(["B-0", "B-1"]);
       expect(items.kept.map((q) => q.id)).toEqual(["A-0"]);
       expect(readFileSync(join(dir, "docs", "A.txt"), "utf8")).toContain("100万元");
+      expect(items.heldOut.every((q) => q.kind === "near-miss")).toBe(true);
+
+      // Both kinds in one corpus: every 4th passage left out, the 2nd of every four cut.
+      const four = [
+        ...data,
+        entry("C", "戊县投资300万元。", [["戊县投资多少？", "300万元"]]),
+        entry("D", "己县有5所学校。", [["己县有几所学校？", "5所"]]),
+      ];
+      writeFileSync(join(dir, "four.json"), JSON.stringify(four));
+      const both = await prepareCmrc(join(dir, "four.json"), join(dir, "docs4"), { holdout: 4, holdoutSentences: 4 });
+      expect(both.heldOut.map((q) => `${q.id}:${q.kind}`).sort()).toEqual([
+        "B-0:near-miss",
+        "B-1:near-miss",
+        "D-0:held-out",
+      ]);
+      expect(both.kept.map((q) => q.id).sort()).toEqual(["A-0", "C-0"]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

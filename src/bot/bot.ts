@@ -28,7 +28,8 @@ import {
 } from "./admin.js";
 import { AuditLog, type AuditAction } from "./audit.js";
 import { PendingProgress, pendingProgressFile } from "./pending-progress.js";
-import { BotStats, renderStats, startHealthServer, statsReport } from "./stats.js";
+import { BotStats, renderStats, startHealthServer, statsReport, type StatsReport } from "./stats.js";
+import { serveWebhook, type WebhookServer } from "./webhook.js";
 import { messageCost, rateLimit } from "./rate.js";
 import { docsDrift } from "../search/index-store.js";
 import { AnswerStore, answerInChat, showSource, type AskDeps } from "./ask.js";
@@ -244,6 +245,8 @@ export async function launchBot(
   const bot = createBot(config, live, log, options);
   await bot.init();
   await registerCommands(bot, config, log);
+  // A webhook left by an earlier start in webhook mode would make every getUpdates fail (409).
+  await bot.api.deleteWebhook().catch((err: unknown) => log.warn("could not remove the webhook", { error: err }));
   const runner = run(bot, { runner: { fetch: { allowed_updates: ["message", "callback_query"] }, silent: true } });
   log.info(`bot @${bot.botInfo.username} is running`, {
     admins: config.adminIds.length,
@@ -297,7 +300,7 @@ const STOP_GRACE_MS = 3000;
 export async function startBot(config: Config): Promise<void> {
   const log = createLogger(config);
   let stopping = false;
-  const started: { runner?: RunnerHandle } = {};
+  const started: { runner?: RunnerHandle; webhook?: WebhookServer } = {};
   const stop = (signal: string): void => {
     if (stopping) return;
     stopping = true;
@@ -307,8 +310,9 @@ export async function startBot(config: Config): Promise<void> {
       log.warn(`still busy after ${STOP_GRACE_MS} ms: exiting anyway`);
       process.exit(0);
     }, STOP_GRACE_MS).unref();
-    const { runner } = started;
-    void (runner?.isRunning() ? runner.stop() : Promise.resolve()).then(() => process.exit(0));
+    const { runner, webhook } = started;
+    const closing = webhook ? webhook.close() : runner?.isRunning() ? runner.stop() : Promise.resolve();
+    void closing.then(() => process.exit(0));
   };
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));
@@ -317,8 +321,22 @@ export async function startBot(config: Config): Promise<void> {
   const live = new LiveApp(await createApp(config, { buildIfMissing: true, log }));
   const stats = new BotStats();
   if (config.healthPort !== undefined) {
-    await startHealthServer(config.healthPort, () => statsReport(stats, live, config, config.logQuestions));
+    await startHealthServer(config.healthPort, () => report());
     log.info("health endpoint listening", { url: `http://127.0.0.1:${config.healthPort}/healthz` });
+  }
+  const report = (): Promise<StatsReport> => statsReport(stats, live, config, config.logQuestions);
+  if (config.webhook) {
+    const bot = createBot(config, live, log, { stats });
+    await bot.init();
+    await registerCommands(bot, config, log);
+    started.webhook = await serveWebhook(bot, config.webhook, log, report);
+    log.info(`bot @${bot.botInfo.username} is running`, {
+      admins: config.adminIds.length,
+      documents: Object.keys(live.current.index.manifest.files).length,
+      mode: "webhook",
+    });
+    void catchUp(config, live, log, bot.api);
+    return;
   }
   const launched = await launchBot(config, live, log, { stats });
   started.runner = launched.runner;

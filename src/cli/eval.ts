@@ -15,7 +15,7 @@ import { createApp, createEmbeddings, ingest } from "../app.js";
 import { loadConfig, type Config } from "../config.js";
 import { DEFAULT_CHUNK_OPTIONS, type ChunkOptions } from "../corpus/chunk.js";
 import { prepareCmrc, readQa } from "../eval/datasets.js";
-import { evaluate, type EvalItem, type EvalResult } from "../eval/metrics.js";
+import { evaluate, type EvalItem, type EvalResult, type KindScore } from "../eval/metrics.js";
 import type { BuildReport } from "../search/index-store.js";
 import type { RetrievalOptions } from "../search/retriever.js";
 import { numberFlag, parseArgs, runMain, stringFlag } from "./args.js";
@@ -182,12 +182,14 @@ runMain(async () => {
           seconds: build.seconds,
         }
       : undefined;
-    let heldOutResult: { questions: number; refused: number; refusedShare: number } | undefined;
+    let heldOutResult:
+      { questions: number; refused: number; refusedShare: number; byKind?: Record<string, KindScore> } | undefined;
     if (heldOut.length > 0 && withAnswers) {
       console.error(`[eval] ${name}: asking ${heldOut.length} questions about held-out passages …`);
       const h = await evaluate(app, heldOut, { withAnswers });
       const refused = h.answer?.refusedRight ?? 0;
-      heldOutResult = { questions: heldOut.length, refused, refusedShare: refused / heldOut.length };
+      const byKind = h.answer?.byKind;
+      heldOutResult = { questions: heldOut.length, refused, refusedShare: refused / heldOut.length, byKind };
     }
     results[name] = { ...r, heldOut: heldOutResult, ingestion, chunkOptions, retrieval: app.retriever.options };
     if (!args.flags.has("json")) {
@@ -198,6 +200,10 @@ runMain(async () => {
             `(${heldOutResult.refused}/${heldOutResult.questions}) of the questions whose answer was left out of the ` +
             `corpus (the passage, or with --holdout-sentences its answering sentences)`,
         );
+        for (const [kind, k] of Object.entries(heldOutResult.byKind ?? {}))
+          console.log(
+            `    ${kind.padEnd(10)} refused ${(k.right / Math.max(k.total, 1)).toFixed(3)} (${k.right}/${k.total})`,
+          );
       }
     }
   };

@@ -1,7 +1,9 @@
-// `npm run fit -- [--work DIR] [--folds 5] [--holdout 4] [--retrieval-only] [--write]`: fits the weights of the
-// retrieval's final order and of the answerer (model.ts) on the development data and reports them
-// cross-validated. The data: CMRC 2018 dev and DRCD dev, each with every `holdout`-th passage left out of the
-// corpus (their questions must be refused), and the seeds' dev questions. Folds are drawn by article, so no
+// `npm run fit -- [--work DIR] [--folds 5] [--holdout 4] [--holdout-sentences 4] [--retrieval-only] [--write]`:
+// fits the weights of the retrieval's final order and of the answerer (model.ts) on the development data and
+// reports them cross-validated. The data: CMRC 2018 dev and DRCD dev, each with every `holdout`-th passage left
+// out of the corpus and, half-way between those, every `holdout-sentences`-th passage without the sentences that
+// hold its answers (both kinds of question must be refused: the passage gone, or the passage there and the
+// fact gone, a near miss), and the seeds' dev questions. Folds are drawn by article, so no
 // fold is scored on an article it was fitted on. First the retrieval: how much a passage's best sentence (its
 // similarity to the question, its share of the question's words) adds to its fused score, chosen on a grid for
 // the most first passages that hold the answer. Then the answerer: prints, for each fold's held-out questions,
@@ -53,7 +55,7 @@ const REFUSAL_MARGIN = 0.01;
 
 const USAGE =
   "usage: npm run fit -- [--work DIR] [--folds N] [--holdout K] [--limit N] [--rows F | --save-rows F] [--linear] " +
-  "[--retrieval-only] [--write]";
+  "[--holdout-sentences K] [--retrieval-only] [--write]";
 const WEIGHTS = new URL("../answer/weights.json", import.meta.url);
 
 /** Writes the retrieval's fitted weights beside the retriever, which reads them as its defaults. */
@@ -87,6 +89,8 @@ interface QuestionRow {
   set: string;
   group: string;
   answerable: boolean;
+  /** Why an unanswerable question is: its passage left out ("held-out") or only its answer ("near-miss"). */
+  heldOut?: string;
   /** model.ts: RetrievalEvidence of the question's retrieved passages (denseTop alone in rows saved before it). */
   denseTop: number;
   fusedGap?: number;
@@ -148,6 +152,7 @@ async function collect(
       set,
       group: item.group ?? item.id,
       answerable: item.sources.length > 0,
+      heldOut: item.sources.length > 0 ? undefined : item.kind,
       ...retrievalEvidence(retrieved),
       passages,
       asked: parts[0]?.part.asked,
@@ -273,6 +278,7 @@ function fit(train: QuestionRow[], terms: string[]): { ranker: number[]; confide
 interface Outcome {
   set: string;
   answerable: boolean;
+  heldOut?: string;
   correct: boolean;
   p: number;
 }
@@ -281,30 +287,46 @@ function sigmoid(z: number): number {
   return 1 / (1 + Math.exp(-z));
 }
 
-function tradeOff(outcomes: Outcome[], sets: string[], t: number): Record<string, { right: number; refused: number }> {
-  const out: Record<string, { right: number; refused: number }> = {};
+/** At threshold t, per set: right answers on the answerable, refused of the left-out passages and of near misses. */
+interface TradeOff {
+  right: number;
+  refused: number;
+  nearMiss: number;
+}
+
+function tradeOff(outcomes: Outcome[], sets: string[], t: number): Record<string, TradeOff> {
+  const out: Record<string, TradeOff> = {};
+  const refusedShare = (os: Outcome[]): number => os.filter((o) => o.p < t).length / Math.max(os.length, 1);
   for (const set of sets) {
     const mine = outcomes.filter((o) => o.set === set);
     const kept = mine.filter((o) => o.answerable);
-    const none = mine.filter((o) => !o.answerable);
+    const near = mine.filter((o) => !o.answerable && o.heldOut === "near-miss");
     out[set] = {
       right: kept.filter((o) => o.p >= t && o.correct).length / Math.max(kept.length, 1),
-      refused: none.filter((o) => o.p < t).length / Math.max(none.length, 1),
+      refused: refusedShare(mine.filter((o) => !o.answerable && o.heldOut !== "near-miss")),
+      nearMiss: near.length ? refusedShare(near) : NaN,
     };
   }
   return out;
+}
+
+function showTradeOff(r: TradeOff): string {
+  const near = Number.isNaN(r.nearMiss) ? "" : ` / ${r.nearMiss.toFixed(3)}`;
+  return `${r.right.toFixed(3)} / ${r.refused.toFixed(3)}${near}`;
 }
 
 runMain(async () => {
   const args = parseArgs(
     process.argv.slice(2),
     ["write", "pairs", "linear", "retrieval-only"],
-    ["work", "folds", "holdout", "limit", "rows", "save-rows"],
+    ["work", "folds", "holdout", "holdout-sentences", "limit", "rows", "save-rows"],
   );
   const retrievalOnly = args.flags.has("retrieval-only");
   const work = resolve(stringFlag(args, "work") ?? "/tmp/duikou-fit");
   const folds = numberFlag(args, "folds") ?? 5;
   const holdout = numberFlag(args, "holdout") ?? 4;
+  // 0: no sentence hold-out (the fit of the earlier sessions).
+  const holdoutSentences = numberFlag(args, "holdout-sentences") ?? 4;
   const limit = numberFlag(args, "limit");
   const rowsFile = stringFlag(args, "rows");
   const rows: QuestionRow[] = rowsFile ? (JSON.parse(await readFile(rowsFile, "utf8")) as QuestionRow[]) : [];
@@ -313,7 +335,11 @@ runMain(async () => {
       ["cmrc", "data/cmrc2018_dev.json"],
       ["drcd", "data/drcd_dev.json"],
     ] as const) {
-      const { kept, heldOut } = await prepareCmrc(file, join(work, set, "docs"), { holdout, passages: limit });
+      const { kept, heldOut } = await prepareCmrc(file, join(work, set, "docs"), {
+        holdout,
+        holdoutSentences: holdoutSentences || undefined,
+        passages: limit,
+      });
       const items = [...kept, ...heldOut];
       rows.push(...(await collect(set, join(work, set, "docs"), join(work, set, "index"), items, retrievalOnly)));
     }
@@ -397,6 +423,7 @@ runMain(async () => {
       outcomes.push({
         set: q.set,
         answerable: q.answerable,
+        heldOut: q.heldOut,
         correct: row?.correct ?? false,
         p: row ? sigmoid(dot(model.confidence, row.x)) : 0,
       });
@@ -408,8 +435,11 @@ runMain(async () => {
   // (plus the margin) on both CMRC and DRCD (a confident wrong answer is the worst failure of a factual bot), so that
   // as many right answers as possible are kept; if none reaches it, the threshold that maximises right answers plus
   // refusals averaged over the three sets.
-  console.log(`cross-validated (${folds} folds by document): right answers on answerable / refused of unanswerable`);
-  console.log(`threshold  ${sets.map((s) => `${s.padEnd(18)}`).join("")}`);
+  console.log(
+    `cross-validated (${folds} folds by article): right answers on answerable / refused of left-out passages` +
+      ` / refused of near misses`,
+  );
+  console.log(`threshold  ${sets.map((s) => `${s.padEnd(26)}`).join("")}`);
   let best = { t: 0.5, value: -1 };
   let constrained: number | undefined;
   // Thresholds in steps of 0.001, so that the operating point sits at the target rather than up to a step of
@@ -423,18 +453,13 @@ runMain(async () => {
     const reached = (r.cmrc?.refused ?? 0) >= floor && (r.drcd?.refused ?? 0) >= floor;
     if (constrained === undefined && reached) constrained = t;
     if (i % 50 === 0 || constrained === t)
-      console.log(
-        t.toFixed(3).padEnd(11) +
-          sets.map((s) => `${(r[s]?.right ?? 0).toFixed(3)} / ${(r[s]?.refused ?? 0).toFixed(3)}`.padEnd(18)).join(""),
-      );
+      console.log(t.toFixed(3).padEnd(11) + sets.map((s) => (r[s] ? showTradeOff(r[s]) : "").padEnd(26)).join(""));
   }
   if (constrained !== undefined) best = { t: constrained, value: 0 };
   const chosen = tradeOff(outcomes, sets, best.t);
   console.log(
     `chosen threshold ${best.t.toFixed(3)}: ` +
-      sets
-        .map((s) => `${s} ${chosen[s]?.right.toFixed(3)} right / ${chosen[s]?.refused.toFixed(3)} refused`)
-        .join("; "),
+      sets.map((s) => `${s} ${chosen[s] ? showTradeOff(chosen[s]) : ""}`).join("; "),
   );
 
   const final = fit(rows, terms);
@@ -445,9 +470,13 @@ runMain(async () => {
   if (args.flags.has("write")) {
     const fitted = {
       by: "npm run fit",
-      data: "CMRC 2018 dev, DRCD dev (every 4th passage held out), seeds dev (single-document kinds)",
+      data:
+        `CMRC 2018 dev, DRCD dev (every ${holdout}th passage held out` +
+        (holdoutSentences ? `, the answering sentences of every ${holdoutSentences}th half-way between` : "") +
+        `), seeds dev (single-document kinds)`,
       folds,
       holdout,
+      holdoutSentences,
       questions: rows.length,
       crossValidated: chosen,
       date: new Date().toISOString().slice(0, 10),

@@ -66,7 +66,8 @@ export interface CmrcOptions {
   /**
    * In every K-th passage, leave out each sentence that holds a gold answer of one of its questions: the passage
    * stays, the fact is gone, so those questions are near misses to refuse (unless the answer still stands in
-   * what is left of the passage, when they stay ordinary questions).
+   * what is left of the passage, when they stay ordinary questions). With `holdout` as well, the cut passages are
+   * the ones half-way between two left out (the K/2-th, K/2 + K-th …), so that both kinds are asked in one corpus.
    */
   holdoutSentences?: number;
   /** Only the first N passages (a small corpus for a quick run). */
@@ -86,7 +87,9 @@ export async function prepareCmrc(file: string, docsDir: string, options: CmrcOp
   for (const [i, entry] of data.entries()) {
     if (options.passages !== undefined && i >= options.passages) break;
     const leftOut = options.holdout !== undefined && (i + 1) % options.holdout === 0;
-    const cut = options.holdoutSentences !== undefined && (i + 1) % options.holdoutSentences === 0;
+    const every = options.holdoutSentences;
+    const at = every !== undefined && options.holdout !== undefined ? Math.floor(every / 2) : 0;
+    const cut = every !== undefined && !leftOut && (i + 1) % every === at;
     const golds = entry.qas.flatMap((qa) => qa.answers.map(String)).filter((g) => g.trim());
     const text = cut ? withoutSentences(entry.context_text, golds) : entry.context_text;
     if (!leftOut) await writeFile(join(docsDir, `${entry.context_id}.txt`), `${entry.title}\n\n${text}\n`);
@@ -95,9 +98,11 @@ export async function prepareCmrc(file: string, docsDir: string, options: CmrcOp
     for (const qa of entry.qas) {
       const base = { id: qa.query_id, question: qa.query_text, mode: "any" as const, group };
       const gone = cut && !qa.answers.some((g) => String(g).trim() && text.includes(String(g)));
-      if (leftOut || gone)
-        out.heldOut.push({ ...base, expect: [...new Set(qa.answers.map(String))], sources: [], kind: "held-out" });
-      else
+      // The two kinds of question to refuse: the passage is gone ("held-out"), or only its answer ("near-miss").
+      if (leftOut || gone) {
+        const kind = leftOut ? "held-out" : "near-miss";
+        out.heldOut.push({ ...base, expect: [...new Set(qa.answers.map(String))], sources: [], kind });
+      } else
         out.kept.push({ ...base, expect: [...new Set(qa.answers.map(String))], sources: [`${entry.context_id}.txt`] });
     }
   }

@@ -49,23 +49,42 @@ export interface Harness {
   stop: () => Promise<void>;
 }
 
+/** What the proxy keeps of a bot's setWebhook, as Telegram does: where to post and the secret to send. */
+export interface WebhookTarget {
+  url: string;
+  secret?: string;
+}
+
+export interface ApiProxy {
+  url: string;
+  server: HttpServer;
+  /** The webhook the bot set (setWebhook through the proxy), if any. */
+  webhook: () => WebhookTarget | undefined;
+}
+
 /**
- * The emulator has no getFile, file downloads or setMyCommands: this proxy in front of it serves them (files
- * from `files`, file_id → bytes; command menus recorded), as a Bot API server does, and forwards every other
- * request to the emulator.
+ * The emulator has no getFile, file downloads or setMyCommands, and posts webhook updates without Telegram's
+ * secret header: this proxy in front of it serves them (files from `files`, file_id → bytes; command menus
+ * recorded; setWebhook kept here, the emulator told to post to the proxy, which relays each update to the bot's
+ * URL with `X-Telegram-Bot-Api-Secret-Token`), as a Bot API server does, and forwards every other request.
  */
-async function startFileProxy(
-  emulatorUrl: string,
-  files: Map<string, Uint8Array>,
-  commandMenus: unknown[],
-): Promise<{ url: string; server: HttpServer }> {
-  const target = new URL(emulatorUrl);
+export async function startApiProxy(
+  emulator: Server,
+  options: { files?: Map<string, Uint8Array>; commandMenus?: unknown[] } = {},
+): Promise<ApiProxy> {
+  const target = new URL(emulator.config.apiURL);
+  const files = options.files ?? new Map<string, Uint8Array>();
+  let webhook: WebhookTarget | undefined;
+  let ownUrl = "";
   const server = createHttpServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (d: Buffer) => chunks.push(d));
     req.on("end", () => {
       const body = Buffer.concat(chunks);
       const path = req.url ?? "/";
+      const reply = (status: number, value: unknown): void => {
+        res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(value));
+      };
       const download = /^\/file\/bot[^/]+\/documents\/(.+)$/.exec(path);
       if (download) {
         const bytes = files.get(decodeURIComponent(download[1] ?? ""));
@@ -74,8 +93,36 @@ async function startFileProxy(
         return;
       }
       if (/^\/bot[^/]+\/setMyCommands$/.test(path)) {
-        commandMenus.push(JSON.parse(body.toString() || "{}"));
-        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ok: true, result: true }));
+        options.commandMenus?.push(JSON.parse(body.toString() || "{}"));
+        return reply(200, { ok: true, result: true });
+      }
+      const hook = /^\/bot([^/]+)\/(setWebhook|deleteWebhook)$/.exec(path);
+      if (hook) {
+        const token = decodeURIComponent(hook[1] ?? "");
+        if (hook[2] === "setWebhook") {
+          const p = JSON.parse(body.toString() || "{}") as { url?: string; secret_token?: string };
+          if (!p.url) return reply(400, { ok: false, error_code: 400, description: "Bad Request: bad webhook" });
+          webhook = { url: p.url, secret: p.secret_token };
+          emulator.setWebhook({ url: `${ownUrl}/__relay` }, token);
+        } else {
+          webhook = undefined;
+          emulator.deleteWebhook(token);
+        }
+        return reply(200, { ok: true, result: true });
+      }
+      if (path === "/__relay" && webhook) {
+        const to = new URL(webhook.url);
+        const headers: Record<string, string> = { "content-type": "application/json" };
+        if (webhook.secret) headers["x-telegram-bot-api-secret-token"] = webhook.secret;
+        const relay = request(
+          { host: to.hostname, port: to.port, path: to.pathname + to.search, method: "POST", headers },
+          (upstream) => {
+            res.writeHead(upstream.statusCode ?? 502, upstream.headers);
+            upstream.pipe(res);
+          },
+        );
+        relay.on("error", () => res.writeHead(502).end());
+        relay.end(body);
         return;
       }
       if (/^\/bot[^/]+\/getFile$/.test(path)) {
@@ -110,7 +157,8 @@ async function startFileProxy(
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : 0;
-  return { url: `http://127.0.0.1:${port}`, server };
+  ownUrl = `http://127.0.0.1:${port}`;
+  return { url: ownUrl, server, webhook: () => webhook };
 }
 
 /** Starts the emulator and the bot (with the runner) over the given live app; `files` enables uploads. */
@@ -124,7 +172,7 @@ export async function startHarness(
   const server = new TelegramServer({ port, host: "127.0.0.1", storeTimeout: 600 });
   await server.start();
   const commandMenus: unknown[] = [];
-  const proxy = files ? await startFileProxy(server.config.apiURL, files, commandMenus) : undefined;
+  const proxy = files ? await startApiProxy(server, { files, commandMenus }) : undefined;
   const cfg: Config = { ...config, botToken: TOKEN, telegramApiRoot: proxy?.url ?? server.config.apiURL };
   const logs: string[] = [];
   const log = createLogger(cfg, (line) => logs.push(line));

@@ -1,0 +1,79 @@
+// Webhook mode (WEBHOOK_URL, WEBHOOK_SECRET, PORT): instead of polling, the bot serves Telegram's posts on
+// node:http, so that several replicas behind any HTTP load balancer share one bot. A post is accepted only with
+// the secret token Telegram was given in setWebhook (grammY compares it in constant time; a wrong one gets 401);
+// GET /healthz answers with the bot's figures for the balancer's health check. An update is acknowledged when
+// handled, or after WEBHOOK_ANSWER_MS with its work going on (Telegram would otherwise post it again).
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { webhookCallback, type Bot, type Context } from "grammy";
+import type { Config } from "../config.js";
+import type { Logger } from "../log.js";
+
+/** Longer than this and the update is acknowledged while its answer goes on (Telegram waits about a minute). */
+export const WEBHOOK_ANSWER_MS = 9_000;
+
+export interface WebhookServer {
+  server: Server;
+  /** The port it listens on (PORT, or the one the system chose for 0). */
+  port: number;
+  close: () => Promise<void>;
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+}
+
+/**
+ * Listens on all interfaces at `webhook.port`: POST on WEBHOOK_URL's path → the bot, GET /healthz → `health()`,
+ * anything else 404. Then tells Telegram where to post (setWebhook with the secret and the update kinds used).
+ */
+export async function serveWebhook<C extends Context>(
+  bot: Bot<C>,
+  webhook: NonNullable<Config["webhook"]>,
+  log: Logger,
+  health: () => Promise<unknown>,
+): Promise<WebhookServer> {
+  const path = new URL(webhook.url).pathname || "/";
+  const handle = webhookCallback(bot, "http", {
+    secretToken: webhook.secret,
+    onTimeout: "return",
+    timeoutMilliseconds: WEBHOOK_ANSWER_MS,
+  });
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const route = (req.url ?? "/").split("?")[0];
+    if (req.method === "GET" && route === "/healthz") {
+      health()
+        .then((r) => json(res, 200, { status: "ok", ...(r as object) }))
+        .catch((err: unknown) => json(res, 500, { status: "error", error: String(err) }));
+      return;
+    }
+    if (req.method === "POST" && route === path) {
+      handle(req, res).catch((err: unknown) => {
+        log.error("webhook update failed", { error: err });
+        if (!res.headersSent) json(res, 500, { error: "update failed" });
+      });
+      return;
+    }
+    json(res, 404, { error: "not found" });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(webhook.port, () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : webhook.port;
+  await bot.api.setWebhook(webhook.url, {
+    secret_token: webhook.secret,
+    allowed_updates: ["message", "callback_query"],
+  });
+  // The URL's host only: its path may hold a token of the admin's choosing.
+  log.info("serving Telegram updates by webhook", { host: new URL(webhook.url).host, port });
+  return {
+    server,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
