@@ -34,6 +34,8 @@ export interface Config {
    * Unset: long polling.
    */
   webhook: { url: string; secret: string; port: number } | undefined;
+  /** postgres://… of a PostgreSQL with pgvector: the bot's state (and, to come, the index) shared by replicas. */
+  databaseUrl: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -60,6 +62,12 @@ function parsePort(raw: string | undefined, key = "HEALTH_PORT"): number | undef
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new ConfigError(`${key}: "${raw}" is not a port number`);
   return port;
+}
+
+function parseDatabaseUrl(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  if (!/^postgres(ql)?:\/\//.test(raw)) throw new ConfigError("DATABASE_URL: not a postgres:// URL");
+  return raw;
 }
 
 /** The port webhook mode listens on when PORT is not set. */
@@ -119,6 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     logQuestions: value("LOG_QUESTIONS") === "1" || value("LOG_QUESTIONS") === "true",
     healthPort: parsePort(value("HEALTH_PORT")),
     webhook: parseWebhook(value("WEBHOOK_URL"), value("WEBHOOK_SECRET"), value("PORT")),
+    databaseUrl: parseDatabaseUrl(value("DATABASE_URL")),
   };
   return Object.freeze({ ...config, ...overrides });
 }

@@ -1,14 +1,14 @@
 // Questions in chat: which messages are questions (any text in a private chat; in a group a mention, a reply
 // to the bot or /ask), follow-ups resolved against the chat's previous turn, a typing indicator while the
 // pipeline works, and the answer as HTML with a button per citation and 👍/👎 buttons.
-import { randomBytes } from "node:crypto";
 import { InlineKeyboard, type Context } from "grammy";
 import type { LiveApp } from "../app.js";
 import { answer } from "../answer/index.js";
 import type { AnswerResult } from "../answer/types.js";
 import type { Logger } from "../log.js";
 import type { BotStats } from "./stats.js";
-import { ChatMemory, resolveFollowUp } from "../chat/follow-up.js";
+import { resolveFollowUp } from "../chat/follow-up.js";
+import type { StateStore } from "../state/store.js";
 import { MAX_QUESTION_CHARS, nonChineseHint, tooLongMessage } from "../chat/help.js";
 import { renderAnswerBlocks, renderPassage, splitMessage } from "./render.js";
 
@@ -63,59 +63,11 @@ class StreamingReply {
   }
 }
 
-export interface StoredAnswer {
-  result: AnswerResult;
-  chatId: number;
-  /** Each user's current 👍/👎 on it (one vote per user and answer). */
-  votes?: Map<number, "up" | "down">;
-}
-
-/**
- * Recent answers by id, for the 原文 and 👍/👎 buttons (callback data is limited to 64 bytes). Ids are random
- * (72 bits), so they are never reused across restarts and cannot be guessed; an answer is only ever given back
- * to the chat it was asked in.
- */
-/**
- * What the buttons of an answer need of it: every passage's source, id and score (👍/👎 records them), but the
- * text only of the passages a 原文 button shows (the cited ones, or a refusal's first three leads). An answer's
- * ten passages are most of its size; 5,000 answers kept whole took about 55 MiB (npm run bench, stage stores).
- */
-function forButtons(result: AnswerResult): AnswerResult {
-  const shown = new Set(
-    result.answered ? result.citations.map((c) => c.chunkId) : result.passages.slice(0, 3).map((p) => p.chunkId),
-  );
-  return { ...result, passages: result.passages.map((p) => (shown.has(p.chunkId) ? p : { ...p, text: "" })) };
-}
-
-/** Answers kept for their buttons (the oldest go first). */
-export const ANSWER_CAPACITY = 5000;
-
-export class AnswerStore {
-  private readonly answers = new Map<string, StoredAnswer>();
-  constructor(private readonly capacity = ANSWER_CAPACITY) {}
-
-  put(answer: StoredAnswer): string {
-    const id = randomBytes(9).toString("base64url");
-    this.answers.set(id, { ...answer, result: forButtons(answer.result) });
-    if (this.answers.size > this.capacity) {
-      const oldest = this.answers.keys().next().value;
-      if (oldest !== undefined) this.answers.delete(oldest);
-    }
-    return id;
-  }
-
-  /** The answer with this id if it was given in this chat; undefined when unknown, expired or another chat's. */
-  get(id: string, chatId: number | undefined): StoredAnswer | undefined {
-    const stored = this.answers.get(id);
-    return stored && stored.chatId === chatId ? stored : undefined;
-  }
-}
-
 export interface AskDeps {
   live: LiveApp;
   log: Logger;
-  memory: ChatMemory;
-  answers: AnswerStore;
+  /** Answers behind buttons and each chat's last turn (state/store.ts: in memory, or shared in PostgreSQL). */
+  state: StateStore;
   /** Counts for /stats and /healthz. */
   stats?: BotStats;
 }
@@ -146,14 +98,14 @@ export async function answerInChat(ctx: Context, rawQuestion: string, deps: AskD
     return;
   }
   ctx.replyWithChatAction("typing").catch(() => undefined);
-  const standalone = resolveFollowUp(question, deps.memory.get(chatId));
+  const standalone = resolveFollowUp(question, await deps.state.lastTurn(chatId));
   const started = performance.now();
   const app = deps.live.current;
   const stream = app.llm ? new StreamingReply(ctx) : undefined;
   stream?.start();
   const result = await answer(app, standalone, stream ? (text) => stream.update(text) : undefined);
   await stream?.done();
-  deps.memory.remember(chatId, standalone);
+  await deps.state.remember(chatId, standalone);
   const ms = Math.round(performance.now() - started);
   deps.stats?.record({ at: Date.now(), question: standalone, answered: result.answered, ms });
   deps.log.info(result.answered ? "answered" : "refused", {
@@ -164,7 +116,7 @@ export async function answerInChat(ctx: Context, rawQuestion: string, deps: AskD
     followUp: standalone !== question,
     question: deps.log.question(standalone),
   });
-  const id = deps.answers.put({ result, chatId });
+  const id = await deps.state.putAnswer({ result, chatId });
   const messages = splitMessage(renderAnswerBlocks(result));
   const replyTo = ctx.chat?.type === "private" ? undefined : ctx.msg?.message_id;
   // The streamed draft becomes the verified final answer when it fits in one message.
@@ -191,7 +143,7 @@ export async function answerInChat(ctx: Context, rawQuestion: string, deps: AskD
 
 /** The 原文 n button: the passage behind citation n (or lead n of a refusal), around its quote, with its place. */
 export async function showSource(ctx: Context, id: string, n: number, deps: AskDeps): Promise<void> {
-  const stored = deps.answers.get(id, ctx.chat?.id);
+  const stored = await deps.state.getAnswer(id, ctx.chat?.id);
   if (!stored) {
     await ctx.answerCallbackQuery({ text: "这条回答已过期，请重新提问。" });
     return;

@@ -32,9 +32,10 @@ import { BotStats, renderStats, startHealthServer, statsReport, type StatsReport
 import { serveWebhook, type WebhookServer } from "./webhook.js";
 import { messageCost, rateLimit } from "./rate.js";
 import { docsDrift } from "../search/index-store.js";
-import { AnswerStore, answerInChat, showSource, type AskDeps } from "./ask.js";
+import { answerInChat, showSource, type AskDeps } from "./ask.js";
 import { recordFeedback } from "./feedback.js";
-import { ChatMemory } from "../chat/follow-up.js";
+import { MemoryState, type StateStore } from "../state/store.js";
+import { PgState } from "../state/postgres.js";
 import { EXAMPLES, INTRO } from "../chat/help.js";
 import { escapeHtml } from "./render.js";
 import { watchConnection, type WatchOptions } from "./connection.js";
@@ -46,6 +47,8 @@ export interface BotOptions {
   connection?: WatchOptions;
   /** Where answered and refused questions are counted (shared with the health endpoint). */
   stats?: BotStats;
+  /** Answers behind buttons, follow-up turns, rate limits, handled updates (default: this process's memory). */
+  state?: StateStore;
 }
 
 const PUBLIC_COMMANDS: BotCommand[] = [
@@ -109,7 +112,8 @@ export function createBot(config: Config, live: LiveApp, log: Logger, options: B
   bot.api.config.use(watchConnection(log, options.connection));
 
   const stats = options.stats ?? new BotStats();
-  const askDeps: AskDeps = { live, log, memory: new ChatMemory(), answers: new AnswerStore(), stats };
+  const state = options.state ?? new MemoryState();
+  const askDeps: AskDeps = { live, log, state, stats };
   const adminDeps: AdminDeps = {
     live,
     config,
@@ -124,6 +128,16 @@ export function createBot(config: Config, live: LiveApp, log: Logger, options: B
     return Promise.resolve();
   };
 
+  // A redelivered update (Telegram posts it again when a replica died or answered too late) is handled once.
+  bot.use(async (ctx, next) => {
+    const claim = await state.claimUpdate(ctx.update.update_id);
+    if (!claim) return log.debug("update handled already or being handled: skipped", { update: ctx.update.update_id });
+    try {
+      await next();
+    } finally {
+      await claim.finish();
+    }
+  });
   bot.use(sequentialize((ctx: Context) => ctx.chat?.id.toString()));
   // Everything below sees only what is addressed to the bot: group chatter is neither answered nor counted.
   const addressed = bot.filter(isAddressed);
@@ -131,7 +145,7 @@ export function createBot(config: Config, live: LiveApp, log: Logger, options: B
   // Button presses: a bucket of their own, larger than the questions' (a press is cheap, a flood is not).
   addressed.on(
     "callback_query",
-    rateLimit(BUTTON_RATE, limited, (ctx) =>
+    rateLimit(state, "buttons", BUTTON_RATE, limited, (ctx: Context) =>
       ctx.answerCallbackQuery({ text: "操作太快了，请稍等几秒再试。" }).catch(() => undefined),
     ),
   );
@@ -141,19 +155,18 @@ export function createBot(config: Config, live: LiveApp, log: Logger, options: B
   );
   addressed.callbackQuery(/^fb:([\w-]+):(up|down)$/, async (ctx) => {
     const id = ctx.match[1] ?? "";
-    const stored = askDeps.answers.get(id, ctx.chat?.id);
+    const stored = await state.getAnswer(id, ctx.chat?.id);
     if (!stored) return ctx.answerCallbackQuery({ text: "这条回答已过期。" });
     const vote = ctx.match[2] === "up" ? "up" : "down";
     // One vote per user and answer: the same press again records nothing; the other one changes the vote.
-    stored.votes ??= new Map();
-    if (stored.votes.get(ctx.from.id) === vote) return ctx.answerCallbackQuery({ text: "已经记下您的反馈了。" });
+    if (!(await state.setVote(id, ctx.from.id, vote))) return ctx.answerCallbackQuery({ text: "已经记下您的反馈了。" });
     try {
       await recordFeedback(config.feedbackFile, stored.result, vote, stored.chatId, ctx.from.id, id);
     } catch (err) {
+      await state.clearVote(id, ctx.from.id).catch(() => undefined);
       log.error("feedback could not be recorded", { chat: ctx.chat?.id, user: ctx.from.id, error: err });
       return ctx.answerCallbackQuery({ text: "反馈暂时无法保存，请稍后再试。" });
     }
-    stored.votes.set(ctx.from.id, vote);
     await ctx.answerCallbackQuery({ text: "谢谢您的反馈！" });
   });
   addressed.callbackQuery(/^ok:([\w-]+):(yes|no)$/, async (ctx) => {
@@ -179,7 +192,9 @@ export function createBot(config: Config, live: LiveApp, log: Logger, options: B
   const slowDown = (ctx: Context): Promise<unknown> =>
     ctx.reply("您提问太快了，请稍等几秒再试。").catch(() => undefined);
   // A long question costs more than a short one (rate.ts messageCost): the limit counts work, not messages.
-  messages.use(rateLimit(rate, limited, slowDown, (ctx) => messageCost(ctx.msg?.text ?? ctx.msg?.caption)));
+  messages.use(
+    rateLimit(state, "messages", rate, limited, slowDown, (ctx) => messageCost(ctx.msg?.text ?? ctx.msg?.caption)),
+  );
 
   const commands = new CommandGroup<BotContext>();
   commands.command("start", "介绍与示例问题", (ctx) => ctx.reply(helpText(live), { parse_mode: "HTML" }));
@@ -320,13 +335,16 @@ export async function startBot(config: Config): Promise<void> {
   log.info("loading the model and the index");
   const live = new LiveApp(await createApp(config, { buildIfMissing: true, log }));
   const stats = new BotStats();
+  // With DATABASE_URL the bot's state is shared by every replica (state/postgres.ts).
+  const state: StateStore = config.databaseUrl ? await PgState.connect(config.databaseUrl) : new MemoryState();
+  log.info("bot state", { store: state.kind });
   if (config.healthPort !== undefined) {
     await startHealthServer(config.healthPort, () => report());
     log.info("health endpoint listening", { url: `http://127.0.0.1:${config.healthPort}/healthz` });
   }
   const report = (): Promise<StatsReport> => statsReport(stats, live, config, config.logQuestions);
   if (config.webhook) {
-    const bot = createBot(config, live, log, { stats });
+    const bot = createBot(config, live, log, { stats, state });
     await bot.init();
     await registerCommands(bot, config, log);
     started.webhook = await serveWebhook(bot, config.webhook, log, report);
@@ -338,7 +356,7 @@ export async function startBot(config: Config): Promise<void> {
     void catchUp(config, live, log, bot.api);
     return;
   }
-  const launched = await launchBot(config, live, log, { stats });
+  const launched = await launchBot(config, live, log, { stats, state });
   started.runner = launched.runner;
   void catchUp(config, live, log, launched.bot.api);
   await started.runner.task();

@@ -3,6 +3,7 @@
 // bucket never lets more than `limit` through in any stretch of time shorter than the window. Buttons have a
 // bucket of their own, so a stream of presses cannot flood a chat or the bot's shared send budget.
 import type { Context, MiddlewareFn } from "grammy";
+import type { StateStore } from "../state/store.js";
 
 export interface RateOptions {
   /** Presses or questions allowed at once (the bucket's size). */
@@ -49,19 +50,21 @@ export function messageCost(text: string | undefined): number {
 }
 
 /**
- * Middleware that lets an update through when its user's bucket holds its cost; `key` returns undefined for
- * users who are not limited (admins). A cost above the bucket's size is charged as the whole bucket.
+ * Middleware that lets an update through when its user's bucket (named `bucket` in the state store, so that
+ * every replica counts against one bucket) holds its cost; `key` returns undefined for users who are not limited
+ * (admins). A cost above the bucket's size is charged as the whole bucket.
  */
 export function rateLimit<C extends Context>(
+  state: StateStore,
+  bucket: string,
   options: RateOptions,
   key: (ctx: C) => string | undefined,
   onLimited: (ctx: C) => Promise<unknown>,
   cost: (ctx: C) => number = () => 1,
 ): MiddlewareFn<C> {
-  const buckets = new TokenBuckets(options);
   return async (ctx, next) => {
     const k = key(ctx);
-    if (k === undefined || buckets.take(k, Math.min(cost(ctx), options.limit))) return next();
+    if (k === undefined || (await state.take(bucket, k, Math.min(cost(ctx), options.limit), options))) return next();
     await onLimited(ctx);
   };
 }

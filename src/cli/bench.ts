@@ -21,7 +21,7 @@ import { loadConfig } from "../config.js";
 import { prepareCmrc } from "../eval/datasets.js";
 import { percentile } from "../eval/metrics.js";
 import { LiveApp, type App } from "../app.js";
-import { AnswerStore, ANSWER_CAPACITY } from "../bot/ask.js";
+import { ANSWER_CAPACITY, MemoryState } from "../state/store.js";
 import { TokenBuckets } from "../bot/rate.js";
 import { BotStats } from "../bot/stats.js";
 import { ChatMemory } from "../chat/follow-up.js";
@@ -214,11 +214,11 @@ async function benchStores(app: App, questions: string[]): Promise<Record<string
   const results = await Promise.all(questions.slice(0, 20).map((q) => answerQuestion(app, long(0).slice(0, 400) + q)));
   const figures: Record<string, number> = {};
   let before = heapMiB();
-  const answers = new AnswerStore();
+  const answers = new MemoryState();
   for (let i = 0; i < ANSWER_CAPACITY + 1000; i++) {
     const result = results[i % results.length]!;
     // A copy of its own, as every real answer is (passages are cut from the index per question).
-    answers.put({ result: { ...structuredClone(result), question: long(i) }, chatId: i });
+    await answers.putAnswer({ result: { ...structuredClone(result), question: long(i) }, chatId: i });
   }
   figures.answersMiB = Number((heapMiB() - before).toFixed(1));
   before = heapMiB();
@@ -237,7 +237,7 @@ async function benchStores(app: App, questions: string[]): Promise<Record<string
     (figures.answersMiB! + figures.statsMiB! + figures.memoryMiB! + figures.bucketsMiB!).toFixed(1),
   );
   // Keep the stores alive until measured.
-  if (answers.get("", 0) || !stats || !memory) figures.unused = 0;
+  if ((await answers.getAnswer("", 0)) || !stats || !memory) figures.unused = 0;
   return figures;
 }
 

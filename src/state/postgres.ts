@@ -1,0 +1,176 @@
+// The bot's state in PostgreSQL (DATABASE_URL), shared by every replica. Each write is one atomic statement:
+// answers and turns by upsert, votes by an upsert that only changes a different vote, rate-limit buckets by an
+// upsert whose refill is computed in the statement from the database's clock (two replicas taking from one
+// bucket at once are serialised by its row lock). An update is claimed with a session advisory lock held on a
+// connection of its own while it is handled and recorded as handled when done: a redelivery finds it handled
+// (skipped) or locked by a live replica (skipped); when the replica handling it dies, its connection closes,
+// the lock goes with it and the redelivery is handled. The schema carries a version (schema.ts).
+import pg from "pg";
+import { extractEntities } from "../text/entities.js";
+import type { Turn } from "../chat/follow-up.js";
+import { ensureSchema } from "./schema.js";
+import {
+  answerId,
+  forButtons,
+  type RateOptions,
+  type StateStore,
+  type StoredAnswer,
+  type UpdateClaim,
+  type Vote,
+} from "./store.js";
+
+/** Answers (and their votes) older than this are deleted; a button pressed later says the answer expired. */
+const ANSWER_TTL = "30 days";
+/** Handled update ids are kept this long (Telegram redelivers for about a day at most). */
+const UPDATE_TTL = "2 days";
+/** Every this many new answers, the expired rows of every table are deleted. */
+const PRUNE_EVERY = 500;
+/** The advisory-lock keys of update claims: this prefix (ASCII "du") above the update id. */
+const CLAIM_PREFIX = BigInt(0x6475) << 40n;
+/** Connections that may hold update claims at once (updates being handled concurrently). */
+const CLAIM_CONNECTIONS = 32;
+
+export class PgState implements StateStore {
+  readonly kind = "postgres" as const;
+  private puts = 0;
+  /** Connections holding a claim: closing the store drops them (their locks go, as when the process dies). */
+  private readonly held = new Set<pg.PoolClient>();
+
+  private constructor(
+    private readonly pool: pg.Pool,
+    private readonly claims: pg.Pool,
+  ) {}
+
+  /** Connects, creates or checks the schema, and returns the store. */
+  static async connect(url: string): Promise<PgState> {
+    const pool = new pg.Pool({ connectionString: url, max: 10 });
+    const claims = new pg.Pool({ connectionString: url, max: CLAIM_CONNECTIONS });
+    // An idle client whose server went away emits an error; the pool replaces it (without this it would throw).
+    pool.on("error", () => undefined);
+    claims.on("error", () => undefined);
+    try {
+      await ensureSchema(pool);
+    } catch (err) {
+      await Promise.all([pool.end(), claims.end()]);
+      throw err;
+    }
+    return new PgState(pool, claims);
+  }
+
+  async putAnswer(answer: StoredAnswer): Promise<string> {
+    const id = answerId();
+    await this.pool.query("INSERT INTO bot_answers (id, chat_id, result) VALUES ($1, $2, $3)", [
+      id,
+      answer.chatId,
+      JSON.stringify(forButtons(answer.result)),
+    ]);
+    if (++this.puts % PRUNE_EVERY === 0) await this.prune();
+    return id;
+  }
+
+  async getAnswer(id: string, chatId: number | undefined): Promise<StoredAnswer | undefined> {
+    if (chatId === undefined) return undefined;
+    const r = await this.pool.query<{ result: StoredAnswer["result"] }>(
+      `SELECT result FROM bot_answers WHERE id = $1 AND chat_id = $2 AND at > now() - interval '${ANSWER_TTL}'`,
+      [id, chatId],
+    );
+    const row = r.rows[0];
+    return row ? { result: row.result, chatId } : undefined;
+  }
+
+  async setVote(id: string, userId: number, vote: Vote): Promise<boolean> {
+    const r = await this.pool.query(
+      `INSERT INTO bot_votes AS v (answer_id, user_id, vote)
+         SELECT $1, $2, $3 WHERE EXISTS (SELECT 1 FROM bot_answers WHERE id = $1)
+       ON CONFLICT (answer_id, user_id) DO UPDATE SET vote = EXCLUDED.vote WHERE v.vote <> EXCLUDED.vote
+       RETURNING 1`,
+      [id, userId, vote],
+    );
+    return (r.rowCount ?? 0) > 0;
+  }
+
+  async clearVote(id: string, userId: number): Promise<void> {
+    await this.pool.query("DELETE FROM bot_votes WHERE answer_id = $1 AND user_id = $2", [id, userId]);
+  }
+
+  async take(bucket: string, key: string, cost: number, options: RateOptions): Promise<boolean> {
+    // $3 the bucket's size, $4 the cost, $5 the refill time (ms); times in ms from the database's clock.
+    const r = await this.pool.query(
+      `INSERT INTO bot_buckets AS b (bucket, key, tokens, at_ms)
+         SELECT $1, $2, $3::float8 - $4::float8, extract(epoch FROM clock_timestamp()) * 1000 WHERE $3 >= $4
+       ON CONFLICT (bucket, key) DO UPDATE
+         SET tokens = least($3::float8, b.tokens + (EXCLUDED.at_ms - b.at_ms) * $3::float8 / $5::float8) - $4,
+             at_ms = EXCLUDED.at_ms
+         WHERE least($3::float8, b.tokens + (EXCLUDED.at_ms - b.at_ms) * $3::float8 / $5::float8) >= $4
+       RETURNING tokens`,
+      [bucket, key, options.limit, cost, options.windowMs],
+    );
+    return (r.rowCount ?? 0) > 0;
+  }
+
+  async lastTurn(chatId: number): Promise<Turn | undefined> {
+    const r = await this.pool.query<{ question: string; at_ms: number }>(
+      "SELECT question, at_ms FROM bot_turns WHERE chat_id = $1",
+      [chatId],
+    );
+    const row = r.rows[0];
+    return row ? { question: row.question, entities: extractEntities(row.question), at: Number(row.at_ms) } : undefined;
+  }
+
+  async remember(chatId: number, question: string, now = Date.now()): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO bot_turns (chat_id, question, at_ms) VALUES ($1, $2, $3)
+       ON CONFLICT (chat_id) DO UPDATE SET question = EXCLUDED.question, at_ms = EXCLUDED.at_ms`,
+      [chatId, question, now],
+    );
+  }
+
+  async claimUpdate(updateId: number): Promise<UpdateClaim | undefined> {
+    const key = (CLAIM_PREFIX + BigInt(updateId)).toString();
+    const client = await this.claims.connect();
+    try {
+      const lock = await client.query<{ ok: boolean }>("SELECT pg_try_advisory_lock($1::bigint) AS ok", [key]);
+      if (!lock.rows[0]?.ok) {
+        client.release();
+        return undefined;
+      }
+      const done = await client.query("SELECT 1 FROM bot_updates WHERE update_id = $1", [updateId]);
+      if ((done.rowCount ?? 0) > 0) {
+        await client.query("SELECT pg_advisory_unlock($1::bigint)", [key]);
+        client.release();
+        return undefined;
+      }
+    } catch (err) {
+      client.release(true);
+      throw err;
+    }
+    this.held.add(client);
+    return {
+      finish: async () => {
+        if (!this.held.delete(client)) return;
+        try {
+          await client.query("INSERT INTO bot_updates (update_id) VALUES ($1) ON CONFLICT DO NOTHING", [updateId]);
+          await client.query("SELECT pg_advisory_unlock($1::bigint)", [key]);
+          client.release();
+        } catch (err) {
+          // Closing the connection frees the lock: a redelivery may then handle the update again.
+          client.release(true);
+          throw err;
+        }
+      },
+    };
+  }
+
+  /** Deletes expired answers (their votes go with them), handled update ids and long-idle buckets. */
+  private async prune(): Promise<void> {
+    await this.pool.query(`DELETE FROM bot_answers WHERE at < now() - interval '${ANSWER_TTL}'`);
+    await this.pool.query(`DELETE FROM bot_updates WHERE at < now() - interval '${UPDATE_TTL}'`);
+    await this.pool.query("DELETE FROM bot_buckets WHERE at_ms < extract(epoch FROM now() - interval '1 day') * 1000");
+  }
+
+  async close(): Promise<void> {
+    for (const client of this.held) client.release(true);
+    this.held.clear();
+    await Promise.all([this.pool.end(), this.claims.end()]);
+  }
+}

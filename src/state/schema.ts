@@ -1,0 +1,69 @@
+// The PostgreSQL schema of the bot's state, with its version in the database. At start, under an advisory lock
+// (replicas starting together migrate once): an empty database gets the tables; an older schema gets each
+// migration after its version in order; a newer one (written by a later version of the bot) is refused with
+// what to do, rather than read wrongly.
+import type pg from "pg";
+
+/** Each entry takes the schema from its index to its index + 1; the version is the list's length. */
+const MIGRATIONS: string[] = [
+  `CREATE TABLE bot_answers (
+     id text PRIMARY KEY,
+     chat_id bigint NOT NULL,
+     result jsonb NOT NULL,
+     at timestamptz NOT NULL DEFAULT now()
+   );
+   CREATE INDEX bot_answers_at ON bot_answers (at);
+   CREATE TABLE bot_votes (
+     answer_id text NOT NULL REFERENCES bot_answers (id) ON DELETE CASCADE,
+     user_id bigint NOT NULL,
+     vote text NOT NULL CHECK (vote IN ('up', 'down')),
+     PRIMARY KEY (answer_id, user_id)
+   );
+   CREATE TABLE bot_turns (chat_id bigint PRIMARY KEY, question text NOT NULL, at_ms double precision NOT NULL);
+   CREATE TABLE bot_buckets (
+     bucket text NOT NULL,
+     key text NOT NULL,
+     tokens double precision NOT NULL,
+     at_ms double precision NOT NULL,
+     PRIMARY KEY (bucket, key)
+   );
+   CREATE TABLE bot_updates (update_id bigint PRIMARY KEY, at timestamptz NOT NULL DEFAULT now());`,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** The advisory-lock key under which the schema is created or migrated ("duik" in ASCII). */
+const SCHEMA_LOCK = 0x6475696b;
+
+export class SchemaError extends Error {}
+
+/** Creates or migrates the schema to SCHEMA_VERSION; throws SchemaError for a database of a later version. */
+export async function ensureSchema(pool: pg.Pool): Promise<number> {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    await client.query("SELECT pg_advisory_xact_lock($1)", [SCHEMA_LOCK]);
+    await client.query("CREATE TABLE IF NOT EXISTS duikou_schema (name text PRIMARY KEY, version integer NOT NULL)");
+    const r = await client.query<{ version: number }>("SELECT version FROM duikou_schema WHERE name = 'state'");
+    const found = r.rows[0]?.version ?? 0;
+    if (found > SCHEMA_VERSION) {
+      throw new SchemaError(
+        `the database's state schema is version ${found}, this bot knows up to ${SCHEMA_VERSION}: ` +
+          "it was written by a later version of the bot; run that version (or a later one) against it",
+      );
+    }
+    for (let v = found; v < SCHEMA_VERSION; v++) await client.query(MIGRATIONS[v] ?? "");
+    await client.query(
+      `INSERT INTO duikou_schema (name, version) VALUES ('state', $1)
+       ON CONFLICT (name) DO UPDATE SET version = EXCLUDED.version`,
+      [SCHEMA_VERSION],
+    );
+    await client.query("COMMIT");
+    return found;
+  } catch (err) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,177 @@
+// The bot's state stores (issue 33, point 3): the same behaviour in memory and in PostgreSQL, and what only the
+// shared store must do across replicas: one rate-limit bucket however many processes take from it, no vote
+// lost to concurrent writes, an update claimed by a process that dies is free for the redelivery, a database
+// written by a later schema refused.
+import { spawn } from "node:child_process";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PgState } from "../src/state/postgres.js";
+import { SCHEMA_VERSION, SchemaError } from "../src/state/schema.js";
+import { MemoryState, type StateStore } from "../src/state/store.js";
+import type { AnswerResult } from "../src/answer/types.js";
+import { TEST_DATABASE_URL, freshDatabase } from "./pg.js";
+
+function result(question: string): AnswerResult {
+  return {
+    question,
+    answered: true,
+    answer: "淄博市第九批援藏工作组对口支援昂仁县。[1]",
+    citations: [{ n: 1, source: "a.txt", title: "甲", chunkId: "a#0", quote: "对口支援昂仁县" }],
+    passages: [
+      { source: "a.txt", chunkId: "a#0", score: 1, text: "淄博市第九批援藏工作组对口支援昂仁县。" },
+      { source: "b.txt", chunkId: "b#0", score: 0.5, text: "别的段落。" },
+    ],
+  } as unknown as AnswerResult;
+}
+
+function behaves(name: string, make: () => Promise<StateStore>): void {
+  describe(`${name} state`, () => {
+    let state: StateStore;
+    beforeAll(async () => {
+      state = await make();
+    });
+    afterAll(async () => {
+      await state.close();
+    });
+
+    it("gives an answer back only to its chat, with the text only of what its buttons show", async () => {
+      const chat = 1_000 + Math.floor(Math.random() * 1e6);
+      const id = await state.putAnswer({ result: result("谁？"), chatId: chat });
+      const other = await state.putAnswer({ result: result("谁？"), chatId: chat });
+      expect(id).toMatch(/^[\w-]{12}$/);
+      expect(other).not.toBe(id);
+      const back = await state.getAnswer(id, chat);
+      expect(back?.result.answer).toContain("昂仁县");
+      expect(back?.result.passages.map((p) => p.text)).toEqual(["淄博市第九批援藏工作组对口支援昂仁县。", ""]);
+      expect(await state.getAnswer(id, chat + 1)).toBeUndefined();
+      expect(await state.getAnswer("nonexistent0", chat)).toBeUndefined();
+    });
+
+    it("keeps one vote per user and answer", async () => {
+      const id = await state.putAnswer({ result: result("谁？"), chatId: 7 });
+      expect(await state.setVote(id, 70, "up")).toBe(true);
+      expect(await state.setVote(id, 70, "up")).toBe(false);
+      expect(await state.setVote(id, 70, "down")).toBe(true);
+      expect(await state.setVote(id, 71, "down")).toBe(true);
+      await state.clearVote(id, 70);
+      expect(await state.setVote(id, 70, "down")).toBe(true);
+    });
+
+    it("limits with a token bucket per user", async () => {
+      const user = `u${Math.random()}`;
+      const options = { limit: 3, windowMs: 60_000 };
+      const taken = [];
+      for (let i = 0; i < 5; i++) taken.push(await state.take("messages", user, 1, options));
+      expect(taken).toEqual([true, true, true, false, false]);
+      expect(await state.take("buttons", user, 1, options)).toBe(true);
+      expect(await state.take("messages", `${user}-other`, 3, options)).toBe(true);
+    });
+
+    it("remembers each chat's last turn", async () => {
+      const chat = 2_000 + Math.floor(Math.random() * 1e6);
+      expect(await state.lastTurn(chat)).toBeUndefined();
+      await state.remember(chat, "淄博市第九批援藏工作组有几名援藏党员干部？");
+      await state.remember(chat, "广东省第十批援藏工作队有多少名干部人才？");
+      const turn = await state.lastTurn(chat);
+      expect(turn?.question).toBe("广东省第十批援藏工作队有多少名干部人才？");
+      expect(turn?.entities.map((e) => e.text)).toContain("广东省");
+      expect(Date.now() - (turn?.at ?? 0)).toBeLessThan(60_000);
+    });
+
+    it("lets an update be handled once", async () => {
+      const update = Math.floor(Math.random() * 2 ** 31);
+      const claim = await state.claimUpdate(update);
+      expect(claim).toBeDefined();
+      expect(await state.claimUpdate(update)).toBeUndefined();
+      await claim?.finish();
+      expect(await state.claimUpdate(update)).toBeUndefined();
+      expect(await state.claimUpdate(update + 1)).toBeDefined();
+    });
+  });
+}
+
+behaves("memory", () => Promise.resolve(new MemoryState()));
+
+describe.skipIf(!TEST_DATABASE_URL)("PostgreSQL", () => {
+  let db: { url: string; drop: () => Promise<void> };
+  beforeAll(async () => {
+    db = await freshDatabase();
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  behaves("PostgreSQL", () => PgState.connect(db.url));
+
+  it("counts one bucket across replicas taking from it at once, and loses no concurrent vote", async () => {
+    const replicas = await Promise.all([PgState.connect(db.url), PgState.connect(db.url), PgState.connect(db.url)]);
+    try {
+      const options = { limit: 6, windowMs: 600_000 };
+      const takes = await Promise.all(
+        Array.from({ length: 30 }, (_, i) => replicas[i % 3]!.take("messages", "flooder", 1, options)),
+      );
+      expect(takes.filter(Boolean)).toHaveLength(6);
+      const id = await replicas[0]!.putAnswer({ result: result("谁？"), chatId: 9 });
+      const votes = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => replicas[i % 3]!.setVote(id, 500 + i, i % 2 ? "up" : "down")),
+      );
+      expect(votes.every(Boolean)).toBe(true);
+      const c = new pg.Client({ connectionString: db.url });
+      await c.connect();
+      const n = await c.query("SELECT count(*)::int AS n FROM bot_votes WHERE answer_id = $1", [id]);
+      await c.end();
+      expect(n.rows[0].n).toBe(20);
+    } finally {
+      await Promise.all(replicas.map((r) => r.close()));
+    }
+  });
+
+  it("frees the claim of a process killed while handling an update, for the redelivery", async () => {
+    const update = 424242;
+    const script =
+      `import { PgState } from "./src/state/postgres.ts";` +
+      `const s = await PgState.connect(process.env.DB);` +
+      `const c = await s.claimUpdate(${update});` +
+      `console.log(c ? "claimed" : "not");` +
+      `setInterval(() => undefined, 1000);`;
+    const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+      env: { ...process.env, DB: db.url },
+    });
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    const deadline = Date.now() + 30_000;
+    while (!out.includes("claimed") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(out).toContain("claimed");
+    const other = await PgState.connect(db.url);
+    try {
+      expect(await other.claimUpdate(update)).toBeUndefined();
+      const exited = new Promise((r) => child.on("exit", r));
+      child.kill("SIGKILL");
+      await exited;
+      let claim;
+      for (let i = 0; i < 50 && !claim; i++) {
+        claim = await other.claimUpdate(update);
+        if (!claim) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(claim).toBeDefined();
+      await claim?.finish();
+      expect(await other.claimUpdate(update)).toBeUndefined();
+    } finally {
+      await other.close();
+    }
+  }, 60_000);
+
+  it("refuses a database whose schema a later version wrote", async () => {
+    const later = await freshDatabase();
+    try {
+      const c = new pg.Client({ connectionString: later.url });
+      await c.connect();
+      await c.query("CREATE TABLE duikou_schema (name text PRIMARY KEY, version integer NOT NULL)");
+      await c.query("INSERT INTO duikou_schema VALUES ('state', $1)", [SCHEMA_VERSION + 1]);
+      await c.end();
+      await expect(PgState.connect(later.url)).rejects.toThrow(SchemaError);
+    } finally {
+      await later.drop();
+    }
+  });
+});
