@@ -60,6 +60,10 @@ export interface ApiProxy {
   server: HttpServer;
   /** The webhook the bot set (setWebhook through the proxy), if any. */
   webhook: () => WebhookTarget | undefined;
+  /** The status of every post of an update to the bot (a failed one is posted again). */
+  posts: number[];
+  /** Posts the last relayed update again, as Telegram does when it saw no answer; the final status. */
+  redeliver: () => Promise<number>;
 }
 
 /**
@@ -76,6 +80,37 @@ export async function startApiProxy(
   const files = options.files ?? new Map<string, Uint8Array>();
   let webhook: WebhookTarget | undefined;
   let ownUrl = "";
+  let lastUpdate: Buffer | undefined;
+  const posts: number[] = [];
+  let relayed = 100_000;
+  // One post of an update to the bot's URL with the secret header; its status (502 when it could not be made).
+  const post = (body: Buffer): Promise<number> =>
+    new Promise((resolve) => {
+      if (!webhook) return resolve(502);
+      const to = new URL(webhook.url);
+      const headers: Record<string, string> = { "content-type": "application/json" };
+      if (webhook.secret) headers["x-telegram-bot-api-secret-token"] = webhook.secret;
+      const relay = request(
+        { host: to.hostname, port: to.port, path: to.pathname + to.search, method: "POST", headers },
+        (upstream) => {
+          upstream.resume();
+          upstream.on("end", () => resolve(upstream.statusCode ?? 502));
+        },
+      );
+      relay.on("error", () => resolve(502));
+      relay.end(body);
+    });
+  // As Telegram does, an update whose post failed (no connection, a 5xx) is posted again, here up to 5 times.
+  const deliver = async (body: Buffer): Promise<number> => {
+    let status = 502;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      status = await post(body);
+      posts.push(status);
+      if (status < 500) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    return status;
+  };
   const server = createHttpServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (d: Buffer) => chunks.push(d));
@@ -111,18 +146,12 @@ export async function startApiProxy(
         return reply(200, { ok: true, result: true });
       }
       if (path === "/__relay" && webhook) {
-        const to = new URL(webhook.url);
-        const headers: Record<string, string> = { "content-type": "application/json" };
-        if (webhook.secret) headers["x-telegram-bot-api-secret-token"] = webhook.secret;
-        const relay = request(
-          { host: to.hostname, port: to.port, path: to.pathname + to.search, method: "POST", headers },
-          (upstream) => {
-            res.writeHead(upstream.statusCode ?? 502, upstream.headers);
-            upstream.pipe(res);
-          },
-        );
-        relay.on("error", () => res.writeHead(502).end());
-        relay.end(body);
+        // The emulator numbers an update only once its post is answered, so updates posted while another is
+        // being handled share an id; Telegram's ids are unique, and the relay numbers them so.
+        const update = JSON.parse(body.toString() || "{}") as { update_id?: number };
+        update.update_id = ++relayed;
+        lastUpdate = Buffer.from(JSON.stringify(update));
+        void deliver(lastUpdate).then((status) => res.writeHead(status).end());
         return;
       }
       if (/^\/bot[^/]+\/getFile$/.test(path)) {
@@ -158,7 +187,13 @@ export async function startApiProxy(
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : 0;
   ownUrl = `http://127.0.0.1:${port}`;
-  return { url: ownUrl, server, webhook: () => webhook };
+  return {
+    url: ownUrl,
+    server,
+    webhook: () => webhook,
+    posts,
+    redeliver: () => (lastUpdate ? deliver(lastUpdate) : Promise.resolve(0)),
+  };
 }
 
 /** Starts the emulator and the bot (with the runner) over the given live app; `files` enables uploads. */
