@@ -16,6 +16,8 @@ import {
   type LoadedIndex,
 } from "./search/index-store.js";
 import { HybridRetriever, type RetrievalOptions } from "./search/retriever.js";
+import { followGenerations, pullGeneration, withSharedBuild } from "./search/pg-index.js";
+import { liveGeneration } from "./search/index-store.js";
 import { BUILD_LIMITS, runInWorker } from "./worker/run.js";
 
 export interface App {
@@ -31,12 +33,10 @@ export function createEmbeddings(config: Config): TransformersEmbeddings {
   return new TransformersEmbeddings({ model: config.embeddingModel, modelsDir: config.modelsDir });
 }
 
-/** Runs an incremental build of config.indexDir from config.docsDir. */
-export function ingest(
-  config: Config,
-  embeddings: TransformersEmbeddings,
-  extra: Partial<Pick<BuildOptions, "full" | "force" | "onProgress" | "chunkOptions">> = {},
-): Promise<BuildReport> {
+type IngestOptions = Partial<Pick<BuildOptions, "full" | "force" | "onProgress" | "chunkOptions">>;
+
+/** An incremental build of config.indexDir from config.docsDir, in this process. */
+function buildHere(config: Config, embeddings: TransformersEmbeddings, extra: IngestOptions): Promise<BuildReport> {
   return buildIndex({
     docsDir: config.docsDir,
     indexDir: config.indexDir,
@@ -46,6 +46,39 @@ export function ingest(
     force: extra.force,
     onProgress: extra.onProgress,
   });
+}
+
+/**
+ * Runs an incremental build of config.indexDir from config.docsDir; with DATABASE_URL, under the build lock of
+ * every replica (waiting for a build running elsewhere), from the database's live generation, and published
+ * there (search/pg-index.ts).
+ */
+export function ingest(
+  config: Config,
+  embeddings: TransformersEmbeddings,
+  extra: IngestOptions = {},
+): Promise<BuildReport> {
+  const build = (): Promise<BuildReport> => buildHere(config, embeddings, extra);
+  return config.databaseUrl ? withSharedBuild(config.databaseUrl, config.indexDir, build, { wait: true }) : build();
+}
+
+/**
+ * A first build when there is no index. With DATABASE_URL, replicas starting together build it once: the first
+ * to take the lock builds and publishes, the others wait for it and take its generation.
+ */
+async function buildIfNone(config: Config, embeddings: TransformersEmbeddings): Promise<void> {
+  if (!config.databaseUrl) {
+    await ingest(config, embeddings);
+    return;
+  }
+  await withSharedBuild(
+    config.databaseUrl,
+    config.indexDir,
+    async () => {
+      if (!indexExists(config.indexDir)) await buildHere(config, embeddings, {});
+    },
+    { wait: true },
+  );
 }
 
 /**
@@ -63,7 +96,9 @@ export async function createApp(
 ): Promise<App> {
   const embeddings = options.embeddings ?? createEmbeddings(config);
   await embeddings.load();
-  if (options.buildIfMissing && !indexExists(config.indexDir)) await ingest(config, embeddings);
+  // With DATABASE_URL, INDEX_DIR is this process's copy of the database's live generation.
+  if (config.databaseUrl) await pullGeneration(config.databaseUrl, config.indexDir);
+  if (options.buildIfMissing && !indexExists(config.indexDir)) await buildIfNone(config, embeddings);
   let index: LoadedIndex;
   try {
     index = await loadIndex(config.indexDir, embeddings.modelName);
@@ -112,6 +147,8 @@ export class LiveApp {
   private latest: BuildProgress | undefined;
   private listeners = new Set<(p: BuildProgress) => void>();
   private followUp: Promise<BuildReport> | undefined;
+  /** The generation served (its folder's name under INDEX_DIR), once known. */
+  private generation: string | undefined;
 
   constructor(
     app: App,
@@ -174,26 +211,59 @@ export class LiveApp {
   private async build(options: ReindexOptions): Promise<BuildReport> {
     const { config, embeddings } = this.app;
     const retrieval = this.app.retriever.options;
+    const inWorker = (): Promise<BuildReport> =>
+      runInWorker<BuildReport>(
+        {
+          type: "build",
+          settings: {
+            docsDir: config.docsDir,
+            indexDir: config.indexDir,
+            modelsDir: config.modelsDir,
+            embeddingModel: config.embeddingModel,
+          },
+          full: options.full,
+          force: options.force,
+        },
+        BUILD_LIMITS,
+        options.onProgress,
+      );
     const report =
       this.mode === "inline"
         ? await ingest(config, embeddings, options)
-        : await runInWorker<BuildReport>(
-            {
-              type: "build",
-              settings: {
-                docsDir: config.docsDir,
-                indexDir: config.indexDir,
-                modelsDir: config.modelsDir,
-                embeddingModel: config.embeddingModel,
-              },
-              full: options.full,
-              force: options.force,
-            },
-            BUILD_LIMITS,
-            options.onProgress,
-          );
-    const index = await loadIndex(config.indexDir, embeddings.modelName);
-    this.app = { ...this.app, index, retriever: new HybridRetriever({ index, embeddings, options: retrieval }) };
+        : config.databaseUrl
+          ? await withSharedBuild(config.databaseUrl, config.indexDir, inWorker)
+          : await inWorker();
+    await this.load();
     return report;
+  }
+
+  /** Loads indexDir's live generation and serves it. */
+  private async load(): Promise<void> {
+    const { config, embeddings } = this.app;
+    const index = await loadIndex(config.indexDir, embeddings.modelName);
+    const retriever = new HybridRetriever({ index, embeddings, options: this.app.retriever.options });
+    this.app = { ...this.app, index, retriever };
+    this.generation = await liveGeneration(config.indexDir);
+  }
+
+  /**
+   * With DATABASE_URL: serves each generation another replica publishes, as soon as it is announced (fetched
+   * beside the served one and swapped in; a failure leaves the served one). Returns the function that stops.
+   */
+  followDatabase(log: Logger): () => Promise<void> {
+    const url = this.app.config.databaseUrl;
+    if (!url) return () => Promise.resolve();
+    return followGenerations(
+      url,
+      async (id) => {
+        this.generation ??= await liveGeneration(this.app.config.indexDir);
+        // A build of this process publishes and loads its own generation.
+        if (id === this.generation || this.running) return;
+        await pullGeneration(url, this.app.config.indexDir);
+        await this.load();
+        log.info("serving the index generation another replica published", { generation: id });
+      },
+      (err) => log.warn("could not follow the database's index generations", { error: err }),
+    );
   }
 }

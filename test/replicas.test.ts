@@ -2,9 +2,13 @@
 // state in PostgreSQL (DATABASE_URL), behind a round-robin balancer, fed by the Bot API emulator through a relay
 // that posts each update with the secret and posts it again when a post fails, as Telegram does. A question
 // answered by one replica has its 原文 button answered by another; a redelivered update is answered once; the
-// rate limit counts a user's messages on every replica; a replica killed as it receives an update loses
-// nothing: the update, posted again, is answered once by another.
+// rate limit counts a user's messages on every replica; an admin's upload through one replica is indexed once and
+// answered from by all three (each keeps its own copy of the database's live generation); a replica killed as it
+// receives an update loses nothing: the update, posted again, is answered once by another.
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TelegramServer } from "telegram-test-api/lib/telegramServer.js";
 import { ingest } from "../src/app.js";
@@ -23,6 +27,9 @@ import { tempCorpus, testEmbeddings, type TempCorpus } from "./helpers.js";
 import { TEST_DATABASE_URL, freshDatabase } from "./pg.js";
 
 const SECRET = "replica-secret";
+const ADMIN = 5599;
+const files = new Map<string, Uint8Array>();
+const indexDirs: string[] = [];
 const SLOW_DOWN = "您提问太快了";
 
 describe.skipIf(!TEST_DATABASE_URL)("three replicas behind a load balancer", () => {
@@ -35,11 +42,12 @@ describe.skipIf(!TEST_DATABASE_URL)("three replicas behind a load balancer", () 
 
   beforeAll(async () => {
     corpus = tempCorpus();
-    await ingest(corpus.config, testEmbeddings());
     db = await freshDatabase();
+    // An embedded index migrated into the database (`npm run ingest` with DATABASE_URL).
+    await ingest({ ...corpus.config, databaseUrl: db.url }, testEmbeddings());
     server = new TelegramServer({ port: await freePort(), host: "127.0.0.1", storeTimeout: 600 });
     await server.start();
-    proxy = await startApiProxy(server);
+    proxy = await startApiProxy(server, { files });
     const ports = [await freePort(), await freePort(), await freePort()];
     balancer = await startBalancer(ports);
     for (const port of ports) {
@@ -52,8 +60,10 @@ describe.skipIf(!TEST_DATABASE_URL)("three replicas behind a load balancer", () 
           WEBHOOK_SECRET: SECRET,
           PORT: String(port),
           DATABASE_URL: db.url,
+          ADMIN_IDS: String(ADMIN),
+          // The documents in a shared folder; each replica's copy of the index its own.
           DOCS_DIR: corpus.config.docsDir,
-          INDEX_DIR: corpus.config.indexDir,
+          INDEX_DIR: indexDirs[indexDirs.push(mkdtempSync(join(tmpdir(), "duikou-replica-index-"))) - 1],
           AUDIT_FILE: corpus.config.auditFile,
           TRASH_DIR: corpus.config.trashDir,
           FEEDBACK_FILE: corpus.config.feedbackFile,
@@ -76,6 +86,7 @@ describe.skipIf(!TEST_DATABASE_URL)("three replicas behind a load balancer", () 
     await server?.stop();
     await db?.drop();
     corpus?.cleanup();
+    for (const dir of indexDirs) rmSync(dir, { recursive: true, force: true });
   });
 
   it("starts three replicas sharing the database", () => {
@@ -122,6 +133,39 @@ describe.skipIf(!TEST_DATABASE_URL)("three replicas behind a load balancer", () 
     expect(texts.filter((t) => t.includes(SLOW_DOWN)).length).toBeGreaterThanOrEqual(2);
     expect(texts.filter((t) => !t.includes(SLOW_DOWN)).length).toBeLessThanOrEqual(7);
   }, 60_000);
+
+  it("indexes an admin's upload through one replica once, and all three answer from it", async () => {
+    const bytes = new TextEncoder().encode(
+      "果洛州援青工作报告\n\n青海省果洛州援青工作队今年投入资金8888万元，建设牧民新村12个。\n",
+    );
+    files.set("doc-r", bytes);
+    const admin = userClient(server, ADMIN);
+    const msg = admin.makeMessage("") as unknown as Record<string, unknown>;
+    delete msg.text;
+    msg.document = { file_id: "doc-r", file_unique_id: "u-doc-r", file_name: "援青报告.txt", file_size: bytes.length };
+    await admin.sendMessage(msg as never);
+    await waitForMessage(server, ADMIN, (m) => m.text.includes("索引已更新"), { timeoutMs: 120_000 });
+    const user = userClient(server, 5505);
+    const seen = new Set<number>();
+    for (let i = 0; i < 3; i++) {
+      const before = botMessages(server, 5505).length;
+      const deadline = Date.now() + 30_000;
+      let text = "";
+      // A replica takes the new generation within seconds of its publication (a notification, or a 5 s poll).
+      while (!text.includes("12个") && Date.now() < deadline) {
+        const at = botMessages(server, 5505).length;
+        await user.sendMessage(user.makeMessage("果洛州援青工作队建设了多少个牧民新村？"));
+        text = (await waitForMessage(server, 5505, (m) => m.buttons.length > 0, { after: at, timeoutMs: 30_000 })).text;
+        if (!text.includes("12个")) await new Promise((r) => setTimeout(r, 1000));
+      }
+      expect(text).toContain("12个");
+      expect(botMessages(server, 5505).length).toBeGreaterThan(before);
+      seen.add(balancer.served.at(-1) ?? -1);
+    }
+    expect(seen.size).toBe(3);
+    const built = replicas.filter((r) => r.log.includes("reindexed")).length;
+    expect(built).toBe(1);
+  }, 180_000);
 
   it("loses nothing when the replica handling an update is killed: another answers it, once", async () => {
     const user = userClient(server, 5504);

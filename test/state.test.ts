@@ -167,7 +167,7 @@ describe.skipIf(!TEST_DATABASE_URL)("PostgreSQL", () => {
       const c = new pg.Client({ connectionString: later.url });
       await c.connect();
       await c.query("CREATE TABLE duikou_schema (name text PRIMARY KEY, version integer NOT NULL)");
-      await c.query("INSERT INTO duikou_schema VALUES ('state', $1)", [SCHEMA_VERSION + 1]);
+      await c.query("INSERT INTO duikou_schema VALUES ('duikou', $1)", [SCHEMA_VERSION + 1]);
       await c.end();
       await expect(PgState.connect(later.url)).rejects.toThrow(SchemaError);
     } finally {

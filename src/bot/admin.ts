@@ -3,6 +3,7 @@
 // progress message, and a second /reindex while one runs points at that message; a document an admin sends is
 // read in a worker process, saved under DOCS_DIR (overwriting only after confirmation) and indexed; /remove
 // moves a document to TRASH_DIR after confirmation, /restore brings it back.
+import { SharedBuildBusyError } from "../search/pg-index.js";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { copyFile, mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
@@ -205,6 +206,9 @@ class ProgressMessage {
 
 /** Why a build failed, for the admin. */
 function buildFailure(err: unknown): string {
+  if (err instanceof SharedBuildBusyError) {
+    return "另一台服务器正在重建索引，这次没有运行。它完成后，新索引会自动在所有服务器上生效。";
+  }
   if (err instanceof WorkerError && err.reason === "IndexLockedError") {
     return `另一个进程（${err.holder ?? "?"}）正在重建同一个索引，这次没有运行。原有索引继续使用。`;
   }

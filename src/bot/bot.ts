@@ -338,6 +338,8 @@ export async function startBot(config: Config): Promise<void> {
   // With DATABASE_URL the bot's state is shared by every replica (state/postgres.ts).
   const state: StateStore = config.databaseUrl ? await PgState.connect(config.databaseUrl) : new MemoryState();
   log.info("bot state", { store: state.kind });
+  // With DATABASE_URL, a re-index on any replica reaches this one without a restart.
+  live.followDatabase(log);
   if (config.healthPort !== undefined) {
     await startHealthServer(config.healthPort, () => report());
     log.info("health endpoint listening", { url: `http://127.0.0.1:${config.healthPort}/healthz` });

@@ -595,15 +595,7 @@ async function buildLocked(opts: BuildOptions): Promise<BuildReport> {
   await writeDurably(join(genDir, "manifest.json"), JSON.stringify(manifest, null, 2));
   await syncFolder(genDir);
 
-  const serving = await readlink(liveDir(indexDir)).catch(() => undefined);
-  const next = join(indexDir, `${LIVE}.next`);
-  await rm(next, { force: true });
-  await symlink(generation, next);
-  await rename(next, liveDir(indexDir));
-  await syncFolder(indexDir);
-  // The generation served until now stays beside the new one (a fallback if the new one is found damaged); older
-  // ones and partial generations of failed builds go.
-  await removeStaleGenerations(indexDir, [generation, ...(serving ? [serving] : [])]);
+  await switchLive(indexDir, generation);
 
   report.chunks = chunks.length;
   report.generation = generation;
@@ -638,6 +630,24 @@ async function buildSentenceVectors(
   }
   return { ...sentenceVectorsOf(keys, vectors), embedded: missing.length };
 }
+
+/**
+ * Makes a complete generation folder of indexDir the live one (a symlink renamed into place: readers see the old
+ * generation or the new one, never a mix). The generation served until now stays beside the new one (a fallback
+ * if the new one is found damaged); older ones and partial generations of failed builds go.
+ */
+export async function switchLive(indexDir: string, generation: string): Promise<void> {
+  const serving = await readlink(liveDir(indexDir)).catch(() => undefined);
+  const next = join(indexDir, `${LIVE}.next`);
+  await rm(next, { force: true });
+  await symlink(generation, next);
+  await rename(next, liveDir(indexDir));
+  await syncFolder(indexDir);
+  await removeStaleGenerations(indexDir, [generation, ...(serving && serving !== generation ? [serving] : [])]);
+}
+
+/** The files of a generation folder: its data files and, written last, its manifest. */
+export const GENERATION_FILES: readonly string[] = [...DATA_FILES, "manifest.json"];
 
 /** The generation folder the live symlink points at, or undefined. */
 export async function liveGeneration(indexDir: string): Promise<string | undefined> {

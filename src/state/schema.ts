@@ -1,4 +1,4 @@
-// The PostgreSQL schema of the bot's state, with its version in the database. At start, under an advisory lock
+// The PostgreSQL schema (the bot's state, the index's generations), with its version in the database. At start, under an advisory lock
 // (replicas starting together migrate once): an empty database gets the tables; an older schema gets each
 // migration after its version in order; a newer one (written by a later version of the bot) is refused with
 // what to do, rather than read wrongly.
@@ -28,6 +28,23 @@ const MIGRATIONS: string[] = [
      PRIMARY KEY (bucket, key)
    );
    CREATE TABLE bot_updates (update_id bigint PRIMARY KEY, at timestamptz NOT NULL DEFAULT now());`,
+  // The index's generations (search/pg-index.ts): each generation's files, and the one row naming the live one.
+  `CREATE TABLE index_generations (
+     id text PRIMARY KEY,
+     manifest jsonb NOT NULL,
+     at timestamptz NOT NULL DEFAULT now()
+   );
+   CREATE TABLE index_files (
+     generation text NOT NULL REFERENCES index_generations (id) ON DELETE CASCADE,
+     name text NOT NULL,
+     bytes bytea NOT NULL,
+     PRIMARY KEY (generation, name)
+   );
+   CREATE TABLE index_live (
+     only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+     generation text NOT NULL REFERENCES index_generations (id),
+     at timestamptz NOT NULL DEFAULT now()
+   );`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -41,20 +58,29 @@ export class SchemaError extends Error {}
 export async function ensureSchema(pool: pg.Pool): Promise<number> {
   const client = await pool.connect();
   try {
+    return await migrate(client);
+  } finally {
+    client.release();
+  }
+}
+
+/** As ensureSchema, on one connection (not in a transaction). */
+export async function migrate(client: pg.ClientBase): Promise<number> {
+  try {
     await client.query("BEGIN");
     await client.query("SELECT pg_advisory_xact_lock($1)", [SCHEMA_LOCK]);
     await client.query("CREATE TABLE IF NOT EXISTS duikou_schema (name text PRIMARY KEY, version integer NOT NULL)");
-    const r = await client.query<{ version: number }>("SELECT version FROM duikou_schema WHERE name = 'state'");
+    const r = await client.query<{ version: number }>("SELECT version FROM duikou_schema WHERE name = 'duikou'");
     const found = r.rows[0]?.version ?? 0;
     if (found > SCHEMA_VERSION) {
       throw new SchemaError(
-        `the database's state schema is version ${found}, this bot knows up to ${SCHEMA_VERSION}: ` +
+        `the database's schema is version ${found}, this bot knows up to ${SCHEMA_VERSION}: ` +
           "it was written by a later version of the bot; run that version (or a later one) against it",
       );
     }
     for (let v = found; v < SCHEMA_VERSION; v++) await client.query(MIGRATIONS[v] ?? "");
     await client.query(
-      `INSERT INTO duikou_schema (name, version) VALUES ('state', $1)
+      `INSERT INTO duikou_schema (name, version) VALUES ('duikou', $1)
        ON CONFLICT (name) DO UPDATE SET version = EXCLUDED.version`,
       [SCHEMA_VERSION],
     );
@@ -63,7 +89,5 @@ export async function ensureSchema(pool: pg.Pool): Promise<number> {
   } catch (err) {
     await client.query("ROLLBACK").catch(() => undefined);
     throw err;
-  } finally {
-    client.release();
   }
 }

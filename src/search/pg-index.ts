@@ -1,0 +1,206 @@
+// The index in PostgreSQL (DATABASE_URL): every generation's files in the database and one row naming the live
+// generation, so that every replica serves the same index and a re-index on any of them reaches all.
+//   build:   one at a time across replicas (a session advisory lock held for the build); the builder first takes
+//            the live generation from the database, so unchanged chunks keep their vectors; then builds beside
+//            it as on one machine (index-store.ts) and publishes the new generation: its files and the switch of
+//            the live row in one transaction, then NOTIFY. A build killed at any point publishes nothing, and
+//            the last good generation keeps serving everywhere.
+//   serve:   each replica keeps the live generation in INDEX_DIR (its own cache, never shared between processes),
+//            loads it as the embedded index, and follows the live row (LISTEN, and a poll in case a
+//            notification is missed): a new generation is fetched beside the served one and swapped in without a
+//            restart.
+// Search then runs in each process over the loaded generation, the same code path as the embedded index, so the
+// answers are the same on either store.
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import pg from "pg";
+import { migrate } from "../state/schema.js";
+import { GENERATION_FILES, liveGeneration, switchLive } from "./index-store.js";
+
+/** The advisory-lock key of the index build ("dubl" in ASCII): one build at a time across replicas. */
+const BUILD_LOCK = 0x6475626c;
+/** The channel a published generation is announced on. */
+export const INDEX_CHANNEL = "duikou_index";
+/** How often a follower checks the live row besides listening (a notification can be missed on a reconnect). */
+const FOLLOW_POLL_MS = 5000;
+
+/** A re-index on another replica holds the build lock. */
+export class SharedBuildBusyError extends Error {
+  constructor() {
+    super("a re-index is already running on another replica");
+  }
+}
+
+async function connected<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  client.on("error", () => undefined);
+  await client.connect();
+  try {
+    await migrate(client);
+    return await work(client);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** The live generation's id in the database, or undefined when none was published. */
+export function liveInDatabase(url: string): Promise<string | undefined> {
+  return connected(url, async (client) => {
+    const r = await client.query<{ generation: string }>("SELECT generation FROM index_live");
+    return r.rows[0]?.generation;
+  });
+}
+
+/**
+ * Makes indexDir serve the database's live generation: fetched into a folder of that name beside the one served
+ * (each file written whole, the manifest last) and switched in. Returns its id, or undefined when the database
+ * has none; a generation indexDir serves already is not fetched again.
+ */
+export async function pullGeneration(url: string, indexDir: string): Promise<string | undefined> {
+  return connected(url, async (client) => {
+    const live = await client.query<{ generation: string }>("SELECT generation FROM index_live");
+    const id = live.rows[0]?.generation;
+    if (!id || (await liveGeneration(indexDir)) === id) return id;
+    const files = await client.query<{ name: string; bytes: Buffer }>(
+      "SELECT name, bytes FROM index_files WHERE generation = $1",
+      [id],
+    );
+    const dir = join(indexDir, id);
+    await rm(dir, { recursive: true, force: true });
+    await mkdir(dir, { recursive: true });
+    const byName = new Map(files.rows.map((f) => [f.name, f.bytes]));
+    for (const name of GENERATION_FILES) {
+      const bytes = byName.get(name);
+      if (!bytes) throw new Error(`generation ${id} in the database lacks ${name}`);
+      await writeFile(join(dir, name), bytes);
+    }
+    await switchLive(indexDir, id);
+    return id;
+  });
+}
+
+/**
+ * Publishes indexDir's live generation as the database's: its files, and the live row switched to it, in one
+ * transaction; generations other than it and the one it replaces are deleted. Announced on INDEX_CHANNEL.
+ */
+export async function publishGeneration(url: string, indexDir: string): Promise<string> {
+  const id = await liveGeneration(indexDir);
+  if (!id) throw new Error(`no index generation in ${indexDir} to publish`);
+  const files = await Promise.all(
+    GENERATION_FILES.map(async (name) => ({ name, bytes: await readFile(join(indexDir, id, name)) })),
+  );
+  const manifest = JSON.parse(files.find((f) => f.name === "manifest.json")?.bytes.toString("utf8") ?? "{}") as object;
+  return connected(url, async (client) => {
+    await client.query("BEGIN");
+    try {
+      const previous = await client.query<{ generation: string }>("SELECT generation FROM index_live FOR UPDATE");
+      if (previous.rows[0]?.generation === id) {
+        await client.query("ROLLBACK");
+        return id;
+      }
+      await client.query("INSERT INTO index_generations (id, manifest) VALUES ($1, $2)", [
+        id,
+        JSON.stringify(manifest),
+      ]);
+      for (const f of files)
+        await client.query("INSERT INTO index_files (generation, name, bytes) VALUES ($1, $2, $3)", [
+          id,
+          f.name,
+          f.bytes,
+        ]);
+      await client.query(
+        `INSERT INTO index_live (only_row, generation, at) VALUES (true, $1, now())
+         ON CONFLICT (only_row) DO UPDATE SET generation = EXCLUDED.generation, at = EXCLUDED.at`,
+        [id],
+      );
+      const keep = [id, ...(previous.rows[0] ? [previous.rows[0].generation] : [])];
+      await client.query("DELETE FROM index_generations WHERE NOT (id = ANY($1))", [keep]);
+      await client.query(`NOTIFY ${INDEX_CHANNEL}, '${id.replace(/[^\w-]/g, "")}'`);
+      await client.query("COMMIT");
+      return id;
+    } catch (err) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      throw err;
+    }
+  });
+}
+
+/**
+ * Runs `build` holding the cross-replica build lock, after taking the database's live generation into indexDir
+ * (so the build reuses its vectors), and publishes what it built. When another replica is building, throws
+ * SharedBuildBusyError, or with `wait` waits for it to finish (a start, `npm run ingest`). The lock is a session
+ * lock: a builder that dies releases it with its connection.
+ */
+export async function withSharedBuild<T>(
+  url: string,
+  indexDir: string,
+  build: () => Promise<T>,
+  options: { wait?: boolean } = {},
+): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  client.on("error", () => undefined);
+  await client.connect();
+  try {
+    await migrate(client);
+    if (options.wait) await client.query("SELECT pg_advisory_lock($1)", [BUILD_LOCK]);
+    else {
+      const lock = await client.query<{ ok: boolean }>("SELECT pg_try_advisory_lock($1) AS ok", [BUILD_LOCK]);
+      if (!lock.rows[0]?.ok) throw new SharedBuildBusyError();
+    }
+    await pullGeneration(url, indexDir);
+    const result = await build();
+    await publishGeneration(url, indexDir);
+    return result;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/**
+ * Calls `onGeneration(id)` whenever the database's live generation changes (a notification, or the poll finding
+ * it); returns the function that stops following. Errors (the database away for a while) are passed to onError
+ * and following goes on.
+ */
+export function followGenerations(
+  url: string,
+  onGeneration: (id: string) => Promise<void>,
+  onError: (err: unknown) => void,
+): () => Promise<void> {
+  let stopped = false;
+  let seen: string | undefined;
+  let listener: pg.Client | undefined;
+  let checking = Promise.resolve();
+  const check = (): void => {
+    checking = checking
+      .then(async () => {
+        if (stopped) return;
+        const id = await liveInDatabase(url);
+        if (id && id !== seen) {
+          await onGeneration(id);
+          seen = id;
+        }
+      })
+      .catch(onError);
+  };
+  const listen = async (): Promise<void> => {
+    const client = new pg.Client({ connectionString: url });
+    client.on("error", () => undefined);
+    client.on("notification", () => check());
+    client.on("end", () => {
+      if (!stopped) setTimeout(() => void listen().catch(onError), FOLLOW_POLL_MS);
+    });
+    await client.connect();
+    await client.query(`LISTEN ${INDEX_CHANNEL}`);
+    listener = client;
+  };
+  void listen().catch(onError);
+  const timer = setInterval(check, FOLLOW_POLL_MS);
+  timer.unref();
+  check();
+  return async () => {
+    stopped = true;
+    clearInterval(timer);
+    await checking;
+    await listener?.end().catch(() => undefined);
+  };
+}
