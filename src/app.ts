@@ -210,7 +210,6 @@ export class LiveApp {
 
   private async build(options: ReindexOptions): Promise<BuildReport> {
     const { config, embeddings } = this.app;
-    const retrieval = this.app.retriever.options;
     const inWorker = (): Promise<BuildReport> =>
       runInWorker<BuildReport>(
         {

@@ -1,7 +1,7 @@
-// The PostgreSQL schema (the bot's state, the index's generations), with its version in the database. At start, under an advisory lock
-// (replicas starting together migrate once): an empty database gets the tables; an older schema gets each
-// migration after its version in order; a newer one (written by a later version of the bot) is refused with
-// what to do, rather than read wrongly.
+// The PostgreSQL schema (the bot's state, the index's generations), with its version in the database. At start,
+// under an advisory lock (replicas starting together migrate once): an empty database gets the tables; an older
+// schema gets each migration after its version in order; a newer one (written by a later version of the bot) is
+// refused with what to do, rather than read wrongly.
 import type pg from "pg";
 
 /** Each entry takes the schema from its index to its index + 1; the version is the list's length. */
