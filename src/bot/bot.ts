@@ -128,6 +128,9 @@ export function createBot(config: Config, live: LiveApp, log: Logger, options: B
     return Promise.resolve();
   };
 
+  // Updates of one chat one at a time (within a process); only then is an update claimed, so a chat's queue holds
+  // at most one of the shared store's claim connections and a flooding chat cannot take them from the others.
+  bot.use(sequentialize((ctx: Context) => ctx.chat?.id.toString()));
   // A redelivered update (Telegram posts it again when a replica died or answered too late) is handled once.
   bot.use(async (ctx, next) => {
     const claim = await state.claimUpdate(ctx.update.update_id);
@@ -138,7 +141,6 @@ export function createBot(config: Config, live: LiveApp, log: Logger, options: B
       await claim.finish();
     }
   });
-  bot.use(sequentialize((ctx: Context) => ctx.chat?.id.toString()));
   // Everything below sees only what is addressed to the bot: group chatter is neither answered nor counted.
   const addressed = bot.filter(isAddressed);
   const limited = (ctx: Context): string | undefined => (isAdmin(ctx, config) ? undefined : ctx.from?.id.toString());

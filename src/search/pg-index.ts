@@ -31,12 +31,18 @@ export class SharedBuildBusyError extends Error {
   }
 }
 
+/** Databases whose schema this process has checked already (the follower's 5 s poll need not check it again). */
+const migrated = new Set<string>();
+
 async function connected<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });
   client.on("error", () => undefined);
   await client.connect();
   try {
-    await migrate(client);
+    if (!migrated.has(url)) {
+      await migrate(client);
+      migrated.add(url);
+    }
     return await work(client);
   } finally {
     await client.end().catch(() => undefined);
