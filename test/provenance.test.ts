@@ -45,6 +45,10 @@ describe("citations", () => {
       "nyingchi-2023.txt":
         "林芝援藏新进展\n发布时间：2023-07-05 来源：南方日报\n\n" +
         "2023年，广东省援藏工作队在林芝市投入援藏资金10.2亿元，实施项目121个。\n",
+      "zayu-2021.txt":
+        "察隅县产业援藏\n发布时间：2021-11-08 来源：林芝日报\n\n" +
+        "察隅县地处西藏东南部，气候温润，适宜种植茶叶、猕猴桃和中药材，当地群众素有种茶的传统。\n\n".repeat(30) +
+        "今年以来，察隅县援藏工作组引进茶叶加工企业3家，带动农牧民增收460万元。\n",
     }));
   });
   afterAll(() => corpus?.cleanup());
@@ -76,5 +80,14 @@ describe("citations", () => {
     const named = await answer(app, "2019年广东省援藏工作队在林芝市投入了多少援藏资金？");
     expect(named.answer).toContain("8.6亿元");
     expect(named.answer).not.toContain("10.2亿元");
+  });
+
+  it("read a year the question names against the report's date when its text says 今年", async () => {
+    const a = await answer(app, "2021年察隅县援藏工作组引进了多少家茶叶加工企业？");
+    expect(a.answered).toBe(true);
+    expect(a.answer).toContain("3家");
+    expect(a.citations[0]).toMatchObject({ source: "zayu-2021.txt", date: "2021-11-08" });
+    const other = await answer(app, "2016年察隅县援藏工作组引进了多少家茶叶加工企业？");
+    expect(other.answered).toBe(false);
   });
 });

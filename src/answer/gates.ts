@@ -28,7 +28,12 @@ export const REQUIRED_ENTITY: ReadonlySet<Entity["kind"]> = new Set(["batch", "p
 /** Whether a candidate's passage agrees with the question's required entities (淄博 is not 广东). */
 export function agreesWithEntities(c: Candidate, q: AnalyzedQuestion): boolean {
   const passage = normalizeForMatch(`${documentContext(c.chunk)}\n${c.passage}`);
-  return q.entities.every((e) => !REQUIRED_ENTITY.has(e.kind) || mentions(passage, e));
+  // A report of the year asked speaks of it as 今年 or not at all (截至目前): its date names the year.
+  const dated = c.chunk.metadata.date?.slice(0, 4);
+  return q.entities.every(
+    (e) =>
+      !REQUIRED_ENTITY.has(e.kind) || mentions(passage, e) || (e.kind === "year" && e.variants.includes(dated ?? "")),
+  );
 }
 
 /** A place below the city (昂仁县, 卡嘎镇, 布玛村): where a figure was spent or counted. */
