@@ -6,6 +6,7 @@ import { answer } from "../src/answer/index.js";
 import { renderAnswerBlocks } from "../src/bot/render.js";
 import { renderPlain } from "../src/chat/plain.js";
 import { provenanceOf } from "../src/corpus/provenance.js";
+import { datedYears, relativeYears, withRelativeYears } from "../src/text/relative-years.js";
 import { writtenApp, type TempCorpus } from "./helpers.js";
 
 describe("reading a dateline", () => {
@@ -48,7 +49,9 @@ describe("citations", () => {
       "zayu-2021.txt":
         "察隅县产业援藏\n发布时间：2021-11-08 来源：林芝日报\n\n" +
         "察隅县地处西藏东南部，气候温润，适宜种植茶叶、猕猴桃和中药材，当地群众素有种茶的传统。\n\n".repeat(30) +
-        "今年以来，察隅县援藏工作组引进茶叶加工企业3家，带动农牧民增收460万元。\n",
+        "今年以来，察隅县援藏工作组引进茶叶加工企业3家，带动农牧民增收460万元。\n\n" +
+        "察隅县地处西藏东南部，气候温润，适宜种植茶叶、猕猴桃和中药材，当地群众素有种茶的传统。\n\n".repeat(30) +
+        "自去年开始，察隅县援藏工作组在竹瓦根镇援建蔬菜大棚120座。\n",
     }));
   });
   afterAll(() => corpus?.cleanup());
@@ -89,5 +92,28 @@ describe("citations", () => {
     expect(a.citations[0]).toMatchObject({ source: "zayu-2021.txt", date: "2021-11-08" });
     const other = await answer(app, "2016年察隅县援藏工作组引进了多少家茶叶加工企业？");
     expect(other.answered).toBe(false);
+  });
+
+  it("read 去年 against the report's date: asked by year, and shown with its year in the answer", async () => {
+    const a = await answer(app, "2020年起察隅县援藏工作组在竹瓦根镇援建了多少座蔬菜大棚？");
+    expect(a.answered).toBe(true);
+    expect(a.answer).toContain("120座");
+    const when = await answer(app, "察隅县援藏工作组从哪一年开始在竹瓦根镇援建蔬菜大棚？");
+    expect(when.answered).toBe(true);
+    expect(when.answer).toContain("去年（2020年）");
+    expect(when.citations[0]?.quote).toContain("自去年开始");
+  });
+});
+
+describe("relative years", () => {
+  it("are read against the report's date, and only when it has one", () => {
+    expect(relativeYears("自去年开始，今年完成", "2013-08-01")).toEqual([
+      { word: "今年", year: 2013 },
+      { word: "去年", year: 2012 },
+    ]);
+    expect(relativeYears("自去年开始", undefined)).toEqual([]);
+    expect(datedYears("截至目前", "2013")).toEqual(["2013"]);
+    expect(withRelativeYears("自去年开始投入1400万元", "2013-08-01")).toBe("自去年（2012年）开始投入1400万元");
+    expect(withRelativeYears("同年投入1400万元", "2013-08-01")).toBe("同年投入1400万元");
   });
 });

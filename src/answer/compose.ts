@@ -3,6 +3,7 @@
 // sentence become one span, and each span gets its citation.
 import { normalizeForMatch } from "../text/normalize.js";
 import { tagWords } from "../text/tokenize.js";
+import { withRelativeYears } from "../text/relative-years.js";
 import type { Candidate } from "./candidates.js";
 import { coverage } from "../text/coverage.js";
 import { MAX_ANSWER_CHARS } from "./params.js";
@@ -183,7 +184,7 @@ export function composePieces(picks: Selection[]): { pieces: string[]; citations
   const pieces: string[] = [];
   for (const pick of mergeSameSentence(picks)) {
     const cit = citeFor(pick, citations);
-    const span = pick.span.replace(/[。！？!?；;，,：:、]+$/, "");
+    const span = withRelativeYears(pick.span.replace(/[。！？!?；;，,：:、]+$/, ""), cit.date);
     if (!pieces.some((p) => p.includes(span))) pieces.push(`${span}。[${cit.n}]`);
   }
   return { pieces, citations };

@@ -13,7 +13,7 @@ import type { AnswerContext } from "./context.js";
 import { normalizeForMatch } from "../text/normalize.js";
 import type { Candidate } from "./candidates.js";
 import type { AnalyzedQuestion, QuestionPart } from "./question.js";
-import { hasAnswerSpan, yearFromBefore } from "./spans.js";
+import { hasAnswerSpan, relativeYearFits, yearFromBefore } from "./spans.js";
 import { mentionsTerm } from "../text/synonyms.js";
 import { languageRarity } from "../text/language.js";
 import { coverage } from "../text/coverage.js";
@@ -273,7 +273,12 @@ export function candidateFeatures(ctx: PartContext, q: AnalyzedQuestion, c: Cand
     rank: c.passageRank,
     sem: c.sem,
     semGap: c.sem - ctx.maxSem,
-    typed: hasAnswerSpan(c.norm, ctx.part, q) || yearFromBefore(c.norm, c.prevNorm, ctx.part, q) ? 1 : 0,
+    typed:
+      hasAnswerSpan(c.norm, ctx.part, q) ||
+      yearFromBefore(c.norm, c.prevNorm, ctx.part, q) ||
+      relativeYearFits(c.text, c.chunk.metadata.date, ctx.part)
+        ? 1
+        : 0,
     focus: ctx.focusWeights.size === 0 ? 1 : coverage(c.norm, ctx.focusWeights, true),
     covSyn: coverage(seen, ctx.weights, true),
     missing,

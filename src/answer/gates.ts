@@ -3,10 +3,11 @@
 // a figure). Each gate has a name (shown by the debug output when it drops a candidate), one line on why, and a
 // test of its own (test/gates.test.ts). `always` gates hold even for the closest lead of a refusal; the others
 // hold when ranking for an answer (`gated`).
-import { documentContext } from "../corpus/chunk.js";
+import { documentContext, type Chunk } from "../corpus/chunk.js";
 import { mentions, type Entity } from "../text/entities.js";
 import { extractFigures } from "../text/figures.js";
 import { normalizeForMatch } from "../text/normalize.js";
+import { datedYears } from "../text/relative-years.js";
 import type { Candidate } from "./candidates.js";
 import { continuesClause } from "./compose.js";
 import type { AnalyzedQuestion, QuestionPart } from "./question.js";
@@ -19,6 +20,7 @@ import {
   newPlaces,
   ordinalFits,
   typeGate,
+  relativeYearFits,
   yearFromBefore,
 } from "./spans.js";
 
@@ -27,13 +29,16 @@ export const REQUIRED_ENTITY: ReadonlySet<Entity["kind"]> = new Set(["batch", "p
 
 /** Whether a candidate's passage agrees with the question's required entities (淄博 is not 广东). */
 export function agreesWithEntities(c: Candidate, q: AnalyzedQuestion): boolean {
-  const passage = normalizeForMatch(`${documentContext(c.chunk)}\n${c.passage}`);
-  // A report of the year asked speaks of it as 今年 or not at all (截至目前): its date names the year.
-  const dated = c.chunk.metadata.date?.slice(0, 4);
-  return q.entities.every(
-    (e) =>
-      !REQUIRED_ENTITY.has(e.kind) || mentions(passage, e) || (e.kind === "year" && e.variants.includes(dated ?? "")),
-  );
+  return q.entities.every((e) => !REQUIRED_ENTITY.has(e.kind) || passageMentions(c.chunk, c.passage, e));
+}
+
+/**
+ * Whether a passage or its document's title and lead name an entity; a year also when the report is of that
+ * year or its 去年 / 今年 names it (relative-years.ts): a report of the year asked speaks of it as 今年 or not at all.
+ */
+export function passageMentions(chunk: Chunk, passage: string, e: Entity): boolean {
+  if (mentions(normalizeForMatch(`${documentContext(chunk)}\n${passage}`), e)) return true;
+  return e.kind === "year" && datedYears(passage, chunk.metadata.date).some((y) => e.variants.includes(y));
 }
 
 /** A place below the city (昂仁县, 卡嘎镇, 布玛村): where a figure was spent or counted. */
@@ -67,10 +72,10 @@ export function quotedNamedNearby(c: Candidate, q: AnalyzedQuestion, part: Quest
 }
 
 /** The clause filter used when trimming: a clause must keep a figure, date or place of the asked kind. */
-export function clauseFits(part: QuestionPart, q: AnalyzedQuestion): (norm: string) => boolean {
-  return (norm) => {
+export function clauseFits(part: QuestionPart, q: AnalyzedQuestion): (norm: string, date?: string) => boolean {
+  return (norm, date) => {
     if (part.kind === "amount" && (chineseAmountFits(norm, part) || ordinalFits(norm, part, q))) return true;
-    if (part.kind === "date") return hasTime(norm, q);
+    if (part.kind === "date") return hasTime(norm, q) || relativeYearFits(norm, date, part);
     if (part.kind === "amount") return extractFigures(norm).some((f) => figureFits(f, part));
     if (part.kind === "place") return newPlaces(norm, q).length > 0;
     return true;
@@ -83,7 +88,7 @@ export interface GateInput {
   q: AnalyzedQuestion;
   part: QuestionPart;
   /** The part's clause filter (clauseFits). */
-  fits: (norm: string) => boolean;
+  fits: (norm: string, date?: string) => boolean;
   /** The words of the item the part asks about, and those of them that name its attribute as written (spans.ts). */
   item: readonly string[];
   literal: ReadonlySet<string>;
@@ -141,7 +146,10 @@ export const GATES: readonly Gate[] = [
     why: "a figure, date or place question needs a span of that type the question does not itself contain",
     always: false,
     passes: ({ c, q, part }) =>
-      !typeGate(part) || hasAnswerSpan(c.norm, part, q) || yearFromBefore(c.norm, c.prevNorm, part, q),
+      !typeGate(part) ||
+      hasAnswerSpan(c.norm, part, q) ||
+      yearFromBefore(c.norm, c.prevNorm, part, q) ||
+      relativeYearFits(c.text, c.chunk.metadata.date, part),
   },
   {
     name: "clause-fits",
@@ -149,7 +157,7 @@ export const GATES: readonly Gate[] = [
     // clause filter only guides the trimming there; 哪个县 keeps it as a gate.
     why: "some clause must hold a figure with the asked unit, a date, or a place of the asked level",
     always: false,
-    passes: ({ c, part, fits }) => (part.kind === "place" && part.level === "") || fits(c.norm),
+    passes: ({ c, part, fits }) => (part.kind === "place" && part.level === "") || fits(c.norm, c.chunk.metadata.date),
   },
   {
     name: "list-total",

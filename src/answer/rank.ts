@@ -82,7 +82,14 @@ export function rankForPart(
   const max = fact ? FACT_ANSWER_CHARS : MAX_ANSWER_CHARS;
   for (const pick of ranked.slice(0, trimTop)) {
     const context = part.kind === "place" ? "" : normalizeForMatch(pick.candidate.chunk.metadata.title);
-    pick.span = trimToClauses(pick.candidate.text, ctx.partWeights, gated ? fits : () => true, max, !fact, context);
+    pick.span = trimToClauses(
+      pick.candidate.text,
+      ctx.partWeights,
+      gated ? (n) => fits(n, pick.candidate.chunk.metadata.date) : () => true,
+      max,
+      !fact,
+      context,
+    );
     if (gated && part.kind === "amount") pick.span = countedClause(app, pick, part) ?? pick.span;
   }
   return ranked;

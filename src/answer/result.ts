@@ -1,13 +1,11 @@
 // What the answerer returns: the ranked passages as the answer JSON shows them, and its refusals, each a named
 // function so the pipeline reads as a list of decisions. A refusal says plainly that the documents do not hold
 // the answer and, when one is close, shows it as related content, never as the answer.
-import { documentContext } from "../corpus/chunk.js";
 import type { ScoredPassage } from "../search/retriever.js";
-import { mentions, type Entity } from "../text/entities.js";
-import { normalizeForMatch } from "../text/normalize.js";
+import type { Entity } from "../text/entities.js";
 import { READ_PASSAGES } from "./candidates.js";
 import { composePieces, type Selection } from "./compose.js";
-import { REQUIRED_ENTITY } from "./gates.js";
+import { passageMentions, REQUIRED_ENTITY } from "./gates.js";
 import type { AnalyzedQuestion } from "./question.js";
 import type { AnswerResult, PassageOut } from "./types.js";
 import { questionWords } from "./lexicon.js";
@@ -47,10 +45,10 @@ export function isBareWord(q: AnalyzedQuestion): boolean {
 
 /** Entities of the question that none of the read passages mention. */
 export function unsupportedEntities(q: AnalyzedQuestion, passages: ScoredPassage[]): Entity[] {
-  const texts = passages
-    .slice(0, READ_PASSAGES)
-    .map((p) => normalizeForMatch(`${documentContext(p.chunk)}\n${p.text}`));
-  return q.entities.filter((e) => REQUIRED_ENTITY.has(e.kind) && !texts.some((t) => mentions(t, e)));
+  const read = passages.slice(0, READ_PASSAGES);
+  return q.entities.filter(
+    (e) => REQUIRED_ENTITY.has(e.kind) && !read.some((p) => passageMentions(p.chunk, p.text, e)),
+  );
 }
 
 /** Nothing was retrieved at all (an empty index, or no word of the question in it). */

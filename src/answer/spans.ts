@@ -1,6 +1,7 @@
 // Answer spans by type: does a candidate hold a span of the type the question asks for (a share, an amount of
 // money, a count with a fitting unit, a date, a duration, a person, a place at the asked level, an
 // organisation) that the question itself does not contain? A sentence without one cannot be the answer.
+import { relativeYears } from "../text/relative-years.js";
 import { unitKind } from "../facts/arithmetic.js";
 import { orgSuffixes } from "../text/data-file.js";
 import { extractFigures, type Figure } from "../text/figures.js";
@@ -194,6 +195,11 @@ export function hasAnswerSpan(norm: string, part: QuestionPart, q: AnalyzedQuest
     default:
       return true;
   }
+}
+
+/** A date question answered by a relative year (去年, 今年) of a report whose date names it (relative-years.ts). */
+export function relativeYearFits(text: string, date: string | undefined, part: QuestionPart): boolean {
+  return part.kind === "date" && relativeYears(text, date).length > 0;
 }
 
 /** Types whose span check is a gate (a candidate without the span is dropped); the others are a feature. */

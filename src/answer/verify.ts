@@ -6,6 +6,7 @@ import { derivedHolds, type Derived } from "../facts/arithmetic.js";
 import { extractEntities, mentions } from "../text/entities.js";
 import { extractFigures, sameFigure } from "../text/figures.js";
 import { normalizeForMatch } from "../text/normalize.js";
+import { relativeYears } from "../text/relative-years.js";
 import { domainWords, tagWords } from "../text/tokenize.js";
 import { orgSuffixes } from "../text/data-file.js";
 import { CHECKED_NAME_TAGS } from "../text/tags.js";
@@ -43,7 +44,16 @@ export function verifyFigures(answer: string, citations: Citation[], derived: De
   for (const sentence of sentences) {
     const cited = markersIn(sentence);
     const pool = (cited.length ? cited : [...byN.keys()]).map((n) => byN.get(n)).filter((c): c is Citation => !!c);
-    const quoteFigures = pool.flatMap((c) => extractFigures(normalizeForMatch(c.quote)));
+    // A year beside a relative word (去年（2012年）) stands in the quote by the report's date.
+    const quoteFigures = pool.flatMap((c) =>
+      extractFigures(
+        normalizeForMatch(
+          `${c.quote} ${relativeYears(c.quote, c.date)
+            .map((r) => `${r.year}年`)
+            .join(" ")}`,
+        ),
+      ),
+    );
     for (const fig of extractFigures(normalizeForMatch(sentence.replace(/\[\d+\]/g, "")))) {
       if (!quoteFigures.some((q) => sameFigure(fig, q)) && !computed.some((d) => sameFigure(fig, d)))
         unsupported.push(fig.text);
