@@ -87,6 +87,7 @@ describe("arithmetic on figures", () => {
     expect(compareFigures(f("2022年7月"), f("2022年6月27日"))).toBe(1);
     expect(compareFigures(f("2022年"), f("2022年6月27日"))).toBeUndefined();
     expect(comparable(f("66名"), f("1.32亿元"))).toBe(false);
+    expect(sum([f("1.4亿元"), f("1.512亿元")])).toBe("2.912亿元");
   });
 
   it("accepts a derived figure only when it is the arithmetic on cited inputs", () => {
@@ -172,6 +173,26 @@ describe("totals", () => {
     expect(r.answered).toBe(true);
     expect(r.answer).toContain("50个 + 44个 + 79个 = 173个");
     expect(r.citations[0]?.source.startsWith("003")).toBe(true);
+  });
+
+  it("adds the figures one sentence lists when one clause asks for each and their total", async () => {
+    const r = await answerQuestion(app, "广东援藏2022至2024年分别安排的规划内项目合计有多少个？");
+    expect(r.answered).toBe(true);
+    expect(r.answer).toContain("50个 + 44个 + 79个 = 173个");
+  });
+
+  it("takes inputs that differ by their year, each from a sentence naming its year", async () => {
+    expect(analyzeCross("某县2019年和2020年的援建资金加起来是多少？")).toMatchObject({
+      relation: "total",
+      labels: ["2019年", "2020年"],
+      named: ["2019", "2020"],
+    });
+    // 21、22年那10个项目 names one thing of two years: not two inputs.
+    expect(analyzeCross("淄博援藏21、22年那10个基建项目一共投资多少？")?.named).toBeUndefined();
+    const r = await answerQuestion(app, "淄博第九批援藏工作组2020年和2021—2022年的基建类项目一共投资多少？");
+    expect(r.answered).toBe(true);
+    expect(r.answer).toContain("4199万元 + 7430万元 = 11629万元");
+    expect(verifyFigures(r.answer, r.citations, r.derived).ok).toBe(true);
   });
 
   it("answers a total the document states itself as stated, not as a sum of parts", async () => {

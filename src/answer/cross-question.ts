@@ -20,6 +20,8 @@ export interface CrossQuestion {
   word?: string;
   /** A total of the figures one sentence lists (分别安排…50个、44个、79个 → 合计): the single item asks for the list. */
   group?: boolean;
+  /** Per input, what the sentence its figure comes from must name (its year, when inputs differ by year). */
+  named?: string[];
 }
 
 const CONNECTOR = /[，,]?(?:和|与|跟|同|还是|以及)/g;
@@ -90,6 +92,34 @@ function askFor(item: string, attribute: string, dates: boolean, predicate: stri
   return `${item}${attribute ? `的${attribute}` : ""}是多少？`;
 }
 
+/** A year or a span of years as a list item names it: 2011年, 2021—2022年, 2022至2024年. */
+const YEAR_SPAN = /\d{4}(?:年)?(?:[—–\-~～至到]\d{4})?年/g;
+
+/**
+ * Inputs that differ only by their year (镇江市2011年安排和2012年计划安排…的资金合计): each input is the whole list
+ * with the other inputs' years taken out, so the year the question gives it singles out its figure. Undefined
+ * unless every item names exactly one year (21、22年那10个项目 names one thing of two years: no inputs).
+ */
+function yearInputs(listText: string, items: string[]): { questions: string[]; years: string[] } | undefined {
+  if (items.length < 2) return undefined;
+  const years = items.map((it) => it.match(YEAR_SPAN) ?? []);
+  if (years.some((y) => y.length !== 1)) return undefined;
+  const own = years.map((y) => y[0] ?? "");
+  if (new Set(own).size !== own.length) return undefined;
+  // Each other year goes with the connector that joined it (和2012年, 2020年和).
+  const drop = (text: string, other: string): string => {
+    const at = text.indexOf(other);
+    const before = text.slice(0, at);
+    const trimmed = before.replace(/(?:和|与|以及|及|、)$/, "");
+    const after = text.slice(at + other.length);
+    return trimmed === before ? `${before}${after.replace(/^(?:和|与|以及|及|、)/, "")}` : `${trimmed}${after}`;
+  };
+  const questions = own.map((year) =>
+    own.reduce((text, other) => (other === year ? text : drop(text, other)), listText),
+  );
+  return { questions, years: own };
+}
+
 /** The most inputs a total adds up (each is asked and retrieved on its own). */
 export const MAX_TOTAL_INPUTS = 5;
 
@@ -105,6 +135,20 @@ export function analyzeCross(question: string): CrossQuestion | undefined {
       relation: "total",
       items: [`${listing}？`],
       labels: [listing.replace(/分别|多少|几/g, "").slice(0, 16)],
+      attribute: "",
+      dates: false,
+      group: true,
+    };
+  }
+  // 「…2022年至2024年分别安排的援建资金合计多少」 in one clause: the total of the figures one sentence lists.
+  const single = pieces.length === 1 ? (pieces[0] ?? "") : "";
+  const groupAt = single.search(/分别/);
+  if (groupAt >= 0 && TOTAL.test(single.slice(groupAt)) && /多少|几/.test(single.slice(groupAt))) {
+    const item = single.replace(TOTAL, "");
+    return {
+      relation: "total",
+      items: [`${item}？`],
+      labels: [item.slice(0, 16)],
       attribute: "",
       dates: false,
       group: true,
@@ -182,6 +226,21 @@ export function analyzeCross(question: string): CrossQuestion | undefined {
   if (totalAt >= 0) {
     const listText = clauses.slice(0, totalAt).join("，") || (clauses[totalAt] ?? "").split(TOTAL)[0] || "";
     const items = listItems(listText);
+    const byYear = yearInputs(listText, items);
+    if (byYear) {
+      // What the total counts when it follows the total's word (…项目一共投资多少 → 投资).
+      const after = (clauses[totalAt] ?? "").split(TOTAL)[1] ?? "";
+      const asked = after.replace(/(?:是|有|了)*(?:多少|几).*$/, "").replace(/^(?:是|有|了)+/, "");
+      const attribute = /人/.test(after) ? "人数" : asked;
+      return {
+        relation: DIFFERENCE_OF.test(clauses[totalAt] ?? "") ? "difference" : "total",
+        items: byYear.questions.map((q) => askFor(q, attribute, false, "")),
+        labels: byYear.years,
+        named: byYear.years.map((y) => y.slice(0, 4)),
+        attribute: "",
+        dates: false,
+      };
+    }
     // Listed years or figures (21、22年那10个项目) qualify one thing; they are not things to add up.
     // Short items (受援和协作地区, 资金和物资) qualify one noun; inputs to add up are named in full.
     if (items.length < 2 || items.some((it) => /\d/.test(it) || it.length < 4)) return undefined;

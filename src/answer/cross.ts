@@ -46,11 +46,13 @@ async function resolve(
   item: string,
   words: string,
   analyze: AnalyzeSide,
+  names?: string,
 ): Promise<Resolved | undefined> {
   const analysis = await analyze(item);
   if (!analysis) return undefined;
   let best: (Resolved & { fit: number }) | undefined;
-  analysis.ranked.slice(0, 3).forEach((pick, i) => {
+  const own = names ? analysis.ranked.filter((p) => p.candidate.norm.includes(names)) : analysis.ranked;
+  own.slice(0, 3).forEach((pick, i) => {
     const found = bestRow(app, pick, analysis.part, words);
     if (!found) return;
     const fit = found.fit - 0.15 * i;
@@ -103,9 +105,9 @@ export async function answerCross(run: CrossRun, cross: CrossQuestion): Promise<
   const { app, question, passages, analyze, passagesOut } = run;
   if (cross.group) return answerGroupTotal(run, cross);
   const resolved: Resolved[] = [];
-  for (const item of cross.items) {
+  for (const [i, item] of cross.items.entries()) {
     const words = item.replace(/(?:的)?(?:是多少元|是多少|有多少人|什么时候.*)？$/, "");
-    const r = await resolve(app, item, words, analyze);
+    const r = await resolve(app, item, words, analyze, cross.named?.[i]);
     if (!r) return undefined;
     resolved.push(r);
   }
@@ -113,8 +115,16 @@ export async function answerCross(run: CrossRun, cross: CrossQuestion): Promise<
   const citations: Citation[] = [];
   const lines = resolved.map((r, i) => {
     const cit = citeFor({ ...r.pick, span: r.pick.candidate.text }, citations);
-    const clause = clauseWith(r.pick.candidate.text, { ...r.figure, start: r.figure.start, end: r.figure.end });
-    return `${cross.labels[i]}：${clause}[${cit.n}]`;
+    const text = r.pick.candidate.text;
+    const clause = clauseWith(text, { ...r.figure, start: r.figure.start, end: r.figure.end });
+    const label = cross.labels[i] ?? "";
+    // A label with a figure the sentence does not hold (2021—2022年 for 2021年、2022年…) would be a figure no
+    // quote stands behind: the sentence up to the figure's clause says which input it is instead.
+    if (/\d/.test(label) && !normalizeForMatch(text).includes(normalizeForMatch(label))) {
+      const end = text.indexOf(clause) + clause.length;
+      return `${text.slice(0, end).replace(/[，,；;]$/, "")}[${cit.n}]`;
+    }
+    return `${label}：${clause}[${cit.n}]`;
   });
   const base = { question, mode: "extractive" as const, citations, passages: passagesOut(passages) };
   const figures = resolved.map((r) => ({

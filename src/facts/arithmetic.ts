@@ -66,9 +66,9 @@ function writtenUnit(figure: Figure): { scale: number; suffix: string } {
   return { scale, suffix: word };
 }
 
+/** A sum or difference written exactly (1.4 + 1.512 = 2.912, not 2.91), without floating-point noise. */
 function formatNumber(value: number): string {
-  const rounded = Math.round(value * 100) / 100;
-  return Number.isInteger(rounded) ? String(rounded) : rounded.toFixed(2).replace(/0+$/, "").replace(/\.$/, "");
+  return String(Number(value.toPrecision(12)));
 }
 
 /** A value written in the unit of a figure (17399万元 for 173990000 written like 4199万元). */
