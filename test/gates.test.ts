@@ -130,6 +130,26 @@ describe("the answerer's gates", () => {
     });
   }
 
+  it("local-place: a county is said by the township of it the question names (隆子县玉麦乡)", () => {
+    const gate = GATES.find((g) => g.name === "local-place")!;
+    const question = "湖南援建隆子县玉麦乡，三年投入了多少资金？";
+    expect(gate.passes(input(question, candidate("3年来，湖南在玉麦乡投入资金1200万元。")))).toBe(true);
+    expect(gate.passes(input(question, candidate("3年来，湖南在曲松县投入资金1200万元。")))).toBe(false);
+  });
+
+  it("entities: a year is met by a report of that year, or by the year its 去年 names", () => {
+    const gate = GATES.find((g) => g.name === "entities")!;
+    const dated = (date: string): Candidate => {
+      const c = candidate("自去年开始，浙江投入1400万元进行危房改造。");
+      return { ...c, chunk: { ...c.chunk, metadata: { ...c.chunk.metadata, date } } };
+    };
+    const question = "2012年浙江投入多少资金进行危房改造？";
+    expect(gate.passes(input(question, dated("2013-08-01")))).toBe(true);
+    expect(gate.passes(input(question, dated("2012-05-01")))).toBe(true);
+    expect(gate.passes(input(question, dated("2016-05-01")))).toBe(false);
+    expect(gate.passes(input(question, candidate("自去年开始，浙江投入1400万元进行危房改造。")))).toBe(false);
+  });
+
   it("name the first gate a candidate fails, and keep only the `always` gates for a refusal's lead", () => {
     const figureless = CASES["answer-span"]!;
     expect(failedGate(input(figureless.question, figureless.dropped), true)).toBe("answer-span");

@@ -54,7 +54,16 @@ export function agreesLocally(c: Candidate, q: AnalyzedQuestion, part: QuestionP
   const context = normalizeForMatch(documentContext(c.chunk));
   const local = (e: Entity): boolean =>
     (e.kind === "place" || e.kind === "term") && e.text.length >= 2 && LOCAL_PLACE.test(e.text);
-  return q.entities.every((e) => !local(e) || mentions(context, e) || mentions(c.norm, e));
+  // A place the question names a lower one in (隆子县 of 隆子县玉麦乡) is said by naming the lower one.
+  const lower = (e: Entity): string | undefined =>
+    new RegExp(`${e.text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(\\p{Script=Han}{1,3}?(?:镇|乡|村))`, "u").exec(
+      q.normalized,
+    )?.[1];
+  return q.entities.every((e) => {
+    if (!local(e) || mentions(context, e) || mentions(c.norm, e)) return true;
+    const below = lower(e);
+    return below !== undefined && (c.norm.includes(below) || context.includes(below));
+  });
 }
 
 /**
