@@ -19,11 +19,29 @@ const REPORT = [
   "工作组组长表示，将继续做好援青工作。",
 ].join("\n\n");
 
+/** A long report whose employment section lies far from its opening: the points come from the whole report. */
+const LONG_REPORT = [
+  "粤林协作三年综述",
+  "发布时间：2024-07-01  来源：林芝日报",
+  "三年来，广东省援藏工作队在林芝市全面推进各项援藏工作，取得了显著成效。",
+  ...Array.from({ length: 12 }, (_, i) =>
+    [
+      `工作队第${"一二三四五六七八九十"[i % 10]}项基础设施工程投资${100 + i * 10}万元，修建乡村道路${3 + i}公里。`,
+      `工作队援建的第${"一二三四五六七八九十"[i % 10]}座农牧民安居点可容纳${20 + i}户群众入住。`,
+    ].join(""),
+  ),
+  "在就业方面，工作队与林芝市签订劳务合作协议，组织368名高校毕业生赴广东就业。",
+  "工作队每年提供公务员岗位15个、企业岗位不少于3000个，专门面向西藏籍高校毕业生。",
+  "工作队推动35家校企开展订单式培养，毕业生就业率保持在97%以上。",
+  "在招商引资方面，工作队连续两年被评为招商引资工作成效突出单位。",
+].join("\n\n");
+
 let corpus: TempCorpus;
 let app: App;
 beforeAll(async () => {
   ({ app, corpus } = await writtenApp({
     "liaocheng.txt": `${REPORT}\n`,
+    "nyingchi.txt": `${LONG_REPORT}\n`,
     "other.txt": "昌都市医疗援藏简讯\n\n天津援藏医疗队在昌都市人民医院开展义诊活动，接诊患者300余人次。\n",
   }));
 });
@@ -51,6 +69,14 @@ describe("open questions", () => {
     const order = a.citations.map((c) => at(c.quote.slice(0, 12)));
     expect([...order].sort((x, y) => x - y)).toEqual(order);
     expect(a.answer).toContain("860万元");
+  });
+
+  it("take their points from the whole report by the question's topic, not its filler words (方面, 搞)", async () => {
+    const a = await answer(app, "广东省援藏工作队在林芝就业方面做了哪些事？");
+    expect(a.answered).toBe(true);
+    const held = ["368名", "公务员岗位15个", "35家校企"].filter((p) => a.answer.includes(p));
+    expect(held.length).toBeGreaterThanOrEqual(2);
+    expect(a.answer).not.toContain("招商引资");
   });
 
   it("are refused when no report is about the subject", async () => {

@@ -55,42 +55,91 @@ export function passagesToRead(passages: ScoredPassage[]): ScoredPassage[] {
   return read;
 }
 
+/** A passage's sentences as candidates, skipping those `seen` holds (source:text) and adding theirs to it. */
+function passageCandidates(
+  app: AnswerContext,
+  p: { chunk: Chunk; text: string; score: number; dense: number; sentences?: ScoredPassage["sentences"] },
+  rank: number,
+  questionVector: number[],
+  seen: Set<string>,
+): Candidate[] {
+  const out: Candidate[] = [];
+  const { sentences } = app.index;
+  const opening = p.chunk.metadata.start === 0;
+  // The retrieval's re-order already split the first passages and converted their sentences; reused here.
+  const split = p.sentences ?? splitSentences(p.text).map((x) => ({ text: x.text, key: sentenceKey(x.text) }));
+  // The vector key is the sentence in simplified, half-width form; the match form is that, lower-cased.
+  // Deriving one from the other converts the characters once (OpenCC is the costly step on DRCD).
+  const norms = split.map((s) => s.key.toLowerCase());
+  const sems = split.map((s) => (s.text.length < 4 ? 0 : sentenceSimilarity(sentences, s.key, questionVector)));
+  for (const [position, s] of split.entries()) {
+    const key = `${p.chunk.metadata.source}:${s.text}`;
+    if (seen.has(key) || s.text.length < 4) continue;
+    seen.add(key);
+    const norm = norms[position] ?? "";
+    const sem = sems[position] ?? 0;
+    out.push({
+      text: s.text,
+      norm,
+      chunk: p.chunk,
+      passage: p.text,
+      passageRank: rank,
+      passageScore: p.score,
+      passageDense: p.dense,
+      figures: extractFigures(norm),
+      sem,
+      lead: opening && position <= 1,
+      prevNorm: norms[position - 1] ?? "",
+      nextNorm: norms[position + 1] ?? "",
+      neighbourSem: Math.max(sems[position - 1] ?? 0, sems[position + 1] ?? 0),
+      position,
+    });
+  }
+  return out;
+}
+
 /** The candidate sentences of the passages, each once per document, with their similarity to the question. */
 export function candidatesFrom(app: AnswerContext, passages: ScoredPassage[], questionVector: number[]): Candidate[] {
   const seen = new Set<string>();
-  const out: Candidate[] = [];
-  const { sentences } = app.index;
-  passagesToRead(passages).forEach((p, rank) => {
-    const opening = p.chunk.metadata.start === 0;
-    // The retrieval's re-order already split the first passages and converted their sentences; reused here.
-    const split = p.sentences ?? splitSentences(p.text).map((x) => ({ text: x.text, key: sentenceKey(x.text) }));
-    // The vector key is the sentence in simplified, half-width form; the match form is that, lower-cased.
-    // Deriving one from the other converts the characters once (OpenCC is the costly step on DRCD).
-    const norms = split.map((s) => s.key.toLowerCase());
-    const sems = split.map((s) => (s.text.length < 4 ? 0 : sentenceSimilarity(sentences, s.key, questionVector)));
-    for (const [position, s] of split.entries()) {
-      const key = `${p.chunk.metadata.source}:${s.text}`;
-      if (seen.has(key) || s.text.length < 4) continue;
-      seen.add(key);
-      const norm = norms[position] ?? "";
-      const sem = sems[position] ?? 0;
-      out.push({
-        text: s.text,
-        norm,
-        chunk: p.chunk,
-        passage: p.text,
-        passageRank: rank,
-        passageScore: p.score,
-        passageDense: p.dense,
-        figures: extractFigures(norm),
-        sem,
-        lead: opening && position <= 1,
-        prevNorm: norms[position - 1] ?? "",
-        nextNorm: norms[position + 1] ?? "",
-        neighbourSem: Math.max(sems[position - 1] ?? 0, sems[position + 1] ?? 0),
-        position,
-      });
-    }
-  });
-  return out;
+  return passagesToRead(passages).flatMap((p, rank) => passageCandidates(app, p, rank, questionVector, seen));
 }
+
+/** Each index's chunks by document, built once per index (a list answer reads one whole document). */
+const chunksBySource = new WeakMap<AnswerContext["index"], Map<string, Chunk[]>>();
+
+/** A document's chunks, in its order. */
+export function chunksOf(app: AnswerContext, source: string): Chunk[] {
+  let bySource = chunksBySource.get(app.index);
+  if (!bySource) {
+    bySource = new Map();
+    for (const chunk of app.index.chunks) {
+      const list = bySource.get(chunk.metadata.source) ?? [];
+      list.push(chunk);
+      bySource.set(chunk.metadata.source, list);
+    }
+    for (const list of bySource.values()) list.sort((a, b) => a.metadata.start - b.metadata.start);
+    chunksBySource.set(app.index, bySource);
+  }
+  return bySource.get(source) ?? [];
+}
+
+/**
+ * Every sentence of one document as a candidate: those already among `known` as they are, the rest with their
+ * similarity to the question and no retrieval score (ranked after every passage read).
+ */
+export function documentCandidates(
+  app: AnswerContext,
+  source: string,
+  questionVector: number[],
+  known: Candidate[],
+): Candidate[] {
+  const own = known.filter((c) => c.chunk.metadata.source === source);
+  const seen = new Set(own.map((c) => `${source}:${c.text}`));
+  const rest = chunksOf(app, source).flatMap((chunk) =>
+    passageCandidates(app, { chunk, text: chunk.pageContent, score: 0, dense: 0 }, RANK_UNREAD, questionVector, seen),
+  );
+  return [...own, ...rest];
+}
+
+/** The passage rank of a sentence of a passage the retrieval did not read. */
+const RANK_UNREAD = 99;

@@ -3,10 +3,11 @@
 // question no report is about is refused as any question is); its points are that answer's sentence and the
 // report's sentences most on the question's topic, distinct from each other, in the report's order, each cited
 // with its sentence as the quote.
-import type { Candidate } from "./candidates.js";
+import { chunksOf, documentCandidates, type Candidate } from "./candidates.js";
 import { citeFor } from "./compose.js";
 import type { AnswerContext } from "./context.js";
 import { asksOpen } from "./asked.js";
+import { questionWords } from "./lexicon.js";
 import {
   OPEN_FIGURE_BONUS,
   OPEN_FIGURES_COUNTED,
@@ -21,6 +22,8 @@ import { synonymsOf } from "../text/synonyms.js";
 import type { AnalyzedQuestion } from "./question.js";
 import type { AnswerResult, Citation } from "./types.js";
 import { verifyFigures } from "./verify.js";
+
+const OPEN_FILLER = questionWords("open-filler");
 
 /** Whether the question asks for a list or an overview and nothing narrower (one part, a `thing`). */
 export function isOpenQuestion(q: AnalyzedQuestion): boolean {
@@ -51,23 +54,6 @@ function pointText(sentence: string): string {
   return end > OPEN_POINT_CHARS / 3 ? `${cut.slice(0, end)}…` : `${cut}…`;
 }
 
-/** Each index's chunks by document, built once per index (a list answer looks up one document's chunks). */
-const chunksBySource = new WeakMap<AnswerContext["index"], Map<string, AnswerContext["index"]["chunks"]>>();
-
-function chunksOf(app: AnswerContext, source: string): AnswerContext["index"]["chunks"] {
-  let bySource = chunksBySource.get(app.index);
-  if (!bySource) {
-    bySource = new Map();
-    for (const chunk of app.index.chunks) {
-      const list = bySource.get(chunk.metadata.source) ?? [];
-      list.push(chunk);
-      bySource.set(chunk.metadata.source, list);
-    }
-    chunksBySource.set(app.index, bySource);
-  }
-  return bySource.get(source) ?? [];
-}
-
 /** Where a sentence stands in its document, for the report's order (its chunk's start, then its place in it). */
 function documentOrder(app: AnswerContext, c: Candidate): number {
   for (const chunk of chunksOf(app, c.chunk.metadata.source)) {
@@ -87,7 +73,10 @@ function documentOrder(app: AnswerContext, c: Candidate): number {
 function pointScores(q: AnalyzedQuestion, pool: Candidate[]): Map<Candidate, number> {
   const first = pool[0]?.chunk.metadata;
   const framing = normalizeForMatch(`${first?.title ?? ""}${first?.lead ?? ""}`);
-  const terms = [...new Set(q.parts[0]?.terms ?? [])];
+  // The topic is said by its words of two characters or more (医疗, 就业), not by 做, 搞, 帮 or 方面.
+  const asked = [...new Set(q.parts[0]?.terms ?? [])];
+  const worded = asked.filter((t) => t.length >= 2 && !OPEN_FILLER.test(t));
+  const terms = worded.length > 0 ? worded : asked;
   const own = terms.filter((t) => !framing.includes(t));
   const topic = [
     ...new Set((own.length ? own : terms).flatMap((t) => [t, ...synonymsOf(t).filter((s) => s.length > 1)])),
@@ -120,10 +109,12 @@ export function listPoints(
   q: AnalyzedQuestion,
   candidates: Candidate[],
   answered: AnswerResult,
+  questionVector: number[],
 ): AnswerResult | undefined {
   const source = answered.citations[0]?.source;
   if (!source) return undefined;
-  const pool = candidates.filter((c) => c.chunk.metadata.source === source && c.text.length >= 8);
+  // The whole report, not only the passages read: a topic (就业, 医疗) is often a section the retrieval did not rank.
+  const pool = documentCandidates(app, source, questionVector, candidates).filter((c) => c.text.length >= 8);
   const scores = pointScores(q, pool);
   const ranked = [...pool].sort((a, b) => (scores.get(b) ?? 0) - (scores.get(a) ?? 0));
   const best = ranked[0] ? (scores.get(ranked[0]) ?? 0) : 0;

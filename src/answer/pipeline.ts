@@ -165,5 +165,5 @@ export async function answerQuestion(
   if ("refused" in excerpts) return refuseUnanswered(question, passages, excerpts.lead);
   const composed = composeAnswer(question, q, parts, excerpts, passages);
   if (!composed.answered || excerpts.ambiguous || !isOpenQuestion(q)) return composed;
-  return listPoints(app, q, candidates, composed) ?? composed;
+  return listPoints(app, q, candidates, composed, await app.embeddings.embedQuestion(question)) ?? composed;
 }
