@@ -135,6 +135,11 @@ describe("the answerer's gates", () => {
     const question = "湖南援建隆子县玉麦乡，三年投入了多少资金？";
     expect(gate.passes(input(question, candidate("3年来，湖南在玉麦乡投入资金1200万元。")))).toBe(true);
     expect(gate.passes(input(question, candidate("3年来，湖南在曲松县投入资金1200万元。")))).toBe(false);
+    // Or by the sentence before, whose subject this one drops.
+    const auction = "日土县羊绒竞拍会共拍卖羊绒多少吨？";
+    const named = { before: "在日土县羊绒竞拍会现场，拍卖师报出底价。" };
+    expect(gate.passes(input(auction, candidate("本次活动共拍卖羊绒40.18吨。", named)))).toBe(true);
+    expect(gate.passes(input(auction, candidate("本次活动共拍卖羊绒40.18吨。")))).toBe(false);
   });
 
   it("entities: a year is met by a report of that year, or by the year its 去年 names", () => {

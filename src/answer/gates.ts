@@ -51,7 +51,9 @@ const LOCAL_PLACE = /(?:县|区|镇|乡|村)$/;
  */
 export function agreesLocally(c: Candidate, q: AnalyzedQuestion, part: QuestionPart): boolean {
   if (part.kind !== "amount" && part.kind !== "date") return true;
-  const context = normalizeForMatch(documentContext(c.chunk));
+  // The sentence before counts too: Chinese drops a subject the sentence before has named (在日土县…竞拍现场… |
+  // 本次活动共拍卖羊绒40.18吨).
+  const context = `${normalizeForMatch(`${documentContext(c.chunk)}\n${c.chunk.metadata.heading}`)}\n${c.prevNorm}`;
   const local = (e: Entity): boolean =>
     (e.kind === "place" || e.kind === "term") && e.text.length >= 2 && LOCAL_PLACE.test(e.text);
   // A place the question names a lower one in (隆子县 of 隆子县玉麦乡) is said by naming the lower one.
