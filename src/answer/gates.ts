@@ -41,8 +41,8 @@ export function passageMentions(chunk: Chunk, passage: string, e: Entity): boole
   return e.kind === "year" && datedYears(passage, chunk.metadata.date).some((y) => e.variants.includes(y));
 }
 
-/** A place below the city (昂仁县, 卡嘎镇, 布玛村): where a figure was spent or counted. */
-const LOCAL_PLACE = /(?:县|区|镇|乡|村)$/;
+/** A place below the city (昂仁县, 卡嘎镇, 布玛村; not 和田地区 or 西藏自治区): where a figure was spent or counted. */
+const LOCAL_PLACE = /(?:县|(?<!地|自治|行政)区|镇|乡|村)$/;
 
 /**
  * A figure about a place below the city must say so in its own sentence: 「广东…在朗县投入了多少援藏资金」 is not
