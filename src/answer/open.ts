@@ -66,21 +66,29 @@ function documentOrder(app: AnswerContext, c: Candidate): number {
 /**
  * How much a sentence of the report is a point of the answer. The report was chosen for the question's subject
  * (淄博市第九批援藏工作组, 昂仁县), which nearly every sentence of it names; what tells points apart is the topic,
- * the question's words its title and opening do not hold (建, 项目; 荣誉 and its synonyms), each weighted by how
+ * the question's words that are not its subject's names (项目; 荣誉 and its synonyms), each weighted by how
  * rare it is in the report. Then the sentence's similarity to the question, and its figures: a point says what
  * and how much.
  */
 function pointScores(q: AnalyzedQuestion, pool: Candidate[]): Map<Candidate, number> {
-  const first = pool[0]?.chunk.metadata;
-  const framing = normalizeForMatch(`${first?.title ?? ""}${first?.lead ?? ""}`);
   // The topic is said by its words of two characters or more (医疗, 就业), not by 做, 搞, 帮 or 方面.
   const asked = [...new Set(q.parts[0]?.terms ?? [])];
-  const worded = asked.filter((t) => t.length >= 2 && !OPEN_FILLER.test(t));
+  const worded = asked.filter(
+    (t) => !OPEN_FILLER.test(t) && (t.length >= 2 || synonymsOf(t).some((x) => x.length >= 2)),
+  );
   const terms = worded.length > 0 ? worded : asked;
-  const own = terms.filter((t) => !framing.includes(t));
-  const topic = [
-    ...new Set((own.length ? own : terms).flatMap((t) => [t, ...synonymsOf(t).filter((s) => s.length > 1)])),
+  // What the question is about (淄博市第九批援藏工作组, 昂仁县) is its entities; the topic is the rest.
+  const title = normalizeForMatch(pool[0]?.chunk.metadata.title ?? "");
+  const own = terms.filter(
+    (t) => (t.length < 2 || !title.includes(t)) && !q.entities.some((e) => e.variants.some((v) => v.includes(t))),
+  );
+  const withSynonyms = (words: string[]): string[] => [
+    ...new Set(words.flatMap((t) => [t, ...synonymsOf(t).filter((s) => s.length > 1)])),
   ];
+  // A topic the report holds in fewer than two sentences cannot tell several points from the rest: then all the
+  // question's words, each weighted by its rarity in the report, say what the points are about.
+  const held = (words: string[]): number => pool.filter((c) => words.some((t) => c.norm.includes(t))).length;
+  const topic = held(withSynonyms(own)) >= 2 ? withSynonyms(own) : withSynonyms(terms);
   const weight = new Map(
     topic.map((t) => {
       const df = pool.filter((c) => c.norm.includes(t)).length;

@@ -7,7 +7,7 @@ import { splitSentences } from "../text/sentences.js";
 import type { SourceDocument } from "./load.js";
 
 /** Bump when chunking changes: an index built by another version is rebuilt. */
-export const CHUNKER_VERSION = 2;
+export const CHUNKER_VERSION = 3;
 
 export interface ChunkOptions {
   /** Target chunk length in characters. */
@@ -59,12 +59,24 @@ function headingsOf(doc: SourceDocument): { at: number; text: string }[] {
   return headings;
 }
 
-/** The first paragraph that is not a heading, up to LEAD_CHARS characters. */
+/**
+ * A report's byline or dateline paragraph (2025年05月31日20:40:18; 来源：人民网 作者：…; 中新网记者范丽芳): short,
+ * no sentence end, a date or a byline word. It says when and by whom, not what the report is about.
+ */
+const BYLINE = /\d{4}\s*[-年/.]\s*\d{1,2}|来源|來源|发布|發佈|作者|编辑|編輯|记者|記者|通讯员|通訊員/;
+
+function isByline(paragraph: string): boolean {
+  return paragraph.length <= 60 && !/[。！？!?]/.test(paragraph) && BYLINE.test(paragraph);
+}
+
+/** The first paragraph that is neither a heading, the title nor a byline, up to LEAD_CHARS characters. */
 function leadOf(doc: SourceDocument): string {
   const headingStarts = new Set(headingsOf(doc).map((h) => h.at));
   let offset = 0;
   for (const paragraph of doc.text.split("\n\n")) {
-    if (!headingStarts.has(offset) && paragraph.trim().length > 0) return paragraph.trim().slice(0, LEAD_CHARS);
+    const text = paragraph.trim();
+    const lead = !headingStarts.has(offset) && text.length > 0 && text !== doc.title.trim() && !isByline(text);
+    if (lead) return text.slice(0, LEAD_CHARS);
     offset += paragraph.length + 2;
   }
   return "";

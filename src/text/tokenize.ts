@@ -11,7 +11,7 @@ import { normalizeForMatch } from "./normalize.js";
 const DOMAIN_WORDS_FILE = new URL("./domain-words.txt", import.meta.url);
 
 /** Bump when tokens change: an index's word index (bm25.json) built by another version is rebuilt on load. */
-export const TOKENIZER_VERSION = 4;
+export const TOKENIZER_VERSION = 5;
 
 /**
  * The frequency a domain word is given when the dictionary lacks it or has it rarer: the dictionary's median (3),
