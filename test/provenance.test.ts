@@ -117,3 +117,39 @@ describe("relative years", () => {
     expect(withRelativeYears("同年投入1400万元", "2013-08-01")).toBe("同年投入1400万元");
   });
 });
+
+describe("many reports answering differently", () => {
+  let corpus: TempCorpus;
+  let app: App;
+  const years = [2017, 2018, 2019, 2020, 2021, 2022, 2023];
+  beforeAll(async () => {
+    const files = Object.fromEntries(
+      years.map((y, i) => [
+        `bomi-${y}.txt`,
+        `波密县援藏工作年度综述\n发布时间：${y}-12-20 来源：林芝日报\n\n` +
+          `${y}年，广东省援藏工作队在波密县投入援藏资金${3 + i}.${i + 1}亿元，实施项目${20 + i}个。\n`,
+      ]),
+    );
+    ({ app, corpus } = await writtenApp(files));
+  });
+  afterAll(() => corpus?.cleanup());
+
+  it("list five, newest first, and say in words how many more there are", async () => {
+    const a = await answer(app, "广东省援藏工作队在波密县投入了多少援藏资金？");
+    expect(a.answered).toBe(true);
+    const lines = a.answer.split("\n");
+    const listed = lines.filter((l) => /亿元/.test(l));
+    expect(listed).toHaveLength(5);
+    expect(a.citations.map((c) => c.date)).toEqual([
+      "2023-12-20",
+      "2022-12-20",
+      "2021-12-20",
+      "2020-12-20",
+      "2019-12-20",
+    ]);
+    expect(lines.at(-1)).toMatch(/^另有两份资料给出其他数字/);
+    const named = await answer(app, "2018年广东省援藏工作队在波密县投入了多少援藏资金？");
+    expect(named.answer).toContain("4.2亿元");
+    expect(named.answer).not.toContain("另有");
+  });
+});

@@ -25,6 +25,8 @@ export const AMBIGUITY_RATIO = 0.8;
 export const ANCHORED_AMBIGUITY_RATIO = 0.5;
 /** Ranked candidates searched for other documents' answers (the best's seven runners-up). */
 export const ALTERNATIVES_SCANNED = 8;
+/** At most this many sources' answers are listed; a last line says how many more there are. */
+export const MAX_SOURCES_SHOWN = 5;
 /** Share of an attribute's character pairs two figures must share to count the same thing. */
 export const SAME_ATTRIBUTE = 0.5;
 /** The same when the figure's time is the question's year: 援建资金 for 援藏资金 in the year asked. */

@@ -22,7 +22,7 @@ import { answerCross } from "./cross.js";
 import { analyzeCross } from "./cross-question.js";
 import { antecedentOf, besideRunnerUp, yearOfRelative } from "./excerpt.js";
 import { answerModel } from "./model.js";
-import { LEAD_MIN_COVERAGE, RETRIEVE, SHOW_PASSAGES } from "./params.js";
+import { LEAD_MIN_COVERAGE, MAX_SOURCES_SHOWN, RETRIEVE, SHOW_PASSAGES } from "./params.js";
 import { isOpenQuestion, listPoints } from "./open.js";
 import { analyzeQuestion, type AnalyzedQuestion } from "./question.js";
 import { analyzeCandidates, rankForPart, type PartAnalysis } from "./rank.js";
@@ -66,7 +66,8 @@ export async function answerAcross(
 }
 
 /** What step 5 chose: the selections to compose, or the closest lead of a refusal. */
-type Excerpts = { selections: Selection[]; ambiguous: boolean } | { refused: true; lead: Selection | undefined };
+type Excerpts =
+  { selections: Selection[]; ambiguous: boolean; more?: number } | { refused: true; lead: Selection | undefined };
 
 /**
  * Step 5: per part, the best candidate with what is quoted around it (the runner-up beside it, the year of its
@@ -83,6 +84,7 @@ export function selectExcerpts(
   const { threshold } = answerModel();
   const selections: Selection[] = [];
   let ambiguous = false;
+  let more = 0;
   const single = q.parts.length === 1;
   for (const analysis of parts) {
     const pick = analysis.ranked[0];
@@ -93,7 +95,9 @@ export function selectExcerpts(
     const alternatives = single ? alternativesFor(app, pick, analysis.ranked, q, analysis.part) : [];
     if (alternatives.length > 0) {
       ambiguous = true;
-      selections.push(...perSource(app, [pick, ...alternatives], analysis.part));
+      const lines = perSource(app, [pick, ...alternatives], analysis.part);
+      selections.push(...lines.slice(0, MAX_SOURCES_SHOWN));
+      more = Math.max(0, lines.length - MAX_SOURCES_SHOWN);
       continue;
     }
     const beside = single ? besideRunnerUp(analysis.ranked) : undefined;
@@ -108,7 +112,7 @@ export function selectExcerpts(
       single && excerpt[0] ? (antecedentOf(excerpt[0], candidates, analysis.part) ?? dated?.before) : undefined;
     selections.push(...joinExcerpt(before ? [before, ...excerpt] : excerpt));
   }
-  return { selections, ambiguous };
+  return { selections, ambiguous, ...(more > 0 ? { more } : {}) };
 }
 
 /**
@@ -121,7 +125,7 @@ export function composeAnswer(
   question: string,
   q: AnalyzedQuestion,
   parts: PartAnalysis[],
-  excerpts: { selections: Selection[]; ambiguous: boolean },
+  excerpts: { selections: Selection[]; ambiguous: boolean; more?: number },
   passages: ScoredPassage[],
 ): AnswerResult {
   const { selections, ambiguous } = excerpts;
@@ -139,7 +143,11 @@ export function composeAnswer(
     ? `各文件分别给出：\n${pieces.map((p) => p.replace(/。(\[\d+\])$/, "$1")).join("\n")}`
     : pieces.join("");
   if (!verifyFigures(answer, citations).ok) return refuseUnverified(question, passages);
-  return { question, answered: true, mode: "extractive", answer, citations, passages: passagesOut(passages) };
+  // How many sources are not listed, in words (三份): a count of this answer's sources, not a figure of a report.
+  const shown = excerpts.more
+    ? `${answer}\n另有${chineseCount(excerpts.more)}份资料给出其他数字，未列出；问题里加上年份、批次或地区可以问得更准。`
+    : answer;
+  return { question, answered: true, mode: "extractive", answer: shown, citations, passages: passagesOut(passages) };
 }
 
 /**
@@ -166,4 +174,9 @@ export async function answerQuestion(
   const composed = composeAnswer(question, q, parts, excerpts, passages);
   if (!composed.answered || excerpts.ambiguous || !isOpenQuestion(q)) return composed;
   return listPoints(app, q, candidates, composed, await app.embeddings.embedQuestion(question)) ?? composed;
+}
+
+/** A small count in Chinese numerals (三), so that it never reads as a figure from a report. */
+function chineseCount(n: number): string {
+  return "零一两三四五六七八九十"[n] ?? "多";
 }
