@@ -75,6 +75,27 @@ describe("questions in a private chat", () => {
     expect(passage.text.length).toBeGreaterThan(m.text.indexOf("出处") > 0 ? 100 : 0);
   });
 
+  it("offers the rest of an open question's points on a 更多 button, none repeated", async () => {
+    const m = await ask(108, "淄博市第九批援藏工作组在昂仁县做了哪些事？");
+    const first = m.text.split("出处")[0] ?? "";
+    expect(first.match(/^• /gm)?.length).toBe(5);
+    const button = m.buttons.find((b) => b.text === "更多")!;
+    expect(button).toBeDefined();
+    const c = client(108);
+    const before = countMessages(h.server, 108);
+    await c.sendCallback(c.makeCallbackQuery(button.data, { message: { message_id: m.messageId } }));
+    const more = await waitForMessage(h.server, 108, (x) => x.text.startsWith("• "), { after: before });
+    const points = (text: string): string[] =>
+      (text.split("出处")[0] ?? "")
+        .split("\n")
+        .filter((l) => l.startsWith("• "))
+        .map((l) => l.replace(/\[\d+\]$/, ""));
+    expect(points(more.text).length).toBeGreaterThan(0);
+    for (const p of points(more.text)) expect(points(m.text)).not.toContain(p);
+    expect(more.text).toContain("002_2a4bfa5699e19441.txt");
+    expect(more.buttons.map((b) => b.text)).not.toContain("更多");
+  });
+
   it("records 👍/👎 feedback with question, answer and passages", async () => {
     const m = await ask(103, "日喀则市共建设了多少家“孔子学堂”？");
     const c = client(103);

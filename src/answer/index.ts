@@ -8,6 +8,8 @@ import type { AnswerResult } from "./types.js";
 export type { AnswerContext, ModelAnswerer } from "./context.js";
 export type { AnswerResult, Citation, PassageOut } from "./types.js";
 export { EXAMPLE_QUESTION } from "./result.js";
+export { morePoints } from "./pipeline.js";
+export { mayHaveMorePoints } from "./open.js";
 
 /** The configured answerer: the language model when LLM_BASE_URL is set, otherwise the extractive one. */
 export async function answer(

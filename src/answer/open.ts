@@ -118,7 +118,7 @@ const ITEM_END = /[。；;！？!?]$/;
  * heading, as many as the list has room for. The items are what the question asked; the points they displace
  * are the lowest scored (the last chosen).
  */
-function withListItems(app: AnswerContext, pool: Candidate[], chosen: Candidate[]): Candidate[] {
+function withListItems(app: AnswerContext, pool: Candidate[], chosen: Candidate[], max: number): Candidate[] {
   const intro = chosen.find((c) => INTRODUCES_LIST.test(c.text.trim()));
   if (!intro) return chosen;
   const inOrder = pool
@@ -127,12 +127,12 @@ function withListItems(app: AnswerContext, pool: Candidate[], chosen: Candidate[
     .map((x) => x.candidate);
   const items: Candidate[] = [];
   for (const c of inOrder.slice(inOrder.indexOf(intro) + 1)) {
-    if (items.length >= OPEN_MAX_POINTS - 1 || !ITEM_END.test(c.text.trim())) break;
+    if (items.length >= max - 1 || !ITEM_END.test(c.text.trim())) break;
     items.push(c);
   }
   if (items.length === 0) return chosen.filter((c) => c !== intro);
   const rest = chosen.filter((c) => c !== intro && !items.includes(c));
-  return [...items, ...rest].slice(0, OPEN_MAX_POINTS);
+  return [...items, ...rest].slice(0, max);
 }
 
 /**
@@ -145,6 +145,7 @@ export function listPoints(
   candidates: Candidate[],
   answered: AnswerResult,
   questionVector: number[],
+  max = OPEN_MAX_POINTS,
 ): AnswerResult | undefined {
   const source = answered.citations[0]?.source;
   if (!source) return undefined;
@@ -160,7 +161,7 @@ export function listPoints(
     ? [{ candidate: answer, pairs: bigrams(answer.text) }]
     : [];
   for (const candidate of ranked) {
-    if (chosen.length >= OPEN_MAX_POINTS || (scores.get(candidate) ?? 0) < best * OPEN_SHARE) break;
+    if (chosen.length >= max || (scores.get(candidate) ?? 0) < best * OPEN_SHARE) break;
     const pairs = bigrams(candidate.text);
     if (candidate === answer || chosen.some((c) => overlap(c.pairs, pairs) > OPEN_OVERLAP)) continue;
     chosen.push({ candidate, pairs });
@@ -169,6 +170,7 @@ export function listPoints(
     app,
     pool,
     chosen.map((c) => c.candidate),
+    max,
   );
   if (listed.length < 2) return undefined;
   const ordered = listed
@@ -186,4 +188,35 @@ export function listPoints(
   // Checked before the bullets go on (a bullet is no figure to find in a quote).
   if (!verifyFigures(points.join("\n"), citations).ok) return undefined;
   return { ...answered, answer: points.map((p) => `• ${p}`).join("\n"), citations };
+}
+
+/** Whether an answer is an open question's list that may have more points than it shows (the 更多 button). */
+export function mayHaveMorePoints(result: AnswerResult): boolean {
+  return (
+    result.answered &&
+    result.mode === "extractive" &&
+    result.citations.length >= OPEN_MAX_POINTS &&
+    result.answer.split("\n").every((line) => line.startsWith("• "))
+  );
+}
+
+/**
+ * The points of a longer list that `shown` did not show: the same answer asked for OPEN_MORE_POINTS points, less
+ * the points already cited, renumbered from [1]. Undefined when there are none.
+ */
+export function pointsNotShown(longer: AnswerResult, shown: AnswerResult): AnswerResult | undefined {
+  if (!longer.answered) return undefined;
+  const seen = new Set(shown.citations.map((c) => `${c.source}:${c.quote}`));
+  const byN = new Map(longer.citations.map((c) => [c.n, c]));
+  const citations: Citation[] = [];
+  const lines: string[] = [];
+  for (const line of longer.answer.split("\n")) {
+    const cited = byN.get(Number(/\[(\d+)\]$/.exec(line)?.[1]));
+    if (!cited || seen.has(`${cited.source}:${cited.quote}`)) continue;
+    const n = citations.length + 1;
+    citations.push({ ...cited, n });
+    lines.push(line.replace(/\[\d+\]$/, `[${n}]`));
+  }
+  if (lines.length === 0) return undefined;
+  return { ...longer, answer: lines.join("\n"), citations };
 }

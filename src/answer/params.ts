@@ -60,6 +60,8 @@ export const FACT_ANSWER_CHARS = 60;
  * list stays on the question's subject. A sentence with a figure gets OPEN_FIGURE_BONUS: a point says how much.
  */
 export const OPEN_MAX_POINTS = 5;
+/** The longest list the 更多 button shows, its first OPEN_MAX_POINTS points being the answer's own. */
+export const OPEN_MORE_POINTS = 12;
 export const OPEN_SHARE = 0.75;
 export const OPEN_FIGURE_BONUS = 0.1;
 /** Figures of a point counted for the bonus at most: a table row of ten figures is no better a point. */

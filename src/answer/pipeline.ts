@@ -22,8 +22,8 @@ import { answerCross } from "./cross.js";
 import { analyzeCross } from "./cross-question.js";
 import { antecedentOf, besideRunnerUp, yearOfRelative } from "./excerpt.js";
 import { answerModel } from "./model.js";
-import { LEAD_MIN_COVERAGE, MAX_SOURCES_SHOWN, RETRIEVE, SHOW_PASSAGES } from "./params.js";
-import { isOpenQuestion, listPoints } from "./open.js";
+import { LEAD_MIN_COVERAGE, MAX_SOURCES_SHOWN, OPEN_MORE_POINTS, RETRIEVE, SHOW_PASSAGES } from "./params.js";
+import { isOpenQuestion, listPoints, mayHaveMorePoints, pointsNotShown } from "./open.js";
 import { analyzeQuestion, type AnalyzedQuestion } from "./question.js";
 import { analyzeCandidates, rankForPart, type PartAnalysis } from "./rank.js";
 import {
@@ -158,6 +158,7 @@ export async function answerQuestion(
   app: AnswerContext,
   question: string,
   searched?: ScoredPassage[],
+  options: { openPoints?: number } = {},
 ): Promise<AnswerResult> {
   const retrieved = searched ?? (await retrieve(app, question));
   const passages = retrieved.slice(0, SHOW_PASSAGES);
@@ -173,10 +174,17 @@ export async function answerQuestion(
   if ("refused" in excerpts) return refuseUnanswered(question, passages, excerpts.lead);
   const composed = composeAnswer(question, q, parts, excerpts, passages);
   if (!composed.answered || excerpts.ambiguous || !isOpenQuestion(q)) return composed;
-  return listPoints(app, q, candidates, composed, await app.embeddings.embedQuestion(question)) ?? composed;
+  const vector = await app.embeddings.embedQuestion(question);
+  return listPoints(app, q, candidates, composed, vector, options.openPoints) ?? composed;
 }
 
 /** A small count in Chinese numerals (三), so that it never reads as a figure from a report. */
 function chineseCount(n: number): string {
   return "零一两三四五六七八九十"[n] ?? "多";
+}
+
+/** The points of an open question's list that its answer did not show (the bot's 更多 button), or undefined. */
+export async function morePoints(app: AnswerContext, shown: AnswerResult): Promise<AnswerResult | undefined> {
+  if (!mayHaveMorePoints(shown)) return undefined;
+  return pointsNotShown(await answerQuestion(app, shown.question, undefined, { openPoints: OPEN_MORE_POINTS }), shown);
 }

@@ -3,7 +3,7 @@
 // pipeline works, and the answer as HTML with a button per citation and 👍/👎 buttons.
 import { InlineKeyboard, type Context } from "grammy";
 import type { LiveApp } from "../app.js";
-import { answer } from "../answer/index.js";
+import { answer, mayHaveMorePoints, morePoints } from "../answer/index.js";
 import type { AnswerResult } from "../answer/types.js";
 import type { Logger } from "../log.js";
 import type { BotStats } from "./stats.js";
@@ -72,11 +72,13 @@ export interface AskDeps {
   stats?: BotStats;
 }
 
-function keyboardFor(id: string, result: AnswerResult): InlineKeyboard {
+function keyboardFor(id: string, result: AnswerResult, offerMore = mayHaveMorePoints(result)): InlineKeyboard {
   const kb = new InlineKeyboard();
   const sources = result.answered ? result.citations.map((c) => c.n) : result.passages.slice(0, 3).map((_, i) => i + 1);
   for (const n of sources) kb.text(`原文 ${n}`, `src:${id}:${n}`);
   if (sources.length) kb.row();
+  // An open question's list shows five points; the rest of the report's points are one press away.
+  if (offerMore) kb.text("更多", `more:${id}`);
   return kb.text("👍", `fb:${id}:up`).text("👎", `fb:${id}:down`);
 }
 
@@ -137,6 +139,31 @@ export async function answerInChat(ctx: Context, rawQuestion: string, deps: AskD
       link_preview_options: { is_disabled: true },
       ...(last ? { reply_markup: keyboardFor(id, result) } : {}),
       ...(i === 0 && replyTo ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } } : {}),
+    });
+  }
+}
+
+/** The 更多 button: the points of an open question's list its answer did not show, as a reply of their own. */
+export async function showMore(ctx: Context, id: string, deps: AskDeps): Promise<void> {
+  const stored = await deps.state.getAnswer(id, ctx.chat?.id);
+  if (!stored) {
+    await ctx.answerCallbackQuery({ text: "这条回答已过期，请重新提问。" });
+    return;
+  }
+  const more = await morePoints(deps.live.current, stored.result);
+  if (!more) {
+    await ctx.answerCallbackQuery({ text: "没有更多要点了。" });
+    return;
+  }
+  await ctx.answerCallbackQuery();
+  const moreId = await deps.state.putAnswer({ result: more, chatId: stored.chatId });
+  const messages = splitMessage(renderAnswerBlocks(more));
+  for (const [i, html] of messages.entries()) {
+    const last = i === messages.length - 1;
+    await ctx.reply(html, {
+      parse_mode: "HTML",
+      link_preview_options: { is_disabled: true },
+      ...(last ? { reply_markup: keyboardFor(moreId, more, false) } : {}),
     });
   }
 }

@@ -32,7 +32,7 @@ import { BotStats, renderStats, startHealthServer, statsReport, type StatsReport
 import { serveWebhook, type WebhookServer } from "./webhook.js";
 import { messageCost, rateLimit } from "./rate.js";
 import { docsDrift } from "../search/index-store.js";
-import { answerInChat, showSource, type AskDeps } from "./ask.js";
+import { answerInChat, showMore, showSource, type AskDeps } from "./ask.js";
 import { recordFeedback } from "./feedback.js";
 import { MemoryState, type StateStore } from "../state/store.js";
 import { PgState } from "../state/postgres.js";
@@ -155,6 +155,7 @@ export function createBot(config: Config, live: LiveApp, log: Logger, options: B
   addressed.callbackQuery(/^src:([\w-]+):(\d+)$/, (ctx) =>
     showSource(ctx, ctx.match[1] ?? "", Number(ctx.match[2]), askDeps),
   );
+  addressed.callbackQuery(/^more:([\w-]+)$/, (ctx) => showMore(ctx, ctx.match[1] ?? "", askDeps));
   addressed.callbackQuery(/^fb:([\w-]+):(up|down)$/, async (ctx) => {
     const id = ctx.match[1] ?? "";
     const stored = await state.getAnswer(id, ctx.chat?.id);
