@@ -60,6 +60,11 @@ const CASES: Record<string, { question: string; dropped: Candidate; kept: Candid
     dropped: candidate("工作队共有干部人才96名。", { title: "淄博市第九批援藏工作组" }),
     kept: candidate("工作队共有干部人才96名。", { title: "广东省第十批援藏工作队" }),
   },
+  "another-batch": {
+    question: "上海第六批援青干部联络组组长是谁？",
+    dropped: candidate("第五批援青干部联络组组长赵勇表示，要为果洛贡献力量。"),
+    kept: candidate("第六批援青干部联络组组长李明带队抵达果洛。"),
+  },
   "local-place": {
     question: "广东在朗县投入了多少援藏资金？",
     dropped: candidate("广东全年投入援藏资金205万元。", {

@@ -4,7 +4,7 @@
 // test of its own (test/gates.test.ts). `always` gates hold even for the closest lead of a refusal; the others
 // hold when ranking for an answer (`gated`).
 import { documentContext, type Chunk } from "../corpus/chunk.js";
-import { mentions, type Entity } from "../text/entities.js";
+import { batchNumber, extractEntities, mentions, type Entity } from "../text/entities.js";
 import { extractFigures } from "../text/figures.js";
 import { normalizeForMatch } from "../text/normalize.js";
 import { datedYears } from "../text/relative-years.js";
@@ -39,6 +39,19 @@ export function agreesWithEntities(c: Candidate, q: AnalyzedQuestion): boolean {
 export function passageMentions(chunk: Chunk, passage: string, e: Entity): boolean {
   if (mentions(normalizeForMatch(`${documentContext(chunk)}\n${passage}`), e)) return true;
   return e.kind === "year" && datedYears(passage, chunk.metadata.date).some((y) => e.variants.includes(y));
+}
+
+/**
+ * Whether a sentence is about another batch than the question's: it names a batch (第五批) and not the question's
+ * (第六批). The passage gate lets it through when its document names both; its figure is the other batch's.
+ */
+export function namesAnotherBatch(c: Candidate, q: AnalyzedQuestion): boolean {
+  const batches = (list: Entity[]): number[] =>
+    list.filter((e) => e.kind === "batch").map((e) => batchNumber(e.text) ?? -1);
+  const asked = batches(q.entities);
+  if (asked.length === 0 || !c.norm.includes("批")) return false;
+  const own = batches(extractEntities(c.text));
+  return own.length > 0 && !own.some((b) => asked.includes(b));
 }
 
 /** A place below the city (昂仁县, 卡嘎镇, 布玛村; not 和田地区 or 西藏自治区): where a figure was spent or counted. */
@@ -132,6 +145,12 @@ export const GATES: readonly Gate[] = [
     why: "the question's batch, place, organisation, year and quoted names must be in the passage or its document",
     always: true,
     passes: ({ c, q }) => agreesWithEntities(c, q),
+  },
+  {
+    name: "another-batch",
+    why: "a sentence about another batch than the question's (第五批 for 第六批) answers for that one",
+    always: false,
+    passes: ({ c, q }) => !namesAnotherBatch(c, q),
   },
   {
     name: "local-place",
