@@ -6,6 +6,8 @@ import { answer } from "../src/answer/index.js";
 import { renderAnswerBlocks } from "../src/bot/render.js";
 import { renderPlain } from "../src/chat/plain.js";
 import { provenanceOf } from "../src/corpus/provenance.js";
+import { resolveFollowUp } from "../src/chat/follow-up.js";
+import { extractEntities } from "../src/text/entities.js";
 import { datedYears, relativeYears, withRelativeYears } from "../src/text/relative-years.js";
 import { writtenApp, type TempCorpus } from "./helpers.js";
 
@@ -83,6 +85,13 @@ describe("citations", () => {
     const named = await answer(app, "2019年广东省援藏工作队在林芝市投入了多少援藏资金？");
     expect(named.answer).toContain("8.6亿元");
     expect(named.answer).not.toContain("10.2亿元");
+    // A follow-up naming the year narrows the question asked before.
+    const turn = { question: "广东省援藏工作队在林芝市投入了多少援藏资金？", entities: [], at: Date.now() };
+    const narrowed = resolveFollowUp("那2019年呢？", { ...turn, entities: extractEntities(turn.question) });
+    expect(narrowed).toBe("2019年广东省援藏工作队在林芝市投入了多少援藏资金？");
+    const followed = await answer(app, narrowed);
+    expect(followed.answer).toContain("8.6亿元");
+    expect(followed.answer).not.toContain("10.2亿元");
   });
 
   it("read a year the question names against the report's date when its text says 今年", async () => {

@@ -46,6 +46,8 @@ export function resolveFollowUp(question: string, previous: Turn | undefined, no
       if (first) rewritten = rewritten.split(first.text).join(newPlace.text);
       return rewritten;
     }
+    // 那2019年呢？ 第九批呢？ after a question that named none: the same question narrowed to it.
+    if (newPlace.kind === "year" || newPlace.kind === "batch") return `${newPlace.text}${previous.question}`;
   }
 
   // 其中医疗方面投入了多少？ 它对口支援哪个县？ — the previous turn's entities give the subject.
