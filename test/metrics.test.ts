@@ -7,7 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { prepareCmrc, readQa } from "../src/eval/datasets.js";
-import { answerMatches } from "../src/eval/metrics.js";
+import { answerMatches, evaluate } from "../src/eval/metrics.js";
+import { writtenApp } from "./helpers.js";
 
 describe("answer scoring", () => {
   it("does not take a figure as the tail of a longer number", () => {
@@ -43,6 +44,33 @@ describe("answer scoring", () => {
     const [o, f] = await readQa(file);
     expect(o).toMatchObject({ mode: "points", need: 2, expect: ["甲", "乙", "丙"], sources: ["a.txt"] });
     expect(f).toMatchObject({ mode: "all", expect: ["1.32亿元"], sources: ["a.txt", "b.txt"] });
+  });
+});
+
+describe("eval over several sources", () => {
+  it("reports each expected figure an ambiguous answer held and the ones it missed", async () => {
+    const { app, corpus } = await writtenApp({
+      "a-2019.txt":
+        "林芝援藏综述\n2019-08-20 来源：西藏日报\n\n2019年，广东省援藏工作队在林芝市投入援藏资金8.6亿元。\n",
+      "b-2023.txt":
+        "林芝援藏新进展\n2023-07-05 来源：南方日报\n\n2023年，广东省援藏工作队在林芝市投入援藏资金10.2亿元。\n",
+    });
+    try {
+      const question = "广东省援藏工作队在林芝市投入了多少援藏资金？";
+      const both = { id: "a1", question, sources: ["a-2019.txt", "b-2023.txt"], mode: "all" as const };
+      const result = await evaluate(
+        app,
+        [
+          { ...both, expect: ["8.6亿元", "10.2亿元"], kind: "ambiguous" },
+          { ...both, id: "a2", expect: ["8.6亿元", "12.5亿元"], kind: "ambiguous" },
+        ],
+        { withAnswers: true },
+      );
+      expect(result.answer?.byKind.ambiguous).toEqual({ right: 1, total: 2, found: 3, expected: 4 });
+      expect(result.answer?.wrong).toMatchObject([{ id: "a2", missing: ["12.5亿元"] }]);
+    } finally {
+      corpus.cleanup();
+    }
   });
 });
 

@@ -37,8 +37,15 @@ function printHuman(name: string, r: EvalResult, build: BuildReport | undefined,
     console.log(`  ask latency p50 ${r.answer.askMs.p50.toFixed(1)} ms  p95 ${r.answer.askMs.p95.toFixed(1)} ms`);
     const kinds = Object.entries(r.answer.byKind);
     if (kinds.length) console.log(`  by kind    ${kinds.map(([k, v]) => `${k} ${v.right}/${v.total}`).join("  ")}`);
+    const several = kinds.filter(([, v]) => v.expected);
+    if (several.length)
+      console.log(
+        `  held       ${several.map(([k, v]) => `${k} ${v.found}/${v.expected}`).join("  ")}` +
+          "  (expected figures or points found in the answers)",
+      );
     for (const w of r.answer.wrong.slice(0, verbose ? Infinity : 30)) {
-      console.log(`  wrong ${w.id}${w.kind ? ` (${w.kind})` : ""}: ${w.question} → ${w.answer}`);
+      const missing = w.missing ? ` [missing: ${w.missing.join(", ")}]` : "";
+      console.log(`  wrong ${w.id}${w.kind ? ` (${w.kind})` : ""}: ${w.question} → ${w.answer}${missing}`);
     }
   }
   if (build) {

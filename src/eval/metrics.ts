@@ -30,11 +30,24 @@ export interface EvalItem {
 export interface KindScore {
   right: number;
   total: number;
+  /** For questions with several expected strings (ambiguous: each source's figure; open: points): how many the
+   * answers held, of how many expected (an open question's points count up to its `need`). */
+  found?: number;
+  expected?: number;
 }
 
 export interface Latency {
   p50: number;
   p95: number;
+}
+
+/** A question answered wrong, with the expected strings its answer lacks (none for a question to refuse). */
+export interface WrongAnswer {
+  id: string;
+  question: string;
+  answer: string;
+  kind?: string;
+  missing?: string[];
 }
 
 export interface EvalResult {
@@ -52,7 +65,7 @@ export interface EvalResult {
     askMs: Latency;
     /** Per `kind` of question, when the items have one. */
     byKind: Record<string, KindScore>;
-    wrong: { id: string; question: string; answer: string; kind?: string }[];
+    wrong: WrongAnswer[];
   };
 }
 
@@ -101,7 +114,7 @@ export async function evaluate(app: App, items: EvalItem[], options: { withAnswe
   let refusedRight = 0;
   let lengthSum = 0;
   let answeredCount = 0;
-  const wrong: { id: string; question: string; answer: string; kind?: string }[] = [];
+  const wrong: WrongAnswer[] = [];
   const byKind: Record<string, KindScore> = {};
 
   for (const item of items) {
@@ -137,12 +150,27 @@ export async function evaluate(app: App, items: EvalItem[], options: { withAnswe
       answeredCount++;
       lengthSum += result.answer.length;
     }
+    // Each expected string the answer holds or misses (a refusal holds none).
+    const held = item.expect.filter((e) => result.answered && containsExpected(result.answer, e));
+    const missing = item.expect.filter((e) => !held.includes(e));
     if (ok) right++;
-    else wrong.push({ id: item.id, question: item.question, answer: result.answer, kind: item.kind });
+    else
+      wrong.push({
+        id: item.id,
+        question: item.question,
+        answer: result.answer,
+        kind: item.kind,
+        ...(item.sources.length > 0 && missing.length > 0 ? { missing } : {}),
+      });
     if (item.kind) {
       const score = (byKind[item.kind] ??= { right: 0, total: 0 });
       score.total++;
       if (ok) score.right++;
+      if (item.expect.length > 1 && item.sources.length > 0) {
+        const expected = item.mode === "points" ? (item.need ?? 1) : item.expect.length;
+        score.found = (score.found ?? 0) + Math.min(held.length, expected);
+        score.expected = (score.expected ?? 0) + expected;
+      }
     }
   }
   const n = Math.max(answerable, 1);
