@@ -126,6 +126,27 @@ describe.skipIf(!TEST_DATABASE_URL)("PostgreSQL", () => {
     }
   });
 
+  it("prunes expired answers and chats' turns too old to be a follow-up's context", async () => {
+    const store = await PgState.connect(db.url);
+    try {
+      const old = await store.putAnswer({ result: result("旧问题？"), chatId: 31 });
+      const fresh = await store.putAnswer({ result: result("新问题？"), chatId: 31 });
+      const c = new pg.Client({ connectionString: db.url });
+      await c.connect();
+      await c.query("UPDATE bot_answers SET at = now() - interval '31 days' WHERE id = $1", [old]);
+      await c.end();
+      await store.remember(32, "昂仁县有多少人？", Date.now() - 31 * 60 * 1000);
+      await store.remember(33, "萨迦县有多少人？");
+      await store.prune();
+      expect(await store.getAnswer(old, 31)).toBeUndefined();
+      expect(await store.getAnswer(fresh, 31)).toBeDefined();
+      expect(await store.lastTurn(32)).toBeUndefined();
+      expect((await store.lastTurn(33))?.question).toBe("萨迦县有多少人？");
+    } finally {
+      await store.close();
+    }
+  });
+
   it("frees the claim of a process killed while handling an update, for the redelivery", async () => {
     const update = 424242;
     const script =

@@ -7,7 +7,7 @@
 // the lock goes with it and the redelivery is handled. The schema carries a version (schema.ts).
 import pg from "pg";
 import { extractEntities } from "../text/entities.js";
-import type { Turn } from "../chat/follow-up.js";
+import { TURN_TTL_MS, type Turn } from "../chat/follow-up.js";
 import { ensureSchema } from "./schema.js";
 import {
   answerId,
@@ -161,9 +161,13 @@ export class PgState implements StateStore {
     };
   }
 
-  /** Deletes expired answers (their votes go with them), handled update ids and long-idle buckets. */
-  private async prune(): Promise<void> {
+  /**
+   * Deletes expired answers (their votes go with them), handled update ids, long-idle buckets and chats' turns
+   * too old to be a follow-up's context (TURN_TTL_MS). Run every PRUNE_EVERY stored answers.
+   */
+  async prune(now = Date.now()): Promise<void> {
     await this.pool.query(`DELETE FROM bot_answers WHERE at < now() - interval '${ANSWER_TTL}'`);
+    await this.pool.query("DELETE FROM bot_turns WHERE at_ms < $1", [now - TURN_TTL_MS]);
     await this.pool.query(`DELETE FROM bot_updates WHERE at < now() - interval '${UPDATE_TTL}'`);
     await this.pool.query("DELETE FROM bot_buckets WHERE at_ms < extract(epoch FROM now() - interval '1 day') * 1000");
   }
