@@ -17,6 +17,42 @@ import {
   type ApiProxy,
 } from "../src/harness/emulator.js";
 import { tempCorpus, testEmbeddings, type TempCorpus } from "./helpers.js";
+import { createServer } from "node:http";
+import { boundedHandler } from "../src/bot/webhook.js";
+
+describe("webhook work bound", () => {
+  it("handles at most `max` posts at once and answers the others 503 with Retry-After", async () => {
+    let release = (): void => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    let busy = 0;
+    const handler = boundedHandler(
+      2,
+      async (_req, res) => {
+        await gate;
+        res.writeHead(200).end("ok");
+      },
+      () => busy++,
+    );
+    const server = createServer((req, res) => void handler(req, res));
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const address = server.address();
+    const url = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}/`;
+    try {
+      const first = [fetch(url, { method: "POST", body: "{}" }), fetch(url, { method: "POST", body: "{}" })];
+      await new Promise((r) => setTimeout(r, 100));
+      const third = await fetch(url, { method: "POST", body: "{}" });
+      expect(third.status).toBe(503);
+      expect(third.headers.get("retry-after")).toBe("5");
+      expect(busy).toBe(1);
+      release();
+      expect((await Promise.all(first)).map((r) => r.status)).toEqual([200, 200]);
+      expect((await fetch(url, { method: "POST", body: "{}" })).status).toBe(200);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+  });
+});
 
 describe("webhook settings", () => {
   it("needs the secret with the URL, follows Telegram's rule for it, and defaults the port", () => {

@@ -11,6 +11,42 @@ import type { Logger } from "../log.js";
 /** Longer than this and the update is acknowledged while its answer goes on (Telegram waits about a minute). */
 export const WEBHOOK_ANSWER_MS = 9_000;
 
+/**
+ * Updates one replica works on at once. Past it a post is answered 503 with Retry-After: Telegram delivers it
+ * again later (to this replica or another behind the balancer), so a burst queues at Telegram, not in memory.
+ */
+export const WEBHOOK_MAX_IN_FLIGHT = 64;
+
+/** Seconds Telegram is asked to wait before posting a refused update again. */
+const RETRY_AFTER_S = 5;
+
+/**
+ * A request handler that runs at most `max` requests of `handle` at once and answers the others 503 with
+ * Retry-After; `onBusy` is told of each one turned away.
+ */
+export function boundedHandler(
+  max: number,
+  handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
+  onBusy: (inFlight: number) => void = () => undefined,
+): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  let inFlight = 0;
+  return async (req, res) => {
+    if (inFlight >= max) {
+      onBusy(inFlight);
+      req.resume();
+      res.writeHead(503, { "retry-after": String(RETRY_AFTER_S), "content-type": "application/json" });
+      res.end(JSON.stringify({ error: "busy" }));
+      return;
+    }
+    inFlight++;
+    try {
+      await handle(req, res);
+    } finally {
+      inFlight--;
+    }
+  };
+}
+
 export interface WebhookServer {
   server: Server;
   /** The port it listens on (PORT, or the one the system chose for 0). */
@@ -33,11 +69,15 @@ export async function serveWebhook<C extends Context>(
   health: () => Promise<unknown>,
 ): Promise<WebhookServer> {
   const path = new URL(webhook.url).pathname || "/";
-  const handle = webhookCallback(bot, "http", {
-    secretToken: webhook.secret,
-    onTimeout: "return",
-    timeoutMilliseconds: WEBHOOK_ANSWER_MS,
-  });
+  const handle = boundedHandler(
+    WEBHOOK_MAX_IN_FLIGHT,
+    webhookCallback(bot, "http", {
+      secretToken: webhook.secret,
+      onTimeout: "return",
+      timeoutMilliseconds: WEBHOOK_ANSWER_MS,
+    }),
+    (inFlight) => log.warn("webhook busy: update refused for Telegram to post again", { inFlight }),
+  );
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const route = (req.url ?? "/").split("?")[0];
     if (req.method === "GET" && route === "/healthz") {
