@@ -78,6 +78,25 @@ function behaves(name: string, make: () => Promise<StateStore>): void {
       expect(Date.now() - (turn?.at ?? 0)).toBeLessThan(60_000);
     });
 
+    it("keeps an admin's pending action, with its upload, for that admin in that chat, once", async () => {
+      const bytes = new TextEncoder().encode("覆盖用的新文件内容");
+      const id = await state.putPending({ kind: "overwrite", name: "a.txt", bytes, userId: 9001, chatId: 9001 });
+      expect(id).toMatch(/^[\w-]{12}$/);
+      expect(await state.takePending(id, 9002, 9001)).toBeUndefined();
+      expect(await state.takePending(id, 9001, 4242)).toBeUndefined();
+      const taken = await state.takePending(id, 9001, 9001);
+      expect(taken).toMatchObject({ kind: "overwrite", name: "a.txt", userId: 9001, chatId: 9001 });
+      expect(new TextDecoder().decode(taken?.bytes)).toBe("覆盖用的新文件内容");
+      expect(await state.takePending(id, 9001, 9001)).toBeUndefined();
+      const remove = await state.putPending({ kind: "remove", name: "b.txt", userId: 9001, chatId: 9001 });
+      expect(await state.takePending(remove, 9001, 9001)).toEqual({
+        kind: "remove",
+        name: "b.txt",
+        userId: 9001,
+        chatId: 9001,
+      });
+    });
+
     it("lets an update be handled once", async () => {
       const update = Math.floor(Math.random() * 2 ** 31);
       const claim = await state.claimUpdate(update);
@@ -123,6 +142,17 @@ describe.skipIf(!TEST_DATABASE_URL)("PostgreSQL", () => {
       expect(n.rows[0].n).toBe(20);
     } finally {
       await Promise.all(replicas.map((r) => r.close()));
+    }
+  });
+
+  it("lets an admin confirm on another replica, and only one of two presses at once take the action", async () => {
+    const [a, b] = await Promise.all([PgState.connect(db.url), PgState.connect(db.url)]);
+    try {
+      const id = await a.putPending({ kind: "remove", name: "c.txt", userId: 9001, chatId: 9001 });
+      const presses = await Promise.all([a.takePending(id, 9001, 9001), b.takePending(id, 9001, 9001)]);
+      expect(presses.filter(Boolean)).toHaveLength(1);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
     }
   });
 

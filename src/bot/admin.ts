@@ -4,7 +4,6 @@
 // read in a worker process, saved under DOCS_DIR (overwriting only after confirmation) and indexed; /remove
 // moves a document to TRASH_DIR after confirmation, /restore brings it back.
 import { SharedBuildBusyError } from "../search/pg-index.js";
-import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { copyFile, mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -19,6 +18,7 @@ import type { Logger } from "../log.js";
 import { WorkerError } from "../worker/run.js";
 import { AuditWriteError, type AuditAction, type AuditLog } from "./audit.js";
 import type { PendingProgress } from "./pending-progress.js";
+import { PENDING_MS, type StateStore } from "../state/store.js";
 import { escapeHtml } from "./render.js";
 import {
   MAX_UPLOAD_BYTES,
@@ -26,6 +26,7 @@ import {
   checkUploadBytes,
   checkUploadName,
   placeNewDocument,
+  replaceDocument,
   readNote,
   readUpload,
 } from "./uploads.js";
@@ -37,41 +38,17 @@ export interface AdminDeps {
   config: Config;
   log: Logger;
   audit: AuditLog;
-  /** Confirmations waiting for an admin's button, and the message of the running re-index. */
+  /** The message of the running re-index. */
   state: AdminState;
+  /** Confirmations waiting for an admin's button (in memory, or in PostgreSQL for every replica). */
+  store: StateStore;
   /** Progress messages of builds in flight, finished on the next start if a stop cuts their build short. */
   pending?: PendingProgress;
 }
 
-interface PendingAction {
-  kind: "overwrite" | "remove";
-  name: string;
-  /** The checked upload waiting to overwrite `name`. */
-  staged?: string;
-  userId: number;
-  chatId: number;
-  expires: number;
-}
-
-/** A confirmation button lives this long. */
-const PENDING_MS = 60 * 60_000;
-
-/** Per-bot admin state: pending confirmations by unguessable id, and where the running re-index reports. */
+/** Per-bot admin state: where the running re-index reports (the confirmations are in the StateStore). */
 export class AdminState {
-  readonly pending = new Map<string, PendingAction>();
   reindexMessage: { chatId: number; messageId: number } | undefined;
-
-  add(action: Omit<PendingAction, "expires">): string {
-    const now = Date.now();
-    for (const [id, a] of this.pending) {
-      if (a.expires >= now) continue;
-      this.pending.delete(id);
-      if (a.staged) void rm(dirname(a.staged), { recursive: true, force: true });
-    }
-    const id = randomBytes(9).toString("base64url");
-    this.pending.set(id, { ...action, expires: now + PENDING_MS });
-    return id;
-  }
 }
 
 export function isAdmin(ctx: Context, config: Config): boolean {
@@ -383,7 +360,12 @@ export async function askRemove(ctx: Context, name: string, deps: AdminDeps): Pr
     await ctx.reply(`资料库中没有名为“${target}”的文件。用 /docs 查看文件名。`);
     return;
   }
-  const id = deps.state.add({ kind: "remove", name: target, userId: ctx.from?.id ?? 0, chatId: ctx.chat?.id ?? 0 });
+  const id = await deps.store.putPending({
+    kind: "remove",
+    name: target,
+    userId: ctx.from?.id ?? 0,
+    chatId: ctx.chat?.id ?? 0,
+  });
   await ctx.reply(`确定要删除“${escapeHtml(target)}”并更新索引吗？（文件会移到回收站，可用 /restore 恢复）`, {
     parse_mode: "HTML",
     reply_markup: confirmKeyboard(id, "删除"),
@@ -468,16 +450,14 @@ export async function restore(ctx: Context, name: string, deps: AdminDeps): Prom
 
 /** The answer to a confirmation button (overwrite an upload, or remove a file). */
 export async function confirmAction(ctx: Context, id: string, yes: boolean, deps: AdminDeps): Promise<void> {
-  const action = deps.state.pending.get(id);
-  if (!action || action.userId !== ctx.from?.id || action.chatId !== ctx.chat?.id || action.expires < Date.now()) {
+  const action = await deps.store.takePending(id, ctx.from?.id, ctx.chat?.id);
+  if (!action) {
     await ctx.answerCallbackQuery({ text: "这个操作已失效，请重新发起。" });
     return;
   }
-  deps.state.pending.delete(id);
   await ctx.answerCallbackQuery();
-  const audit = { userId: ctx.from.id, chatId: ctx.chat?.id, target: action.name };
+  const audit = { userId: action.userId, chatId: action.chatId, target: action.name };
   if (!yes) {
-    if (action.staged) await rm(dirname(action.staged), { recursive: true, force: true });
     await deps.audit.record({ ...audit, action: action.kind, outcome: "cancelled" });
     await ctx.reply("已取消，资料库没有改变。");
     return;
@@ -490,17 +470,14 @@ export async function confirmAction(ctx: Context, id: string, yes: boolean, deps
     const where = await moveToTrash(deps.config, action.name);
     await deps.audit.record({ ...audit, action: "remove", outcome: "done", detail: `moved to ${where}` });
     await indexChange(ctx, deps, `已删除“${action.name}”（已移到回收站），`);
-  } else if (action.staged) {
-    if (!(await auditFirst(ctx, deps, { ...audit, action: "overwrite", outcome: "requested", detail: "confirmed" }))) {
-      await rm(dirname(action.staged), { recursive: true, force: true });
+  } else if (action.bytes) {
+    if (!(await auditFirst(ctx, deps, { ...audit, action: "overwrite", outcome: "requested", detail: "confirmed" })))
       return;
-    }
     // The version overwritten goes to the trash like a removed one, so /restore can bring it back.
     const previous = existsSync(join(deps.config.docsDir, action.name))
       ? await moveToTrash(deps.config, action.name)
       : undefined;
-    await moveFile(action.staged, join(deps.config.docsDir, action.name));
-    await rm(dirname(action.staged), { recursive: true, force: true });
+    await replaceDocument(deps.config.docsDir, action.name, action.bytes);
     const detail = previous ? `previous version moved to ${previous}` : undefined;
     await deps.audit.record({ ...audit, action: "overwrite", outcome: "done", detail });
     await indexChange(ctx, deps, `已覆盖“${action.name}”，`);
@@ -539,14 +516,13 @@ export async function receiveDocument(ctx: BotContext, deps: AdminDeps): Promise
     if (!(await auditFirst(ctx, deps, { ...audit, action: "upload", outcome: "requested" }))) return;
     // The name is taken atomically: of two uploads of one new name, the second is asked to overwrite.
     if (!(await placeNewDocument(deps.config.docsDir, name, bytes))) {
-      const id = deps.state.add({
+      const id = await deps.store.putPending({
         kind: "overwrite",
         name,
-        staged,
+        bytes,
         userId: ctx.from?.id ?? 0,
         chatId: ctx.chat?.id ?? 0,
       });
-      staging = undefined;
       await deps.audit.record({ ...audit, action: "overwrite", outcome: "requested" });
       await ctx.reply(`资料库中已有“${escapeHtml(name)}”。要用新文件覆盖它吗？`, {
         parse_mode: "HTML",

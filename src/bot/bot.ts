@@ -120,6 +120,7 @@ export function createBot(config: Config, live: LiveApp, log: Logger, options: B
     log,
     audit: new AuditLog(config.auditFile, log),
     state: new AdminState(),
+    store: state,
     pending: new PendingProgress(pendingProgressFile(config.auditFile)),
   };
   const admin = (ctx: Context, action: AuditAction, work: () => Promise<unknown>, target?: string): Promise<void> => {

@@ -3,7 +3,7 @@
 // characters, markup), and text that a worker process can read within its limits (zip bombs, endless PDFs and
 // punctuation-only files are refused there, never in the bot's own process).
 import { randomBytes } from "node:crypto";
-import { link, mkdir, rm, writeFile } from "node:fs/promises";
+import { link, mkdir, rm, writeFile, rename } from "node:fs/promises";
 import { basename, dirname, extname, join } from "node:path";
 import { DOCUMENT_LIMITS, SUPPORTED_EXTENSIONS } from "../corpus/load.js";
 import type { ReadSummary } from "../worker/protocol.js";
@@ -140,6 +140,19 @@ export async function readUpload(path: string, name: string, limits: WorkerLimit
  * hidden file in the same folder (ingest skips hidden files) and hard-linked to the name, which fails when the
  * name exists. Two admins sending the same new name at once: one places it, the other is asked to overwrite.
  */
+/** Writes a document over the one of that name in one step (a hidden file renamed): no reader sees half of it. */
+export async function replaceDocument(docsDir: string, name: string, bytes: Uint8Array): Promise<void> {
+  const target = join(docsDir, name);
+  await mkdir(dirname(target), { recursive: true });
+  const hidden = join(dirname(target), `.upload-${randomBytes(6).toString("hex")}`);
+  await writeFile(hidden, bytes);
+  try {
+    await rename(hidden, target);
+  } finally {
+    await rm(hidden, { force: true });
+  }
+}
+
 export async function placeNewDocument(docsDir: string, name: string, bytes: Uint8Array): Promise<boolean> {
   const target = join(docsDir, name);
   await mkdir(dirname(target), { recursive: true });

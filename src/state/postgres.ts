@@ -12,6 +12,8 @@ import { ensureSchema } from "./schema.js";
 import {
   answerId,
   forButtons,
+  PENDING_MS,
+  type PendingAction,
   type RateOptions,
   type StateStore,
   type StoredAnswer,
@@ -161,6 +163,47 @@ export class PgState implements StateStore {
     };
   }
 
+  async putPending(action: PendingAction): Promise<string> {
+    const id = answerId();
+    await this.pool.query(
+      `INSERT INTO bot_pending (id, kind, name, bytes, user_id, chat_id, expires)
+       VALUES ($1, $2, $3, $4, $5, $6, now() + $7 * interval '1 millisecond')`,
+      [
+        id,
+        action.kind,
+        action.name,
+        action.bytes ? Buffer.from(action.bytes) : null,
+        action.userId,
+        action.chatId,
+        PENDING_MS,
+      ],
+    );
+    return id;
+  }
+
+  async takePending(
+    id: string,
+    userId: number | undefined,
+    chatId: number | undefined,
+  ): Promise<PendingAction | undefined> {
+    if (userId === undefined || chatId === undefined) return undefined;
+    // One statement: of two presses on two replicas, one gets the action.
+    const r = await this.pool.query<{ kind: PendingAction["kind"]; name: string; bytes: Buffer | null; live: boolean }>(
+      `DELETE FROM bot_pending WHERE id = $1 AND user_id = $2 AND chat_id = $3
+       RETURNING kind, name, bytes, expires > now() AS live`,
+      [id, userId, chatId],
+    );
+    const row = r.rows[0];
+    if (!row?.live) return undefined;
+    return {
+      kind: row.kind,
+      name: row.name,
+      ...(row.bytes ? { bytes: new Uint8Array(row.bytes) } : {}),
+      userId,
+      chatId,
+    };
+  }
+
   /**
    * Deletes expired answers (their votes go with them), handled update ids, long-idle buckets and chats' turns
    * too old to be a follow-up's context (TURN_TTL_MS). Run every PRUNE_EVERY stored answers.
@@ -168,6 +211,7 @@ export class PgState implements StateStore {
   async prune(now = Date.now()): Promise<void> {
     await this.pool.query(`DELETE FROM bot_answers WHERE at < now() - interval '${ANSWER_TTL}'`);
     await this.pool.query("DELETE FROM bot_turns WHERE at_ms < $1", [now - TURN_TTL_MS]);
+    await this.pool.query("DELETE FROM bot_pending WHERE expires < now()");
     await this.pool.query(`DELETE FROM bot_updates WHERE at < now() - interval '${UPDATE_TTL}'`);
     await this.pool.query("DELETE FROM bot_buckets WHERE at_ms < extract(epoch FROM now() - interval '1 day') * 1000");
   }

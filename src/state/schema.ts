@@ -45,6 +45,16 @@ const MIGRATIONS: string[] = [
      generation text NOT NULL REFERENCES index_generations (id),
      at timestamptz NOT NULL DEFAULT now()
    );`,
+  // Admins' actions waiting for their confirmation button, pressed on whichever replica (state/store.ts).
+  `CREATE TABLE bot_pending (
+     id text PRIMARY KEY,
+     kind text NOT NULL CHECK (kind IN ('overwrite', 'remove')),
+     name text NOT NULL,
+     bytes bytea,
+     user_id bigint NOT NULL,
+     chat_id bigint NOT NULL,
+     expires timestamptz NOT NULL
+   );`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -16,6 +16,22 @@ export interface StoredAnswer {
 export type Vote = "up" | "down";
 export type { RateOptions };
 
+/**
+ * An admin's action waiting for the confirmation button (/remove, an upload over an existing file): with the
+ * upload's bytes, so that the button may be pressed on any replica.
+ */
+export interface PendingAction {
+  kind: "overwrite" | "remove";
+  name: string;
+  /** The checked upload waiting to overwrite `name`. */
+  bytes?: Uint8Array;
+  userId: number;
+  chatId: number;
+}
+
+/** A confirmation button lives this long. */
+export const PENDING_MS = 60 * 60_000;
+
 /** An update this process handles; finished (handled, whatever the outcome) or not, when the process dies. */
 export interface UpdateClaim {
   finish(): Promise<void>;
@@ -40,6 +56,13 @@ export interface StateStore {
    * (a redelivered update is answered once); a claim whose process dies is free again for a redelivery.
    */
   claimUpdate(updateId: number): Promise<UpdateClaim | undefined>;
+  /** Keeps an admin's action until its button is pressed (PENDING_MS at most); returns its id. */
+  putPending(action: PendingAction): Promise<string>;
+  /**
+   * Takes the action back when its admin presses its button in its chat: removed then, so a second press finds
+   * nothing; undefined (and left in place) for another user or chat, undefined when unknown or expired.
+   */
+  takePending(id: string, userId: number | undefined, chatId: number | undefined): Promise<PendingAction | undefined>;
   close(): Promise<void>;
 }
 
@@ -60,9 +83,10 @@ export function forButtons(result: AnswerResult): AnswerResult {
   return { ...result, passages: result.passages.map((p) => (shown.has(p.chunkId) ? p : { ...p, text: "" })) };
 }
 
-/** The bounds of the in-memory store: answers and handled updates kept (the oldest go first). */
+/** The bounds of the in-memory store: answers, handled updates and pending actions kept (the oldest go first). */
 export const ANSWER_CAPACITY = 5000;
 const MAX_UPDATES = 10_000;
+const MAX_PENDING = 100;
 
 /** A Map used as a bounded LRU: a key set again moves to the end, the first goes beyond the capacity. */
 function setBounded<K, V>(map: Map<K, V>, key: K, value: V, capacity: number): void {
@@ -81,6 +105,7 @@ export class MemoryState implements StateStore {
   private readonly turns = new ChatMemory();
   private readonly buckets = new Map<string, TokenBuckets>();
   private readonly updates = new Map<number, "busy" | "done">();
+  private readonly pending = new Map<string, PendingAction & { expires: number }>();
 
   constructor(private readonly capacity = ANSWER_CAPACITY) {}
 
@@ -131,6 +156,27 @@ export class MemoryState implements StateStore {
         if (this.updates.has(updateId)) this.updates.set(updateId, "done");
         return Promise.resolve();
       },
+    });
+  }
+
+  putPending(action: PendingAction, now = Date.now()): Promise<string> {
+    for (const [id, a] of this.pending) if (a.expires < now) this.pending.delete(id);
+    const id = answerId();
+    setBounded(this.pending, id, { ...action, expires: now + PENDING_MS }, MAX_PENDING);
+    return Promise.resolve(id);
+  }
+
+  takePending(id: string, userId: number | undefined, chatId: number | undefined): Promise<PendingAction | undefined> {
+    const found = this.pending.get(id);
+    if (!found || found.userId !== userId || found.chatId !== chatId) return Promise.resolve(undefined);
+    this.pending.delete(id);
+    if (found.expires < Date.now()) return Promise.resolve(undefined);
+    return Promise.resolve({
+      kind: found.kind,
+      name: found.name,
+      ...(found.bytes ? { bytes: found.bytes } : {}),
+      userId: found.userId,
+      chatId: found.chatId,
     });
   }
 
