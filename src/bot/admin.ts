@@ -559,8 +559,9 @@ export async function receiveDocument(ctx: BotContext, deps: AdminDeps): Promise
 }
 
 /**
- * Staged uploads (tmpdir/duikou-upload-*) older than a pending confirmation can live: left by a stop while their
- * overwrite question was open (pending questions do not survive a restart), up to 20 MB each.
+ * Staged uploads (tmpdir/duikou-upload-*) older than a pending confirmation can live: an upload is staged only
+ * while it is checked (an overwrite waits with its bytes in the StateStore), so these are left by a stop in the
+ * middle of a check, up to 20 MB each.
  */
 export async function removeOrphanedUploads(now = Date.now()): Promise<number> {
   let removed = 0;
