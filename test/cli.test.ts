@@ -198,6 +198,25 @@ describe("npm start without BOT_TOKEN", () => {
     expect(r.stdout).toContain("出处");
   });
 
+  it("gives an open question's further points on 更多, none repeated", async () => {
+    const r = await run(["src/cli/start.ts"], "淄博市第九批援藏工作组在昂仁县做了哪些事？\n更多\n更多\nexit\n", {
+      DOCS_DIR: corpus.config.docsDir,
+      INDEX_DIR: corpus.config.indexDir,
+    });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("（输入“更多”查看其余要点）");
+    const [first = "", rest = ""] = r.stdout.split("（输入“更多”查看其余要点）");
+    const points = (text: string): string[] =>
+      text
+        .split("\n")
+        .filter((l) => l.startsWith("• "))
+        .map((l) => l.replace(/\[\d+\]$/, ""));
+    expect(points(first)).toHaveLength(5);
+    expect(points(rest).length).toBeGreaterThan(0);
+    for (const p of points(rest)) expect(points(first)).not.toContain(p);
+    expect(rest).toContain("没有更多要点了。");
+  });
+
   it("rebuilds, on start, an index that an older version built", async () => {
     const other = tempCorpus();
     try {

@@ -5,7 +5,7 @@ import { createInterface } from "node:readline/promises";
 import { createApp } from "../app.js";
 import { ChatMemory, resolveFollowUp } from "../chat/follow-up.js";
 import { MAX_QUESTION_CHARS, helpPlain, nonChineseHint, tooLongMessage } from "../chat/help.js";
-import { answer } from "../answer/index.js";
+import { answer, mayHaveMorePoints, morePoints, type AnswerResult } from "../answer/index.js";
 import { renderPlain } from "../chat/plain.js";
 import { loadConfig } from "../config.js";
 import { runMain } from "./args.js";
@@ -31,6 +31,8 @@ runMain(async () => {
   const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY });
   rl.setPrompt("问> ");
   rl.prompt();
+  // The last answer, for 更多 (an open question's further points, as the bot's button gives them).
+  let last: AnswerResult | undefined;
   for await (const line of rl) {
     const q = line.trim();
     if (q === "exit" || q === "quit" || q === "/exit") break;
@@ -45,13 +47,19 @@ runMain(async () => {
           .map(([name, f], i) => `${i + 1}. ${name} · ${f.title}`)
           .join("\n"),
       );
-    else if (q.length > MAX_QUESTION_CHARS) console.log(tooLongMessage(q.length));
+    else if (q === "更多" || q === "/more") {
+      const more = last ? await morePoints(app, last) : undefined;
+      last = undefined;
+      console.log(more ? `\n${renderPlain(more)}\n` : "没有更多要点了。");
+    } else if (q.length > MAX_QUESTION_CHARS) console.log(tooLongMessage(q.length));
     else if (nonChineseHint(q)) console.log(nonChineseHint(q));
     else {
       const standalone = resolveFollowUp(q, memory.get(TERMINAL_CHAT));
       memory.remember(TERMINAL_CHAT, standalone);
       if (standalone !== q) console.log(`（理解为：${standalone}）`);
-      console.log(`\n${renderPlain(await answer(app, standalone))}\n`);
+      last = await answer(app, standalone);
+      console.log(`\n${renderPlain(last)}\n`);
+      if (mayHaveMorePoints(last)) console.log("（输入“更多”查看其余要点）\n");
     }
     rl.prompt();
   }
