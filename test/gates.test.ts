@@ -60,11 +60,6 @@ const CASES: Record<string, { question: string; dropped: Candidate; kept: Candid
     dropped: candidate("工作队共有干部人才96名。", { title: "淄博市第九批援藏工作组" }),
     kept: candidate("工作队共有干部人才96名。", { title: "广东省第十批援藏工作队" }),
   },
-  "another-batch": {
-    question: "上海第六批援青干部联络组组长是谁？",
-    dropped: candidate("第五批援青干部联络组组长赵勇表示，要为果洛贡献力量。"),
-    kept: candidate("第六批援青干部联络组组长李明带队抵达果洛。"),
-  },
   "local-place": {
     question: "广东在朗县投入了多少援藏资金？",
     dropped: candidate("广东全年投入援藏资金205万元。", {
@@ -145,22 +140,6 @@ describe("the answerer's gates", () => {
     const named = { before: "在日土县羊绒竞拍会现场，拍卖师报出底价。" };
     expect(gate.passes(input(auction, candidate("本次活动共拍卖羊绒40.18吨。", named)))).toBe(true);
     expect(gate.passes(input(auction, candidate("本次活动共拍卖羊绒40.18吨。")))).toBe(false);
-  });
-
-  it("list-total: a list summed up by a count (三个团场的沉砂池) names the whole, not one member", () => {
-    const gate = GATES.find((g) => g.name === "list-total")!;
-    const question = "镇江援建的沉砂池解决了多少亩耕地的灌溉？";
-    const whole = candidate("投资2800万元建好七十七、七十六、六十一三个团场的沉砂池，解决20余万亩耕地的灌溉。");
-    expect(gate.passes(input(question, whole))).toBe(true);
-    const member = candidate("投资2800万元建好水渠、道路、团场的沉砂池等设施，解决20余万亩耕地的灌溉。");
-    expect(gate.passes(input(question, member))).toBe(false);
-  });
-
-  it("local-place: a prefecture (和田地区) is no place below the city", () => {
-    const gate = GATES.find((g) => g.name === "local-place")!;
-    const c = candidate("天津组团式援疆医疗队向人民医院派出专业骨干28名。");
-    expect(gate.passes(input("天津向和田地区人民医院派了多少名专业骨干？", c))).toBe(true);
-    expect(gate.passes(input("天津向策勒县人民医院派了多少名专业骨干？", c))).toBe(false);
   });
 
   it("entities: a year is met by a report of that year, or by the year its 去年 names", () => {

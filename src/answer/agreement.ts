@@ -72,9 +72,6 @@ export function attributeWords(words: readonly string[], part: QuestionPart): Se
   return new Set(words.filter((t) => part.focus.some((f) => f.includes(t) || t.includes(f))));
 }
 
-/** A count that sums up the list before it: 三个, 4处, 两座. */
-const COUNTED_LIST = /[一二三四五六七八九十两\d]+[个座处所家项条]/;
-
 /**
  * Whether a sentence names the asked item only as one of a list whose figure is the whole list's
  * (湖南投入资金1200万元，新建了玉麦乡史馆、文化广场、消防车库等设施 does not say what 玉麦乡史馆 cost): the item
@@ -105,9 +102,7 @@ export function onlyInListTotal(norm: string, part: QuestionPart): boolean {
     if (at >= offset && at < offset + entry.length + 1) {
       // The item is the entry (新建了玉麦乡史馆; 消防车库等设施), not a word qualifying it (昂仁县基层党员干部).
       const member = entry.replace(/等.*$/, "").endsWith(part.item);
-      // A list summed up by a count (七十七、七十六、六十一三个团场的沉砂池) names them all: the item is the whole.
-      const collective = COUNTED_LIST.test(entry.slice(0, Math.max(0, at - offset)));
-      return member && !collective && !extractFigures(entry).some((f) => figureFits(f, part));
+      return member && !extractFigures(entry).some((f) => figureFits(f, part));
     }
     offset += entry.length + 1;
   }

@@ -4,7 +4,7 @@
 // test of its own (test/gates.test.ts). `always` gates hold even for the closest lead of a refusal; the others
 // hold when ranking for an answer (`gated`).
 import { documentContext, type Chunk } from "../corpus/chunk.js";
-import { batchNumber, extractEntities, mentions, type Entity } from "../text/entities.js";
+import { mentions, type Entity } from "../text/entities.js";
 import { extractFigures } from "../text/figures.js";
 import { normalizeForMatch } from "../text/normalize.js";
 import { datedYears } from "../text/relative-years.js";
@@ -41,21 +41,8 @@ export function passageMentions(chunk: Chunk, passage: string, e: Entity): boole
   return e.kind === "year" && datedYears(passage, chunk.metadata.date).some((y) => e.variants.includes(y));
 }
 
-/**
- * Whether a sentence is about another batch than the question's: it names a batch (第五批) and not the question's
- * (第六批). The passage gate lets it through when its document names both; its figure is the other batch's.
- */
-export function namesAnotherBatch(c: Candidate, q: AnalyzedQuestion): boolean {
-  const batches = (list: Entity[]): number[] =>
-    list.filter((e) => e.kind === "batch").map((e) => batchNumber(e.text) ?? -1);
-  const asked = batches(q.entities);
-  if (asked.length === 0 || !c.norm.includes("批")) return false;
-  const own = batches(extractEntities(c.text));
-  return own.length > 0 && !own.some((b) => asked.includes(b));
-}
-
-/** A place below the city (昂仁县, 卡嘎镇, 布玛村; not 和田地区 or 西藏自治区): where a figure was spent or counted. */
-const LOCAL_PLACE = /(?:县|(?<!地|自治|行政)区|镇|乡|村)$/;
+/** A place below the city (昂仁县, 卡嘎镇, 布玛村): where a figure was spent or counted. */
+const LOCAL_PLACE = /(?:县|区|镇|乡|村)$/;
 
 /**
  * A figure about a place below the city must say so in its own sentence: 「广东…在朗县投入了多少援藏资金」 is not
@@ -145,12 +132,6 @@ export const GATES: readonly Gate[] = [
     why: "the question's batch, place, organisation, year and quoted names must be in the passage or its document",
     always: true,
     passes: ({ c, q }) => agreesWithEntities(c, q),
-  },
-  {
-    name: "another-batch",
-    why: "a sentence about another batch than the question's (第五批 for 第六批) answers for that one",
-    always: false,
-    passes: ({ c, q }) => !namesAnotherBatch(c, q),
   },
   {
     name: "local-place",

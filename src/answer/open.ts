@@ -108,33 +108,6 @@ function pointScores(q: AnalyzedQuestion, pool: Candidate[]): Map<Candidate, num
   );
 }
 
-/** A sentence that introduces a list (…交出了一份答卷： / 大致可分为4类：): its items follow it. */
-const INTRODUCES_LIST = /[:：]$/;
-/** A list item ends as a sentence or clause does; a line without that is a heading, where the list has ended. */
-const ITEM_END = /[。；;！？!?]$/;
-
-/**
- * The points with each list's introduction replaced by its items: the sentences after it in the report, up to a
- * heading, as many as the list has room for. The items are what the question asked; the points they displace
- * are the lowest scored (the last chosen).
- */
-function withListItems(app: AnswerContext, pool: Candidate[], chosen: Candidate[], max: number): Candidate[] {
-  const intro = chosen.find((c) => INTRODUCES_LIST.test(c.text.trim()));
-  if (!intro) return chosen;
-  const inOrder = pool
-    .map((candidate) => ({ candidate, at: documentOrder(app, candidate) }))
-    .sort((a, b) => a.at - b.at)
-    .map((x) => x.candidate);
-  const items: Candidate[] = [];
-  for (const c of inOrder.slice(inOrder.indexOf(intro) + 1)) {
-    if (items.length >= max - 1 || !ITEM_END.test(c.text.trim())) break;
-    items.push(c);
-  }
-  if (items.length === 0) return chosen.filter((c) => c !== intro);
-  const rest = chosen.filter((c) => c !== intro && !items.includes(c));
-  return [...items, ...rest].slice(0, max);
-}
-
 /**
  * The answer of an open question as a list of points, or undefined (the single answer stands) when its report
  * has fewer than two distinct points about it.
@@ -166,12 +139,7 @@ export function listPoints(
     if (candidate === answer || chosen.some((c) => overlap(c.pairs, pairs) > OPEN_OVERLAP)) continue;
     chosen.push({ candidate, pairs });
   }
-  const listed = withListItems(
-    app,
-    pool,
-    chosen.map((c) => c.candidate),
-    max,
-  );
+  const listed = chosen.map((c) => c.candidate);
   if (listed.length < 2) return undefined;
   const ordered = listed
     .map((candidate) => ({ candidate, at: documentOrder(app, candidate) }))
