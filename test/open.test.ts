@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../src/app.js";
 import { answer } from "../src/answer/index.js";
+import { documentCandidates } from "../src/answer/candidates.js";
 import { isOpenQuestion } from "../src/answer/open.js";
 import { analyzeQuestion } from "../src/answer/question.js";
 import { writtenApp, type TempCorpus } from "./helpers.js";
@@ -82,5 +83,30 @@ describe("open questions", () => {
   it("are refused when no report is about the subject", async () => {
     const a = await answer(app, "安徽援藏工作队在错那县做了哪些项目？");
     expect(a.answered).toBe(false);
+  });
+});
+
+describe("the report read for a list", () => {
+  it("is a bounded window around the answer's passage in a very long document", () => {
+    const chunks = Array.from({ length: 600 }, (_, i) => ({
+      pageContent: `第${i}段的内容说明援建项目的进展情况。`,
+      metadata: {
+        chunkId: `long.txt#${i}`,
+        source: "long.txt",
+        title: "长文",
+        heading: "",
+        start: i * 40,
+        end: i * 40 + 30,
+      },
+    }));
+    const sentences = { row: new Map<string, number>(), keys: [] as string[], vectors: new Float32Array(0) };
+    const app = { index: { chunks, sentences } } as unknown as Parameters<typeof documentCandidates>[0];
+    const read = documentCandidates(app, "long.txt", [], [], chunks[450] as never);
+    const at = new Set(read.map((c) => Number(c.chunk.metadata.chunkId.split("#")[1])));
+    expect(at.size).toBe(200);
+    expect(at.has(450)).toBe(true);
+    expect(Math.min(...at)).toBe(350);
+    const start = documentCandidates(app, "long.txt", [], []);
+    expect(new Set(start.map((c) => c.chunk.metadata.chunkId)).size).toBe(200);
   });
 });

@@ -111,6 +111,18 @@ function behaves(name: string, make: () => Promise<StateStore>): void {
 
 behaves("memory", () => Promise.resolve(new MemoryState()));
 
+describe("memory state bounds", () => {
+  it("holds uploads waiting for confirmation up to 100 MiB, dropping the oldest", async () => {
+    const state = new MemoryState();
+    const big = (): Uint8Array => new Uint8Array(20 * 2 ** 20);
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++)
+      ids.push(await state.putPending({ kind: "overwrite", name: `${i}.txt`, bytes: big(), userId: 1, chatId: 1 }));
+    expect(await state.takePending(ids[0]!, 1, 1)).toBeUndefined();
+    for (const id of ids.slice(1)) expect((await state.takePending(id, 1, 1))?.bytes?.length).toBe(20 * 2 ** 20);
+  });
+});
+
 describe.skipIf(!TEST_DATABASE_URL)("PostgreSQL", () => {
   let db: { url: string; drop: () => Promise<void> };
   beforeAll(async () => {

@@ -132,14 +132,24 @@ export function documentCandidates(
   source: string,
   questionVector: number[],
   known: Candidate[],
+  around?: Chunk,
 ): Candidate[] {
   const own = known.filter((c) => c.chunk.metadata.source === source);
   const seen = new Set(own.map((c) => `${source}:${c.text}`));
-  const rest = chunksOf(app, source).flatMap((chunk) =>
-    passageCandidates(app, { chunk, text: chunk.pageContent, score: 0, dense: 0 }, RANK_UNREAD, questionVector, seen),
-  );
+  // A long document is read in a window of DOCUMENT_CHUNKS around `around`: the work per question stays bounded.
+  const chunks = chunksOf(app, source);
+  const at = Math.max(0, around ? chunks.findIndex((c) => c.metadata.chunkId === around.metadata.chunkId) : 0);
+  const from = Math.max(0, Math.min(at - DOCUMENT_CHUNKS / 2, chunks.length - DOCUMENT_CHUNKS));
+  const rest = chunks
+    .slice(from, from + DOCUMENT_CHUNKS)
+    .flatMap((chunk) =>
+      passageCandidates(app, { chunk, text: chunk.pageContent, score: 0, dense: 0 }, RANK_UNREAD, questionVector, seen),
+    );
   return [...own, ...rest];
 }
+
+/** The most chunks of one document an open question's list reads (a 20 MB upload has tens of thousands). */
+const DOCUMENT_CHUNKS = 200;
 
 /** The passage rank of a sentence of a passage the retrieval did not read. */
 const RANK_UNREAD = 99;

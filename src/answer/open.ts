@@ -123,12 +123,13 @@ export function listPoints(
   const source = answered.citations[0]?.source;
   if (!source) return undefined;
   // The whole report, not only the passages read: a topic (就业, 医疗) is often a section the retrieval did not rank.
-  const pool = documentCandidates(app, source, questionVector, candidates).filter((c) => c.text.length >= 8);
+  const quote = answered.citations[0]?.quote ?? "";
+  const anchor = candidates.find((c) => c.chunk.metadata.source === source && c.text === quote)?.chunk;
+  const pool = documentCandidates(app, source, questionVector, candidates, anchor).filter((c) => c.text.length >= 8);
   const scores = pointScores(q, pool);
   const ranked = [...pool].sort((a, b) => (scores.get(b) ?? 0) - (scores.get(a) ?? 0));
   const best = ranked[0] ? (scores.get(ranked[0]) ?? 0) : 0;
   // The single answer's sentence stays a point: the list adds to the best answer, it never drops it.
-  const quote = answered.citations[0]?.quote ?? "";
   const answer = pool.find((c) => c.text === quote);
   const chosen: { candidate: Candidate; pairs: Set<string> }[] = answer
     ? [{ candidate: answer, pairs: bigrams(answer.text) }]

@@ -135,17 +135,22 @@ export async function readUpload(path: string, name: string, limits: WorkerLimit
   }
 }
 
-/**
- * Places a new document under DOCS_DIR only if no file has its name, atomically: the bytes are written to a
- * hidden file in the same folder (ingest skips hidden files) and hard-linked to the name, which fails when the
- * name exists. Two admins sending the same new name at once: one places it, the other is asked to overwrite.
- */
-/** Writes a document over the one of that name in one step (a hidden file renamed): no reader sees half of it. */
-export async function replaceDocument(docsDir: string, name: string, bytes: Uint8Array): Promise<void> {
+/** The bytes in a hidden file beside `name` under DOCS_DIR (ingest skips hidden files), for a link or rename. */
+async function writeHidden(
+  docsDir: string,
+  name: string,
+  bytes: Uint8Array,
+): Promise<{ target: string; hidden: string }> {
   const target = join(docsDir, name);
   await mkdir(dirname(target), { recursive: true });
   const hidden = join(dirname(target), `.upload-${randomBytes(6).toString("hex")}`);
   await writeFile(hidden, bytes);
+  return { target, hidden };
+}
+
+/** Writes a document over the one of that name in one step (a hidden file renamed): no reader sees half of it. */
+export async function replaceDocument(docsDir: string, name: string, bytes: Uint8Array): Promise<void> {
+  const { target, hidden } = await writeHidden(docsDir, name, bytes);
   try {
     await rename(hidden, target);
   } finally {
@@ -153,11 +158,13 @@ export async function replaceDocument(docsDir: string, name: string, bytes: Uint
   }
 }
 
+/**
+ * Places a new document under DOCS_DIR only if no file has its name, atomically: the bytes are written to a
+ * hidden file in the same folder (ingest skips hidden files) and hard-linked to the name, which fails when the
+ * name exists. Two admins sending the same new name at once: one places it, the other is asked to overwrite.
+ */
 export async function placeNewDocument(docsDir: string, name: string, bytes: Uint8Array): Promise<boolean> {
-  const target = join(docsDir, name);
-  await mkdir(dirname(target), { recursive: true });
-  const hidden = join(dirname(target), `.upload-${randomBytes(6).toString("hex")}`);
-  await writeFile(hidden, bytes);
+  const { target, hidden } = await writeHidden(docsDir, name, bytes);
   try {
     await link(hidden, target);
     return true;

@@ -87,6 +87,8 @@ export function forButtons(result: AnswerResult): AnswerResult {
 export const ANSWER_CAPACITY = 5000;
 const MAX_UPDATES = 10_000;
 const MAX_PENDING = 100;
+/** Uploads waiting for an overwrite confirmation are held in memory up to this many bytes (the oldest go first). */
+const MAX_PENDING_BYTES = 100 * 2 ** 20;
 
 /** A Map used as a bounded LRU: a key set again moves to the end, the first goes beyond the capacity. */
 function setBounded<K, V>(map: Map<K, V>, key: K, value: V, capacity: number): void {
@@ -163,6 +165,13 @@ export class MemoryState implements StateStore {
     for (const [id, a] of this.pending) if (a.expires < now) this.pending.delete(id);
     const id = answerId();
     setBounded(this.pending, id, { ...action, expires: now + PENDING_MS }, MAX_PENDING);
+    let bytes = 0;
+    for (const a of this.pending.values()) bytes += a.bytes?.length ?? 0;
+    for (const [oldest, a] of this.pending) {
+      if (bytes <= MAX_PENDING_BYTES || oldest === id) break;
+      bytes -= a.bytes?.length ?? 0;
+      this.pending.delete(oldest);
+    }
     return Promise.resolve(id);
   }
 
