@@ -37,12 +37,30 @@ const LONG_REPORT = [
   "在招商引资方面，工作队连续两年被评为招商引资工作成效突出单位。",
 ].join("\n\n");
 
+/** A bulletin of two stories, each under its headline and 本报讯: a list comes from the story that answers. */
+const STORY_A = [
+  "德州援疆：齐心协力建设美丽家园",
+  "本报讯 记者王明报道 2024年，德州援疆工作组在岳普湖县扎实推进各项援建工作。",
+  "工作组投资3200万元建成岳普湖县职业技术学校实训楼，可容纳学生1200名。",
+  "工作组投资900万元援建了岳普湖县人民医院门诊楼，新增床位80张。",
+  "工作组帮助引进纺织企业6家，带动当地就业2100人。",
+];
+const STORY_B = [
+  "滨州援疆：产业帮扶取得新成效",
+  "本报讯 记者李强报道 2024年，滨州援疆工作组在伽师县聚焦产业帮扶开展工作。",
+  "工作组投资2600万元建成伽师县农产品冷链物流中心，年周转能力5万吨。",
+  "工作组投资1400万元援建了伽师县新梅产业园加工车间，带动就业500人。",
+  "工作组帮助伽师新梅进入山东商超120家，销售额突破8000万元。",
+];
+const BULLETIN = ["山东对口支援工作简报", ...STORY_A, ...STORY_B].join("\n\n");
+
 let corpus: TempCorpus;
 let app: App;
 beforeAll(async () => {
   ({ app, corpus } = await writtenApp({
     "liaocheng.txt": `${REPORT}\n`,
     "nyingchi.txt": `${LONG_REPORT}\n`,
+    "bulletin.txt": `${BULLETIN}\n`,
     "other.txt": "昌都市医疗援藏简讯\n\n天津援藏医疗队在昌都市人民医院开展义诊活动，接诊患者300余人次。\n",
   }));
 });
@@ -78,6 +96,17 @@ describe("open questions", () => {
     const held = ["368名", "公务员岗位15个", "35家校企"].filter((p) => a.answer.includes(p));
     expect(held.length).toBeGreaterThanOrEqual(2);
     expect(a.answer).not.toContain("招商引资");
+  });
+
+  it("take their points from the one story of a bulletin that answers, not from its other stories", async () => {
+    const a = await answer(app, "滨州援疆工作组在伽师县建了哪些项目？");
+    expect(a.answered).toBe(true);
+    expect(a.citations.length).toBeGreaterThanOrEqual(2);
+    for (const c of a.citations) {
+      expect(c.source).toBe("bulletin.txt");
+      expect(STORY_B.some((s) => s.replace(/\s/g, "").includes(c.quote.slice(0, 10)))).toBe(true);
+    }
+    expect(a.answer).not.toMatch(/岳普湖|德州/);
   });
 
   it("are refused when no report is about the subject", async () => {

@@ -4,6 +4,7 @@
 // report's sentences most on the question's topic, distinct from each other, in the report's order, each cited
 // with its sentence as the quote.
 import { chunksOf, documentCandidates, type Candidate } from "./candidates.js";
+import { storyOf, storyStarts } from "../corpus/stories.js";
 import { citeFor } from "./compose.js";
 import type { AnswerContext } from "./context.js";
 import { asksOpen } from "./asked.js";
@@ -125,7 +126,12 @@ export function listPoints(
   // The whole report, not only the passages read: a topic (就业, 医疗) is often a section the retrieval did not rank.
   const quote = answered.citations[0]?.quote ?? "";
   const anchor = candidates.find((c) => c.chunk.metadata.source === source && c.text === quote)?.chunk;
-  const pool = documentCandidates(app, source, questionVector, candidates, anchor).filter((c) => c.text.length >= 8);
+  const whole = documentCandidates(app, source, questionVector, candidates, anchor).filter((c) => c.text.length >= 8);
+  // A compilation of several stories: the points come from the story the answer stands in.
+  const starts = storyStarts(chunksOf(app, source));
+  const answerStory = whole.find((c) => c.text === quote);
+  const storyAt = (c: Candidate): number => storyOf(starts, documentOrder(app, c), c.text.length);
+  const pool = answerStory && starts.length ? whole.filter((c) => storyAt(c) === storyAt(answerStory)) : whole;
   const scores = pointScores(q, pool);
   const ranked = [...pool].sort((a, b) => (scores.get(b) ?? 0) - (scores.get(a) ?? 0));
   const best = ranked[0] ? (scores.get(ranked[0]) ?? 0) : 0;
