@@ -16,7 +16,8 @@ import {
   type LoadedIndex,
 } from "./search/index-store.js";
 import { HybridRetriever, type RetrievalOptions } from "./search/retriever.js";
-import { followGenerations, pullGeneration, withSharedBuild } from "./search/pg-index.js";
+import { followGenerations, pullGeneration, searchInDatabase, withSharedBuild } from "./search/pg-index.js";
+import type { SearchBackend } from "./search/search-backend.js";
 import { liveGeneration } from "./search/index-store.js";
 import { BUILD_LIMITS, runInWorker } from "./worker/run.js";
 
@@ -118,11 +119,22 @@ export async function createApp(
     index,
     embeddings,
     options: { ...options.retrieval },
+    search: await sqlSearch(config),
   });
   const llm = config.llm
     ? new LlmAnswerer(config.llm, options.log ?? createLogger(config), config.llmTimeoutMs)
     : undefined;
   return { config, embeddings, retriever, index, llm };
+}
+
+/**
+ * With DATABASE_URL, the dense and BM25 searches of the generation INDEX_DIR serves run in PostgreSQL
+ * (search/pg-search.ts); undefined (searched in process) without it, or for a generation the database lacks.
+ */
+async function sqlSearch(config: Config): Promise<SearchBackend | undefined> {
+  if (!config.databaseUrl) return undefined;
+  const id = await liveGeneration(config.indexDir);
+  return id ? searchInDatabase(config.databaseUrl, id) : undefined;
 }
 
 export class ReindexBusyError extends Error {
@@ -240,7 +252,8 @@ export class LiveApp {
   private async load(): Promise<void> {
     const { config, embeddings } = this.app;
     const index = await loadIndex(config.indexDir, embeddings.modelName);
-    const retriever = new HybridRetriever({ index, embeddings, options: this.app.retriever.options });
+    const search = await sqlSearch(config);
+    const retriever = new HybridRetriever({ index, embeddings, options: this.app.retriever.options, search });
     this.app = { ...this.app, index, retriever };
     this.generation = await liveGeneration(config.indexDir);
   }

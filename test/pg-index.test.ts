@@ -8,7 +8,11 @@ import { LiveApp, createApp, ingest } from "../src/app.js";
 import { answer } from "../src/answer/index.js";
 import type { Config } from "../src/config.js";
 import { createLogger } from "../src/log.js";
-import { liveInDatabase, SharedBuildBusyError, withSharedBuild } from "../src/search/pg-index.js";
+import pg from "pg";
+import { liveInDatabase, searchInDatabase, SharedBuildBusyError, withSharedBuild } from "../src/search/pg-index.js";
+import { PgSearch } from "../src/search/pg-search.js";
+import { inProcessSearch } from "../src/search/search-backend.js";
+import { tokenize } from "../src/text/tokenize.js";
 import { tempCorpus, testEmbeddings, type TempCorpus } from "./helpers.js";
 import { TEST_DATABASE_URL, freshDatabase } from "./pg.js";
 
@@ -49,6 +53,47 @@ describe.skipIf(!TEST_DATABASE_URL)("the index in PostgreSQL", () => {
     ]) {
       const [x, y] = [await answer(appA, q), await answer(appB, q)];
       expect(JSON.stringify(y)).toBe(JSON.stringify(x));
+    }
+  }, 120_000);
+
+  it("searches in SQL with the scores of the search in process, and answers as the embedded store", async () => {
+    const inSql = await createApp(configB, { embeddings: testEmbeddings() });
+    expect(inSql.retriever.search).toBeInstanceOf(PgSearch);
+    // The same generation, searched in this process (no DATABASE_URL).
+    const inProcess = await createApp({ ...configB, databaseUrl: undefined }, { embeddings: testEmbeddings() });
+    const local = inProcessSearch(inProcess.index);
+    for (const q of ["淄博市第九批援藏工作组对口支援哪个县？", "定西市马铃薯平均亩产", "广东省援藏干部人才"]) {
+      const tokens = tokenize(q);
+      const [sqlHits, localHits] = [await inSql.retriever.search.lexical(tokens, 20), await local.lexical(tokens, 20)];
+      expect([...sqlHits.keys()].sort()).toEqual([...localHits.keys()].sort());
+      for (const [id, score] of localHits) expect(sqlHits.get(id)).toBeCloseTo(score, 6);
+      const vector = await testEmbeddings().embedQuery(q);
+      const [sqlNear, localNear] = [await inSql.retriever.search.dense(vector, 10), await local.dense(vector, 10)];
+      expect([...sqlNear.keys()].sort()).toEqual([...localNear.keys()].sort());
+      for (const [id, sim] of localNear) expect(sqlNear.get(id)).toBeCloseTo(sim, 4);
+      expect(JSON.stringify(await answer(inSql, q))).toBe(JSON.stringify(await answer(inProcess, q)));
+    }
+  }, 120_000);
+
+  it("writes the search rows of a generation published before search ran in SQL", async () => {
+    const live = (await liveInDatabase(db.url)) ?? "";
+    const c = new pg.Client({ connectionString: db.url });
+    await c.connect();
+    try {
+      await c.query("DELETE FROM index_search WHERE generation = $1", [live]);
+      await c.query("DELETE FROM index_postings WHERE generation = $1", [live]);
+      await c.query("DELETE FROM index_terms WHERE generation = $1", [live]);
+      await c.query("DELETE FROM index_chunks WHERE generation = $1", [live]);
+      expect(await PgSearch.open(db.url, live)).toBeUndefined();
+      const search = await searchInDatabase(db.url, live);
+      expect(search).toBeInstanceOf(PgSearch);
+      const chunks = await c.query<{ n: string }>("SELECT count(*) AS n FROM index_chunks WHERE generation = $1", [
+        live,
+      ]);
+      const app = await createApp(configB, { embeddings: testEmbeddings() });
+      expect(Number(chunks.rows[0]?.n)).toBe(app.index.chunks.length);
+    } finally {
+      await c.end();
     }
   }, 120_000);
 

@@ -9,13 +9,16 @@
 //            loads it as the embedded index, and follows the live row (LISTEN, and a poll in case a
 //            notification is missed): a new generation is fetched beside the served one and swapped in without a
 //            restart.
-// Search then runs in each process over the loaded generation, the same code path as the embedded index, so the
-// answers are the same on either store.
+//   search:  the dense and BM25 searches run in SQL over the rows each generation publishes with its files
+//            (pg-search.ts); chunk texts, sentence vectors and figures are read from the loaded copy. Retrieval is
+//            otherwise the one code path of the embedded index, so the answers are the same on either store.
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import pg from "pg";
 import { migrate } from "../state/schema.js";
+import type { Bm25Data } from "./bm25.js";
 import { GENERATION_FILES, liveGeneration, switchLive } from "./index-store.js";
+import { PgSearch, writeSearchRows } from "./pg-search.js";
 
 /** The advisory-lock key of the index build ("dubl" in ASCII): one build at a time across replicas. */
 const BUILD_LOCK = 0x6475626c;
@@ -114,6 +117,7 @@ export async function publishGeneration(url: string, indexDir: string): Promise<
           f.name,
           f.bytes,
         ]);
+      await writeSearchRowsOf(client, id, (name) => files.find((f) => f.name === name)?.bytes);
       await client.query(
         `INSERT INTO index_live (only_row, generation, at) VALUES (true, $1, now())
          ON CONFLICT (only_row) DO UPDATE SET generation = EXCLUDED.generation, at = EXCLUDED.at`,
@@ -129,6 +133,49 @@ export async function publishGeneration(url: string, indexDir: string): Promise<
       throw err;
     }
   });
+}
+
+/** Writes a generation's search rows (pg-search.ts) from its files' bytes; false when it has another vector size. */
+async function writeSearchRowsOf(
+  client: pg.ClientBase,
+  id: string,
+  file: (name: string) => Buffer | undefined,
+): Promise<boolean> {
+  const vectorBytes = file("vectors.f32");
+  const bm25Bytes = file("bm25.json");
+  if (!vectorBytes || !bm25Bytes) throw new Error(`generation ${id} lacks vectors.f32 or bm25.json`);
+  const copy = Uint8Array.from(vectorBytes);
+  const vectors = new Float32Array(copy.buffer, 0, copy.byteLength / 4);
+  return writeSearchRows(client, id, vectors, JSON.parse(bm25Bytes.toString("utf8")) as Bm25Data);
+}
+
+/**
+ * The searches of the database's generation `id`, writing its search rows first when it was published before
+ * search ran in SQL (schema 3); undefined when its vectors are of another size than the schema's (searched in
+ * process then).
+ */
+export async function searchInDatabase(url: string, id: string): Promise<PgSearch | undefined> {
+  const search = await PgSearch.open(url, id);
+  if (search) return search;
+  await connected(url, async (client) => {
+    await client.query("BEGIN");
+    try {
+      await client.query("SELECT pg_advisory_xact_lock($1)", [BUILD_LOCK + 1]);
+      const done = await client.query("SELECT 1 FROM index_search WHERE generation = $1", [id]);
+      const files = await client.query<{ name: string; bytes: Buffer }>(
+        "SELECT name, bytes FROM index_files WHERE generation = $1 AND name IN ('vectors.f32', 'bm25.json')",
+        [id],
+      );
+      if (!done.rowCount && files.rowCount === 2) {
+        await writeSearchRowsOf(client, id, (name) => files.rows.find((f) => f.name === name)?.bytes);
+      }
+      await client.query("COMMIT");
+    } catch (err) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      throw err;
+    }
+  });
+  return PgSearch.open(url, id);
 }
 
 /**

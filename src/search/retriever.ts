@@ -14,6 +14,7 @@ import { expandQueryTokens } from "../text/synonyms.js";
 import { tokenize } from "../text/tokenize.js";
 import { sentenceKey, sentenceSimilarity, type LoadedIndex } from "./index-store.js";
 import { coverage } from "../text/coverage.js";
+import { inProcessSearch, type SearchBackend } from "./search-backend.js";
 import { splitSentences } from "../text/sentences.js";
 
 export interface RetrievalOptions {
@@ -113,6 +114,8 @@ export interface HybridRetrieverInput extends BaseRetrieverInput {
   index: LoadedIndex;
   embeddings: QuestionEmbeddings;
   options?: Partial<RetrievalOptions>;
+  /** Where the dense and BM25 searches run: the loaded generation in process (default) or PostgreSQL. */
+  search?: SearchBackend;
 }
 
 const ENTITY_WEIGHT: Record<Entity["kind"], number> = {
@@ -134,6 +137,7 @@ export class HybridRetriever extends BaseRetriever {
   readonly index: LoadedIndex;
   private readonly embeddings: QuestionEmbeddings;
   readonly options: RetrievalOptions;
+  readonly search: SearchBackend;
   private normalized: string[] | undefined;
   /** For each chunk: the chunk indices of its document in reading order, and its place among them. */
   private readonly siblings: number[][];
@@ -144,6 +148,7 @@ export class HybridRetriever extends BaseRetriever {
     this.index = input.index;
     this.embeddings = input.embeddings;
     this.options = { ...DEFAULT_RETRIEVAL, ...input.options };
+    this.search = input.search ?? inProcessSearch(input.index);
     const bySource = new Map<string, number[]>();
     this.index.chunks.forEach((c, i) => {
       const list = bySource.get(c.metadata.source) ?? [];
@@ -202,24 +207,24 @@ export class HybridRetriever extends BaseRetriever {
   /** Ranked passages for a question, best first, with fused scores. */
   async hybridSearch(question: string, options: Partial<RetrievalOptions> = {}): Promise<ScoredPassage[]> {
     const opt = { ...this.options, ...options };
-    const { chunks, hnsw, bm25 } = this.index;
+    const { chunks, bm25 } = this.index;
     const n = chunks.length;
     if (n === 0) return [];
     const candidates = Math.min(opt.candidates, n);
 
-    const dense = new Map<number, number>();
-    if (opt.fusion !== "bm25") {
-      const vector = await this.embeddings.embedQuery(question);
-      hnsw.setEf(Math.max(candidates * 2, 64));
-      const res = hnsw.searchKnn(vector, candidates);
-      res.neighbors.forEach((id, i) => dense.set(id, 1 - (res.distances[i] ?? 1)));
-    }
-    const lexical = new Map<number, number>();
+    // The two searches run side by side (on PostgreSQL, two queries at once).
     const questionTokens = tokenize(question);
-    if (opt.fusion !== "dense") {
-      const tokens = expandQueryTokens(questionTokens, (t) => bm25.idf(t) > 0);
-      for (const hit of bm25.search(tokens, candidates)) lexical.set(hit.index, hit.score);
-    }
+    const none = Promise.resolve(new Map<number, number>());
+    const lexicalSearch =
+      opt.fusion === "dense"
+        ? none
+        : this.search.lexical(
+            expandQueryTokens(questionTokens, (t) => bm25.idf(t) > 0),
+            candidates,
+          );
+    const denseSearch =
+      opt.fusion === "bm25" ? none : this.embeddings.embedQuery(question).then((v) => this.search.dense(v, candidates));
+    const [dense, lexical] = await Promise.all([denseSearch, lexicalSearch]);
 
     const ids = new Set([...dense.keys(), ...lexical.keys()]);
     const fused = new Map<number, number>();

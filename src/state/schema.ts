@@ -55,6 +55,38 @@ const MIGRATIONS: string[] = [
      chat_id bigint NOT NULL,
      expires timestamptz NOT NULL
    );`,
+  // Search in SQL (search/pg-search.ts): each generation's chunk vectors (pgvector, HNSW, cosine), its BM25
+  // postings (token → chunk, term frequency, the chunk's length) and each token's document frequency; rows go
+  // with their generation. The vector size is the embedding model's (bge-small-zh-v1.5: 512).
+  `CREATE EXTENSION IF NOT EXISTS vector;
+   CREATE TABLE index_chunks (
+     generation text NOT NULL REFERENCES index_generations (id) ON DELETE CASCADE,
+     idx integer NOT NULL,
+     embedding vector(512) NOT NULL,
+     PRIMARY KEY (generation, idx)
+   );
+   CREATE INDEX index_chunks_embedding ON index_chunks USING hnsw (embedding vector_cosine_ops);
+   CREATE TABLE index_postings (
+     generation text NOT NULL REFERENCES index_generations (id) ON DELETE CASCADE,
+     token text NOT NULL,
+     idx integer NOT NULL,
+     tf integer NOT NULL,
+     len integer NOT NULL,
+     PRIMARY KEY (generation, token, idx)
+   );
+   CREATE TABLE index_terms (
+     generation text NOT NULL REFERENCES index_generations (id) ON DELETE CASCADE,
+     token text NOT NULL,
+     df integer NOT NULL,
+     PRIMARY KEY (generation, token)
+   );
+   CREATE TABLE index_search (
+     generation text PRIMARY KEY REFERENCES index_generations (id) ON DELETE CASCADE,
+     chunks integer NOT NULL,
+     avg_len double precision NOT NULL,
+     k1 double precision NOT NULL,
+     b double precision NOT NULL
+   );`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
