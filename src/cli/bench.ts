@@ -1,6 +1,6 @@
-// `npm run bench -- [--runs N] [--users N] [--questions N] [--skip-cmrc] [--json]`: speed and memory, figures in
-// its output. Every stage runs in a process of its own (the compiled code, as `npm start` runs it), so the peak
-// resident memory reported for a stage is that stage's alone (the process's VmHWM when it ends):
+// `npm run bench -- [--runs N] [--users N] [--questions N] [--skip-cmrc] [--json]`, or `--scale N [--work DIR]`: speed
+// and memory, figures in its output. Every stage runs in a process of its own (the compiled code, as `npm start` runs
+// it), so the peak resident memory reported for a stage is that stage's alone (the process's VmHWM when it ends):
 // 1. ingest: full builds of the seeds' index into a temporary folder (median of N runs).
 // 2. ask: the seeds' index loaded, every dev question retrieved and answered N times (p50/p95 after load).
 // 3. bot: a Bot API emulator on localhost, N simulated users each asking M dev questions one after another, all
@@ -10,6 +10,8 @@
 //    answers behind buttons, /stats events, follow-up memory, rate-limit buckets; the heap they take.
 // 6. cmrc: the CMRC 2018 dev corpus (848 passages) indexed from scratch (skip with --skip-cmrc).
 // 7. start: `npm start`'s process (scripts/run.mjs start, the terminal chat) from spawn to its first answer.
+// `--scale N [--work DIR]` runs the archive-scale benchmark instead (eval/scale.ts): N chunks, in process and, with
+// DATABASE_URL, on PostgreSQL; --work keeps the archive's base index for the next run.
 import { fork } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { cp, mkdtemp, readFile, rm } from "node:fs/promises";
@@ -27,6 +29,7 @@ import { BotStats } from "../bot/stats.js";
 import { ChatMemory } from "../chat/follow-up.js";
 import { countMessages, startHarness, waitForMessage, TOKEN } from "../harness/emulator.js";
 import { zipBombDocx } from "../harness/files.js";
+import { benchScale, scaleQuestions, type ScaleReport } from "../eval/scale.js";
 import { numberFlag, parseArgs, runMain, stringFlag, type ParsedArgs } from "./args.js";
 
 interface BotLoad {
@@ -188,10 +191,14 @@ function peakRssMiB(): number {
 }
 
 const STAGES = ["ingest", "ask", "bot", "admin", "stores", "cmrc"] as const;
-type Stage = (typeof STAGES)[number];
+/** The stages of `--scale N`, run instead of the others. */
+const SCALE_STAGES = ["scale-ingest", "scale"] as const;
+type Stage = (typeof STAGES)[number] | (typeof SCALE_STAGES)[number];
 
 interface StageSettings {
   work: string;
+  /** --scale N: the archive's chunks. */
+  scale: number;
   runs: number;
   users: number;
   perUser: number;
@@ -273,6 +280,36 @@ async function runStage(stage: Stage, s: StageSettings): Promise<Record<string, 
     });
     return { chunks: report.chunks, seconds: Number(report.seconds.toFixed(1)) };
   }
+  if (stage === "scale-ingest") {
+    // The base of the archive: CMRC 2018 and DRCD dev passages, indexed for real (kept in --work between runs).
+    const docsDir = join(s.work, "scale-docs");
+    await prepareCmrc("data/cmrc2018_dev.json", join(docsDir, "cmrc"));
+    await prepareCmrc("data/drcd_dev.json", join(docsDir, "drcd"));
+    // Built in this process; the database (DATABASE_URL) only receives the archive's rows in the next stage.
+    const local = { ...config, databaseUrl: undefined, docsDir, indexDir: join(s.work, "scale-index") };
+    const report = await ingest(local, embeddings);
+    return {
+      chunks: report.chunks,
+      embeddedChunks: report.embeddedChunks,
+      seconds: Number(report.seconds.toFixed(1)),
+      chunksPerSecond: report.embeddedChunks ? Number((report.embeddedChunks / report.embedSeconds).toFixed(1)) : 0,
+    };
+  }
+  if (stage === "scale") {
+    const indexDir = join(s.work, "scale-index");
+    const app = await createApp({ ...config, databaseUrl: undefined, indexDir }, { embeddings });
+    const questions = await scaleQuestions("data/cmrc2018_dev.json", "cmrc", 200);
+    return {
+      ...(await benchScale({
+        baseDir: indexDir,
+        n: s.scale,
+        questions,
+        app,
+        databaseUrl: config.databaseUrl,
+        log: (line) => console.error(`[bench] scale: ${line}`),
+      })),
+    };
+  }
   const app = await createApp(config, { embeddings });
   if (stage === "ask") {
     const retrievalMs: number[] = [];
@@ -342,7 +379,7 @@ async function startToFirstAnswer(work: string, question: string): Promise<{ ms:
 
 /** Runs one stage in a child process (this script with --stage) and returns its figures. */
 function stageProcess(stage: Stage, args: ParsedArgs, work: string): Promise<Record<string, unknown>> {
-  const pass = ["runs", "users", "questions"].flatMap((f) =>
+  const pass = ["runs", "users", "questions", "scale"].flatMap((f) =>
     stringFlag(args, f) ? [`--${f}`, stringFlag(args, f) ?? ""] : [],
   );
   const child = fork(process.argv[1] ?? "", ["--stage", stage, "--work", work, ...pass], {
@@ -370,14 +407,26 @@ runMain(async () => {
     .split("\n")
     .filter((l) => l.trim())
     .map((l) => (JSON.parse(l) as { question: string }).question);
+  const scale = numberFlag(args, "scale") ?? 0;
   const stage = stringFlag(args, "stage") as Stage | undefined;
   if (stage) {
-    if (!STAGES.includes(stage)) throw new Error(`unknown stage ${stage}`);
-    const result = await runStage(stage, { work: stringFlag(args, "work") ?? "", runs, users, perUser, questions });
+    if (![...STAGES, ...SCALE_STAGES].includes(stage)) throw new Error(`unknown stage ${stage}`);
+    const settings = { work: stringFlag(args, "work") ?? "", scale, runs, users, perUser, questions };
+    const result = await runStage(stage, settings);
     console.log(JSON.stringify({ ...result, peakRssMiB: peakRssMiB() }));
     process.exit(0);
   }
-  const work = await mkdtemp(join(tmpdir(), "bench-"));
+  // --work DIR keeps the work (the archive's base index for --scale) between runs.
+  const kept = stringFlag(args, "work");
+  const work = kept ?? (await mkdtemp(join(tmpdir(), "bench-")));
+  if (scale > 0) {
+    try {
+      await benchScaleStages(args, work);
+    } finally {
+      if (!kept) await rm(work, { recursive: true, force: true });
+    }
+    return;
+  }
   try {
     const results: Partial<Record<Stage, Record<string, unknown>>> = {};
     for (const s of STAGES) {
@@ -464,6 +513,41 @@ runMain(async () => {
         `peak RSS ${start.peakRssMiBMedian} MiB`,
     );
   } finally {
-    await rm(work, { recursive: true, force: true });
+    if (!kept) await rm(work, { recursive: true, force: true });
   }
 });
+
+/** `--scale N`: the archive's base indexed (its own process, for its peak memory), then the archive asked. */
+async function benchScaleStages(args: ParsedArgs, work: string): Promise<void> {
+  console.error("[bench] scale: indexing the CMRC and DRCD dev passages (the archive's base) …");
+  const base = await stageProcess("scale-ingest", args, work);
+  const r = (await stageProcess("scale", args, work)) as unknown as ScaleReport & { peakRssMiB: number };
+  if (args.flags.has("json")) {
+    console.log(JSON.stringify({ scale: { ingest: base, ...r } }));
+    return;
+  }
+  const b = base as Record<string, number>;
+  console.log(
+    `scale: the base, CMRC 2018 + DRCD dev: ${b.chunks} chunks` +
+      (b.embeddedChunks
+        ? `, indexed in ${b.seconds} s (${b.chunksPerSecond} chunks/s embedded); peak RSS ${b.peakRssMiB} MiB`
+        : " (kept from an earlier run in --work)"),
+  );
+  console.log(
+    `  archive: ${r.chunks} chunks (${r.baseChunks} embedded + ${r.copies} copies with changed figures; a copy's ` +
+      `vector at cosine ${r.copyCosine} to its original, as the model gives); built in ${r.buildSeconds.copies} s, ` +
+      `HNSW ${r.buildSeconds.hnsw} s, BM25 ${r.buildSeconds.bm25} s; peak RSS ${r.peakRssMiB} MiB`,
+  );
+  console.log(`  ${r.questions} CMRC questions; embedding a question p50 ${r.questionEmbedMsP50} ms (apart)`);
+  const line = (name: string, f: ScaleReport["embedded"]): string =>
+    `  ${name}: retrieval p50 ${f.retrievalMsP50} ms, p95 ${f.retrievalMsP95} ms; ask p50 ${f.askMsP50} ms, ` +
+    `p95 ${f.askMsP95} ms; dense recall@10 ${f.denseRecallAt10}; hybrid hit@1 ${f.hitAt1}`;
+  console.log(line("in process", r.embedded));
+  if (r.postgres) {
+    console.log(line("PostgreSQL", r.postgres));
+    console.log(
+      `    rows written in ${r.postgres.writeSeconds} s (${r.postgres.rowsPerSecond} chunks/s with their postings); ` +
+        `same top passage as in process for ${r.postgres.sameTop} of the questions`,
+    );
+  } else console.log("  PostgreSQL: not measured (set DATABASE_URL)");
+}

@@ -339,7 +339,7 @@ async function removeStaleGenerations(indexDir: string, keep: string[]): Promise
   }
 }
 
-function buildHnsw(vectors: Float32Array, dimension: number, count: number): hnswlib.HierarchicalNSW {
+export function buildHnsw(vectors: Float32Array, dimension: number, count: number): hnswlib.HierarchicalNSW {
   const hnsw = new hnswlib.HierarchicalNSW("ip", dimension);
   hnsw.initIndex({ maxElements: Math.max(count, 1), m: 16, efConstruction: 200, randomSeed: 42 });
   for (let i = 0; i < count; i++) hnsw.addPoint(Array.from(vectors.subarray(i * dimension, (i + 1) * dimension)), i);

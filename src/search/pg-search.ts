@@ -27,8 +27,6 @@ function poolFor(url: string): pg.Pool {
   if (!pool) {
     pool = new pg.Pool({ connectionString: url, max: 4, idleTimeoutMillis: 10_000, allowExitOnIdle: true });
     pool.on("error", () => undefined);
-    // The scan goes on past other generations' rows in the one graph, so that the live one's k are found.
-    pool.on("connect", (client) => void client.query("SET hnsw.iterative_scan = relaxed_order").catch(() => undefined));
     pools.set(url, pool);
   }
   return pool;
@@ -94,6 +92,8 @@ export async function writeSearchRows(
       [generation, terms.slice(from, from + BATCH_ROWS), dfs.slice(from, from + BATCH_ROWS)],
     );
   }
+  // Fresh statistics, or the planner reads a generation's rows by its key instead of the HNSW and postings indexes.
+  for (const table of ["index_chunks", "index_postings", "index_terms"]) await client.query(`ANALYZE ${table}`);
   const total = bm25.docLengths.reduce((a, b) => a + b, 0);
   await client.query("INSERT INTO index_search (generation, chunks, avg_len, k1, b) VALUES ($1, $2, $3, $4, $5)", [
     generation,
@@ -128,7 +128,8 @@ export class PgSearch implements SearchBackend {
       // As in process: a candidate list twice k (at least 64), set on the connection when it changes.
       const ef = Math.max(k * 2, 64);
       if (efOf.get(client) !== ef) {
-        await client.query(`SET hnsw.ef_search = ${ef}`);
+        // The scan goes on past other generations' rows in the one graph, so that the live one's k are found.
+        await client.query(`SET hnsw.iterative_scan = relaxed_order; SET hnsw.ef_search = ${ef}`);
         efOf.set(client, ef);
       }
       const r = await client.query<{ idx: number; sim: number }>(
