@@ -82,7 +82,6 @@ describe.skipIf(!TEST_DATABASE_URL)("the index in PostgreSQL", () => {
     try {
       await c.query("DELETE FROM index_search WHERE generation = $1", [live]);
       await c.query("DELETE FROM index_postings WHERE generation = $1", [live]);
-      await c.query("DELETE FROM index_terms WHERE generation = $1", [live]);
       await c.query("DELETE FROM index_chunks WHERE generation = $1", [live]);
       expect(await PgSearch.open(db.url, live)).toBeUndefined();
       const search = await searchInDatabase(db.url, live);

@@ -541,7 +541,8 @@ async function benchScaleStages(args: ParsedArgs, work: string): Promise<void> {
   console.log(`  ${r.questions} CMRC questions; embedding a question p50 ${r.questionEmbedMsP50} ms (apart)`);
   const line = (name: string, f: ScaleReport["embedded"]): string =>
     `  ${name}: retrieval p50 ${f.retrievalMsP50} ms, p95 ${f.retrievalMsP95} ms; ask p50 ${f.askMsP50} ms, ` +
-    `p95 ${f.askMsP95} ms; dense recall@10 ${f.denseRecallAt10}; hybrid hit@1 ${f.hitAt1}`;
+    `p95 ${f.askMsP95} ms; dense recall@10 ${f.denseRecallAt10}; hybrid hit@1 ${f.hitAt1} (its passage or a copy ` +
+    `of it: ${f.hitAt1OrCopy})`;
   console.log(line("in process", r.embedded));
   if (r.postgres) {
     console.log(line("PostgreSQL", r.postgres));

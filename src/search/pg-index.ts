@@ -18,7 +18,7 @@ import pg from "pg";
 import { migrate } from "../state/schema.js";
 import type { Bm25Data } from "./bm25.js";
 import { GENERATION_FILES, liveGeneration, switchLive } from "./index-store.js";
-import { PgSearch, writeSearchRows } from "./pg-search.js";
+import { dropSearchIndexes, PgSearch, writeSearchRows } from "./pg-search.js";
 
 /** The advisory-lock key of the index build ("dubl" in ASCII): one build at a time across replicas. */
 const BUILD_LOCK = 0x6475626c;
@@ -124,7 +124,14 @@ export async function publishGeneration(url: string, indexDir: string): Promise<
         [id],
       );
       const keep = [id, ...(previous.rows[0] ? [previous.rows[0].generation] : [])];
-      await client.query("DELETE FROM index_generations WHERE NOT (id = ANY($1))", [keep]);
+      const gone = await client.query<{ id: string }>(
+        "DELETE FROM index_generations WHERE NOT (id = ANY($1)) RETURNING id",
+        [keep],
+      );
+      await dropSearchIndexes(
+        client,
+        gone.rows.map((r) => r.id),
+      );
       await client.query(`NOTIFY ${INDEX_CHANNEL}, '${id.replace(/[^\w-]/g, "")}'`);
       await client.query("COMMIT");
       return id;

@@ -1,9 +1,10 @@
 // Search in SQL (DATABASE_URL): the dense and BM25 searches of hybrid retrieval run in PostgreSQL, over the rows
 // a generation publishes with its files (pg-index.ts), so that every replica searches the one shared index.
-//   dense:   pgvector's HNSW index on the chunk vectors, cosine distance, the live generation's rows only (an
-//            iterative scan, so that another generation's rows in the same graph never leave it short of k);
-//   BM25:    postings (token → chunk, term frequency, chunk length) and each token's document frequency, scored
-//            with the same Okapi formula and k1, b as bm25.ts, so that the scores are those of the index in process.
+//   dense:   pgvector's HNSW index of the generation's chunk vectors (a partial index per generation, built over
+//            its rows when it is published, dropped with it), cosine distance;
+//   BM25:    postings, one row per token (its chunks, term frequencies and chunk lengths as arrays; its document
+//            frequency their length), scored with the Okapi formula and k1, b of bm25.ts, so that the scores are
+//            those of the index in process.
 // Chunk texts, sentence vectors and the figure table stay in the generation each replica loads: the answerer
 // reads them for the few passages retrieved.
 import pg from "pg";
@@ -58,42 +59,46 @@ export async function writeSearchRows(
       [generation, ids, literals],
     );
   }
+  // One row per token: its chunks, term frequencies and the chunks' lengths, as arrays.
   let tokens: string[] = [];
-  let idxs: number[] = [];
-  let tfs: number[] = [];
-  let lens: number[] = [];
+  let rows: { idx: number[]; tf: number[]; len: number[] }[] = [];
+  let elements = 0;
   const flush = async (): Promise<void> => {
     if (tokens.length === 0) return;
     await client.query(
       `INSERT INTO index_postings (generation, token, idx, tf, len)
-       SELECT $1, unnest($2::text[]), unnest($3::int[]), unnest($4::int[]), unnest($5::int[])`,
-      [generation, tokens, idxs, tfs, lens],
+       SELECT $1, t, (SELECT array_agg(x::int) FROM json_array_elements_text(r->'idx') x),
+              (SELECT array_agg(x::int) FROM json_array_elements_text(r->'tf') x),
+              (SELECT array_agg(x::int) FROM json_array_elements_text(r->'len') x)
+       FROM unnest($2::text[], $3::json[]) AS u(t, r)`,
+      [generation, tokens, rows.map((r) => JSON.stringify(r))],
     );
-    [tokens, idxs, tfs, lens] = [[], [], [], []];
+    [tokens, rows, elements] = [[], [], 0];
   };
-  const terms: string[] = [];
-  const dfs: number[] = [];
   for (const [token, list] of Object.entries(bm25.postings)) {
-    terms.push(token);
-    dfs.push(list.length / 2);
+    const row = { idx: [] as number[], tf: [] as number[], len: [] as number[] };
     for (let i = 0; i < list.length; i += 2) {
       const idx = list[i] ?? 0;
-      tokens.push(token);
-      idxs.push(idx);
-      tfs.push(list[i + 1] ?? 0);
-      lens.push(bm25.docLengths[idx] ?? 0);
+      row.idx.push(idx);
+      row.tf.push(list[i + 1] ?? 0);
+      row.len.push(bm25.docLengths[idx] ?? 0);
     }
-    if (tokens.length >= BATCH_ROWS) await flush();
+    tokens.push(token);
+    rows.push(row);
+    elements += row.idx.length;
+    if (elements >= BATCH_ROWS * 10) await flush();
   }
   await flush();
-  for (let from = 0; from < terms.length; from += BATCH_ROWS) {
-    await client.query(
-      "INSERT INTO index_terms (generation, token, df) SELECT $1, unnest($2::text[]), unnest($3::int[])",
-      [generation, terms.slice(from, from + BATCH_ROWS), dfs.slice(from, from + BATCH_ROWS)],
-    );
-  }
+  // The generation's own HNSW graph, built over its rows at once (faster than row by row, and a search of it
+  // never meets another generation's rows). Memory for the build as hnswlib's in process would take.
+  await client.query("SET LOCAL maintenance_work_mem = '1GB'");
+  await dropSearchIndexes(client, [generation]);
+  await client.query(
+    `CREATE INDEX ${hnswIndexName(generation)} ON index_chunks USING hnsw (embedding vector_cosine_ops)
+     WITH (m = 16, ef_construction = 200) WHERE generation = ${literal(generation)}`,
+  );
   // Fresh statistics, or the planner reads a generation's rows by its key instead of the HNSW and postings indexes.
-  for (const table of ["index_chunks", "index_postings", "index_terms"]) await client.query(`ANALYZE ${table}`);
+  for (const table of ["index_chunks", "index_postings"]) await client.query(`ANALYZE ${table}`);
   const total = bm25.docLengths.reduce((a, b) => a + b, 0);
   await client.query("INSERT INTO index_search (generation, chunks, avg_len, k1, b) VALUES ($1, $2, $3, $4, $5)", [
     generation,
@@ -103,6 +108,22 @@ export async function writeSearchRows(
     bm25.b,
   ]);
   return true;
+}
+
+/** A generation id as an SQL literal (ids are gen-<time>-<pid>: letters, digits, - and _ only). */
+function literal(generation: string): string {
+  if (!/^[\w-]+$/.test(generation)) throw new Error(`not a generation id: ${generation}`);
+  return `'${generation}'`;
+}
+
+/** The name of a generation's HNSW index. */
+export function hnswIndexName(generation: string): string {
+  return `index_chunks_hnsw_${generation.toLowerCase().replace(/[^a-z0-9]/g, "_")}`;
+}
+
+/** Drops the HNSW indexes of generations deleted (their rows go with them by cascade). */
+export async function dropSearchIndexes(client: pg.ClientBase, generations: string[]): Promise<void> {
+  for (const g of generations) await client.query(`DROP INDEX IF EXISTS ${hnswIndexName(g)}`);
 }
 
 /** The searches of one published generation in PostgreSQL. */
@@ -128,14 +149,14 @@ export class PgSearch implements SearchBackend {
       // As in process: a candidate list twice k (at least 64), set on the connection when it changes.
       const ef = Math.max(k * 2, 64);
       if (efOf.get(client) !== ef) {
-        // The scan goes on past other generations' rows in the one graph, so that the live one's k are found.
-        await client.query(`SET hnsw.iterative_scan = relaxed_order; SET hnsw.ef_search = ${ef}`);
+        await client.query(`SET hnsw.ef_search = ${ef}`);
         efOf.set(client, ef);
       }
+      // The generation as a literal, so that the planner matches it to the generation's own (partial) index.
       const r = await client.query<{ idx: number; sim: number }>(
-        `SELECT idx, 1 - (embedding <=> $2::vector) AS sim FROM index_chunks
-         WHERE generation = $1 ORDER BY embedding <=> $2::vector LIMIT $3`,
-        [this.generation, vectorLiteral(vector), k],
+        `SELECT idx, 1 - (embedding <=> $1::vector) AS sim FROM index_chunks
+         WHERE generation = ${literal(this.generation)} ORDER BY embedding <=> $1::vector LIMIT $2`,
+        [vectorLiteral(vector), k],
       );
       return new Map(r.rows.map((row) => [row.idx, Number(row.sim)]));
     } finally {
@@ -148,12 +169,12 @@ export class PgSearch implements SearchBackend {
     const r = await this.pool.query<{ idx: number; score: number }>(
       `WITH s AS (SELECT chunks, avg_len, k1, b FROM index_search WHERE generation = $1),
        t AS (
-         SELECT it.token, ln(1 + (s.chunks - it.df + 0.5) / (it.df + 0.5)) AS idf
-         FROM index_terms it, s WHERE it.generation = $1 AND it.token = ANY($2::text[])
+         SELECT p.idx, p.tf, p.len, ln(1 + (s.chunks - cardinality(p.idx) + 0.5) / (cardinality(p.idx) + 0.5)) AS idf
+         FROM index_postings p, s WHERE p.generation = $1 AND p.token = ANY($2::text[])
        )
-       SELECT p.idx, SUM(t.idf * p.tf * (s.k1 + 1) / (p.tf + s.k1 * (1 - s.b + s.b * p.len / s.avg_len))) AS score
-       FROM t JOIN index_postings p ON p.generation = $1 AND p.token = t.token, s
-       GROUP BY p.idx ORDER BY score DESC, p.idx LIMIT $3`,
+       SELECT u.idx, SUM(t.idf * u.tf * (s.k1 + 1) / (u.tf + s.k1 * (1 - s.b + s.b * u.len / s.avg_len))) AS score
+       FROM t, s, unnest(t.idx, t.tf, t.len) AS u(idx, tf, len)
+       GROUP BY u.idx ORDER BY score DESC, u.idx LIMIT $3`,
       [this.generation, [...new Set(tokens)], k],
     );
     return new Map(r.rows.map((row) => [row.idx, Number(row.score)]));

@@ -55,9 +55,10 @@ const MIGRATIONS: string[] = [
      chat_id bigint NOT NULL,
      expires timestamptz NOT NULL
    );`,
-  // Search in SQL (search/pg-search.ts): each generation's chunk vectors (pgvector, HNSW, cosine), its BM25
-  // postings (token → chunk, term frequency, the chunk's length) and each token's document frequency; rows go
-  // with their generation. The vector size is the embedding model's (bge-small-zh-v1.5: 512).
+  // Search in SQL (search/pg-search.ts): each generation's chunk vectors (pgvector, HNSW, cosine) and its BM25
+  // postings, one row per token (its chunks, term frequencies and the chunks' lengths as arrays; the document
+  // frequency is their length); rows go with their generation. The vector size is the embedding model's
+  // (bge-small-zh-v1.5: 512). Each generation's vectors get an HNSW index of their own, built when it is published.
   `CREATE EXTENSION IF NOT EXISTS vector;
    CREATE TABLE index_chunks (
      generation text NOT NULL REFERENCES index_generations (id) ON DELETE CASCADE,
@@ -65,19 +66,12 @@ const MIGRATIONS: string[] = [
      embedding vector(512) NOT NULL,
      PRIMARY KEY (generation, idx)
    );
-   CREATE INDEX index_chunks_embedding ON index_chunks USING hnsw (embedding vector_cosine_ops);
    CREATE TABLE index_postings (
      generation text NOT NULL REFERENCES index_generations (id) ON DELETE CASCADE,
      token text NOT NULL,
-     idx integer NOT NULL,
-     tf integer NOT NULL,
-     len integer NOT NULL,
-     PRIMARY KEY (generation, token, idx)
-   );
-   CREATE TABLE index_terms (
-     generation text NOT NULL REFERENCES index_generations (id) ON DELETE CASCADE,
-     token text NOT NULL,
-     df integer NOT NULL,
+     idx integer[] NOT NULL,
+     tf integer[] NOT NULL,
+     len integer[] NOT NULL,
      PRIMARY KEY (generation, token)
    );
    CREATE TABLE index_search (
