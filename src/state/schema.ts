@@ -56,8 +56,8 @@ const MIGRATIONS: string[] = [
      expires timestamptz NOT NULL
    );`,
   // Search in SQL (search/pg-search.ts): each generation's chunk vectors (pgvector, HNSW, cosine) and its BM25
-  // postings, one row per token (its chunks, term frequencies and the chunks' lengths as arrays; the document
-  // frequency is their length); rows go with their generation. The vector size is the embedding model's
+  // postings, one row per token (its chunks, term frequencies and the chunks' lengths, packed as int32 triples;
+  // the document frequency is their count); rows go with their generation. The vector size is the embedding model's
   // (bge-small-zh-v1.5: 512). Each generation's vectors get an HNSW index of their own, built when it is published.
   `CREATE EXTENSION IF NOT EXISTS vector;
    CREATE TABLE index_chunks (
@@ -69,9 +69,7 @@ const MIGRATIONS: string[] = [
    CREATE TABLE index_postings (
      generation text NOT NULL REFERENCES index_generations (id) ON DELETE CASCADE,
      token text NOT NULL,
-     idx integer[] NOT NULL,
-     tf integer[] NOT NULL,
-     len integer[] NOT NULL,
+     postings bytea NOT NULL,
      PRIMARY KEY (generation, token)
    );
    CREATE TABLE index_search (
