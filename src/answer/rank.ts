@@ -152,8 +152,11 @@ export async function analyzeCandidates(
     const cf = confidenceFeatures(ranked, retrieved);
     preferCounted(app, part, ranked);
     const strict: PartAnalysis = { part, ranked, confidence: cf ? confidence(cf, model) : 0, confidenceFeatures: cf };
+    // A place asked at a level (哪个县, 哪个乡) keeps its type: without a place of that level there is no answer,
+    // never "a thing" instead (an ablation showed the relaxed look did nothing for those on dev or blind).
     const relaxable =
-      part.kind === "place" || (part.kind === "amount" && part.units.length > 0 && !part.units.includes(""));
+      (part.kind === "place" && part.level === "") ||
+      (part.kind === "amount" && part.units.length > 0 && !part.units.includes(""));
     // Not confident with the asked shape (none has it, or the ones that have it are not the answer: 多少人 asked,
     // 5,583,064名 found, 人口達2,790,060 meant): look again for a place named otherwise or a bare figure, and
     // keep whichever the confidence model trusts more.
