@@ -29,6 +29,7 @@ import {
 import { DocumentError, hashBytes, listDocumentFiles, loadDocument, type SkippedFile } from "../corpus/load.js";
 import { FIGURE_TABLE_VERSION, figureTable, indexFigures, type FigureIndex, type FigureRow } from "../facts/table.js";
 import { splitSentences } from "../text/sentences.js";
+import { float32s } from "./binary.js";
 import { TOKENIZER_VERSION, tokenize } from "../text/tokenize.js";
 import { Bm25Index, type Bm25Data } from "./bm25.js";
 import { textForEmbedding } from "./embedder.js";
@@ -282,15 +283,11 @@ export async function loadIndex(indexDir: string, model: string): Promise<Loaded
     (b) => b.toString("utf8"),
   ) as [string, string, string, string];
   const sentenceKeys = JSON.parse(sentenceJson) as string[];
-  const sentenceVectors = new Float32Array(
-    sentenceBytes.buffer,
-    sentenceBytes.byteOffset,
-    sentenceBytes.byteLength / 4,
-  );
+  const sentenceVectors = float32s(sentenceBytes);
   const chunks = (JSON.parse(chunkJson) as { pageContent: string; metadata: ChunkMetadata }[]).map(
     (c) => ({ pageContent: c.pageContent, metadata: c.metadata, id: c.metadata.chunkId }) as Chunk,
   );
-  const vectors = new Float32Array(vectorBytes.buffer, vectorBytes.byteOffset, vectorBytes.byteLength / 4);
+  const vectors = float32s(vectorBytes);
   const hnsw = new hnswlib.HierarchicalNSW("ip", manifest.dimension);
   hnsw.readIndexSync(join(dir, "hnsw.bin"));
   if (

@@ -16,6 +16,7 @@ import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import pg from "pg";
 import { migrate } from "../state/schema.js";
+import { float32s } from "./binary.js";
 import type { Bm25Data } from "./bm25.js";
 import { GENERATION_FILES, liveGeneration, switchLive } from "./index-store.js";
 import { dropSearchIndexes, PgSearch, writeSearchRows } from "./pg-search.js";
@@ -151,9 +152,7 @@ async function writeSearchRowsOf(
   const vectorBytes = file("vectors.f32");
   const bm25Bytes = file("bm25.json");
   if (!vectorBytes || !bm25Bytes) throw new Error(`generation ${id} lacks vectors.f32 or bm25.json`);
-  const copy = Uint8Array.from(vectorBytes);
-  const vectors = new Float32Array(copy.buffer, 0, copy.byteLength / 4);
-  return writeSearchRows(client, id, vectors, JSON.parse(bm25Bytes.toString("utf8")) as Bm25Data);
+  return writeSearchRows(client, id, float32s(vectorBytes), JSON.parse(bm25Bytes.toString("utf8")) as Bm25Data);
 }
 
 /**

@@ -10,6 +10,7 @@
 // reads them for the few passages retrieved.
 import pg from "pg";
 import type { SearchBackend } from "./search-backend.js";
+import { int32s } from "./binary.js";
 import type { Bm25Data } from "./bm25.js";
 
 /** The vector size the schema's HNSW column holds (bge-small-zh-v1.5). Other models search in process. */
@@ -185,8 +186,7 @@ export class PgSearch implements SearchBackend {
     // Scored here as bm25.ts scores in process: the same formula over the same postings gives the same scores.
     const scores = new Map<number, number>();
     for (const { postings } of r.rows) {
-      const copy = Uint8Array.from(postings);
-      const triples = new Int32Array(copy.buffer, 0, copy.byteLength / 4);
+      const triples = int32s(postings);
       const df = triples.length / 3;
       const idf = Math.log(1 + (chunks - df + 0.5) / (df + 0.5));
       for (let j = 0; j < triples.length; j += 3) {
