@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import pg from "pg";
 import { TelegramServer } from "telegram-test-api/lib/telegramServer.js";
 import { ingest } from "../src/app.js";
 import {
@@ -39,6 +40,7 @@ describe.skipIf(!TEST_DATABASE_URL)("three replicas behind a load balancer", () 
   let proxy: ApiProxy;
   let balancer: Balancer;
   const replicas: { child: ChildProcessWithoutNullStreams; log: string }[] = [];
+  let ports: number[] = [];
 
   beforeAll(async () => {
     corpus = tempCorpus();
@@ -48,7 +50,7 @@ describe.skipIf(!TEST_DATABASE_URL)("three replicas behind a load balancer", () 
     server = new TelegramServer({ port: await freePort(), host: "127.0.0.1", storeTimeout: 600 });
     await server.start();
     proxy = await startApiProxy(server, { files });
-    const ports = [await freePort(), await freePort(), await freePort()];
+    ports = [await freePort(), await freePort(), await freePort()];
     balancer = await startBalancer(ports);
     for (const port of ports) {
       const child = spawn(process.execPath, ["--import", "tsx", "src/cli/start.ts"], {
@@ -166,6 +168,45 @@ describe.skipIf(!TEST_DATABASE_URL)("three replicas behind a load balancer", () 
     const built = replicas.filter((r) => r.log.includes("reindexed")).length;
     expect(built).toBe(1);
   }, 180_000);
+
+  it("shares /stats, 👎 and the audit trail: each replica reports every replica's questions", async () => {
+    const user = userClient(server, 5506);
+    await user.sendMessage(user.makeMessage("江苏省援藏工作队在拉萨投资了多少资金？"));
+    const refused = await waitForMessage(server, 5506, (m) => m.buttons.some((b) => b.text === "👎"), {
+      timeoutMs: 30_000,
+    });
+    const askedOn = balancer.served.at(-1);
+    const c = new pg.Client({ connectionString: db.url });
+    await c.connect();
+    const votes = async (): Promise<number> =>
+      (await c.query<{ n: number }>("SELECT count(*)::int AS n FROM bot_feedback")).rows[0]?.n ?? 0;
+    await pressButton(user, refused, "👎");
+    for (let i = 0; i < 300 && (await votes()) === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    const votedOn = balancer.served.at(-1);
+    expect(votedOn).not.toBe(askedOn);
+    const admin = userClient(server, ADMIN);
+    const before = botMessages(server, ADMIN).length;
+    await admin.sendCommand(admin.makeCommand("/stats"));
+    const stats = await waitForMessage(server, ADMIN, (m) => m.text.includes("运行情况"), {
+      after: before,
+      timeoutMs: 30_000,
+    });
+    expect(balancer.served.at(-1)).not.toBe(votedOn);
+    expect(stats.text).toContain("最近的 👎");
+    expect(stats.text).toContain("江苏省援藏工作队在拉萨投资了多少资金");
+    // Every replica's health figures count the same questions (asked through all three).
+    const asked = await Promise.all(
+      ports.map(async (port) => {
+        const body = (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as { day: { asked: number } };
+        return body.day.asked;
+      }),
+    );
+    expect(new Set(asked).size).toBe(1);
+    expect(asked[0]).toBeGreaterThanOrEqual(4);
+    const audit = await c.query<{ action: string; outcome: string }>("SELECT action, outcome FROM bot_audit");
+    await c.end();
+    expect(audit.rows).toContainEqual({ action: "upload", outcome: "done" });
+  }, 60_000);
 
   it("loses nothing when the replica handling an update is killed: another answers it, once", async () => {
     const user = userClient(server, 5504);

@@ -8,6 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PgState } from "../src/state/postgres.js";
 import { SCHEMA_VERSION, SchemaError } from "../src/state/schema.js";
 import { MemoryState, type StateStore } from "../src/state/store.js";
+import { FileRecords, type Records } from "../src/state/records.js";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { AnswerResult } from "../src/answer/types.js";
 import { TEST_DATABASE_URL, freshDatabase } from "./pg.js";
 
@@ -110,6 +114,136 @@ function behaves(name: string, make: () => Promise<StateStore>): void {
 }
 
 behaves("memory", () => Promise.resolve(new MemoryState()));
+
+/** What /stats reads of the records, the same from files and memory as from PostgreSQL. */
+function recordsBehave(name: string, make: () => Promise<{ records: Records; done: () => Promise<void> }>): void {
+  describe(`${name} records`, () => {
+    let made: { records: Records; done: () => Promise<void> };
+    beforeAll(async () => {
+      made = await make();
+    });
+    afterAll(async () => {
+      await made.done();
+    });
+
+    it("count the questions of the day and the week, their median time and the most frequent refusals", async () => {
+      const r = made.records;
+      const now = Date.now();
+      await r.addAsk({ at: now - 3 * 86_400_000, question: "旧的问题？", answered: true, ms: 90 });
+      await r.addAsk({ at: now - 1000, question: "昂仁县在哪里？", answered: true, ms: 10 });
+      await r.addAsk({ at: now - 900, question: "江苏在拉萨 投资了多少？", answered: false, ms: 20 });
+      await r.addAsk({ at: now - 800, question: "江苏在拉萨投资了多少", answered: false, ms: 30 });
+      await r.addAsk({ at: now - 700, question: "别的问题？", answered: false, ms: 40 });
+      const f = await r.questionFigures(now, true);
+      expect(f.day).toEqual({ asked: 4, answered: 1, refused: 3 });
+      expect(f.week).toEqual({ asked: 5, answered: 2, refused: 3 });
+      expect(f.medianAnswerMs).toBe(30);
+      expect(f.topRefused[0]).toEqual({ question: "江苏在拉萨投资了多少", count: 2 });
+      expect(f.topRefused).toHaveLength(2);
+    });
+
+    it("show each user's latest 👎 on an answer, newest first, and not a 👎 taken back", async () => {
+      const r = made.records;
+      const vote = (answerId: string, userId: number, v: "up" | "down", question: string, at: string) =>
+        r.addFeedback({
+          at,
+          answerId,
+          chatId: userId,
+          userId,
+          vote: v,
+          question,
+          answered: true,
+          answer: "答",
+          citations: [],
+          passages: [],
+        });
+      await vote("a1", 1, "down", "第一个问题", "2026-12-01T00:00:00.000Z");
+      await vote("a2", 2, "down", "第二个问题", "2026-12-01T00:00:01.000Z");
+      await vote("a1", 1, "up", "第一个问题", "2026-12-01T00:00:02.000Z");
+      await vote("a3", 3, "down", "第三个问题", "2026-12-01T00:00:03.000Z");
+      const down = await r.downVotes(5);
+      expect(down.map((d) => d.question)).toEqual(["第三个问题", "第二个问题"]);
+      expect(down[0]?.at).toBe("2026-12-01T00:00:03.000Z");
+    });
+  });
+}
+
+recordsBehave("file", () => {
+  const dir = mkdtempSync(join(tmpdir(), "duikou-records-"));
+  const records = new FileRecords({ feedbackFile: join(dir, "feedback.jsonl"), auditFile: join(dir, "audit.jsonl") });
+  return Promise.resolve({ records, done: () => Promise.resolve(rmSync(dir, { recursive: true, force: true })) });
+});
+
+describe("file records", () => {
+  it("write the audit trail as JSON Lines", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "duikou-records-"));
+    try {
+      const auditFile = join(dir, "audit.jsonl");
+      const records = new FileRecords({ feedbackFile: join(dir, "feedback.jsonl"), auditFile });
+      await records.addAudit({
+        at: "2026-12-01T00:00:00.000Z",
+        userId: 5,
+        chatId: 5,
+        action: "remove",
+        outcome: "done",
+        target: "a.txt",
+      });
+      expect(JSON.parse(readFileSync(auditFile, "utf8"))).toMatchObject({ action: "remove", target: "a.txt" });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe.skipIf(!TEST_DATABASE_URL)("PostgreSQL records", () => {
+  recordsBehave("PostgreSQL", async () => {
+    const db = await freshDatabase();
+    const state = await PgState.connect(db.url);
+    return { records: state.records(), done: () => state.close().then(db.drop) };
+  });
+
+  it("are every replica's: /stats on one counts the questions and shows the 👎 of all; one audit trail", async () => {
+    const db = await freshDatabase();
+    const replicas = await Promise.all([PgState.connect(db.url), PgState.connect(db.url), PgState.connect(db.url)]);
+    try {
+      const now = Date.now();
+      await Promise.all(
+        replicas.map((s, i) =>
+          s.records().addAsk({ at: now, question: `问题${i}`, answered: i > 0, ms: 10 * (i + 1) }),
+        ),
+      );
+      await replicas[2]!.records().addFeedback({
+        at: new Date(now).toISOString(),
+        answerId: "x1",
+        chatId: 8,
+        userId: 8,
+        vote: "down",
+        question: "三号副本上的问题",
+        answered: true,
+        answer: "答",
+        citations: [],
+        passages: [],
+      });
+      await replicas[1]!
+        .records()
+        .addAudit({ at: new Date(now).toISOString(), userId: 9, chatId: 9, action: "reindex", outcome: "requested" });
+      for (const s of replicas) {
+        const f = await s.records().questionFigures(Date.now(), true);
+        expect(f.day).toEqual({ asked: 3, answered: 2, refused: 1 });
+        expect(f.medianAnswerMs).toBe(20);
+        expect((await s.records().downVotes(5)).map((d) => d.question)).toEqual(["三号副本上的问题"]);
+      }
+      const c = new pg.Client({ connectionString: db.url });
+      await c.connect();
+      const audit = await c.query("SELECT action, outcome, user_id::int AS user FROM bot_audit");
+      await c.end();
+      expect(audit.rows).toEqual([{ action: "reindex", outcome: "requested", user: 9 }]);
+    } finally {
+      await Promise.all(replicas.map((r) => r.close()));
+      await db.drop();
+    }
+  });
+});
 
 describe("memory state bounds", () => {
   it("holds uploads waiting for confirmation up to 100 MiB, dropping the oldest", async () => {

@@ -11,6 +11,7 @@ import { LiveApp } from "../src/app.js";
 import { appendRecord } from "../src/bot/jsonl.js";
 import { TokenBuckets } from "../src/bot/rate.js";
 import { BotStats, startHealthServer, statsReport, type StatsReport } from "../src/bot/stats.js";
+import { FileRecords } from "../src/state/records.js";
 import { createLogger } from "../src/log.js";
 import { seedsApp, type TempCorpus } from "./helpers.js";
 import { countMessages, freePort, startHarness, waitForMessage, TOKEN, type Harness } from "../src/harness/emulator.js";
@@ -23,17 +24,19 @@ let h: Harness;
 let health: Server;
 let port: number;
 const stats = new BotStats();
+let records: FileRecords;
 
 beforeAll(async () => {
   const built = await seedsApp();
   corpus = built.corpus;
   live = new LiveApp(built.app);
+  records = new FileRecords(corpus.config, stats);
   h = await startHarness({ ...corpus.config, adminIds: [ADMIN] }, live, {
     rateLimit: { limit: 100, windowMs: 1000 },
-    stats,
+    records,
   });
   port = await freePort();
-  health = await startHealthServer(port, () => statsReport(stats, live, corpus.config, false));
+  health = await startHealthServer(port, () => statsReport(records, live, false));
 });
 afterAll(async () => {
   await h?.stop();
@@ -147,7 +150,7 @@ describe("👎 from a long feedback file", () => {
       `${JSON.stringify({ at: "2026-11-23T00:00:00Z", vote: "down", question, answer: "答" })}\n`;
     const filler = `${JSON.stringify({ at: "x", vote: "up", question: "填充".repeat(40), answer: "答" })}\n`;
     writeFileSync(file, vote("最早的问题") + filler.repeat(4000) + vote("较新的问题") + vote("最新的问题"));
-    const report = await statsReport(stats, live, { feedbackFile: file });
+    const report = await statsReport(new FileRecords({ feedbackFile: file, auditFile: corpus.config.auditFile }), live);
     expect(report.downVotes.map((d) => d.question)).toEqual(["最新的问题", "较新的问题"]);
   });
 });

@@ -6,7 +6,7 @@ import type { LiveApp } from "../app.js";
 import { answer, mayHaveMorePoints, morePoints } from "../answer/index.js";
 import type { AnswerResult } from "../answer/types.js";
 import type { Logger } from "../log.js";
-import type { BotStats } from "./stats.js";
+import type { Records } from "../state/records.js";
 import { resolveFollowUp } from "../chat/follow-up.js";
 import type { StateStore } from "../state/store.js";
 import { MAX_QUESTION_CHARS, nonChineseHint, tooLongMessage } from "../chat/help.js";
@@ -68,8 +68,8 @@ export interface AskDeps {
   log: Logger;
   /** Answers behind buttons and each chat's last turn (state/store.ts: in memory, or shared in PostgreSQL). */
   state: StateStore;
-  /** Counts for /stats and /healthz. */
-  stats?: BotStats;
+  /** Where the question is counted for /stats and /healthz. */
+  records?: Records;
 }
 
 function keyboardFor(id: string, result: AnswerResult, offerMore = mayHaveMorePoints(result)): InlineKeyboard {
@@ -109,7 +109,10 @@ export async function answerInChat(ctx: Context, rawQuestion: string, deps: AskD
   await stream?.done();
   await deps.state.remember(chatId, standalone);
   const ms = Math.round(performance.now() - started);
-  deps.stats?.record({ at: Date.now(), question: standalone, answered: result.answered, ms });
+  // A question not counted is logged, not shown to the user: the answer matters more than the figure.
+  await deps.records
+    ?.addAsk({ at: Date.now(), question: standalone, answered: result.answered, ms })
+    .catch((err: unknown) => deps.log.warn("could not count the question for /stats", { error: err }));
   deps.log.info(result.answered ? "answered" : "refused", {
     chat: chatId,
     user: ctx.from?.id,

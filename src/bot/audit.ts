@@ -1,6 +1,7 @@
 // The audit trail: every admin action (upload, overwrite, remove, restore, re-index) and every refused attempt
-// at one, with the user's id, as one JSON line per event in AUDIT_FILE and one line in the log.
-import { appendRecord, MAX_RECORD_FILE_BYTES } from "./jsonl.js";
+// at one, with the user's id, as one record per event (a JSON line in AUDIT_FILE, or a row in PostgreSQL with
+// DATABASE_URL: state/records.ts) and one line in the log.
+import type { Records } from "../state/records.js";
 import type { Logger } from "../log.js";
 
 export type AuditAction = "upload" | "overwrite" | "remove" | "restore" | "reindex";
@@ -18,16 +19,15 @@ export interface AuditEvent {
   detail?: string;
 }
 
-/** The audit file could not be written: the admin action that needed the record is not carried out. */
+/** The audit record could not be written: the admin action that needed the record is not carried out. */
 export class AuditWriteError extends Error {}
 
 export class AuditLog {
   private writing: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly file: string,
+    private readonly records: Pick<Records, "kind" | "addAudit">,
     private readonly log: Logger,
-    private readonly maxBytes = MAX_RECORD_FILE_BYTES,
   ) {}
 
   /**
@@ -54,9 +54,9 @@ export class AuditLog {
     });
     const written = this.writing.then(async () => {
       try {
-        await appendRecord(this.file, full, this.maxBytes);
+        await this.records.addAudit(full);
       } catch (err) {
-        this.log.error("could not write the audit file", { file: this.file, error: err });
+        this.log.error("could not write the audit record", { store: this.records.kind, error: err });
         throw new AuditWriteError(err instanceof Error ? err.message : String(err));
       }
     });

@@ -28,7 +28,8 @@ import {
 } from "./admin.js";
 import { AuditLog, type AuditAction } from "./audit.js";
 import { PendingProgress, pendingProgressFile } from "./pending-progress.js";
-import { BotStats, renderStats, startHealthServer, statsReport, type StatsReport } from "./stats.js";
+import { renderStats, startHealthServer, statsReport, type StatsReport } from "./stats.js";
+import { FileRecords, type Records } from "../state/records.js";
 import { serveWebhook, type WebhookServer } from "./webhook.js";
 import { messageCost, rateLimit } from "./rate.js";
 import { docsDrift } from "../search/index-store.js";
@@ -45,8 +46,8 @@ export interface BotOptions {
   rateLimit?: { limit: number; windowMs: number };
   /** Back-off while the Bot API is unreachable (default: 1 s doubling to 60 s). */
   connection?: WatchOptions;
-  /** Where answered and refused questions are counted (shared with the health endpoint). */
-  stats?: BotStats;
+  /** Feedback, audit and the questions /stats counts (default: FEEDBACK_FILE, AUDIT_FILE and this process). */
+  records?: Records;
   /** Answers behind buttons, follow-up turns, rate limits, handled updates (default: this process's memory). */
   state?: StateStore;
 }
@@ -111,14 +112,14 @@ export function createBot(config: Config, live: LiveApp, log: Logger, options: B
   bot.api.config.use(hydrateFiles(config.botToken, { apiRoot: config.telegramApiRoot }));
   bot.api.config.use(watchConnection(log, options.connection));
 
-  const stats = options.stats ?? new BotStats();
+  const records = options.records ?? new FileRecords(config);
   const state = options.state ?? new MemoryState();
-  const askDeps: AskDeps = { live, log, state, stats };
+  const askDeps: AskDeps = { live, log, state, records };
   const adminDeps: AdminDeps = {
     live,
     config,
     log,
-    audit: new AuditLog(config.auditFile, log),
+    audit: new AuditLog(records, log),
     state: new AdminState(),
     store: state,
     pending: new PendingProgress(pendingProgressFile(config.auditFile)),
@@ -165,7 +166,7 @@ export function createBot(config: Config, live: LiveApp, log: Logger, options: B
     // One vote per user and answer: the same press again records nothing; the other one changes the vote.
     if (!(await state.setVote(id, ctx.from.id, vote))) return ctx.answerCallbackQuery({ text: "已经记下您的反馈了。" });
     try {
-      await recordFeedback(config.feedbackFile, stored.result, vote, stored.chatId, ctx.from.id, id);
+      await recordFeedback(records, stored.result, vote, stored.chatId, ctx.from.id, id);
     } catch (err) {
       await state.clearVote(id, ctx.from.id).catch(() => undefined);
       log.error("feedback could not be recorded", { chat: ctx.chat?.id, user: ctx.from.id, error: err });
@@ -211,7 +212,7 @@ export function createBot(config: Config, live: LiveApp, log: Logger, options: B
   );
   commands.command("stats", "运行情况（管理员）", async (ctx) => {
     if (!isAdmin(ctx, config)) return ctx.reply("抱歉，只有管理员可以查看运行情况。");
-    await ctx.reply(renderStats(await statsReport(stats, live, config)), { parse_mode: "HTML" });
+    await ctx.reply(renderStats(await statsReport(records, live, true, true)), { parse_mode: "HTML" });
   });
   commands.command("restore", "恢复删除的文件（管理员）", (ctx) =>
     admin(ctx, "restore", () => restore(ctx, ctx.match, adminDeps), ctx.match),
@@ -338,19 +339,20 @@ export async function startBot(config: Config): Promise<void> {
   // Signals are handled from here on: a stop during the first build or while Telegram is unreachable is prompt.
   log.info("loading the model and the index");
   const live = new LiveApp(await createApp(config, { buildIfMissing: true, log }));
-  const stats = new BotStats();
-  // With DATABASE_URL the bot's state is shared by every replica (state/postgres.ts).
-  const state: StateStore = config.databaseUrl ? await PgState.connect(config.databaseUrl) : new MemoryState();
-  log.info("bot state", { store: state.kind });
+  // With DATABASE_URL the bot's state and records are shared by every replica (state/postgres.ts, records.ts).
+  const pgState = config.databaseUrl ? await PgState.connect(config.databaseUrl) : undefined;
+  const state: StateStore = pgState ?? new MemoryState();
+  const records: Records = pgState?.records() ?? new FileRecords(config);
+  log.info("bot state", { store: state.kind, records: records.kind });
   // With DATABASE_URL, a re-index on any replica reaches this one without a restart.
   live.followDatabase(log);
   if (config.healthPort !== undefined) {
     await startHealthServer(config.healthPort, () => report());
     log.info("health endpoint listening", { url: `http://127.0.0.1:${config.healthPort}/healthz` });
   }
-  const report = (): Promise<StatsReport> => statsReport(stats, live, config, config.logQuestions);
+  const report = (): Promise<StatsReport> => statsReport(records, live, config.logQuestions);
   if (config.webhook) {
-    const bot = createBot(config, live, log, { stats, state });
+    const bot = createBot(config, live, log, { records, state });
     await bot.init();
     await registerCommands(bot, config, log);
     started.webhook = await serveWebhook(bot, config.webhook, log, report);
@@ -362,7 +364,7 @@ export async function startBot(config: Config): Promise<void> {
     void catchUp(config, live, log, bot.api);
     return;
   }
-  const launched = await launchBot(config, live, log, { stats, state });
+  const launched = await launchBot(config, live, log, { records, state });
   started.runner = launched.runner;
   void catchUp(config, live, log, launched.bot.api);
   await started.runner.task();

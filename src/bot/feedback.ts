@@ -1,8 +1,8 @@
-// 👍/👎 on an answer: one JSON Lines record (question, answer, passages, vote) for later evaluation. One vote per
-// user and answer: pressing the same button again records nothing, pressing the other records the change (the
-// reader keeps each user's latest vote on an answer). Every record starts on a line of its own, even after a
-// crash cut the previous line in half.
-import { appendRecord } from "./jsonl.js";
+// 👍/👎 on an answer: one record (question, answer, passages, vote) for later evaluation, in FEEDBACK_FILE (JSON
+// Lines) or, with DATABASE_URL, in PostgreSQL (state/records.ts). One vote per user and answer: pressing the same
+// button again records nothing, pressing the other records the change (the reader keeps each user's latest vote
+// on an answer).
+import type { Records } from "../state/records.js";
 import type { AnswerResult } from "../answer/types.js";
 
 export interface FeedbackRecord {
@@ -20,7 +20,7 @@ export interface FeedbackRecord {
 }
 
 export async function recordFeedback(
-  file: string,
+  records: Records,
   result: AnswerResult,
   vote: "up" | "down",
   chatId: number,
@@ -39,5 +39,5 @@ export async function recordFeedback(
     citations: result.citations.map(({ n, source, quote }) => ({ n, source, quote })),
     passages: result.passages.map(({ source, chunkId, score }) => ({ source, chunkId, score })),
   };
-  await appendRecord(file, record);
+  await records.addFeedback(record);
 }

@@ -1,17 +1,18 @@
 // How the bot is doing, for its admin (/stats) and a process supervisor (GET /healthz on HEALTH_PORT): questions
 // asked, answered and refused in the last day and week, the median answer time, the most frequent refused
 // questions (what the corpus is missing), recent 👎 answers, the index's generation and size, and memory. The
-// question counts are kept in memory since the start; 👎 votes come from FEEDBACK_FILE.
+// figures come from the bot's records (state/records.ts): this process's memory and FEEDBACK_FILE by default, every
+// replica's rows in PostgreSQL with DATABASE_URL.
 import { open, readdir, stat } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import { basename, join } from "node:path";
 import type { LiveApp } from "../app.js";
-import type { Config } from "../config.js";
+import type { Records } from "../state/records.js";
 import type { FeedbackRecord } from "./feedback.js";
 import { escapeHtml } from "./render.js";
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-const WEEK_MS = 7 * DAY_MS;
+export const DAY_MS = 24 * 60 * 60 * 1000;
+export const WEEK_MS = 7 * DAY_MS;
 /** Questions counted in memory at most (the oldest go first): time, outcome and answer time only. */
 const MAX_EVENTS = 100_000;
 /** Refused questions whose text is kept for "what the corpus is missing" (the oldest go first), and their length. */
@@ -45,6 +46,17 @@ export interface StatsReport {
   memory: { rssMiB: number; heapUsedMiB: number };
 }
 
+/** A refused question as topRefused counts it: without white space and end punctuation, cut. */
+export function refusedKey(question: string): string {
+  return question
+    .replace(/\s+/g, "")
+    .replace(/[？?。！!]+$/, "")
+    .slice(0, REFUSED_TEXT_CHARS);
+}
+
+/** When this process started (/stats's "since" and uptime are the replica's own). */
+const PROCESS_STARTED = Date.now();
+
 /**
  * Counts of the questions answered by this process, by time. Texts are kept only of refused questions, cut and
  * bounded: a day of 8,000 users' long questions takes a few MiB, not a hundred.
@@ -52,19 +64,14 @@ export interface StatsReport {
 export class BotStats {
   private events: Omit<AskEvent, "question">[] = [];
   private refused: { at: number; question: string }[] = [];
-  readonly startedAt = Date.now();
 
   record(event: AskEvent): void {
     const { at, answered, ms } = event;
     this.events.push({ at, answered, ms });
     if (this.events.length > MAX_EVENTS) this.events.splice(0, this.events.length - MAX_EVENTS);
     if (answered) return;
-    // Normalised as topRefused counts them, and cut; a fresh copy, since a slice keeps the whole text alive.
-    const key = event.question
-      .replace(/\s+/g, "")
-      .replace(/[？?。！!]+$/, "")
-      .slice(0, REFUSED_TEXT_CHARS);
-    this.refused.push({ at, question: Buffer.from(key, "utf8").toString("utf8") });
+    // A fresh copy, since a slice keeps the whole text alive.
+    this.refused.push({ at, question: Buffer.from(refusedKey(event.question), "utf8").toString("utf8") });
     if (this.refused.length > MAX_REFUSED_TEXTS) this.refused.splice(0, this.refused.length - MAX_REFUSED_TEXTS);
   }
 
@@ -121,7 +128,8 @@ async function tail(file: string, bytes: number): Promise<string> {
   }
 }
 
-async function latestDownVotes(file: string, limit: number): Promise<StatsReport["downVotes"]> {
+/** The latest 👎 of a feedback file, read from its end. */
+export async function latestDownVotes(file: string, limit: number): Promise<StatsReport["downVotes"]> {
   const text = await tail(file, FEEDBACK_TAIL_BYTES);
   const down: StatsReport["downVotes"] = [];
   // Newest first; each user's latest vote on an answer counts once (an earlier vote they changed does not).
@@ -141,25 +149,29 @@ async function latestDownVotes(file: string, limit: number): Promise<StatsReport
   return down;
 }
 
-/** The figures of /stats and /healthz. With `showQuestions` false, question texts are left out. */
+/**
+ * The figures of /stats and /healthz. With `showQuestions` false, question texts are left out; `fresh` computes
+ * them now (an admin's /stats) rather than taking the figures of the last few seconds (a health check's poll).
+ */
 export async function statsReport(
-  stats: BotStats,
+  records: Records,
   live: LiveApp,
-  config: Pick<Config, "feedbackFile">,
   showQuestions = true,
+  fresh = false,
 ): Promise<StatsReport> {
   const now = Date.now();
+  const questions = await records.questionFigures(now, fresh);
   const { index } = live.current;
   const memory = process.memoryUsage();
   const hide = (q: string): string => (showQuestions ? q : "[hidden]");
   return {
-    since: new Date(stats.startedAt).toISOString(),
-    uptimeSeconds: Math.round((now - stats.startedAt) / 1000),
-    day: stats.counts(DAY_MS, now),
-    week: stats.counts(WEEK_MS, now),
-    medianAnswerMs: stats.medianMs(now),
-    topRefused: stats.topRefused(5, now).map((r) => ({ ...r, question: hide(r.question) })),
-    downVotes: (await latestDownVotes(config.feedbackFile, 5)).map((d) => ({
+    since: new Date(PROCESS_STARTED).toISOString(),
+    uptimeSeconds: Math.round((now - PROCESS_STARTED) / 1000),
+    day: questions.day,
+    week: questions.week,
+    medianAnswerMs: questions.medianAnswerMs,
+    topRefused: questions.topRefused.map((r) => ({ ...r, question: hide(r.question) })),
+    downVotes: (await records.downVotes(5)).map((d) => ({
       ...d,
       question: hide(d.question),
       answer: showQuestions ? d.answer : "[hidden]",

@@ -8,6 +8,7 @@
 import pg from "pg";
 import { extractEntities } from "../text/entities.js";
 import { TURN_TTL_MS, type Turn } from "../chat/follow-up.js";
+import { PgRecords } from "./records.js";
 import { ensureSchema } from "./schema.js";
 import {
   answerId,
@@ -35,6 +36,7 @@ const CLAIM_CONNECTIONS = 32;
 export class PgState implements StateStore {
   readonly kind = "postgres" as const;
   private puts = 0;
+  private recordsOf: PgRecords | undefined;
   /** Connections holding a claim: closing the store drops them (their locks go, as when the process dies). */
   private readonly held = new Set<pg.PoolClient>();
 
@@ -57,6 +59,11 @@ export class PgState implements StateStore {
       throw err;
     }
     return new PgState(pool, claims);
+  }
+
+  /** Feedback, audit and the questions counted for /stats, on this store's connections. */
+  records(): PgRecords {
+    return (this.recordsOf ??= new PgRecords(this.pool));
   }
 
   async putAnswer(answer: StoredAnswer): Promise<string> {

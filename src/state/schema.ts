@@ -79,6 +79,46 @@ const MIGRATIONS: string[] = [
      k1 double precision NOT NULL,
      b double precision NOT NULL
    );`,
+  // The bot's records, written by every replica (state/records.ts): 👍/👎, the admins' audit trail, the questions
+  // /stats counts (a refused one with its text, cut); and the running index build's progress (search/pg-index.ts).
+  `CREATE TABLE bot_feedback (
+     id bigserial PRIMARY KEY,
+     at timestamptz NOT NULL,
+     answer_id text,
+     chat_id bigint NOT NULL,
+     user_id bigint,
+     vote text NOT NULL CHECK (vote IN ('up', 'down')),
+     question text NOT NULL,
+     answer text NOT NULL,
+     record jsonb NOT NULL
+   );
+   CREATE TABLE bot_audit (
+     id bigserial PRIMARY KEY,
+     at timestamptz NOT NULL,
+     user_id bigint,
+     chat_id bigint,
+     action text NOT NULL,
+     outcome text NOT NULL,
+     target text,
+     detail text
+   );
+   CREATE TABLE bot_asks (
+     id bigserial PRIMARY KEY,
+     at timestamptz NOT NULL,
+     answered boolean NOT NULL,
+     ms integer NOT NULL,
+     question text
+   );
+   CREATE INDEX bot_asks_at ON bot_asks (at);
+   CREATE TABLE index_build (
+     only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+     holder text NOT NULL,
+     started timestamptz NOT NULL,
+     progress jsonb,
+     finished timestamptz,
+     report jsonb,
+     failed text
+   );`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
