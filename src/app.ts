@@ -16,7 +16,14 @@ import {
   type LoadedIndex,
 } from "./search/index-store.js";
 import { HybridRetriever, type RetrievalOptions } from "./search/retriever.js";
-import { followGenerations, pullGeneration, searchInDatabase, withSharedBuild } from "./search/pg-index.js";
+import {
+  followGenerations,
+  pullGeneration,
+  searchInDatabase,
+  sharedBuild,
+  withSharedBuild,
+  type SharedBuild,
+} from "./search/pg-index.js";
 import type { SearchBackend } from "./search/search-backend.js";
 import { liveGeneration } from "./search/index-store.js";
 import { BUILD_LIMITS, runInWorker } from "./worker/run.js";
@@ -59,8 +66,21 @@ export function ingest(
   embeddings: TransformersEmbeddings,
   extra: IngestOptions = {},
 ): Promise<BuildReport> {
-  const build = (): Promise<BuildReport> => buildHere(config, embeddings, extra);
-  return config.databaseUrl ? withSharedBuild(config.databaseUrl, config.indexDir, build, { wait: true }) : build();
+  if (!config.databaseUrl) return buildHere(config, embeddings, extra);
+  return withSharedBuild(
+    config.databaseUrl,
+    config.indexDir,
+    (shared) => buildHere(config, embeddings, { ...extra, onProgress: both(extra.onProgress, shared) }),
+    { wait: true },
+  );
+}
+
+/** A progress callback that calls both (either may be missing). */
+function both(a: ((p: BuildProgress) => void) | undefined, b: (p: BuildProgress) => void): (p: BuildProgress) => void {
+  return (p) => {
+    a?.(p);
+    b(p);
+  };
 }
 
 /**
@@ -146,7 +166,10 @@ export class ReindexBusyError extends Error {
 /** How a re-index runs: in a worker process (the bot: killable, never stalls the chats) or in this process. */
 export type BuildMode = "worker" | "inline";
 
-type ReindexOptions = Partial<Pick<BuildOptions, "full" | "force" | "onProgress">>;
+type ReindexOptions = Partial<Pick<BuildOptions, "full" | "force" | "onProgress">> & {
+  /** With DATABASE_URL, wait for a build running on another replica and build after it, rather than refuse. */
+  queue?: boolean;
+};
 
 /**
  * The app that serves questions while the corpus changes: `current` is the last good index; `reindex` builds a
@@ -204,14 +227,14 @@ export class LiveApp {
    * (callers waiting meanwhile share that one follow-up build).
    */
   reindexSoon(onProgress?: (p: BuildProgress) => void): Promise<BuildReport> {
-    if (!this.running) return this.reindex({ onProgress });
+    if (!this.running) return this.reindex({ onProgress, queue: true });
     if (!this.followUp) {
       const listener = onProgress;
       this.followUp = this.running
         .catch(() => undefined)
         .then(() => {
           this.followUp = undefined;
-          return this.reindex({ onProgress: listener });
+          return this.reindex({ onProgress: listener, queue: true });
         });
     } else if (onProgress) {
       this.listeners.add(onProgress);
@@ -222,7 +245,7 @@ export class LiveApp {
 
   private async build(options: ReindexOptions): Promise<BuildReport> {
     const { config, embeddings } = this.app;
-    const inWorker = (): Promise<BuildReport> =>
+    const inWorker = (shared?: (p: BuildProgress) => void): Promise<BuildReport> =>
       runInWorker<BuildReport>(
         {
           type: "build",
@@ -236,13 +259,13 @@ export class LiveApp {
           force: options.force,
         },
         BUILD_LIMITS,
-        options.onProgress,
+        shared ? both(options.onProgress, shared) : options.onProgress,
       );
     const report =
       this.mode === "inline"
         ? await ingest(config, embeddings, options)
         : config.databaseUrl
-          ? await withSharedBuild(config.databaseUrl, config.indexDir, inWorker)
+          ? await withSharedBuild(config.databaseUrl, config.indexDir, inWorker, { wait: options.queue })
           : await inWorker();
     await this.load();
     return report;
@@ -256,6 +279,16 @@ export class LiveApp {
     const retriever = new HybridRetriever({ index, embeddings, options: this.app.retriever.options, search });
     this.app = { ...this.app, index, retriever };
     this.generation = await liveGeneration(config.indexDir);
+  }
+
+  /**
+   * With DATABASE_URL and no build running in this process: the database's latest build (another replica's, when
+   * `running`); undefined otherwise.
+   */
+  async sharedBuild(): Promise<SharedBuild | undefined> {
+    const url = this.app.config.databaseUrl;
+    if (!url || this.running) return undefined;
+    return sharedBuild(url);
   }
 
   /**

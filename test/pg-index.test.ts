@@ -9,7 +9,13 @@ import { answer } from "../src/answer/index.js";
 import type { Config } from "../src/config.js";
 import { createLogger } from "../src/log.js";
 import pg from "pg";
-import { liveInDatabase, searchInDatabase, SharedBuildBusyError, withSharedBuild } from "../src/search/pg-index.js";
+import {
+  liveInDatabase,
+  searchInDatabase,
+  sharedBuild,
+  SharedBuildBusyError,
+  withSharedBuild,
+} from "../src/search/pg-index.js";
 import { PgSearch } from "../src/search/pg-search.js";
 import { inProcessSearch } from "../src/search/search-backend.js";
 import { tokenize } from "../src/text/tokenize.js";
@@ -99,17 +105,28 @@ describe.skipIf(!TEST_DATABASE_URL)("the index in PostgreSQL", () => {
   it("runs one build at a time across replicas, and a failed build publishes nothing", async () => {
     const before = await liveInDatabase(db.url);
     let release: () => void = () => undefined;
-    const holding = withSharedBuild(db.url, a.config.indexDir, () => new Promise<void>((r) => (release = r)));
+    const holding = withSharedBuild(db.url, a.config.indexDir, (progress) => {
+      progress({ stage: "embed", done: 3, total: 40 });
+      return new Promise<{ chunks: number }>((r) => (release = () => r({ chunks: 7 })));
+    });
     await new Promise((r) => setTimeout(r, 500));
     await expect(withSharedBuild(db.url, b.config.indexDir, () => Promise.resolve())).rejects.toThrow(
       SharedBuildBusyError,
     );
+    // Any replica reads the running build's progress, then its outcome.
+    const running = await sharedBuild(db.url);
+    expect(running?.running).toBe(true);
+    expect(running?.progress).toEqual({ stage: "embed", done: 3, total: 40 });
     release();
     await holding;
+    const done = await sharedBuild(db.url);
+    expect(done).toMatchObject({ running: false, report: { chunks: 7 }, failed: undefined });
+    expect(done?.finished).toBeInstanceOf(Date);
     await expect(
       withSharedBuild(db.url, b.config.indexDir, () => Promise.reject(new Error("killed mid-build"))),
     ).rejects.toThrow("killed mid-build");
     expect(await liveInDatabase(db.url)).toBe(before);
+    expect(await sharedBuild(db.url)).toMatchObject({ running: false, report: undefined, failed: "killed mid-build" });
   }, 60_000);
 
   it("brings a generation published by one replica to another while it runs", async () => {

@@ -6,7 +6,7 @@
 // answered from by all three (each keeps its own copy of the database's live generation); a replica killed as it
 // receives an update loses nothing: the update, posted again, is answered once by another.
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -207,6 +207,47 @@ describe.skipIf(!TEST_DATABASE_URL)("three replicas behind a load balancer", () 
     await c.end();
     expect(audit.rows).toContainEqual({ action: "upload", outcome: "done" });
   }, 60_000);
+
+  it("shows a /reindex on another replica the running build's progress, then its outcome", async () => {
+    // A report long enough that its build (a worker loading the model, then its sentences' vectors) takes seconds.
+    const lines = Array.from(
+      { length: 240 },
+      (_, i) => `援建项目第${i + 1}号投资${100 + i}万元，惠及群众${i + 30}户。`,
+    );
+    writeFileSync(join(corpus.config.docsDir, "项目清单.txt"), `援建项目清单\n\n${lines.join("\n")}\n`);
+    const builds = (): number => replicas.reduce((n, r) => n + (r.log.match(/INFO {2}reindexed/g) ?? []).length, 0);
+    const built = builds();
+    const admin = userClient(server, ADMIN);
+    const before = botMessages(server, ADMIN).length;
+    await admin.sendCommand(admin.makeCommand("/reindex"));
+    await waitForMessage(server, ADMIN, (m) => m.text.startsWith("正在"), { after: before, timeoutMs: 30_000 });
+    const first = balancer.served.at(-1);
+    await new Promise((r) => setTimeout(r, 500));
+    const at = botMessages(server, ADMIN).length;
+    await admin.sendCommand(admin.makeCommand("/reindex"));
+    const follow = await waitForMessage(server, ADMIN, (m) => m.text.includes("另一台服务器"), {
+      after: at,
+      timeoutMs: 30_000,
+    });
+    expect(balancer.served.at(-1)).not.toBe(first);
+    expect(follow.text).toContain("已在重建索引");
+    const done = await waitForMessage(
+      server,
+      ADMIN,
+      (m) => m.messageId === follow.messageId && m.text.includes("重建已完成"),
+      { timeoutMs: 120_000 },
+    );
+    expect(done.text).toContain("项目清单");
+    // The first /reindex's own message has its outcome too, and only one build ran.
+    const deadline = Date.now() + 60_000;
+    const finished = (): number =>
+      botMessages(server, ADMIN)
+        .slice(before)
+        .filter((m) => m.text.includes("索引已更新")).length;
+    while (finished() < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(finished()).toBe(2);
+    expect(builds()).toBe(built + 1);
+  }, 180_000);
 
   it("loses nothing when the replica handling an update is killed: another answers it, once", async () => {
     const user = userClient(server, 5504);

@@ -251,6 +251,22 @@ export async function startReindex(ctx: Context, deps: AdminDeps): Promise<void>
     );
     return;
   }
+  const elsewhere = await deps.live.sharedBuild().catch((err: unknown) => {
+    deps.log.warn("could not read the database's build", { error: err });
+    return undefined;
+  });
+  if (elsewhere?.running) {
+    await deps.audit.record({
+      userId: ctx.from?.id,
+      chatId: ctx.chat?.id,
+      action: "reindex",
+      outcome: "refused",
+      detail: `a re-index is already running on another replica (${elsewhere.holder})`,
+    });
+    const message = await ProgressMessage.send(ctx, elsewhereText(elsewhere.progress), deps.pending);
+    inBackground(deps, "reindex", () => followElsewhere(deps, message, elsewhere.started));
+    return;
+  }
   if (
     !(await auditFirst(ctx, deps, {
       userId: ctx.from?.id,
@@ -270,6 +286,45 @@ export async function startReindex(ctx: Context, deps: AdminDeps): Promise<void>
       if (deps.state.reindexMessage?.messageId === message.messageId) deps.state.reindexMessage = undefined;
     }),
   );
+}
+
+/** Another replica's build, as the admin reads it. */
+function elsewhereText(p: BuildProgress | undefined): string {
+  return `另一台服务器已在重建索引（${progressText(p)}），这里显示它的进度，完成后显示结果。期间仍可正常提问。`;
+}
+
+/** How often another replica's build is read while an admin's message follows it, and for how long at most. */
+const FOLLOW_MS = 1500;
+const FOLLOW_LIMIT_MS = 3 * 60 * 60_000;
+
+/**
+ * Edits `message` with the progress another replica's build (started at `started`) writes to the database, then
+ * with its outcome: the report of a build that published, or the failure of one that did not.
+ */
+async function followElsewhere(deps: AdminDeps, message: ProgressMessage, started: Date): Promise<void> {
+  const until = Date.now() + FOLLOW_LIMIT_MS;
+  for (;;) {
+    await new Promise((r) => setTimeout(r, FOLLOW_MS));
+    const build = await deps.live.sharedBuild().catch(() => undefined);
+    if (!build || build.started.getTime() !== started.getTime()) {
+      return message.finish("另一台服务器上的重建已结束，新索引（如有）已在所有服务器上生效。");
+    }
+    if (!build.running) {
+      if (build.report) {
+        return message.finish(
+          `另一台服务器上的重建已完成，新索引几秒内在所有服务器上生效。\n${summary(build.report)}`,
+          true,
+        );
+      }
+      return message.finish(
+        build.failed
+          ? "另一台服务器上的重建失败了，资料库和原有索引都没有改变，仍按原索引回答问题。"
+          : "另一台服务器上的重建中断了，原有索引继续使用。",
+      );
+    }
+    if (Date.now() > until) return message.finish("另一台服务器上的重建仍在进行，这里不再显示它的进度。");
+    await message.edit(elsewhereText(build.progress));
+  }
 }
 
 /** After a change to the docs folder: a build that includes it (now, or after the running one). */

@@ -13,12 +13,13 @@
 //            (pg-search.ts); chunk texts, sentence vectors and figures are read from the loaded copy. Retrieval is
 //            otherwise the one code path of the embedded index, so the answers are the same on either store.
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { migrate } from "../state/schema.js";
 import { float32s } from "./binary.js";
 import type { Bm25Data } from "./bm25.js";
-import { GENERATION_FILES, liveGeneration, switchLive } from "./index-store.js";
+import { GENERATION_FILES, liveGeneration, switchLive, type BuildProgress, type BuildReport } from "./index-store.js";
 import { dropSearchIndexes, PgSearch, writeSearchRows } from "./pg-search.js";
 
 /** The advisory-lock key of the index build ("dubl" in ASCII): one build at a time across replicas. */
@@ -184,16 +185,106 @@ export async function searchInDatabase(url: string, id: string): Promise<PgSearc
   return PgSearch.open(url, id);
 }
 
+/** The latest build's row (index_build): who builds, how far it is, and how it ended. */
+export interface SharedBuild {
+  /** Whether a build holds the lock now (its row may be that of a build that ended or died). */
+  running: boolean;
+  holder: string;
+  started: Date;
+  progress: BuildProgress | undefined;
+  finished: Date | undefined;
+  report: BuildReport | undefined;
+  failed: string | undefined;
+}
+
+/** The build's progress is written to the database at most this often. */
+const PROGRESS_WRITE_MS = 1000;
+
+/**
+ * The running build's row, written on the session that holds the build lock: progress as it comes (throttled),
+ * then the report or the failure. Writes are queued on that one connection, never read back.
+ */
+class BuildBoard {
+  private lastWrite = 0;
+  private writing: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly client: pg.Client) {}
+
+  start(): Promise<unknown> {
+    return this.write(
+      `INSERT INTO index_build (holder, started) VALUES ($1, now())
+       ON CONFLICT (only_row) DO UPDATE
+         SET holder = EXCLUDED.holder, started = now(), progress = NULL, finished = NULL, report = NULL, failed = NULL`,
+      [`${hostname()}:${process.pid}`],
+    );
+  }
+
+  progress(p: BuildProgress): void {
+    const now = Date.now();
+    if (now - this.lastWrite < PROGRESS_WRITE_MS) return;
+    this.lastWrite = now;
+    void this.write("UPDATE index_build SET progress = $1", [JSON.stringify(p)]).catch(() => undefined);
+  }
+
+  finish(outcome: { report?: unknown; failed?: string }): Promise<unknown> {
+    const report = outcome.report && typeof outcome.report === "object" ? JSON.stringify(outcome.report) : null;
+    return this.write("UPDATE index_build SET finished = now(), report = $1, failed = $2", [
+      report,
+      outcome.failed ?? null,
+    ]);
+  }
+
+  private write(sql: string, values: unknown[]): Promise<unknown> {
+    const next = this.writing.then(() => this.client.query(sql, values));
+    this.writing = next.catch(() => undefined);
+    return next;
+  }
+}
+
+/** The latest build's row and whether a build runs now; undefined when no build ever ran on this database. */
+export function sharedBuild(url: string): Promise<SharedBuild | undefined> {
+  return connected(url, async (client) => {
+    const r = await client.query<{
+      holder: string;
+      started: Date;
+      progress: BuildProgress | null;
+      finished: Date | null;
+      report: BuildReport | null;
+      failed: string | null;
+      running: boolean;
+    }>(
+      `SELECT holder, started, progress, finished, report, failed,
+              EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = 0 AND objid = $1
+                        AND objsubid = 1 AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                     ) AS running
+         FROM index_build`,
+      [BUILD_LOCK],
+    );
+    const row = r.rows[0];
+    if (!row) return undefined;
+    return {
+      running: row.running,
+      holder: row.holder,
+      started: row.started,
+      progress: row.progress ?? undefined,
+      finished: row.finished ?? undefined,
+      report: row.report ?? undefined,
+      failed: row.failed ?? undefined,
+    };
+  });
+}
+
 /**
  * Runs `build` holding the cross-replica build lock, after taking the database's live generation into indexDir
  * (so the build reuses its vectors), and publishes what it built. When another replica is building, throws
- * SharedBuildBusyError, or with `wait` waits for it to finish (a start, `npm run ingest`). The lock is a session
- * lock: a builder that dies releases it with its connection.
+ * SharedBuildBusyError, or with `wait` waits for it to finish (a start, `npm run ingest`, an upload's re-index).
+ * The lock is a session lock: a builder that dies releases it with its connection. The build's progress and
+ * outcome go to the index_build row, where a /reindex on any replica reads them (sharedBuild).
  */
 export async function withSharedBuild<T>(
   url: string,
   indexDir: string,
-  build: () => Promise<T>,
+  build: (progress: (p: BuildProgress) => void) => Promise<T>,
   options: { wait?: boolean } = {},
 ): Promise<T> {
   const client = new pg.Client({ connectionString: url });
@@ -206,10 +297,18 @@ export async function withSharedBuild<T>(
       const lock = await client.query<{ ok: boolean }>("SELECT pg_try_advisory_lock($1) AS ok", [BUILD_LOCK]);
       if (!lock.rows[0]?.ok) throw new SharedBuildBusyError();
     }
-    await pullGeneration(url, indexDir);
-    const result = await build();
-    await publishGeneration(url, indexDir);
-    return result;
+    const board = new BuildBoard(client);
+    await board.start();
+    try {
+      await pullGeneration(url, indexDir);
+      const result = await build((p) => board.progress(p));
+      await publishGeneration(url, indexDir);
+      await board.finish({ report: result });
+      return result;
+    } catch (err) {
+      await board.finish({ failed: err instanceof Error ? err.message : String(err) }).catch(() => undefined);
+      throw err;
+    }
   } finally {
     await client.end().catch(() => undefined);
   }
