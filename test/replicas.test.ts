@@ -23,7 +23,7 @@ import {
   waitForMessage,
   type ApiProxy,
 } from "../src/harness/emulator.js";
-import { startBalancer, type Balancer } from "./balancer.js";
+import { startBalancer, type Balancer } from "../src/harness/balancer.js";
 import { tempCorpus, testEmbeddings, type TempCorpus } from "./helpers.js";
 import { TEST_DATABASE_URL, freshDatabase } from "./pg.js";
 

@@ -11,7 +11,8 @@
 // 6. cmrc: the CMRC 2018 dev corpus (848 passages) indexed from scratch (skip with --skip-cmrc).
 // 7. start: `npm start`'s process (scripts/run.mjs start, the terminal chat) from spawn to its first answer.
 // `--scale N [--work DIR]` runs the archive-scale benchmark instead (eval/scale.ts): N chunks, in process and, with
-// DATABASE_URL, on PostgreSQL; --work keeps the archive's base index for the next run.
+// DATABASE_URL, on PostgreSQL; --work keeps the archive's base index for the next run. `--replicas` (with
+// DATABASE_URL) runs the bot's answers per second with 1 and 3 replicas on PostgreSQL instead (eval/replicas.ts).
 import { fork } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { cp, mkdtemp, readFile, rm } from "node:fs/promises";
@@ -28,6 +29,7 @@ import { TokenBuckets } from "../bot/rate.js";
 import { BotStats } from "../bot/stats.js";
 import { ChatMemory } from "../chat/follow-up.js";
 import { countMessages, startHarness, waitForMessage, TOKEN } from "../harness/emulator.js";
+import { benchReplicas } from "../eval/replicas.js";
 import { zipBombDocx } from "../harness/files.js";
 import { benchScale, scaleQuestions, type ScaleReport } from "../eval/scale.js";
 import { numberFlag, parseArgs, runMain, stringFlag, type ParsedArgs } from "./args.js";
@@ -399,7 +401,7 @@ function stageProcess(stage: Stage, args: ParsedArgs, work: string): Promise<Rec
 }
 
 runMain(async () => {
-  const args = parseArgs(process.argv.slice(2), ["json", "skip-cmrc"]);
+  const args = parseArgs(process.argv.slice(2), ["json", "skip-cmrc", "replicas"]);
   const runs = numberFlag(args, "runs") ?? 3;
   const users = numberFlag(args, "users") ?? 50;
   const perUser = numberFlag(args, "questions") ?? 10;
@@ -415,6 +417,10 @@ runMain(async () => {
     const result = await runStage(stage, settings);
     console.log(JSON.stringify({ ...result, peakRssMiB: peakRssMiB() }));
     process.exit(0);
+  }
+  if (args.flags.has("replicas")) {
+    await benchReplicaCounts(args, questions);
+    return;
   }
   // --work DIR keeps the work (the archive's base index for --scale) between runs.
   const kept = stringFlag(args, "work");
@@ -516,6 +522,36 @@ runMain(async () => {
     if (!kept) await rm(work, { recursive: true, force: true });
   }
 });
+
+/** `--replicas`: the bot's answers per second with 1 and 3 replicas on PostgreSQL (eval/replicas.ts). */
+async function benchReplicaCounts(args: ParsedArgs, questions: string[]): Promise<void> {
+  const config = loadConfig(process.env);
+  if (!config.databaseUrl) throw new Error("--replicas needs DATABASE_URL (a PostgreSQL server with pgvector)");
+  const embeddings = createEmbeddings(config);
+  await embeddings.load();
+  const users = numberFlag(args, "users") ?? 30;
+  const perUser = Math.min(6, numberFlag(args, "questions") ?? 5);
+  console.error(`[bench] replicas: ${users} users × ${perUser} questions with 1, then 3 replicas …`);
+  const loads = await benchReplicas(config, embeddings, config.databaseUrl, questions, { users, perUser });
+  if (args.flags.has("json")) {
+    console.log(JSON.stringify({ replicas: loads }));
+    return;
+  }
+  console.log(
+    `replicas: the bot on PostgreSQL in webhook mode behind a round-robin balancer, the seeds' index, ${users} ` +
+      `users × ${perUser} dev questions, all users at once`,
+  );
+  for (const l of loads)
+    console.log(
+      `  ${l.replicas} replica${l.replicas > 1 ? "s" : ""}: ${l.answers} answers in ${l.seconds} s: ` +
+        `${l.answersPerSecond} answers/s; latency p50 ${l.latencyMsP50} ms, p95 ${l.latencyMsP95} ms; errors ${l.errors}`,
+    );
+  const [one, more] = [loads[0], loads.at(-1)];
+  if (one && more && more !== one)
+    console.log(
+      `  ${more.replicas} replicas give ${(more.answersPerSecond / one.answersPerSecond).toFixed(2)}× the answers/s of 1`,
+    );
+}
 
 /** `--scale N`: the archive's base indexed (its own process, for its peak memory), then the archive asked. */
 async function benchScaleStages(args: ParsedArgs, work: string): Promise<void> {

@@ -183,6 +183,9 @@ export async function startApiProxy(
       forward.end(body);
     });
   });
+  // The emulator keeps its connections to the relay alive: a server closing an idle one (5 s by default) as the
+  // emulator reuses it resets the post, which the emulator does not catch.
+  server.keepAliveTimeout = 10 * 60_000;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : 0;
