@@ -291,6 +291,31 @@ describe.skipIf(!TEST_DATABASE_URL)("PostgreSQL", () => {
     }
   });
 
+  it("holds forty claims at once on one connection, so replicas do not run the server out of connections", async () => {
+    const fresh = await freshDatabase();
+    const store = await PgState.connect(fresh.url);
+    const c = new pg.Client({ connectionString: fresh.url });
+    await c.connect();
+    try {
+      const claims = await Promise.all(Array.from({ length: 40 }, (_, i) => store.claimUpdate(7000 + i)));
+      expect(claims.every(Boolean)).toBe(true);
+      // A redelivery while this process handles the update is refused here too (the session lock is re-entrant).
+      expect(await store.claimUpdate(7000)).toBeUndefined();
+      const n = await c.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_stat_activity
+          WHERE datname = current_database() AND pid <> pg_backend_pid()`,
+      );
+      expect(n.rows[0]!.n).toBeLessThanOrEqual(11);
+      await Promise.all(claims.map((claim) => claim?.finish()));
+      expect(await store.claimUpdate(7001)).toBeUndefined();
+      expect(await store.claimUpdate(7040)).toBeDefined();
+    } finally {
+      await c.end();
+      await store.close();
+      await fresh.drop();
+    }
+  });
+
   it("lets an admin confirm on another replica, and only one of two presses at once take the action", async () => {
     const [a, b] = await Promise.all([PgState.connect(db.url), PgState.connect(db.url)]);
     try {

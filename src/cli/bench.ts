@@ -544,12 +544,14 @@ async function benchReplicaCounts(args: ParsedArgs, questions: string[]): Promis
   for (const l of loads)
     console.log(
       `  ${l.replicas} replica${l.replicas > 1 ? "s" : ""}: ${l.answers} answers in ${l.seconds} s: ` +
-        `${l.answersPerSecond} answers/s; latency p50 ${l.latencyMsP50} ms, p95 ${l.latencyMsP95} ms; errors ${l.errors}`,
+        `${l.answersPerSecond} answers/s; latency p50 ${l.latencyMsP50} ms, p95 ${l.latencyMsP95} ms; ` +
+        `errors ${l.errors}`,
     );
   const [one, more] = [loads[0], loads.at(-1)];
   if (one && more && more !== one)
     console.log(
-      `  ${more.replicas} replicas give ${(more.answersPerSecond / one.answersPerSecond).toFixed(2)}× the answers/s of 1`,
+      `  ${more.replicas} replicas give ${(more.answersPerSecond / one.answersPerSecond).toFixed(2)}× the ` +
+        "answers/s of 1",
     );
 }
 

@@ -52,6 +52,9 @@ async function scratchDatabase(url: string): Promise<{ url: string; drop: () => 
   return { url: own.toString(), drop: () => run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
+/** The warnings and errors the replicas logged (kept to be reported). */
+const problems: string[] = [];
+
 /** Starts a replica on each port (the compiled bot, as `npm start` runs it); resolves when all are running. */
 async function startReplicas(ports: number[], env: NodeJS.ProcessEnv, work: string): Promise<ChildProcess[]> {
   const logs = ports.map(() => "");
@@ -60,7 +63,11 @@ async function startReplicas(ports: number[], env: NodeJS.ProcessEnv, work: stri
       env: { ...env, PORT: String(port), INDEX_DIR: join(work, `index-${i}`) },
       stdio: ["ignore", "ignore", "pipe"],
     });
-    child.stderr?.on("data", (d: Buffer) => (logs[i] = (logs[i] + d.toString()).slice(-20_000)));
+    child.stderr?.on("data", (d: Buffer) => {
+      const text = d.toString();
+      logs[i] = (logs[i] + text).slice(-20_000);
+      for (const line of text.split("\n")) if (/ (WARN|ERROR) /.test(line)) problems.push(`replica ${i}: ${line}`);
+    });
     return child;
   });
   const deadline = Date.now() + START_MS;
@@ -138,6 +145,7 @@ async function loadWith(
         }),
       );
       const seconds = (performance.now() - t0) / 1000;
+      for (const line of problems.splice(0).slice(0, 20)) process.stderr.write(`[bench] ${line}\n`);
       return {
         replicas: count,
         users,

@@ -100,14 +100,16 @@ export async function startApiProxy(
       relay.on("error", () => resolve(502));
       relay.end(body);
     });
-  // As Telegram does, an update whose post failed (no connection, a 5xx) is posted again, here up to 5 times.
+  // As Telegram does, an update whose post failed (no connection, a 5xx) is posted again: after 200 ms, then
+  // backing off to 2 s between posts, for up to a minute.
   const deliver = async (body: Buffer): Promise<number> => {
     let status = 502;
-    for (let attempt = 0; attempt < 5; attempt++) {
+    const until = Date.now() + 60_000;
+    for (let attempt = 0; ; attempt++) {
       status = await post(body);
       posts.push(status);
-      if (status < 500) break;
-      await new Promise((r) => setTimeout(r, 200));
+      if (status < 500 || Date.now() > until) break;
+      await new Promise((r) => setTimeout(r, Math.min(2000, 200 * 2 ** attempt)));
     }
     return status;
   };

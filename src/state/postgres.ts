@@ -1,10 +1,12 @@
 // The bot's state in PostgreSQL (DATABASE_URL), shared by every replica. Each write is one atomic statement:
 // answers and turns by upsert, votes by an upsert that only changes a different vote, rate-limit buckets by an
 // upsert whose refill is computed in the statement from the database's clock (two replicas taking from one
-// bucket at once are serialised by its row lock). An update is claimed with a session advisory lock held on a
-// connection of its own while it is handled and recorded as handled when done: a redelivery finds it handled
-// (skipped) or locked by a live replica (skipped); when the replica handling it dies, its connection closes,
-// the lock goes with it and the redelivery is handled. The schema carries a version (schema.ts).
+// bucket at once are serialised by its row lock). An update is claimed with a session advisory lock, held while
+// it is handled on the one connection that holds all of this process's claims, and recorded as handled when
+// done: a redelivery finds it handled (skipped) or locked by a live replica (skipped); when the replica handling
+// it dies, its connection closes, its locks go with it and the redelivery is handled. A replica opens at most
+// about 17 connections (this pool's 10, the claims' 1, search's 4, following the index's generations 2), so a
+// server's default max_connections (100) serves five replicas. The schema carries a version (schema.ts).
 import pg from "pg";
 import { extractEntities } from "../text/entities.js";
 import { TURN_TTL_MS, type Turn } from "../chat/follow-up.js";
@@ -30,35 +32,51 @@ const UPDATE_TTL = "2 days";
 const PRUNE_EVERY = 500;
 /** The advisory-lock keys of update claims: this prefix (ASCII "du") above the update id. */
 const CLAIM_PREFIX = BigInt(0x6475) << 40n;
-/** Connections that may hold update claims at once (updates being handled concurrently). */
-const CLAIM_CONNECTIONS = 32;
 
 export class PgState implements StateStore {
   readonly kind = "postgres" as const;
   private puts = 0;
   private recordsOf: PgRecords | undefined;
-  /** Connections holding a claim: closing the store drops them (their locks go, as when the process dies). */
-  private readonly held = new Set<pg.PoolClient>();
+  /** The connection holding this process's claims (opened when first needed, again after it broke). */
+  private claims: Promise<pg.Client> | undefined;
+  /** The updates this process has claimed (a session lock is re-entrant: a redelivery here must not pass it). */
+  private readonly holding = new Set<number>();
+  private closed = false;
 
   private constructor(
+    private readonly url: string,
     private readonly pool: pg.Pool,
-    private readonly claims: pg.Pool,
   ) {}
 
   /** Connects, creates or checks the schema, and returns the store. */
   static async connect(url: string): Promise<PgState> {
     const pool = new pg.Pool({ connectionString: url, max: 10 });
-    const claims = new pg.Pool({ connectionString: url, max: CLAIM_CONNECTIONS });
     // An idle client whose server went away emits an error; the pool replaces it (without this it would throw).
     pool.on("error", () => undefined);
-    claims.on("error", () => undefined);
     try {
       await ensureSchema(pool);
     } catch (err) {
-      await Promise.all([pool.end(), claims.end()]);
+      await pool.end();
       throw err;
     }
-    return new PgState(pool, claims);
+    return new PgState(url, pool);
+  }
+
+  /** The claims' connection; a broken one is forgotten (its locks went with it) and the next claim opens another. */
+  private claimSession(): Promise<pg.Client> {
+    if (this.closed) return Promise.reject(new Error("the state store is closed"));
+    if (!this.claims) {
+      const client = new pg.Client({ connectionString: this.url });
+      const session = client.connect().then(() => client);
+      const forget = (): void => {
+        if (this.claims === session) this.claims = undefined;
+      };
+      client.on("error", forget);
+      client.on("end", forget);
+      session.catch(forget);
+      this.claims = session;
+    }
+    return this.claims;
   }
 
   /** Feedback, audit and the questions counted for /stats, on this store's connections. */
@@ -135,36 +153,39 @@ export class PgState implements StateStore {
   }
 
   async claimUpdate(updateId: number): Promise<UpdateClaim | undefined> {
+    if (this.holding.has(updateId)) return undefined;
     const key = (CLAIM_PREFIX + BigInt(updateId)).toString();
-    const client = await this.claims.connect();
+    this.holding.add(updateId);
+    let session: pg.Client;
     try {
-      const lock = await client.query<{ ok: boolean }>("SELECT pg_try_advisory_lock($1::bigint) AS ok", [key]);
+      session = await this.claimSession();
+      const lock = await session.query<{ ok: boolean }>("SELECT pg_try_advisory_lock($1::bigint) AS ok", [key]);
       if (!lock.rows[0]?.ok) {
-        client.release();
+        this.holding.delete(updateId);
         return undefined;
       }
-      const done = await client.query("SELECT 1 FROM bot_updates WHERE update_id = $1", [updateId]);
+      const done = await this.pool.query("SELECT 1 FROM bot_updates WHERE update_id = $1", [updateId]);
       if ((done.rowCount ?? 0) > 0) {
-        await client.query("SELECT pg_advisory_unlock($1::bigint)", [key]);
-        client.release();
+        await session.query("SELECT pg_advisory_unlock($1::bigint)", [key]);
+        this.holding.delete(updateId);
         return undefined;
       }
     } catch (err) {
-      client.release(true);
+      this.holding.delete(updateId);
       throw err;
     }
-    this.held.add(client);
+    let finished = false;
     return {
       finish: async () => {
-        if (!this.held.delete(client)) return;
+        if (finished) return;
+        finished = true;
         try {
-          await client.query("INSERT INTO bot_updates (update_id) VALUES ($1) ON CONFLICT DO NOTHING", [updateId]);
-          await client.query("SELECT pg_advisory_unlock($1::bigint)", [key]);
-          client.release();
-        } catch (err) {
-          // Closing the connection frees the lock: a redelivery may then handle the update again.
-          client.release(true);
-          throw err;
+          await this.pool.query("INSERT INTO bot_updates (update_id) VALUES ($1) ON CONFLICT DO NOTHING", [updateId]);
+        } finally {
+          // Whether or not it was recorded, the lock goes: unrecorded, a redelivery may then handle it again. On a
+          // broken session the lock is gone already.
+          await session.query("SELECT pg_advisory_unlock($1::bigint)", [key]).catch(() => undefined);
+          this.holding.delete(updateId);
         }
       },
     };
@@ -224,8 +245,9 @@ export class PgState implements StateStore {
   }
 
   async close(): Promise<void> {
-    for (const client of this.held) client.release(true);
-    this.held.clear();
-    await Promise.all([this.pool.end(), this.claims.end()]);
+    this.closed = true;
+    const claims = this.claims;
+    this.claims = undefined;
+    await Promise.all([this.pool.end(), claims?.then((c) => c.end()).catch(() => undefined)]);
   }
 }
