@@ -1,7 +1,7 @@
 // A small round-robin HTTP load balancer for the replica tests and `npm run bench -- --replicas`: each request
 // goes to the next backend in turn (a backend that refuses the connection answers 502, as a balancer without
-// retries does; Telegram then posts the update again). `served` records which backend took each request; `onForward` lets a test act on the
-// backend just handed a request (kill it mid-answer).
+// retries does; Telegram then posts the update again). `served` records which backend took each request;
+// `onForward` lets a test act on the backend just handed a request (kill it mid-answer).
 import { createServer, request, type Server } from "node:http";
 
 export interface Balancer {
