@@ -280,7 +280,12 @@ async function runStage(stage: Stage, s: StageSettings): Promise<Record<string, 
     const report = await ingest({ ...config, docsDir, indexDir: join(s.work, "cmrc-index") }, embeddings, {
       full: true,
     });
-    return { chunks: report.chunks, seconds: Number(report.seconds.toFixed(1)) };
+    return {
+      chunks: report.chunks,
+      seconds: Number(report.seconds.toFixed(1)),
+      embedSeconds: Number(report.embedSeconds.toFixed(1)),
+      sentenceSeconds: Number(report.sentenceSeconds.toFixed(1)),
+    };
   }
   if (stage === "scale-ingest") {
     // The base of the archive: CMRC 2018 and DRCD dev passages, indexed for real (kept in --work between runs).
@@ -512,7 +517,8 @@ runMain(async () => {
     }
     if (c)
       console.log(
-        `cmrc: CMRC 2018 dev indexed from scratch: ${c.chunks} chunks in ${c.seconds} s; peak RSS ${c.peakRssMiB} MiB`,
+        `cmrc: CMRC 2018 dev indexed from scratch: ${c.chunks} chunks in ${c.seconds} s (embedding chunks ` +
+          `${c.embedSeconds} s, sentences ${c.sentenceSeconds} s); peak RSS ${c.peakRssMiB} MiB`,
       );
     console.log(
       `start: npm start (terminal chat, index built) to its first answer: median ${start.msMedian} ms of ${runs}; ` +
