@@ -10,6 +10,41 @@ import { IndexError, liveGeneration, loadIndex } from "../src/search/index-store
 import { Bm25Index } from "../src/search/bm25.js";
 import { testEmbeddings, tempCorpus, type TempCorpus } from "./helpers.js";
 
+describe("BM25 search", () => {
+  it("gives the k best chunks as a map of every score sorted stably would, ties included", () => {
+    // Chunks of a few words each from a small vocabulary, so that many chunks tie.
+    let seed = 7;
+    const random = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const words = ["援藏", "昂仁", "投资", "项目", "学校", "医院", "干部", "资金"];
+    const lists = Array.from({ length: 3000 }, () => Array.from({ length: 1 + random(6) }, () => words[random(8)]!));
+    const index = Bm25Index.build(lists);
+    const data = index.toJSON();
+    const avg = data.docLengths.reduce((a, n) => a + n, 0) / data.docLengths.length;
+    const reference = (tokens: string[], k: number): { index: number; score: number }[] => {
+      const scores = new Map<number, number>();
+      for (const term of new Set(tokens)) {
+        const list = data.postings[term] ?? [];
+        for (let i = 0; i < list.length; i += 2) {
+          const doc = list[i]!;
+          const tf = list[i + 1]!;
+          const norm = tf + data.k1 * (1 - data.b + (data.b * data.docLengths[doc]!) / avg);
+          scores.set(doc, (scores.get(doc) ?? 0) + (index.idf(term) * (tf * (data.k1 + 1))) / norm);
+        }
+      }
+      return [...scores.entries()]
+        .map(([i, score]) => ({ index: i, score }))
+        .sort((x, y) => y.score - x.score)
+        .slice(0, k);
+    };
+    for (const query of [["援藏"], ["昂仁", "投资", "昂仁"], ["学校", "医院", "干部", "不在其中"], []]) {
+      for (const k of [1, 10, 50, 5000]) expect(index.search(query, k)).toEqual(reference(query, k));
+    }
+  });
+});
+
 describe("incremental, atomic index", () => {
   let corpus: TempCorpus;
   beforeAll(() => {

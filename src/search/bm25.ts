@@ -1,6 +1,7 @@
 // Okapi BM25 over the project's tokens (jieba words, whole figures, domain names). Built from token lists,
 // saved as JSON beside the vectors, searched in memory: for a few thousand chunks this takes well under a
-// millisecond per query.
+// millisecond per query. Scores are summed in a typed array and the best k taken in one pass (no map or sort
+// of every chunk a common word touches: at 10^5 chunks that was most of a query's time).
 
 export interface Bm25Hit {
   index: number;
@@ -66,9 +67,14 @@ export class Bm25Index {
     return Math.log(1 + (this.size - df + 0.5) / (df + 0.5));
   }
 
+  /**
+   * The k best chunks for the query's tokens, best first; of equal scores, the chunk a query token reached first
+   * goes first (the order of the query's distinct tokens, then of their postings).
+   */
   search(queryTokens: string[], k: number): Bm25Hit[] {
     const { k1, b, docLengths } = this.data;
-    const scores = new Map<number, number>();
+    const scores = new Float64Array(this.size);
+    const touched: number[] = [];
     for (const term of new Set(queryTokens)) {
       const list = this.terms.get(term);
       if (!list) continue;
@@ -77,12 +83,28 @@ export class Bm25Index {
         const doc = list[i] ?? 0;
         const tf = list[i + 1] ?? 0;
         const norm = tf + k1 * (1 - b + (b * (docLengths[doc] ?? 0)) / this.avgLength);
-        scores.set(doc, (scores.get(doc) ?? 0) + (idf * (tf * (k1 + 1))) / norm);
+        if (scores[doc] === 0) touched.push(doc);
+        scores[doc] = (scores[doc] ?? 0) + (idf * (tf * (k1 + 1))) / norm;
       }
     }
-    return [...scores.entries()]
-      .map(([index, score]) => ({ index, score }))
-      .sort((x, y) => y.score - x.score)
-      .slice(0, k);
+    return topK(touched, scores, k);
   }
+}
+
+/**
+ * The k of `docs` with the highest scores, best first, in one pass: a doc enters the kept list only when it
+ * beats the last kept, and goes after every kept doc of an equal score (a stable sort's order).
+ */
+function topK(docs: number[], scores: Float64Array, k: number): Bm25Hit[] {
+  const kept: Bm25Hit[] = [];
+  if (k <= 0) return kept;
+  for (const doc of docs) {
+    const score = scores[doc] ?? 0;
+    if (kept.length === k && score <= (kept[k - 1]?.score ?? 0)) continue;
+    let at = kept.length;
+    while (at > 0 && (kept[at - 1]?.score ?? 0) < score) at--;
+    kept.splice(at, 0, { index: doc, score });
+    if (kept.length > k) kept.pop();
+  }
+  return kept;
 }
