@@ -68,15 +68,6 @@ const CASES: Record<string, { question: string; dropped: Candidate; kept: Candid
     }),
     kept: candidate("广东在朗县投入援藏资金205万元。", { title: "广东援藏" }),
   },
-  "other-batch": {
-    question: "上海第六批援青干部联络组组长是谁？",
-    dropped: candidate("正如第五批援青干部联络组组长王某此前所说，要为果洛发展贡献力量。", {
-      passage: "上海第六批援青干部抵达果洛。正如第五批援青干部联络组组长王某此前所说，要为果洛发展贡献力量。",
-    }),
-    kept: candidate("第六批援青干部联络组组长李某介绍了工作计划。", {
-      passage: "上海第六批援青干部抵达果洛。第六批援青干部联络组组长李某介绍了工作计划。",
-    }),
-  },
   "quoted-nearby": {
     question: "日喀则市建设“孔子学堂”一共投入了多少资金？",
     dropped: candidate("2024年共招引产业项目31个、总投资77.5亿元。", {

@@ -4,7 +4,7 @@
 // test of its own (test/gates.test.ts). `always` gates hold even for the closest lead of a refusal; the others
 // hold when ranking for an answer (`gated`).
 import { documentContext, type Chunk } from "../corpus/chunk.js";
-import { batchesIn, mentions, type Entity } from "../text/entities.js";
+import { mentions, type Entity } from "../text/entities.js";
 import { extractFigures } from "../text/figures.js";
 import { normalizeForMatch } from "../text/normalize.js";
 import { datedYears } from "../text/relative-years.js";
@@ -82,17 +82,6 @@ export function quotedNamedNearby(c: Candidate, q: AnalyzedQuestion, part: Quest
   return quoted.every((e) => mentions(near, e));
 }
 
-/**
- * A sentence that names another batch and not the asked one is about that batch: 上海第六批援青干部联络组组长是谁
- * is not answered by 正如第五批援青干部联络组组长赵勇所说, although the passage speaks of the sixth batch too.
- */
-export function noOtherBatch(c: Candidate, q: AnalyzedQuestion): boolean {
-  const asked = q.entities.filter((e) => e.kind === "batch");
-  if (asked.length === 0) return true;
-  const named = batchesIn(c.norm);
-  return named.length === 0 || asked.some((e) => mentions(c.norm, e));
-}
-
 /** The clause filter used when trimming: a clause must keep a figure, date or place of the asked kind. */
 export function clauseFits(part: QuestionPart, q: AnalyzedQuestion): (norm: string, date?: string) => boolean {
   return (norm, date) => {
@@ -149,12 +138,6 @@ export const GATES: readonly Gate[] = [
     why: "a figure or date for a county, town or village must name it in its sentence unless the document is about it",
     always: false,
     passes: ({ c, q, part }) => agreesLocally(c, q, part),
-  },
-  {
-    name: "other-batch",
-    why: "a sentence that names another batch and not the asked one is about that other batch",
-    always: false,
-    passes: ({ c, q }) => noOtherBatch(c, q),
   },
   {
     name: "quoted-nearby",

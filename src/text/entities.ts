@@ -153,11 +153,6 @@ function placeVariants(name: string): string[] {
 }
 
 /** Entities named in a question, de-duplicated, longest spelling kept. */
-/** The batches a normalised text names (第五批, 第10批), in order. */
-export function batchesIn(normalized: string): string[] {
-  return [...normalized.matchAll(BATCH)].map((m) => m[0]);
-}
-
 export function extractEntities(question: string): Entity[] {
   const text = normalizeForMatch(question);
   const found = new Map<string, Entity>();
