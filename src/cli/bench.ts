@@ -30,70 +30,20 @@ import { BotStats } from "../bot/stats.js";
 import { ChatMemory } from "../chat/follow-up.js";
 import { countMessages, startHarness, waitForMessage, TOKEN } from "../harness/emulator.js";
 import { benchReplicas } from "../eval/replicas.js";
+import { usersAsking, type BotLoad } from "../eval/load.js";
 import { zipBombDocx } from "../harness/files.js";
 import { benchScale, scaleQuestions, type ScaleReport } from "../eval/scale.js";
 import { numberFlag, parseArgs, runMain, stringFlag, type ParsedArgs } from "./args.js";
 
-interface BotLoad {
-  users: number;
-  questionsPerUser: number;
-  answers: number;
-  errors: number;
-  seconds: number;
-  answersPerSecond: number;
-  latencyMsP50: number;
-  latencyMsP95: number;
-}
-
-/** Drives the real bot through the emulator: every user asks its questions in turn, all users at once. */
 async function benchBot(app: App, questions: string[], users: number, perUser: number): Promise<BotLoad> {
   const live = new LiveApp(app);
   const h = await startHarness(app.config, live, { rateLimit: { limit: 1000, windowMs: 1000 } });
-  const latencies: number[] = [];
-  let errors = 0;
-  const t0 = performance.now();
   try {
-    await Promise.all(
-      Array.from({ length: users }, async (_, u) => {
-        const userId = 10_000 + u;
-        const client = h.server.getClient(TOKEN, {
-          userId,
-          chatId: userId,
-          firstName: `user${u}`,
-          userName: `user${u}`,
-        });
-        for (let i = 0; i < perUser; i++) {
-          const question = questions[(u * perUser + i) % questions.length] ?? "";
-          const before = countMessages(h.server, userId);
-          const sent = performance.now();
-          try {
-            await client.sendMessage(client.makeMessage(question));
-            await waitForMessage(h.server, userId, (m) => m.buttons.some((b) => b.text === "👍"), {
-              after: before,
-              timeoutMs: 60_000,
-            });
-            latencies.push(performance.now() - sent);
-          } catch {
-            errors++;
-          }
-        }
-      }),
-    );
+    const load = await usersAsking(h.server, questions, { users, perUser, firstUserId: 10_000 });
+    return { ...load, errors: load.errors + h.logs.filter((l) => l.includes(" ERROR ")).length };
   } finally {
     await h.stop();
   }
-  const seconds = (performance.now() - t0) / 1000;
-  errors += h.logs.filter((l) => l.includes(" ERROR ")).length;
-  return {
-    users,
-    questionsPerUser: perUser,
-    answers: latencies.length,
-    errors,
-    seconds: Number(seconds.toFixed(2)),
-    answersPerSecond: Number((latencies.length / seconds).toFixed(1)),
-    latencyMsP50: Math.round(percentile(latencies, 50)),
-    latencyMsP95: Math.round(percentile(latencies, 95)),
-  };
 }
 
 interface AdminWorkLoad {

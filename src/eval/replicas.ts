@@ -15,19 +15,11 @@ import { ingest } from "../app.js";
 import type { Config } from "../config.js";
 import type { TransformersEmbeddings } from "../search/embedder.js";
 import { startBalancer } from "../harness/balancer.js";
-import { freePort, startApiProxy, TOKEN, waitForMessage, botMessages, userClient } from "../harness/emulator.js";
-import { percentile } from "./metrics.js";
+import { freePort, startApiProxy, TOKEN } from "../harness/emulator.js";
+import { usersAsking, type BotLoad } from "./load.js";
 
-export interface ReplicaLoad {
+export interface ReplicaLoad extends BotLoad {
   replicas: number;
-  users: number;
-  questionsPerUser: number;
-  answers: number;
-  errors: number;
-  seconds: number;
-  answersPerSecond: number;
-  latencyMsP50: number;
-  latencyMsP95: number;
 }
 
 const SECRET = "bench-replicas-secret";
@@ -120,43 +112,9 @@ async function loadWith(
       delete env.HEALTH_PORT;
       children = await startReplicas(backends, env, work);
       process.stderr.write(`[bench] ${count} replica(s) running; ${users} users asking …\n`);
-      const latencies: number[] = [];
-      let errors = 0;
-      const t0 = performance.now();
-      await Promise.all(
-        Array.from({ length: users }, async (_, u) => {
-          const userId = 60_000 + u;
-          const client = userClient(server, userId);
-          for (let i = 0; i < perUser; i++) {
-            const question = questions[(u * perUser + i) % questions.length] ?? "";
-            const before = botMessages(server, userId).length;
-            const sent = performance.now();
-            try {
-              await client.sendMessage(client.makeMessage(question));
-              await waitForMessage(server, userId, (m) => m.buttons.some((b) => b.text === "👍"), {
-                after: before,
-                timeoutMs: 60_000,
-              });
-              latencies.push(performance.now() - sent);
-            } catch {
-              errors++;
-            }
-          }
-        }),
-      );
-      const seconds = (performance.now() - t0) / 1000;
+      const load = await usersAsking(server, questions, { users, perUser, firstUserId: 60_000 });
       for (const line of problems.splice(0).slice(0, 20)) process.stderr.write(`[bench] ${line}\n`);
-      return {
-        replicas: count,
-        users,
-        questionsPerUser: perUser,
-        answers: latencies.length,
-        errors,
-        seconds: Number(seconds.toFixed(2)),
-        answersPerSecond: Number((latencies.length / seconds).toFixed(1)),
-        latencyMsP50: Math.round(percentile(latencies, 50)),
-        latencyMsP95: Math.round(percentile(latencies, 95)),
-      };
+      return { replicas: count, ...load };
     } finally {
       for (const c of children) c.kill("SIGKILL");
       await balancer.close();
