@@ -238,6 +238,18 @@ describe.skipIf(!TEST_DATABASE_URL)("PostgreSQL records", () => {
       const audit = await c.query("SELECT action, outcome, user_id::int AS user FROM bot_audit");
       await c.end();
       expect(audit.rows).toEqual([{ action: "reindex", outcome: "requested", user: 9 }]);
+      // Nothing grows without a bound: old questions, feedback and audit rows are pruned.
+      const old = new Date(Date.now() - 400 * 86_400_000).toISOString();
+      await replicas[0]!.records().addAudit({ at: old, userId: 9, chatId: 9, action: "remove", outcome: "done" });
+      await replicas[0]!.records().addAsk({ at: Date.now() - 9 * 86_400_000, question: "旧", answered: true, ms: 1 });
+      await replicas[0]!.records().prune();
+      const c2 = new pg.Client({ connectionString: db.url });
+      await c2.connect();
+      const left = await c2.query<{ audit: number; asks: number }>(
+        "SELECT (SELECT count(*)::int FROM bot_audit) AS audit, (SELECT count(*)::int FROM bot_asks) AS asks",
+      );
+      await c2.end();
+      expect(left.rows[0]).toEqual({ audit: 1, asks: 3 });
     } finally {
       await Promise.all(replicas.map((r) => r.close()));
       await db.drop();

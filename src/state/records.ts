@@ -78,6 +78,8 @@ export class FileRecords implements Records {
 
 /** Questions' rows are kept this long (the week /stats shows, and a day more). */
 const ASK_TTL = "8 days";
+/** Feedback and audit rows are kept this long (the files keep at most twice 10 MB of each). */
+const RECORD_TTL = "1 year";
 /** The question figures are computed at most this often (GET /healthz may be polled every few seconds). */
 const FIGURES_TTL_MS = 5000;
 /** The latest feedback rows read for the latest 👎 (each user's latest vote on an answer among them). */
@@ -114,8 +116,14 @@ export class PgRecords implements Records {
       "INSERT INTO bot_asks (at, answered, ms, question) VALUES (to_timestamp($1 / 1000.0), $2, $3, $4)",
       [e.at, e.answered, Math.round(e.ms), e.answered ? null : refusedKey(e.question)],
     );
-    if (++this.asks % PRUNE_EVERY === 0)
-      await this.pool.query(`DELETE FROM bot_asks WHERE at < now() - interval '${ASK_TTL}'`);
+    if (++this.asks % PRUNE_EVERY === 0) await this.prune();
+  }
+
+  /** Deletes questions older than ASK_TTL and feedback and audit rows older than RECORD_TTL. */
+  async prune(): Promise<void> {
+    await this.pool.query(`DELETE FROM bot_asks WHERE at < now() - interval '${ASK_TTL}'`);
+    await this.pool.query(`DELETE FROM bot_feedback WHERE at < now() - interval '${RECORD_TTL}'`);
+    await this.pool.query(`DELETE FROM bot_audit WHERE at < now() - interval '${RECORD_TTL}'`);
   }
 
   questionFigures(now = Date.now(), fresh = false): Promise<QuestionFigures> {
