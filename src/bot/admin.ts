@@ -129,8 +129,6 @@ export function progressText(p: BuildProgress | undefined): string {
     case "read":
       return `正在读取文件 ${p.done + 1}/${p.total}…`;
     case "embed":
-      return `正在计算向量 ${p.done}/${p.total}…`;
-    case "sentences":
       return `正在计算句向量 ${p.done}/${p.total}…`;
     case "write":
       return "正在写入索引…";

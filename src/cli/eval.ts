@@ -50,8 +50,7 @@ function printHuman(name: string, r: EvalResult, build: BuildReport | undefined,
   }
   if (build) {
     console.log(
-      `  ingestion  ${build.embeddedChunks} chunks, ${(build.embeddedChunks / build.embedSeconds).toFixed(1)} ` +
-        `chunks/s, ` +
+      `  ingestion  ${build.chunks} chunks, ${(build.chunks / build.seconds).toFixed(1)} chunks/s, ` +
         `${(build.embeddedChars / build.embedSeconds).toFixed(0)} chars/s (embedding), ${build.seconds.toFixed(1)} s ` +
         `in all`,
     );
@@ -176,15 +175,15 @@ runMain(async () => {
     if (fresh) {
       console.error(`[eval] ${name}: indexing ${config.docsDir} …`);
       build = await ingest(config, embeddings, { chunkOptions, full: !keepWork });
-      if (build.embeddedChunks === 0) build = undefined;
+      if (build.sentencesEmbedded === 0) build = undefined;
     }
     const app = await createApp(config, { buildIfMissing: true, retrieval, embeddings });
     console.error(`[eval] ${name}: asking ${items.length} questions …`);
     const r = await evaluate(app, items, { withAnswers });
     const ingestion = build
       ? {
-          chunks: build.embeddedChunks,
-          chunksPerSecond: build.embeddedChunks / build.embedSeconds,
+          chunks: build.chunks,
+          chunksPerSecond: build.chunks / build.seconds,
           charsPerSecond: build.embeddedChars / build.embedSeconds,
           seconds: build.seconds,
         }

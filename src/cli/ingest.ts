@@ -16,8 +16,7 @@ runMain(async () => {
     force: args.flags.has("force"),
     onProgress: (p) => {
       if (p.stage === "scan") console.error(`[ingest] ${p.files} files in ${config.docsDir}`);
-      else if (p.stage === "embed") console.error(`[ingest] embedded ${p.done}/${p.total} chunks`);
-      else if (p.stage === "sentences") console.error(`[ingest] embedded ${p.done}/${p.total} new sentences`);
+      else if (p.stage === "embed") console.error(`[ingest] embedded ${p.done}/${p.total} new sentences`);
       else if (p.stage === "write") console.error(`[ingest] writing index to ${config.indexDir}`);
     },
   });
@@ -31,9 +30,7 @@ runMain(async () => {
     `[ingest] done in ${report.seconds.toFixed(1)} s: ${report.chunks} chunks; ` +
       `added ${report.added.length}, changed ${report.changed.length}, removed ${report.removed.length}, ` +
       `unchanged ${report.unchanged.length}, failed ${report.failed.length}; ` +
-      `embedded ${report.embeddedChunks} chunks at ` +
-      `${(report.embeddedChunks / Math.max(report.embedSeconds, 1e-9)).toFixed(1)} chunks/s ` +
-      `(${report.reusedChunks} chunks of changed files kept their vectors); ` +
-      `embedded ${report.sentencesEmbedded} new sentences in ${report.sentenceSeconds.toFixed(1)} s`,
+      `embedded ${report.sentencesEmbedded} new sentences in ${report.embedSeconds.toFixed(1)} s ` +
+      `(${report.sentencesReused} kept their vectors)`,
   );
 }, USAGE);
