@@ -1,12 +1,12 @@
 // Scoring as ../shared/CONTRACT.md defines it (src/eval/metrics.ts, src/eval/datasets.ts): every expected string
 // for a fact, at least `need` points for an open question, a figure never as the tail of a longer number, and
-// simplified and traditional characters alike.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+// simplified and traditional characters alike; the hold-outs that make questions to refuse.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { prepareCmrc, readQa } from "../src/eval/datasets.js";
+import { prepareArchive, prepareCmrc, readQa } from "../src/eval/datasets.js";
 import { answerMatches, evaluate } from "../src/eval/metrics.js";
 import { writtenApp } from "./helpers.js";
 
@@ -116,6 +116,39 @@ describe("sentence hold-out", () => {
         "D-0:held-out",
       ]);
       expect(both.kept.map((q) => q.id).sort()).toEqual(["A-0", "C-0"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("cuts the answering sentences of every K-th cited report of an archive: near misses", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "archive-"));
+    try {
+      const [one, two] = [join(dir, "one"), join(dir, "two")];
+      for (const d of [one, two]) mkdirSync(d);
+      writeFileSync(join(one, "a.txt"), "甲县报道\n甲县投资100万元。甲县建成学校2所。\n");
+      writeFileSync(join(two, "b.txt"), "乙县报道\n乙县投资300万元。乙县建成医院4所，學校5所。\n");
+      const qa = [
+        { id: "a1", question: "甲县投资多少？", expect: ["100万元"], source: "a.txt", kind: "fact" },
+        { id: "b1", question: "乙县投资多少？", expect: ["300万元"], source: "b.txt", kind: "fact" },
+        { id: "b2", question: "乙县建成几所学校？", expect: ["5所"], source: "b.txt", kind: "traditional" },
+        { id: "n1", question: "丙县投资多少？", expect: [], source: null, kind: "unanswerable" },
+        { id: "o1", question: "乙县做了什么？", points: ["医院"], need: 1, source: "b.txt", kind: "open" },
+      ];
+      writeFileSync(join(dir, "qa.jsonl"), qa.map((q) => JSON.stringify(q)).join("\n"));
+      const items = await prepareArchive([one, two], join(dir, "qa.jsonl"), join(dir, "docs"), {
+        holdoutSentences: 2,
+      });
+      // The second cited report (b.txt) is cut: the sentences holding 300万元 and 5所 are gone, the rest stays.
+      const b = readFileSync(join(dir, "docs", "b.txt"), "utf8");
+      expect(b).toBe("乙县报道\n\n");
+      expect(readFileSync(join(dir, "docs", "a.txt"), "utf8")).toContain("100万元");
+      expect(items.map((q) => `${q.id}:${q.kind}:${q.sources.join("|")}:${q.group}`)).toEqual([
+        "a1:fact:a.txt:a.txt",
+        "b1:near-miss::b.txt",
+        "b2:near-miss::b.txt",
+        "n1:unanswerable::n1",
+      ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -4,8 +4,11 @@
 // out of the corpus and, half-way between those, every `holdout-sentences`-th passage without the sentences that
 // hold its answers (both kinds of question must be refused: the passage gone, or the passage there and the
 // fact gone, a near miss), and the seeds' dev questions. Folds are drawn by article, so no
-// fold is scored on an article it was fitted on. First the retrieval: how much a passage's best sentence (its
-// similarity to the question, its share of the question's words) adds to its fused score, chosen on a grid for
+// fold is scored on an article it was fitted on. With the shared news data beside the project (--news QA, default
+// ../shared/qa/news-dev.jsonl over seeds/ and ../shared/news/articles/ as one archive), its single-fact
+// questions too, the answering sentences of every `holdout-sentences`-th report cut (folds by report).
+// First the retrieval: how much a passage's best sentence (its similarity to the question, its share of the
+// question's words) adds to its fused score, chosen on a grid for
 // the most first passages that hold the answer. Then the answerer: prints, for each fold's held-out questions,
 // the trade-off between right answers and refusals over thresholds, chooses the threshold by the rule below,
 // and with --write stores the weights fitted on all the data in src/answer/weights.json (the reader's) and
@@ -15,7 +18,7 @@
 // Collecting the candidates' features is the slow part (all three sets indexed and every question analysed);
 // `--save-rows F` keeps them in a JSON file and `--rows F` fits from it, for trying a model change in seconds
 // (the rows are only valid for the code that made them).
-import { readFile, writeFile } from "node:fs/promises";
+import { access, readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { Selection } from "../answer/compose.js";
 import { antecedentOf, quotedBeside, type PlacedScore } from "../answer/excerpt.js";
@@ -39,7 +42,7 @@ import {
 } from "../search/retriever.js";
 import { loadConfig } from "../config.js";
 import { DEFAULT_CHUNK_OPTIONS } from "../corpus/chunk.js";
-import { prepareCmrc, readQa } from "../eval/datasets.js";
+import { prepareArchive, prepareCmrc, readQa } from "../eval/datasets.js";
 import { answerMatches, type EvalItem } from "../eval/metrics.js";
 import { fitConditionalLogit, fitLogistic, type Sample } from "../fit/logit.js";
 import { numberFlag, parseArgs, runMain, stringFlag } from "./args.js";
@@ -55,8 +58,19 @@ const REFUSAL_MARGIN = 0.01;
 
 const USAGE =
   "usage: npm run fit -- [--work DIR] [--folds N] [--holdout K] [--limit N] [--rows F | --save-rows F] [--linear] " +
-  "[--holdout-sentences K] [--retrieval-only] [--write]";
+  "[--holdout-sentences K] [--news QA | --no-news] [--retrieval-only] [--write]";
 const WEIGHTS = new URL("../answer/weights.json", import.meta.url);
+/** The news dev questions (../shared/CONTRACT.md), asked over seeds/ and ../shared/news/articles/. */
+const NEWS_QA = "../shared/qa/news-dev.jsonl";
+
+async function existing(file: string): Promise<string | undefined> {
+  try {
+    await access(resolve(file));
+    return resolve(file);
+  } catch {
+    return undefined;
+  }
+}
 
 /** Writes the retrieval's fitted weights beside the retriever, which reads them as its defaults. */
 async function writeRetrievalWeights(weights: RetrievalWeights): Promise<void> {
@@ -318,8 +332,8 @@ function showTradeOff(r: TradeOff): string {
 runMain(async () => {
   const args = parseArgs(
     process.argv.slice(2),
-    ["write", "pairs", "linear", "retrieval-only"],
-    ["work", "folds", "holdout", "holdout-sentences", "limit", "rows", "save-rows"],
+    ["write", "pairs", "linear", "retrieval-only", "no-news"],
+    ["work", "folds", "holdout", "holdout-sentences", "limit", "rows", "save-rows", "news"],
   );
   const retrievalOnly = args.flags.has("retrieval-only");
   const work = resolve(stringFlag(args, "work") ?? "/tmp/duikou-fit");
@@ -329,6 +343,9 @@ runMain(async () => {
   const holdoutSentences = numberFlag(args, "holdout-sentences") ?? 4;
   const limit = numberFlag(args, "limit");
   const rowsFile = stringFlag(args, "rows");
+  // The news reports are evaluation data outside the repository: fitted on when they are beside it.
+  const newsQa = args.flags.has("no-news") ? undefined : await existing(stringFlag(args, "news") ?? NEWS_QA);
+  const newsArticles = resolve(newsQa ?? NEWS_QA, "../../news/articles");
   const rows: QuestionRow[] = rowsFile ? (JSON.parse(await readFile(rowsFile, "utf8")) as QuestionRow[]) : [];
   if (!rowsFile) {
     for (const [set, file] of [
@@ -352,10 +369,17 @@ runMain(async () => {
         retrievalOnly,
       )),
     );
+    if (newsQa) {
+      const docs = join(work, "news", "docs");
+      const items = await prepareArchive([resolve("seeds"), newsArticles], newsQa, docs, {
+        holdoutSentences: holdoutSentences || undefined,
+      });
+      rows.push(...(await collect("news", docs, join(work, "news", "index"), items, retrievalOnly)));
+    }
   }
   const saveRows = stringFlag(args, "save-rows");
   if (saveRows) await writeFile(saveRows, JSON.stringify(rows));
-  const sets = ["cmrc", "drcd", "seeds"];
+  const sets = ["cmrc", "drcd", "seeds", ...(rows.some((q) => q.set === "news") ? ["news"] : [])];
   // The refusal model sees the products of every two features too (a quadratic logistic model): measured against
   // the features alone, cross-validated CMRC 0.826 → 0.828, DRCD 0.793 → 0.804 at the operating point
   // (docs/measurements.md). --linear fits
@@ -473,7 +497,10 @@ runMain(async () => {
       data:
         `CMRC 2018 dev, DRCD dev (every ${holdout}th passage held out` +
         (holdoutSentences ? `, the answering sentences of every ${holdoutSentences}th half-way between` : "") +
-        `), seeds dev (single-document kinds)`,
+        `), seeds dev (single-document kinds)` +
+        (sets.includes("news")
+          ? `, news dev (single-fact kinds, the answering sentences of every ${holdoutSentences}th report cut)`
+          : ""),
       folds,
       holdout,
       holdoutSentences,

@@ -1,10 +1,11 @@
 // The development data as question items, shared by `eval` and `fit`: the seeds' QA file (JSON Lines), and
 // CMRC-format files (CMRC 2018, DRCD) written out as one document per passage, optionally with every K-th
-// passage held out of the corpus (its questions must then be refused).
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+// passage held out of the corpus (its questions must then be refused), and an archive of several folders asked
+// by a QA file with the answering sentences of every K-th report cut (near misses for the fit).
+import { cp, mkdir, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { splitSentences } from "../text/sentences.js";
-import type { EvalItem } from "./metrics.js";
+import { answerMatches, type EvalItem } from "./metrics.js";
 
 interface CmrcEntry {
   context_id: string;
@@ -107,4 +108,60 @@ export async function prepareCmrc(file: string, docsDir: string, options: CmrcOp
     }
   }
   return out;
+}
+
+/** The kinds of QA-file question one document answers with one fact (the others have no single right sentence). */
+const SINGLE_FACT_KINDS = new Set(["fact", "paraphrase", "colloquial", "traditional", "entity", "unanswerable"]);
+
+/**
+ * Copies the folders into docsDir (emptied first) as one archive and returns the QA file's single-fact questions.
+ * With `holdoutSentences` K, in every K-th .txt report that a question cites (sorted by name), each sentence
+ * that holds an expected figure of one of its questions is left out: the report stays, the fact is gone, and the
+ * questions whose answer no longer stands in it become near misses to refuse (kind "near-miss", no source).
+ * A report's questions share a `group` (the report), so a cross-validation fold never sees its other questions.
+ */
+export async function prepareArchive(
+  folders: string[],
+  qaFile: string,
+  docsDir: string,
+  options: { holdoutSentences?: number } = {},
+): Promise<EvalItem[]> {
+  await rm(docsDir, { recursive: true, force: true });
+  await mkdir(docsDir, { recursive: true });
+  for (const folder of folders) {
+    for (const name of await readdir(folder)) {
+      if (!name.startsWith(".")) await cp(join(folder, name), join(docsDir, name), { recursive: true });
+    }
+  }
+  const items = (await readQa(qaFile)).filter((q) => SINGLE_FACT_KINDS.has(q.kind ?? ""));
+  const cited = [...new Set(items.flatMap((q) => (q.sources.length === 1 ? q.sources : [])))]
+    .filter((s) => s.endsWith(".txt"))
+    .sort();
+  const every = options.holdoutSentences;
+  const cut = new Map<string, string>();
+  for (const [i, source] of cited.entries()) {
+    if (every === undefined || (i + 1) % every !== 0) continue;
+    const mine = items.filter((q) => q.sources.length === 1 && q.sources[0] === source);
+    const golds = mine.flatMap((q) => q.expect);
+    const text = await readFile(join(docsDir, source), "utf8");
+    const kept = text
+      .split("\n")
+      .map((line) =>
+        splitSentences(line)
+          .filter((s) => !golds.some((g) => answerMatches(s.text, [g], "any")))
+          .map((s) => s.text)
+          .join(""),
+      )
+      .join("\n");
+    await writeFile(join(docsDir, source), kept);
+    cut.set(source, kept);
+  }
+  return items.map((q) => {
+    const source = q.sources.length === 1 ? q.sources[0] : undefined;
+    const group = source ?? q.id;
+    const text = source === undefined ? undefined : cut.get(source);
+    if (text !== undefined && !answerMatches(text, q.expect, q.mode))
+      return { ...q, group, sources: [], kind: "near-miss" };
+    return { ...q, group };
+  });
 }
