@@ -522,7 +522,7 @@ async function benchScaleStages(args: ParsedArgs, work: string): Promise<void> {
   const b = base as Record<string, number>;
   console.log(
     `scale: the base, CMRC 2018 + DRCD dev: ${b.chunks} chunks` +
-      (b.embeddedChunks
+      (b.sentencesEmbedded
         ? `, indexed in ${b.seconds} s (${b.chunksPerSecond} chunks/s embedded); peak RSS ${b.peakRssMiB} MiB`
         : " (kept from an earlier run in --work)"),
   );

@@ -9,7 +9,7 @@
 // Chunk texts, sentence vectors and the figure table stay in the generation each replica loads: the answerer
 // reads them for the few passages retrieved.
 import pg from "pg";
-import type { SearchBackend } from "./search-backend.js";
+import { hnswEf, type SearchBackend } from "./search-backend.js";
 import { int32s } from "./binary.js";
 import type { Bm25Data } from "./bm25.js";
 
@@ -145,8 +145,8 @@ export class PgSearch implements SearchBackend {
   async dense(vector: number[], k: number): Promise<Map<number, number>> {
     const client = await this.pool.connect();
     try {
-      // As in process: a candidate list twice k (at least 64), set on the connection when it changes.
-      const ef = Math.max(k * 2, 64);
+      // As in process (hnswEf), set on the connection when it changes.
+      const ef = hnswEf(k);
       if (efOf.get(client) !== ef) {
         await client.query(`SET hnsw.ef_search = ${ef}`);
         efOf.set(client, ef);
