@@ -20,7 +20,7 @@ import { migrate } from "../state/schema.js";
 import { float32s } from "./binary.js";
 import type { Bm25Data } from "./bm25.js";
 import { GENERATION_FILES, liveGeneration, switchLive, type BuildProgress, type BuildReport } from "./index-store.js";
-import { dropSearchIndexes, PgSearch, writeSearchRows } from "./pg-search.js";
+import { dropSearchIndexes, PgSearch, poolFor, writeSearchRows } from "./pg-search.js";
 
 /** The advisory-lock key of the index build ("dubl" in ASCII): one build at a time across replicas. */
 const BUILD_LOCK = 0x6475626c;
@@ -54,9 +54,28 @@ async function connected<T>(url: string, work: (client: pg.Client) => Promise<T>
   }
 }
 
+/**
+ * A short read on one of the process's pooled connections (the follower's 5 s poll, an admin following another
+ * replica's build every 1.5 s), rather than a connection opened and closed each time; the first use of a
+ * database in this process opens its own to check the schema.
+ */
+async function pooled<T>(url: string, work: (client: pg.ClientBase) => Promise<T>): Promise<T> {
+  if (!migrated.has(url)) return connected(url, work);
+  const client = await poolFor(url).connect();
+  try {
+    const result = await work(client);
+    client.release();
+    return result;
+  } catch (err) {
+    // A connection that failed is closed rather than handed to the next search.
+    client.release(true);
+    throw err;
+  }
+}
+
 /** The live generation's id in the database, or undefined when none was published. */
 export function liveInDatabase(url: string): Promise<string | undefined> {
-  return connected(url, async (client) => {
+  return pooled(url, async (client) => {
     const r = await client.query<{ generation: string }>("SELECT generation FROM index_live");
     return r.rows[0]?.generation;
   });
@@ -243,7 +262,7 @@ class BuildBoard {
 
 /** The latest build's row and whether a build runs now; undefined when no build ever ran on this database. */
 export function sharedBuild(url: string): Promise<SharedBuild | undefined> {
-  return connected(url, async (client) => {
+  return pooled(url, async (client) => {
     const r = await client.query<{
       holder: string;
       started: Date;

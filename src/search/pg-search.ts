@@ -26,7 +26,8 @@ const BATCH_BYTES = 8 << 20;
 /** One pool per database for the searches of this process; idle connections let a command-line run exit. */
 const pools = new Map<string, pg.Pool>();
 
-function poolFor(url: string): pg.Pool {
+/** The process's pool for a database: its searches, and the small reads polled often (pg-index.ts). */
+export function poolFor(url: string): pg.Pool {
   let pool = pools.get(url);
   if (!pool) {
     pool = new pg.Pool({ connectionString: url, max: 4, idleTimeoutMillis: 10_000, allowExitOnIdle: true });
