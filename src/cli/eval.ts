@@ -14,7 +14,7 @@ import { basename, join, resolve } from "node:path";
 import { createApp, createEmbeddings, ingest } from "../app.js";
 import { loadConfig, type Config } from "../config.js";
 import { DEFAULT_CHUNK_OPTIONS, type ChunkOptions } from "../corpus/chunk.js";
-import { prepareCmrc, readQa } from "../eval/datasets.js";
+import { copyFolders, prepareCmrc, readQa } from "../eval/datasets.js";
 import { evaluate, type EvalItem, type EvalResult, type KindScore } from "../eval/metrics.js";
 import type { BuildReport } from "../search/index-store.js";
 import type { RetrievalOptions } from "../search/retriever.js";
@@ -72,13 +72,7 @@ async function mergedDocs(list: string): Promise<string> {
     tmpdir(),
     `eval-docs-${createHash("sha256").update(folders.join("\n")).digest("hex").slice(0, 12)}`,
   );
-  await rm(merged, { recursive: true, force: true });
-  for (const folder of folders) {
-    for (const name of await readdir(folder)) {
-      if (name.startsWith(".")) continue;
-      await cp(join(folder, name), join(merged, name), { recursive: true, errorOnExist: true, force: false });
-    }
-  }
+  await copyFolders(folders, merged);
   return merged;
 }
 

@@ -334,9 +334,7 @@ runMain(async () => {
   const limit = numberFlag(args, "limit");
   const rowsFile = stringFlag(args, "rows");
   // The news reports are evaluation data outside the repository (../shared/news/articles/ beside ../shared/qa/).
-  const news = stringFlag(args, "news");
-  const newsQa = news === undefined ? undefined : resolve(news);
-  const newsArticles = resolve(newsQa ?? ".", "../../news/articles");
+  const newsQa = stringFlag(args, "news");
   const rows: QuestionRow[] = rowsFile ? (JSON.parse(await readFile(rowsFile, "utf8")) as QuestionRow[]) : [];
   if (!rowsFile) {
     for (const [set, file] of [
@@ -362,7 +360,8 @@ runMain(async () => {
     );
     if (newsQa) {
       const docs = join(work, "news", "docs");
-      const items = await prepareArchive([resolve("seeds"), newsArticles], newsQa, docs, {
+      const articles = resolve(newsQa, "../../news/articles");
+      const items = await prepareArchive([resolve("seeds"), articles], resolve(newsQa), docs, {
         holdoutSentences: holdoutSentences || undefined,
       });
       rows.push(...(await collect("news", docs, join(work, "news", "index"), items, retrievalOnly)));

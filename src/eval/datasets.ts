@@ -110,6 +110,21 @@ export async function prepareCmrc(file: string, docsDir: string, options: CmrcOp
   return out;
 }
 
+/**
+ * The entries of several folders copied into one (emptied first), as one archive; two entries of the same name
+ * are an error rather than one silently replacing the other. Hidden entries are skipped.
+ */
+export async function copyFolders(folders: string[], into: string): Promise<void> {
+  await rm(into, { recursive: true, force: true });
+  await mkdir(into, { recursive: true });
+  for (const folder of folders) {
+    for (const name of await readdir(folder)) {
+      if (name.startsWith(".")) continue;
+      await cp(join(folder, name), join(into, name), { recursive: true, errorOnExist: true, force: false });
+    }
+  }
+}
+
 /** The kinds of QA-file question one document answers with one fact (the others have no single right sentence). */
 const SINGLE_FACT_KINDS = new Set(["fact", "paraphrase", "colloquial", "traditional", "entity", "unanswerable"]);
 
@@ -126,13 +141,7 @@ export async function prepareArchive(
   docsDir: string,
   options: { holdoutSentences?: number } = {},
 ): Promise<EvalItem[]> {
-  await rm(docsDir, { recursive: true, force: true });
-  await mkdir(docsDir, { recursive: true });
-  for (const folder of folders) {
-    for (const name of await readdir(folder)) {
-      if (!name.startsWith(".")) await cp(join(folder, name), join(docsDir, name), { recursive: true });
-    }
-  }
+  await copyFolders(folders, docsDir);
   const items = (await readQa(qaFile)).filter((q) => SINGLE_FACT_KINDS.has(q.kind ?? ""));
   const cited = [...new Set(items.flatMap((q) => (q.sources.length === 1 ? q.sources : [])))]
     .filter((s) => s.endsWith(".txt"))
