@@ -113,6 +113,7 @@ describe("the bot in webhook mode", () => {
   }, 180_000);
 
   afterAll(async () => {
+    await proxy.settled(10_000);
     if (child.exitCode === null) child.kill("SIGKILL");
     proxy.server.closeAllConnections();
     await new Promise((r) => proxy.server.close(r));

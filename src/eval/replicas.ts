@@ -116,6 +116,8 @@ async function loadWith(
       for (const line of problems.splice(0).slice(0, 20)) process.stderr.write(`[bench] ${line}\n`);
       return { replicas: count, ...load };
     } finally {
+      // Updates still being relayed (a webhook answered after its user's reply was seen) finish first.
+      await proxy.settled(70_000);
       for (const c of children) c.kill("SIGKILL");
       await balancer.close();
       proxy.server.closeAllConnections();

@@ -64,6 +64,12 @@ export interface ApiProxy {
   posts: number[];
   /** Posts the last relayed update again, as Telegram does when it saw no answer; the final status. */
   redeliver: () => Promise<number>;
+  /**
+   * Resolves once no relayed update is still being delivered, or after `ms`. Call it before stopping the bots and
+   * closing this proxy: the emulator does not catch a post it had open when the proxy closed it, and that
+   * rejection ends the whole process (a bench run once died so between its two phases).
+   */
+  settled: (ms: number) => Promise<void>;
 }
 
 /**
@@ -83,6 +89,7 @@ export async function startApiProxy(
   let lastUpdate: Buffer | undefined;
   const posts: number[] = [];
   let relayed = 100_000;
+  let relaying = 0;
   // One post of an update to the bot's URL with the secret header; its status (502 when it could not be made).
   const post = (body: Buffer): Promise<number> =>
     new Promise((resolve) => {
@@ -153,7 +160,10 @@ export async function startApiProxy(
         const update = JSON.parse(body.toString() || "{}") as { update_id?: number };
         update.update_id = ++relayed;
         lastUpdate = Buffer.from(JSON.stringify(update));
-        void deliver(lastUpdate).then((status) => res.writeHead(status).end());
+        relaying++;
+        void deliver(lastUpdate)
+          .then((status) => res.writeHead(status).end())
+          .finally(() => relaying--);
         return;
       }
       if (/^\/bot[^/]+\/getFile$/.test(path)) {
@@ -198,6 +208,10 @@ export async function startApiProxy(
     webhook: () => webhook,
     posts,
     redeliver: () => (lastUpdate ? deliver(lastUpdate) : Promise.resolve(0)),
+    settled: async (ms) => {
+      const until = Date.now() + ms;
+      while (relaying > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    },
   };
 }
 
@@ -246,6 +260,7 @@ export async function startHarness(
     stop: async () => {
       if (runner.isRunning()) await runner.stop();
       if (proxy) {
+        await proxy.settled(10_000);
         proxy.server.closeAllConnections();
         await new Promise((r) => proxy.server.close(r));
       }
