@@ -85,8 +85,7 @@ describe.skipIf(!TEST_DATABASE_URL)("three replicas behind a load balancer", () 
     await proxy?.settled(10_000);
     for (const r of replicas) if (r.child.exitCode === null) r.child.kill("SIGKILL");
     await balancer?.close();
-    proxy?.server.closeAllConnections();
-    await new Promise((r) => proxy?.server.close(r));
+    await proxy?.close();
     await server?.stop();
     await db?.drop();
     corpus?.cleanup();

@@ -115,8 +115,7 @@ describe("the bot in webhook mode", () => {
   afterAll(async () => {
     await proxy.settled(10_000);
     if (child.exitCode === null) child.kill("SIGKILL");
-    proxy.server.closeAllConnections();
-    await new Promise((r) => proxy.server.close(r));
+    await proxy.close();
     await server.stop();
     corpus.cleanup();
   });

@@ -120,8 +120,7 @@ async function loadWith(
       await proxy.settled(70_000);
       for (const c of children) c.kill("SIGKILL");
       await balancer.close();
-      proxy.server.closeAllConnections();
-      await new Promise((r) => proxy.server.close(r));
+      await proxy.close();
     }
   } finally {
     for (const c of children) if (c.exitCode === null) c.kill("SIGKILL");

@@ -70,6 +70,8 @@ export interface ApiProxy {
    * rejection ends the whole process (a bench run once died so between its two phases).
    */
   settled: (ms: number) => Promise<void>;
+  /** Closes the proxy and every connection to it (after `settled`, once the bots are stopped). */
+  close: () => Promise<void>;
 }
 
 /**
@@ -212,6 +214,10 @@ export async function startApiProxy(
       const until = Date.now() + ms;
       while (relaying > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
     },
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    },
   };
 }
 
@@ -261,8 +267,7 @@ export async function startHarness(
       if (runner.isRunning()) await runner.stop();
       if (proxy) {
         await proxy.settled(10_000);
-        proxy.server.closeAllConnections();
-        await new Promise((r) => proxy.server.close(r));
+        await proxy.close();
       }
       await server.stop();
     },
