@@ -1,5 +1,6 @@
 // The asked type holds to the end (issue 31, point 3): a place asked at a level (哪个县) is answered by a place
-// of that level or refused, never by "a thing" about the subject when no sentence names such a place.
+// of that level or refused, never by "a thing" about the subject when no sentence names such a place; a figure
+// asked by what it counts (多少名女干部) agrees with it, and a number that names a plan (「1451」) counts nothing.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../src/app.js";
 import { answer } from "../src/answer/index.js";
@@ -15,10 +16,24 @@ const REPORT = [
 
 const SCHOOL = "职业教育援藏简讯\n\n山东援藏工作队在昂仁县援建的职业技术学校已招收学生800名。\n";
 
+// Sentences about the right thing that lack what was asked, and ones that hold it in the document's own words.
+const TEAMS = [
+  "援建队伍简讯",
+  "发布时间：2024-03-01  来源：援建简报",
+  "第十批淄博援藏工作组共有干部42名，在昂仁县各部门挂职。",
+  "聊城援青工作组在刚察县提出「1451」工作思路，推动产业、教育、医疗协同发展。",
+  "天津市对口支援甘南州以来，共选派援建干部120名。",
+  "镇江市援建七十七团、七十六团、六十一团三个团场的沉砂池，解决了20余万亩耕地的灌溉问题。",
+].join("\n\n");
+
 let corpus: TempCorpus;
 let app: App;
 beforeAll(async () => {
-  ({ app, corpus } = await writtenApp({ "museum.txt": `${REPORT}\n`, "school.txt": SCHOOL }));
+  ({ app, corpus } = await writtenApp({
+    "museum.txt": `${REPORT}\n`,
+    "school.txt": SCHOOL,
+    "teams.txt": `${TEAMS}\n`,
+  }));
 });
 afterAll(() => corpus?.cleanup());
 
@@ -32,5 +47,30 @@ describe("a place asked at a level", () => {
     const a = await answer(app, "山东援藏工作队援建的职业技术学校在哪个县？");
     expect(a.answered).toBe(true);
     expect(a.answer).toContain("昂仁县");
+  });
+});
+
+describe("a figure asked by what it counts", () => {
+  it("is refused when the sentence counts the whole and not the kind asked (女干部 of 干部)", async () => {
+    expect((await answer(app, "淄博援藏工作组有多少名女干部？")).answered).toBe(false);
+    const all = await answer(app, "淄博援藏工作组有多少名干部？");
+    expect(all.answered).toBe(true);
+    expect(all.answer).toContain("42名");
+  });
+
+  it("is not a number in quotation marks that names a plan (「1451」工作思路)", async () => {
+    expect((await answer(app, "聊城援青工作组在刚察县投入了多少资金？")).answered).toBe(false);
+  });
+
+  it("is refused when the question names a place the sentence does not (黄南州, not 甘南州)", async () => {
+    expect((await answer(app, "天津市对口支援黄南州共选派了多少名干部？")).answered).toBe(false);
+    const named = await answer(app, "天津市对口支援甘南州共选派了多少名干部？");
+    expect(named.answer).toContain("120名");
+  });
+
+  it("takes a listed subject's head as what is counted, not as a list entry (三个团场的沉砂池)", async () => {
+    const a = await answer(app, "镇江援建的三个沉砂池解决了多少亩耕地的灌溉？");
+    expect(a.answered).toBe(true);
+    expect(a.answer).toContain("20余万亩");
   });
 });

@@ -72,6 +72,9 @@ export function attributeWords(words: readonly string[], part: QuestionPart): Se
   return new Set(words.filter((t) => part.focus.some((f) => f.includes(t) || t.includes(f))));
 }
 
+/** A list's count and what it counts, then 的, before the item: the list names the item's owners (三个团场的). */
+const SUMMED_UP = /[一二两三四五六七八九十\d]+[个座所家项位名]?\p{Script=Han}{0,4}的$/u;
+
 /**
  * Whether a sentence names the asked item only as one of a list whose figure is the whole list's
  * (湖南投入资金1200万元，新建了玉麦乡史馆、文化广场、消防车库等设施 does not say what 玉麦乡史馆 cost): the item
@@ -101,7 +104,9 @@ export function onlyInListTotal(norm: string, part: QuestionPart): boolean {
   for (const entry of entries) {
     if (at >= offset && at < offset + entry.length + 1) {
       // The item is the entry (新建了玉麦乡史馆; 消防车库等设施), not a word qualifying it (昂仁县基层党员干部).
-      const member = entry.replace(/等.*$/, "").endsWith(part.item);
+      // Nor the head of a phrase the list qualifies, its count summing it up (七十七、七十六、六十一三个团场的沉砂池).
+      const qualified = SUMMED_UP.test(entry.slice(0, entry.lastIndexOf(part.item)));
+      const member = entry.replace(/等.*$/, "").endsWith(part.item) && !qualified;
       return member && !extractFigures(entry).some((f) => figureFits(f, part));
     }
     offset += entry.length + 1;
@@ -130,12 +135,16 @@ export function roleAgrees(norm: string, part: QuestionPart): boolean {
 /**
  * Whether a sentence (with its document's title) names what a count counts (多少名女性 needs 女性; 多少名教育人才
  * needs 教育人才, 人才 or a synonym): a figure of people that says nothing about women does not answer. Any
- * two-character piece of the counted phrase will do (先心病患儿 → 患儿), since documents qualify it otherwise.
+ * two-character piece of the counted phrase will do (先心病患儿 → 患儿), since documents qualify it otherwise, but a
+ * distinguishing word that opens it (女 of 女干部, jieba's tag b) must be said.
  */
 export function countedAgrees(seen: string, part: QuestionPart): boolean {
   const counted = part.counted;
   if (!counted || part.kind !== "amount") return true;
   if (mentionsTerm(seen, counted)) return true;
+  // A distinguishing word (女 of 女干部, jieba's b) must be said: a head count of 干部 does not count the women.
+  const [first] = tagWords(counted);
+  if (first?.tag === "b" && !seen.includes(first.word)) return false;
   for (let i = 0; i + 2 <= counted.length; i++) if (seen.includes(counted.slice(i, i + 2))) return true;
   return false;
 }

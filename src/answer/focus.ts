@@ -165,10 +165,13 @@ export function countedThing(part: string, units: string[]): string {
   const unit = units.filter((u) => u && after.startsWith(u)).sort((a, b) => b.length - a.length)[0];
   if (!unit) return "";
   after = after.slice(unit.length).split(/[，,。？?；;！!、]/)[0] ?? "";
-  const first = tagWords(after)[0];
+  const [first, second] = tagWords(after);
   if (!first) return "";
-  // 多少个招引投资的工作站: a phrase opening with a verb counts its head.
-  const phrase = /^(?:n|x|j|vn|nz)/.test(first.tag) ? nounPhrase(after) : first.tag === "v" ? headOf(after) : "";
+  // 多少个招引投资的工作站: a phrase opening with a verb counts its head. 多少名女干部: a distinguishing word (女,
+  // 男; jieba's b) before a noun is part of what is counted.
+  const distinguished = first.tag === "b" && /^(?:n|x|j|vn|nz)/.test(second?.tag ?? "");
+  const phrase =
+    /^(?:n|x|j|vn|nz)/.test(first.tag) || distinguished ? nounPhrase(after) : first.tag === "v" ? headOf(after) : "";
   return phrase.length >= 2 ? phrase : "";
 }
 

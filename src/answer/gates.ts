@@ -5,7 +5,6 @@
 // hold when ranking for an answer (`gated`).
 import { documentContext, type Chunk } from "../corpus/chunk.js";
 import { mentions, type Entity } from "../text/entities.js";
-import { extractFigures } from "../text/figures.js";
 import { normalizeForMatch } from "../text/normalize.js";
 import { datedYears } from "../text/relative-years.js";
 import type { Candidate } from "./candidates.js";
@@ -13,6 +12,7 @@ import { continuesClause } from "./compose.js";
 import type { AnalyzedQuestion, QuestionPart } from "./question.js";
 import { countedAgrees, itemAgrees, onlyInListTotal, roleAgrees } from "./agreement.js";
 import {
+  amountFigures,
   chineseAmountFits,
   figureFits,
   hasAnswerSpan,
@@ -87,7 +87,7 @@ export function clauseFits(part: QuestionPart, q: AnalyzedQuestion): (norm: stri
   return (norm, date) => {
     if (part.kind === "amount" && (chineseAmountFits(norm, part) || ordinalFits(norm, part, q))) return true;
     if (part.kind === "date") return hasTime(norm, q) || relativeYearFits(norm, date, part);
-    if (part.kind === "amount") return extractFigures(norm).some((f) => figureFits(f, part));
+    if (part.kind === "amount") return amountFigures(norm).some((f) => figureFits(f, part));
     if (part.kind === "place") return newPlaces(norm, q).length > 0;
     return true;
   };

@@ -121,6 +121,23 @@ export function chineseAmountFits(norm: string, part: QuestionPart): boolean {
   );
 }
 
+/** Quotation marks that open and close a label: 「1451」工作思路, “3+2”模式. */
+const OPEN_QUOTE = /[“「『"‘《]/;
+const CLOSE_QUOTE = /[”」』"’》]/;
+
+/**
+ * A figure that is the whole of a quotation names a thing (「1451」工作思路, “十四五”规划, 《2035》) rather than
+ * counting one: no answer to 多少.
+ */
+export function isLabel(norm: string, fig: Figure): boolean {
+  return OPEN_QUOTE.test(norm[fig.start - 1] ?? "") && CLOSE_QUOTE.test(norm[fig.end] ?? "");
+}
+
+/** The figures of a text that count or measure something: not a label in quotation marks (isLabel). */
+export function amountFigures(norm: string): Figure[] {
+  return extractFigures(norm).filter((f) => !isLabel(norm, f));
+}
+
 /** Whether a figure is of the kind and unit the part asks for. */
 export function figureFits(fig: Figure, part: QuestionPart): boolean {
   if (part.kind === "date") return fig.kind === "date";
@@ -168,7 +185,7 @@ function taggedPlaces(norm: string): string[] {
  * miss many names, so for them it is a feature of the score, not a gate (see `typeGate`).
  */
 export function hasAnswerSpan(norm: string, part: QuestionPart, q: AnalyzedQuestion): boolean {
-  const figures = (): Figure[] => extractFigures(norm).filter((f) => notInQuestion(f.text, q));
+  const figures = (): Figure[] => amountFigures(norm).filter((f) => notInQuestion(f.text, q));
   switch (part.asked) {
     case "percent":
       return figures().some((f) => f.kind === "percent") || SHARE_IN_WORDS.test(norm);

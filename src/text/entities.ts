@@ -3,7 +3,7 @@
 // contain them; the answerer refuses when no passage supports them.
 import { extractFigures } from "./figures.js";
 import { normalizeForMatch } from "./normalize.js";
-import { domainWords, tokenize } from "./tokenize.js";
+import { domainWords, tagWords, tokenize } from "./tokenize.js";
 import { orgSuffixes } from "./data-file.js";
 
 export type EntityKind = "batch" | "place" | "org" | "year" | "figure" | "term" | "quoted";
@@ -86,6 +86,26 @@ const PROVINCE_CITIES: Record<string, string[]> = {
   西藏: ["日喀则", "林芝", "拉萨", "山南", "昌都", "那曲", "阿里"],
 };
 
+/** The ending of a place that jieba splits from its name (黄南|州, 刚察|县): one administrative character. */
+const SPLIT_SUFFIX = /^[省市县区州镇乡村旗盟]/;
+
+/** A word that asks which place (哪些大洋区, 什么地区): what follows it is the asked kind, not a named place. */
+const ASKS_WHICH = /^(哪|什么|几)/;
+
+/**
+ * Places jieba tags as place names (ns) with their administrative ending after them, which it leaves as a word of
+ * its own (黄南州 → 黄南 + 州): the question names that place as surely as 昂仁县.
+ */
+function taggedPlaces(text: string): string[] {
+  const words = tagWords(text);
+  return words.flatMap((w, i) => {
+    const next = words[i + 1]?.word ?? "";
+    const asked = ASKS_WHICH.test(words[i - 1]?.word ?? "");
+    const named = w.tag === "ns" && w.word.length >= 2 && !asked;
+    return named && next.length === 1 && SPLIT_SUFFIX.test(next) ? [w.word + next] : [];
+  });
+}
+
 const PLACE_SUFFIX = /^(.{2,8}?)(省|市|县|区|州|镇|乡|村|自治区|地区|盟|旗)$/;
 /** A word ending like an organisation (org-suffixes.txt, use "entity"): 淄博市人民医院, 援藏工作组. */
 const ORG_SUFFIX = new RegExp(`(${orgSuffixes("entity").join("|")})$`);
@@ -166,7 +186,7 @@ export function extractEntities(question: string): Entity[] {
   for (const f of extractFigures(text)) {
     if (f.kind !== "date" && f.kind !== "number") add({ text: f.text, kind: "figure", variants: [f.text] });
   }
-  const tokens = tokenize(text).sort((a, b) => b.length - a.length);
+  const tokens = [...new Set([...tokenize(text), ...taggedPlaces(text)])].sort((a, b) => b.length - a.length);
   for (const token of tokens) {
     if (token.length < 2 || /\d/.test(token) || NOT_A_NAME.test(token)) continue;
     const province = PROVINCES.find((p) => token === p || token === `${p}省`);
