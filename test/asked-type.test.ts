@@ -23,6 +23,8 @@ const TEAMS = [
   "第十批淄博援藏工作组共有干部42名，在昂仁县各部门挂职。",
   "聊城援青工作组在刚察县提出「1451」工作思路，推动产业、教育、医疗协同发展。",
   "天津市对口支援甘南州以来，共选派援建干部120名。",
+  "天津市15家三级甲等医疗机构选派30名专业骨干赴和田地区人民医院帮扶。",
+  "2023年天津援疆在和田启动实施23项民生项目。",
   "镇江市援建七十七团、七十六团、六十一团三个团场的沉砂池，解决了20余万亩耕地的灌溉问题。",
 ].join("\n\n");
 
@@ -72,5 +74,16 @@ describe("a figure asked by what it counts", () => {
     const a = await answer(app, "镇江援建的三个沉砂池解决了多少亩耕地的灌溉？");
     expect(a.answered).toBe(true);
     expect(a.answer).toContain("20余万亩");
+  });
+});
+
+describe("几个 / 多少个 in chat style", () => {
+  it("is answered by a figure in the document's own classifier when the counted thing follows it", async () => {
+    const staff = await answer(app, "天津派了多少个专业骨干去和田地区人民医院？");
+    expect(staff.answered).toBe(true);
+    expect(staff.answer).toContain("30名");
+    const projects = await answer(app, "天津援疆在和田整了几个民生项目？");
+    expect(projects.answered).toBe(true);
+    expect(projects.answer).toContain("23项");
   });
 });

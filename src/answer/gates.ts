@@ -14,6 +14,7 @@ import { countedAgrees, itemAgrees, onlyInListTotal, roleAgrees } from "./agreem
 import {
   amountFigures,
   chineseAmountFits,
+  countsCounted,
   figureFits,
   hasAnswerSpan,
   hasTime,
@@ -87,7 +88,8 @@ export function clauseFits(part: QuestionPart, q: AnalyzedQuestion): (norm: stri
   return (norm, date) => {
     if (part.kind === "amount" && (chineseAmountFits(norm, part) || ordinalFits(norm, part, q))) return true;
     if (part.kind === "date") return hasTime(norm, q) || relativeYearFits(norm, date, part);
-    if (part.kind === "amount") return amountFigures(norm).some((f) => figureFits(f, part));
+    if (part.kind === "amount")
+      return amountFigures(norm).some((f) => figureFits(f, part) || countsCounted(norm, f, part));
     if (part.kind === "place") return newPlaces(norm, q).length > 0;
     return true;
   };

@@ -138,6 +138,20 @@ export function amountFigures(norm: string): Figure[] {
   return extractFigures(norm).filter((f) => !isLabel(norm, f));
 }
 
+/** Measure words that do not count things (time, age, multiples): 几个 never stands for them. */
+const NOT_A_COUNT = /^(?:分|年|天|岁|倍|月|日|周|小时|分钟|秒)$/;
+
+/**
+ * 个 is the everyday classifier of anything (派了多少个专业骨干, 整了几个项目): a figure in another classifier
+ * answers it when the thing counted follows it (30名专业骨干, 23项民生项目); the document chose the classifier.
+ */
+export function countsCounted(norm: string, fig: Figure, part: QuestionPart): boolean {
+  const counted = part.counted;
+  if (!counted || !part.units.includes("个") || fig.kind === "percent") return false;
+  if (!MEASURE_WORDS.includes(fig.unit) || NOT_A_COUNT.test(fig.unit)) return false;
+  return norm.slice(fig.end, fig.end + counted.length + 4).includes(counted.slice(-2));
+}
+
 /** Whether a figure is of the kind and unit the part asks for. */
 export function figureFits(fig: Figure, part: QuestionPart): boolean {
   if (part.kind === "date") return fig.kind === "date";
@@ -193,7 +207,9 @@ export function hasAnswerSpan(norm: string, part: QuestionPart, q: AnalyzedQuest
       return figures().some((f) => f.unit === "元" || figureFits(f, part));
     case "count":
       if (ordinalFits(norm, part, q)) return true;
-      return figures().some((f) => figureFits(f, part)) || chineseAmountFits(norm, part);
+      return (
+        figures().some((f) => figureFits(f, part) || countsCounted(norm, f, part)) || chineseAmountFits(norm, part)
+      );
     case "duration":
       return figures().some((f) => TIME_UNITS.has(f.unit) || figureFits(f, part)) || chineseAmountFits(norm, part);
     case "date":
