@@ -25,6 +25,8 @@ const TEAMS = [
   "天津市对口支援甘南州以来，共选派援建干部120名。",
   "天津市15家三级甲等医疗机构选派30名专业骨干赴和田地区人民医院帮扶。",
   "2023年天津援疆在和田启动实施23项民生项目。",
+  "第三批援青工作队共有队员26名，分布在海北州的四个县。",
+  "三年来，第三批援青工作队队员平均每人体重下降8公斤。",
   "镇江市援建七十七团、七十六团、六十一团三个团场的沉砂池，解决了20余万亩耕地的灌溉问题。",
 ].join("\n\n");
 
@@ -77,8 +79,15 @@ describe("a figure asked by what it counts", () => {
   });
 });
 
-describe("几个 / 多少个 in chat style", () => {
-  it("is answered by a figure in the document's own classifier when the counted thing follows it", async () => {
+describe("chat-style questions (几个, 瘦了多少)", () => {
+  it("reads 瘦了多少 as a weight (公斤), not any figure about the subject", async () => {
+    const a = await answer(app, "第三批援青工作队队员人均瘦了多少？");
+    expect(a.answered).toBe(true);
+    expect(a.answer).toContain("8公斤");
+    expect(a.answer).not.toContain("26名");
+  });
+
+  it("几个 is answered by a figure in the document's own classifier when the counted thing follows it", async () => {
     const staff = await answer(app, "天津派了多少个专业骨干去和田地区人民医院？");
     expect(staff.answered).toBe(true);
     expect(staff.answer).toContain("30名");
