@@ -309,6 +309,13 @@ describe("stopping", () => {
       const deadline = Date.now() + 60_000;
       while (!stderr.includes("is running") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       expect(stderr).toContain("is running");
+      // A new report of a few hundred sentences to embed keeps the worker busy for seconds: an unchanged corpus
+      // re-indexes faster than the lock can be seen on a loaded machine.
+      const sentences = Array.from(
+        { length: 400 },
+        (_, i) => `第${i + 1}号援建项目总投资${(i * 7) % 97}万元，惠及群众${i * 13}人。`,
+      );
+      writeFileSync(join(corpus.config.docsDir, "长报告.txt"), `援建项目清单\n\n${sentences.join("\n")}\n`);
       const admin = server.getClient(TOKEN, { userId: ADMIN_ID, chatId: ADMIN_ID });
       await admin.sendCommand(admin.makeCommand("/reindex"));
       await waitForMessage(server, ADMIN_ID, (m) => m.text.startsWith("正在"), { timeoutMs: 20_000 });
