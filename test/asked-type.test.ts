@@ -27,6 +27,8 @@ const TEAMS = [
   "2023年天津援疆在和田启动实施23项民生项目。",
   "第三批援青工作队共有队员26名，分布在海北州的四个县。",
   "三年来，第三批援青工作队队员平均每人体重下降8公斤。",
+  "目前，宁波援建工作组正制定总额度三亿元的援建计划。",
+  "宁波援建工作组去年投入援建资金2050万元。",
   "镇江市援建七十七团、七十六团、六十一团三个团场的沉砂池，解决了20余万亩耕地的灌溉问题。",
 ].join("\n\n");
 
@@ -70,6 +72,12 @@ describe("a figure asked by what it counts", () => {
     expect((await answer(app, "天津市对口支援黄南州共选派了多少名干部？")).answered).toBe(false);
     const named = await answer(app, "天津市对口支援甘南州共选派了多少名干部？");
     expect(named.answer).toContain("120名");
+  });
+
+  it("reads money written in Chinese numerals (三亿元) as money", async () => {
+    const a = await answer(app, "宁波援建工作组正在制定的援建计划总额度是多少？");
+    expect(a.answered).toBe(true);
+    expect(a.answer).toContain("三亿元");
   });
 
   it("takes a listed subject's head as what is counted, not as a list entry (三个团场的沉砂池)", async () => {

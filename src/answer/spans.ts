@@ -110,11 +110,15 @@ const TIME_UNITS = new Set(["天", "个月", "月", "年", "小时", "周", "分
 const CHINESE_ROUND =
   /(?<![第一二两三四五六七八九十百千万亿零〇])[一二两三四五六七八九十][一二两三四五六七八九十百千万亿零〇]*[十百千万亿]/;
 
+/** Money written in Chinese numerals (两亿元, 三千万元, 五百元). */
+const CHINESE_MONEY = new RegExp(`${CHINESE_ROUND.source}元`);
+
 export function chineseAmountFits(norm: string, part: QuestionPart): boolean {
   // "" among the units admits figures that lack a unit (150万, 三千); a Chinese-numeral amount with a classifier
   // must have one asked for (六个 does not answer 多少名).
   const anyUnit = part.units.length === 0;
   if (part.units.includes("%") && SHARE_IN_WORDS.test(norm)) return true;
+  if (part.units.some((u) => unitKind(u) === "元") && CHINESE_MONEY.test(norm)) return true;
   if ((anyUnit || part.units.includes("")) && CHINESE_ROUND.test(norm)) return true;
   return [...norm.matchAll(CHINESE_AMOUNT)].some(
     (m) => anyUnit || part.units.some((u) => u !== "" && unitKind(u) === unitKind(m[1] ?? "")),
@@ -204,7 +208,7 @@ export function hasAnswerSpan(norm: string, part: QuestionPart, q: AnalyzedQuest
     case "percent":
       return figures().some((f) => f.kind === "percent") || SHARE_IN_WORDS.test(norm);
     case "money":
-      return figures().some((f) => f.unit === "元" || figureFits(f, part));
+      return figures().some((f) => f.unit === "元" || figureFits(f, part)) || chineseAmountFits(norm, part);
     case "count":
       if (ordinalFits(norm, part, q)) return true;
       return (
