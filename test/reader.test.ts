@@ -160,6 +160,18 @@ describe("question terms", () => {
     expect(analyzeQuestion("为什么他要离开？").terms).not.toContain("为什么");
   });
 
+  it("leave out the report a question cites (据2020年北京日报报道，), which names the source, not the fact", () => {
+    const cited = analyzeQuestion("据2020年北京日报报道，京蒙协作带动了多少贫困群众受益？");
+    expect(cited.terms).not.toContain("报道");
+    expect(cited.terms).not.toContain("日报");
+    expect(cited.terms).toContain("受益");
+    // Its year still has to agree with the report's.
+    expect(cited.entities.map((e) => e.text)).toContain("2020年");
+    expect(analyzeQuestion("2022年的报道说,上一年山东来重庆游玩的人次有多少?").terms).not.toContain("报道");
+    // A report that is the subject asked about is no citation.
+    expect(analyzeQuestion("这篇报道发布于哪一年？").terms).toContain("报道");
+  });
+
   it("rate everyday words below names by their rarity in Chinese at large", () => {
     for (const common of ["起来", "之前", "搞", "作者"]) expect(languageRarity(common)).toBeLessThan(0.7);
     // A name, a rare word or one the table lacks counts fully.

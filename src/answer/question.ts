@@ -92,10 +92,16 @@ const ASKING_WORD = questionWords("asking-token");
  */
 const ASKING_PHRASE = questionWords("asking-phrase", "g");
 
+/**
+ * The source a question cites before it asks (据2012年人民日报报道，/ 2022年的报道说，/ 深圳商报报道中，): it names the
+ * report, not what its sentence says, so its words are no terms. Its year and names still count as entities.
+ */
+const SOURCE_FRAME = /^(?:据|根据)?[^，,。？?]{0,16}?(?:报道|消息|通报)(?:中|说|称|指出|显示)?[，,]/;
+
 function questionTerms(text: string): string[] {
   const definition = DEFINITION_ASKED.test(text);
   const asking = (t: string): boolean => ASKING_WORD.test(t) || (definition && DEFINITION_WORD.test(t));
-  return tokenize(text.replace(ASKING_PHRASE, " ")).filter((t) => !asking(t));
+  return tokenize(text.replace(SOURCE_FRAME, " ").replace(ASKING_PHRASE, " ")).filter((t) => !asking(t));
 }
 
 function plainQuestionWords(text: string): string {
