@@ -3,6 +3,7 @@
 // asked by what it counts (多少名女干部) agrees with it, and a number that names a plan (「1451」) counts nothing.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../src/app.js";
+import { subsetMarker } from "../src/answer/agreement.js";
 import { answer } from "../src/answer/index.js";
 import { writtenApp, type TempCorpus } from "./helpers.js";
 
@@ -62,6 +63,16 @@ describe("a figure asked by what it counts", () => {
     const all = await answer(app, "淄博援藏工作组有多少名干部？");
     expect(all.answered).toBe(true);
     expect(all.answer).toContain("42名");
+  });
+
+  it("is refused when the sentence counts the whole group and not the part asked (藏族学生, 农村学生)", async () => {
+    // The part is picked by a marker word; a qualifier that only names the kind (先心病患儿) is no part.
+    expect(subsetMarker("青年教师")).toBe("青年");
+    expect(subsetMarker("先心病患儿")).toBeUndefined();
+    expect((await answer(app, "山东援藏工作队援建的职业技术学校招收了多少名藏族学生？")).answered).toBe(false);
+    expect((await answer(app, "山东援藏工作队援建的职业技术学校招收了多少名农村学生？")).answered).toBe(false);
+    const all = await answer(app, "山东援藏工作队援建的职业技术学校招收了多少名学生？");
+    expect(all.answer).toContain("800名");
   });
 
   it("is not a number in quotation marks that names a plan (「1451」工作思路)", async () => {

@@ -4,7 +4,7 @@
 import { extractFigures } from "../text/figures.js";
 import { mentionsTerm } from "../text/synonyms.js";
 import { tagWords, tokenize } from "../text/tokenize.js";
-import { ASKED_POSTS, POSTS, REFERS_BACK } from "./lexicon.js";
+import { ASKED_POSTS, POSTS, REFERS_BACK, SUBSET_MARKERS } from "./lexicon.js";
 import type { AnalyzedQuestion, QuestionPart } from "./question.js";
 import { figureFits } from "./spans.js";
 
@@ -138,13 +138,29 @@ export function roleAgrees(norm: string, part: QuestionPart): boolean {
  * two-character piece of the counted phrase will do (先心病患儿 → 患儿), since documents qualify it otherwise, but a
  * distinguishing word that opens it (女 of 女干部, jieba's tag b) must be said.
  */
+/** Any word ending in 族 names a people (藏族, 维吾尔族), which picks a part of a group as 女 does. */
+const PEOPLE = /\p{Script=Han}族$/u;
+
+/**
+ * The word of a counted phrase that picks a part of the group, if any: jieba's distinguishing words (tag b: 女, 男),
+ * lexicon/subset-markers.txt, a people (藏族); a phrase jieba keeps as one word (青年教师) by its opening marker.
+ */
+export function subsetMarker(counted: string): string | undefined {
+  const words = tagWords(counted);
+  const isMarker = (w: string): boolean => SUBSET_MARKERS.includes(w) || PEOPLE.test(w);
+  for (const w of words.slice(0, -1)) if (w.tag === "b" || isMarker(w.word)) return w.word;
+  const only = words.length === 1 ? (words[0]?.word ?? "") : "";
+  return SUBSET_MARKERS.find((m) => only.startsWith(m) && only.length - m.length >= 2);
+}
+
 export function countedAgrees(seen: string, part: QuestionPart): boolean {
   const counted = part.counted;
   if (!counted || part.kind !== "amount") return true;
   if (mentionsTerm(seen, counted)) return true;
-  // A distinguishing word (女 of 女干部, jieba's b) must be said: a head count of 干部 does not count the women.
-  const [first] = tagWords(counted);
-  if (first?.tag === "b" && !seen.includes(first.word)) return false;
+  // A word that picks a part of the group (女 of 女干部, 藏族 of 藏族学生, 青年 of 青年教师) must be said: a head
+  // count of 干部 does not count the women.
+  const marker = subsetMarker(counted);
+  if (marker && !seen.includes(marker)) return false;
   for (let i = 0; i + 2 <= counted.length; i++) if (seen.includes(counted.slice(i, i + 2))) return true;
   return false;
 }

@@ -20,6 +20,8 @@ export const ASKED_POSTS = wordList("asked-posts");
 export const MEASURE_WORDS = wordList("measure-words");
 /** Endings of nouns whose count is a count of people (村民, 患儿, 干部人才): counted in 人, 名 or 位. */
 export const COUNTED_PEOPLE = wordList("counted-people");
+/** Words that pick a part of a counted group (女, 青年, 少数民族): a count of the whole does not answer. */
+export const SUBSET_MARKERS = wordList("subset-markers");
 /** Endings of nouns that name a person (专家, 总工程师, 队员, 院长, 他): 叫什么名字 after one asks for a name. */
 export const PERSON_ENDINGS = wordList("person-endings");
 
