@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../src/app.js";
 import { subsetMarker } from "../src/answer/agreement.js";
 import { answer } from "../src/answer/index.js";
+import { extractEntities } from "../src/text/entities.js";
 import { writtenApp, type TempCorpus } from "./helpers.js";
 
 const REPORT = [
@@ -31,6 +32,9 @@ const TEAMS = [
   "目前，宁波援建工作组正制定总额度三亿元的援建计划。",
   "宁波援建工作组去年投入援建资金2050万元。",
   "镇江市援建七十七团、七十六团、六十一团三个团场的沉砂池，解决了20余万亩耕地的灌溉问题。",
+  "正如第二批援青干部联络组组长王海此前所说，援青工作要一任接着一任干。",
+  "滨州援青工作组选派干部到祁连县挂职副县长，推动产业项目落地。",
+  "聊城援青干部张华在刚察县挂职副县长，分管招商引资。",
 ].join("\n\n");
 
 let corpus: TempCorpus;
@@ -85,6 +89,11 @@ describe("a figure asked by what it counts", () => {
     expect(named.answer).toContain("120名");
   });
 
+  it("is refused when the question names a city no report names (深圳: any prefecture-level name)", async () => {
+    expect(extractEntities("深圳援藏工作队有多少人？").map((e) => [e.text, e.kind])).toContainEqual(["深圳", "place"]);
+    expect((await answer(app, "深圳援藏工作队援建的职业技术学校招收了多少名学生？")).answered).toBe(false);
+  });
+
   it("reads money written in Chinese numerals (三亿元) as money", async () => {
     const a = await answer(app, "宁波援建工作组正在制定的援建计划总额度是多少？");
     expect(a.answered).toBe(true);
@@ -95,6 +104,22 @@ describe("a figure asked by what it counts", () => {
     const a = await answer(app, "镇江援建的三个沉砂池解决了多少亩耕地的灌溉？");
     expect(a.answered).toBe(true);
     expect(a.answer).toContain("20余万亩");
+  });
+});
+
+describe("a person asked by who they are (是谁)", () => {
+  it("is refused when the sentence about the post names no one (挂职副县长的干部是谁)", async () => {
+    expect((await answer(app, "滨州派到祁连县挂职副县长的援青干部是谁？")).answered).toBe(false);
+    const named = await answer(app, "在刚察县挂职副县长的聊城援青干部是谁？");
+    expect(named.answered).toBe(true);
+    expect(named.answer).toContain("张华");
+  });
+
+  it("is refused when the sentence names the post of another batch only (第二批, not 第三批)", async () => {
+    expect((await answer(app, "第三批援青干部联络组组长是谁？")).answered).toBe(false);
+    const named = await answer(app, "第二批援青干部联络组组长是谁？");
+    expect(named.answered).toBe(true);
+    expect(named.answer).toContain("王海");
   });
 });
 

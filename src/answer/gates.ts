@@ -4,7 +4,7 @@
 // test of its own (test/gates.test.ts). `always` gates hold even for the closest lead of a refusal; the others
 // hold when ranking for an answer (`gated`).
 import { documentContext, type Chunk } from "../corpus/chunk.js";
-import { mentions, type Entity } from "../text/entities.js";
+import { batchesIn, batchNumber, mentions, type Entity } from "../text/entities.js";
 import { normalizeForMatch } from "../text/normalize.js";
 import { datedYears } from "../text/relative-years.js";
 import type { Candidate } from "./candidates.js";
@@ -40,6 +40,18 @@ export function agreesWithEntities(c: Candidate, q: AnalyzedQuestion): boolean {
 export function passageMentions(chunk: Chunk, passage: string, e: Entity): boolean {
   if (mentions(normalizeForMatch(`${documentContext(chunk)}\n${passage}`), e)) return true;
   return e.kind === "year" && datedYears(passage, chunk.metadata.date).some((y) => e.variants.includes(y));
+}
+
+/**
+ * A sentence that names batches, none of them the one asked, is about another batch: 「第六批…组长是谁」 is not
+ * answered by 「第五批援青干部联络组组长赵勇」 in a report about the sixth. A sentence that names no batch is
+ * judged by its passage (the entities gate).
+ */
+export function agreesOnBatch(c: Candidate, q: AnalyzedQuestion): boolean {
+  const asked = q.entities.flatMap((e) => (e.kind === "batch" ? [batchNumber(e.text)] : []));
+  if (asked.length === 0) return true;
+  const named = batchesIn(c.norm);
+  return named.length === 0 || named.some((n) => asked.includes(n));
 }
 
 /** A place below the city (昂仁县, 卡嘎镇, 布玛村): where a figure was spent or counted. */
@@ -134,6 +146,12 @@ export const GATES: readonly Gate[] = [
     why: "the question's batch, place, organisation, year and quoted names must be in the passage or its document",
     always: true,
     passes: ({ c, q }) => agreesWithEntities(c, q),
+  },
+  {
+    name: "other-batch",
+    why: "a sentence that names only other batches (第五批) does not answer a question about the sixth",
+    always: false,
+    passes: ({ c, q }) => agreesOnBatch(c, q),
   },
   {
     name: "local-place",

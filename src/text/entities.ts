@@ -4,7 +4,7 @@
 import { extractFigures } from "./figures.js";
 import { normalizeForMatch } from "./normalize.js";
 import { domainWords, tagWords, tokenize } from "./tokenize.js";
-import { orgSuffixes } from "./data-file.js";
+import { orgSuffixes, readTable } from "./data-file.js";
 
 export type EntityKind = "batch" | "place" | "org" | "year" | "figure" | "term" | "quoted";
 
@@ -74,6 +74,11 @@ export const KNOWN_PLACES = new Set([
   "和田",
 ]);
 
+/** China's prefecture-level divisions by the name questions use (cities.txt: 深圳, 甘孜, 阿里). */
+const CITIES: ReadonlySet<string> = new Set(
+  readTable(new URL("./cities.txt", import.meta.url), 2).map((row) => row.columns[0] ?? ""),
+);
+
 /**
  * The cities of the known places, by province: a report on 淄博's aid is a report on 山东's aid, so a question
  * about 山东援藏 agrees with it (never the other way round: a question about 淄博 needs 淄博).
@@ -135,6 +140,14 @@ const YEAR = /(?:19|20)\d{2}年/g;
 
 const NUMERALS: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
 
+/** The batches a text names, by number (第五批 → 5). */
+export function batchesIn(text: string): number[] {
+  return [...text.matchAll(BATCH)].flatMap((m) => {
+    const n = batchNumber(m[0]);
+    return n === undefined ? [] : [n];
+  });
+}
+
 /** 第十一批 → 11, 第9批 → 9. */
 export function batchNumber(batch: string): number | undefined {
   const body = batch.replace(/^第|批$/g, "");
@@ -190,7 +203,8 @@ export function extractEntities(question: string): Entity[] {
   for (const token of tokens) {
     if (token.length < 2 || /\d/.test(token) || NOT_A_NAME.test(token)) continue;
     const province = PROVINCES.find((p) => token === p || token === `${p}省`);
-    if (province || KNOWN_PLACES.has(token)) add({ text: token, kind: "place", variants: placeVariants(token) });
+    if (province || KNOWN_PLACES.has(token) || CITIES.has(token))
+      add({ text: token, kind: "place", variants: placeVariants(token) });
     else if (askedCategory(text, token)) continue;
     else if (PLACE_SUFFIX.test(token) && (domainNames().has(token) || token.length >= 3)) {
       add({ text: token, kind: "place", variants: placeVariants(token) });
