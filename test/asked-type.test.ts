@@ -37,6 +37,10 @@ const TEAMS = [
   "聊城援青干部张华在刚察县挂职副县长，分管招商引资。",
 ].join("\n\n");
 
+// A batch's figure and a figure over twenty years, in reports of two cities.
+const HUZHOU = "湖州援疆简讯\n\n第七批湖州援疆工作队投入援疆资金3.6亿元。\n";
+const JIAXING = "嘉兴援疆简讯\n\n第七批嘉兴援疆工作队投入援疆资金2.1亿元。\n\n嘉兴援疆二十年来累计投入资金12亿元。\n";
+
 let corpus: TempCorpus;
 let app: App;
 beforeAll(async () => {
@@ -44,6 +48,8 @@ beforeAll(async () => {
     "museum.txt": `${REPORT}\n`,
     "school.txt": SCHOOL,
     "teams.txt": `${TEAMS}\n`,
+    "huzhou.txt": HUZHOU,
+    "jiaxing.txt": JIAXING,
   }));
 });
 afterAll(() => corpus?.cleanup());
@@ -92,6 +98,13 @@ describe("a figure asked by what it counts", () => {
   it("is refused when the question names a city no report names (深圳: any prefecture-level name)", async () => {
     expect(extractEntities("深圳援藏工作队有多少人？").map((e) => [e.text, e.kind])).toContainEqual(["深圳", "place"]);
     expect((await answer(app, "深圳援藏工作队援建的职业技术学校招收了多少名学生？")).answered).toBe(false);
+  });
+
+  it("over twenty years is not a batch's figure (20年累计 is not 第七批…3.6亿元)", async () => {
+    expect((await answer(app, "湖州援疆20年累计投入了多少资金？")).answered).toBe(false);
+    const span = await answer(app, "嘉兴援疆20年累计投入了多少资金？");
+    expect(span.answered).toBe(true);
+    expect(span.answer).toContain("12亿元");
   });
 
   it("reads money written in Chinese numerals (三亿元) as money", async () => {

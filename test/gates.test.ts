@@ -60,6 +60,16 @@ const CASES: Record<string, { question: string; dropped: Candidate; kept: Candid
     dropped: candidate("工作队共有干部人才96名。", { title: "淄博市第九批援藏工作组" }),
     kept: candidate("工作队共有干部人才96名。", { title: "广东省第十批援藏工作队" }),
   },
+  "other-batch": {
+    question: "上海第六批援青干部联络组组长是谁？",
+    dropped: candidate("正如第五批援青干部联络组组长赵勇此前所说，要接续奋斗。", { title: "上海第六批援青干部" }),
+    kept: candidate("第六批援青干部联络组组长王平介绍了工作计划。", { title: "上海第六批援青干部" }),
+  },
+  "batch-span": {
+    question: "深圳援藏20年累计投入了多少资金？",
+    dropped: candidate("深圳第十批援藏工作队拨付援藏资金约10亿元。"),
+    kept: candidate("深圳援藏20年来累计投入资金45亿元。"),
+  },
   "local-place": {
     question: "广东在朗县投入了多少援藏资金？",
     dropped: candidate("广东全年投入援藏资金205万元。", {

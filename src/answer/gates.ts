@@ -4,7 +4,7 @@
 // test of its own (test/gates.test.ts). `always` gates hold even for the closest lead of a refusal; the others
 // hold when ranking for an answer (`gated`).
 import { documentContext, type Chunk } from "../corpus/chunk.js";
-import { batchesIn, batchNumber, mentions, type Entity } from "../text/entities.js";
+import { batchesIn, batchNumber, mentions, numberValue, type Entity } from "../text/entities.js";
 import { normalizeForMatch } from "../text/normalize.js";
 import { datedYears } from "../text/relative-years.js";
 import type { Candidate } from "./candidates.js";
@@ -52,6 +52,31 @@ export function agreesOnBatch(c: Candidate, q: AnalyzedQuestion): boolean {
   if (asked.length === 0) return true;
   const named = batchesIn(c.norm);
   return named.length === 0 || named.some((n) => asked.includes(n));
+}
+
+/** A span of years a figure is totalled over (20年累计, 三十年来, 十年间, 16年以来), not a year (2017年来). */
+const YEARS_SPAN = /(?<!\d)(\d{1,2}|[一二三四五六七八九十两]{1,3})多?年(?:来|间|以来|里|累计)/gu;
+
+/** The lengths of the spans of years a text totals over (援藏30年来 → 30). */
+export function yearSpans(text: string): number[] {
+  return [...text.matchAll(YEARS_SPAN)].flatMap((m) => {
+    const n = numberValue(m[1] ?? "");
+    return n ? [n] : [];
+  });
+}
+
+/** Years a batch serves at most (援藏, 援疆 and 援青 batches serve three years, some one and a half). */
+const BATCH_YEARS = 3;
+
+/**
+ * A figure asked over a span longer than a batch serves (深圳援藏20年累计, 30年来一共), of no batch, is not a figure
+ * of one batch: a sentence that names a batch (第十批援藏工作队…约10亿元) and not the span answers another question.
+ */
+export function agreesOnSpan(c: Candidate, q: AnalyzedQuestion, part: QuestionPart): boolean {
+  if (part.kind !== "amount" || q.entities.some((e) => e.kind === "batch")) return true;
+  const asked = yearSpans(part.text).filter((n) => n > BATCH_YEARS);
+  if (asked.length === 0 || batchesIn(c.norm).length === 0) return true;
+  return yearSpans(c.norm).some((n) => asked.includes(n));
 }
 
 /** A place below the city (昂仁县, 卡嘎镇, 布玛村): where a figure was spent or counted. */
@@ -152,6 +177,12 @@ export const GATES: readonly Gate[] = [
     why: "a sentence that names only other batches (第五批) does not answer a question about the sixth",
     always: false,
     passes: ({ c, q }) => agreesOnBatch(c, q),
+  },
+  {
+    name: "batch-span",
+    why: "a figure totalled over 20 or 30 years is not answered by a sentence about one batch",
+    always: false,
+    passes: ({ c, q, part }) => agreesOnSpan(c, q, part),
   },
   {
     name: "local-place",

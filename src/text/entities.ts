@@ -150,8 +150,16 @@ export function batchesIn(text: string): number[] {
 
 /** 第十一批 → 11, 第9批 → 9. */
 export function batchNumber(batch: string): number | undefined {
-  const body = batch.replace(/^第|批$/g, "");
+  return numberValue(batch.replace(/^第|批$/g, ""));
+}
+
+/**
+ * A whole number written in digits or Chinese numerals, as counts of batches or years are (十一 → 11, 30 → 30, 两
+ * → 2); undefined for anything else.
+ */
+export function numberValue(body: string): number | undefined {
   if (/^\d+$/.test(body)) return Number(body);
+  if (body === "两") return 2;
   let total = 0;
   let current = 0;
   for (const ch of body) {
