@@ -33,8 +33,6 @@ const TEAMS = [
   "宁波援建工作组去年投入援建资金2050万元。",
   "镇江市援建七十七团、七十六团、六十一团三个团场的沉砂池，解决了20余万亩耕地的灌溉问题。",
   "正如第二批援青干部联络组组长王海此前所说，援青工作要一任接着一任干。",
-  "滨州援青工作组选派干部到祁连县挂职副县长，推动产业项目落地。",
-  "聊城援青干部张华在刚察县挂职副县长，分管招商引资。",
 ].join("\n\n");
 
 // A batch's figure and a figure over twenty years, in reports of two cities.
@@ -120,14 +118,7 @@ describe("a figure asked by what it counts", () => {
   });
 });
 
-describe("a person asked by who they are (是谁)", () => {
-  it("is refused when the sentence about the post names no one (挂职副县长的干部是谁)", async () => {
-    expect((await answer(app, "滨州派到祁连县挂职副县长的援青干部是谁？")).answered).toBe(false);
-    const named = await answer(app, "在刚察县挂职副县长的聊城援青干部是谁？");
-    expect(named.answered).toBe(true);
-    expect(named.answer).toContain("张华");
-  });
-
+describe("a person asked of a batch", () => {
   it("is refused when the sentence names the post of another batch only (第二批, not 第三批)", async () => {
     expect((await answer(app, "第三批援青干部联络组组长是谁？")).answered).toBe(false);
     const named = await answer(app, "第二批援青干部联络组组长是谁？");

@@ -22,8 +22,6 @@ export const MEASURE_WORDS = wordList("measure-words");
 export const COUNTED_PEOPLE = wordList("counted-people");
 /** Words that pick a part of a counted group (女, 青年, 少数民族): a count of the whole does not answer. */
 export const SUBSET_MARKERS = wordList("subset-markers");
-/** Common surnames: an unknown word of two or three characters that opens with one is a name (援青干部张华). */
-export const SURNAMES = wordList("surnames");
 /** Endings of nouns that name a person (专家, 总工程师, 队员, 院长, 他): 叫什么名字 after one asks for a name. */
 export const PERSON_ENDINGS = wordList("person-endings");
 

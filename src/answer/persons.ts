@@ -1,10 +1,10 @@
 // Person answers: the people a text names (a post or title before a name, 某某说, a transliterated name with ·,
 // jieba's name tags), whether a question asks for a name in so many words, and whether an answer names anyone
 // the question does not. The posts and titles are data (lexicon/posts.txt, lexicon/titles.txt).
-import { domainWords, tagWords } from "../text/tokenize.js";
+import { tagWords } from "../text/tokenize.js";
 import { endsWithOneOf } from "../text/data-file.js";
 import { ANSWER_NAME_TAGS, PERSON_TAGS } from "../text/tags.js";
-import { PERSON_ENDINGS, POSTS, SURNAMES, TITLES } from "./lexicon.js";
+import { PERSON_ENDINGS, POSTS, TITLES } from "./lexicon.js";
 import type { AnalyzedQuestion } from "./question.js";
 
 const PERSON = new RegExp(
@@ -20,38 +20,15 @@ export function notInQuestion(text: string, q: AnalyzedQuestion): boolean {
   return !q.normalized.includes(text);
 }
 
-let domain: ReadonlySet<string> | undefined;
-/** Words that end as places do (彭水县, 彭仓村, 李政站) are no names. */
-const PLACE_ENDING = /[县村镇乡区市州站]$/;
-
-/**
- * A word jieba did not know (tagged x: its HMM found it) of two or three characters opening with a common surname
- * (张华, 欧阳明): a name, as a reader takes it; the domain's own words are tagged x too and are not names.
- */
-function unknownName(word: string, tag: string): boolean {
-  if (tag !== "x" || !/^\p{Script=Han}{2,3}$/u.test(word) || PLACE_ENDING.test(word)) return false;
-  if (!SURNAMES.some((s) => word.startsWith(s) && word.length > s.length)) return false;
-  domain ??= new Set(domainWords());
-  return !domain.has(word);
-}
-
-/**
- * People named in a text: role + name and 某某说 patterns, transliterated names with ·, jieba's name tags, and
- * words it did not know that open with a surname.
- */
+/** People named in a text: role + name and 某某说 patterns, transliterated names with ·, and jieba's name tags. */
 export function personSpans(norm: string): string[] {
   const found = [...norm.matchAll(PERSON)].map((m) => m[0]);
-  for (const { word, tag } of tagWords(norm)) {
-    if ((PERSON_TAGS.has(tag) && word.length >= 2) || unknownName(word, tag)) found.push(word);
-  }
+  for (const { word, tag } of tagWords(norm)) if (PERSON_TAGS.has(tag) && word.length >= 2) found.push(word);
   return found;
 }
 
-/**
- * A question that asks for a name in so many words (专家叫什么名字, 他的姓名, 名叫什么), or asks who a person is at
- * the end of the part (挂职副县长的干部是谁, 组长是哪位): after a noun for people, both want a name.
- */
-const NAME_ASKED = /叫什么名字|什么名字|名字是什么|叫什么|姓名|名叫|(?:是|为)(?:谁|哪一?位)(?=[？?]?$)/;
+/** A question that asks for a name in so many words (专家叫什么名字, 他的姓名, 名叫什么). */
+const NAME_ASKED = /叫什么名字|什么名字|名字是什么|叫什么|姓名|名叫/;
 
 /** Nouns for people, by their endings (lexicon/person-endings.txt). */
 const PERSON_NOUN = endsWithOneOf(PERSON_ENDINGS);
