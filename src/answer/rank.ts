@@ -23,6 +23,9 @@ import {
 import { AMBIGUITY_RATIO, FACT_ANSWER_CHARS, MAX_ANSWER_CHARS, TRIMMED_CANDIDATES } from "./params.js";
 import { analyzeQuestion, type AnalyzedQuestion, type QuestionPart } from "./question.js";
 import { attributeWords, itemWords } from "./agreement.js";
+import { questionWords } from "./lexicon.js";
+
+const PER_UNIT = questionWords("per-unit");
 
 /** A ranked candidate with its features (what the fitting script learns from). */
 export interface Scored extends Selection {
@@ -85,7 +88,7 @@ export function rankForPart(
     pick.span = trimToClauses(
       pick.candidate.text,
       ctx.partWeights,
-      gated ? (n) => fits(n, pick.candidate.chunk.metadata.date) : () => true,
+      gated ? pickFits(part, pick.candidate, fits) : () => true,
       max,
       !fact,
       context,
@@ -93,6 +96,17 @@ export function rankForPart(
     if (gated && part.kind === "amount") pick.span = countedClause(app, pick, part) ?? pick.span;
   }
   return ranked;
+}
+
+/**
+ * The clause filter for trimming one candidate: the part's own (clauseFits), and for an amount asked per unit
+ * (每个县的平均援助) whose sentence states one per unit (县均…), the clause that does: the total beside it
+ * (累计援助…亿元) answers another question.
+ */
+function pickFits(part: QuestionPart, c: Candidate, fits: (norm: string, date?: string) => boolean) {
+  const date = c.chunk.metadata.date;
+  const perUnit = part.kind === "amount" && PER_UNIT.test(part.text) && PER_UNIT.test(c.norm);
+  return (norm: string): boolean => fits(norm, date) && (!perUnit || PER_UNIT.test(norm));
 }
 
 /**
