@@ -83,12 +83,13 @@ export function rankForPart(
   // A figure, date or place is stated in a clause or two; a description may need the whole sentence.
   const fact = part.kind === "amount" || part.kind === "date";
   const max = fact ? FACT_ANSWER_CHARS : MAX_ANSWER_CHARS;
+  const perUnit = part.kind === "amount" && PER_UNIT.test(part.text);
   for (const pick of ranked.slice(0, trimTop)) {
     const context = part.kind === "place" ? "" : normalizeForMatch(pick.candidate.chunk.metadata.title);
     pick.span = trimToClauses(
       pick.candidate.text,
       ctx.partWeights,
-      gated ? pickFits(part, pick.candidate, fits) : () => true,
+      gated ? pickFits(perUnit, pick.candidate, fits) : () => true,
       max,
       !fact,
       context,
@@ -103,10 +104,14 @@ export function rankForPart(
  * (每个县的平均援助) whose sentence states one per unit (县均…), the clause that does: the total beside it
  * (累计援助…亿元) answers another question.
  */
-function pickFits(part: QuestionPart, c: Candidate, fits: (norm: string, date?: string) => boolean) {
+function pickFits(
+  asksPerUnit: boolean,
+  c: Candidate,
+  fits: (norm: string, date?: string) => boolean,
+): (norm: string) => boolean {
   const date = c.chunk.metadata.date;
-  const perUnit = part.kind === "amount" && PER_UNIT.test(part.text) && PER_UNIT.test(c.norm);
-  return (norm: string): boolean => fits(norm, date) && (!perUnit || PER_UNIT.test(norm));
+  const perUnit = asksPerUnit && PER_UNIT.test(c.norm);
+  return (norm) => fits(norm, date) && (!perUnit || PER_UNIT.test(norm));
 }
 
 /**
