@@ -1,7 +1,7 @@
-// Domain synonyms as data (synonyms.txt beside this file): the words a chat question uses for what a report
-// says otherwise (砸钱 ↔ 投入, 孩子 ↔ 儿童, 挣 ↔ 增收). Used for agreement between a question's focus and a
-// candidate sentence, and to expand BM25 queries with the documents' wording.
-import { readFileSync } from "node:fs";
+// Domain synonyms as data (synonyms.txt beside this file, each line with its reason): the words a chat question
+// uses for what a report says otherwise (砸钱 ↔ 投入, 孩子 ↔ 儿童, 挣 ↔ 增收). Used for agreement between a
+// question's focus and a candidate sentence, and to expand BM25 queries with the documents' wording.
+import { readTable } from "./data-file.js";
 import { normalizeForMatch } from "./normalize.js";
 
 const SYNONYMS_FILE = new URL("./synonyms.txt", import.meta.url);
@@ -11,9 +11,9 @@ let groups: Map<string, string[]> | undefined;
 /** Each word's synonyms, longest first, read once. */
 function load(): Map<string, string[]> {
   const byWord = new Map<string, Set<string>>();
-  for (const line of readFileSync(SYNONYMS_FILE, "utf8").split("\n")) {
-    if (!line.trim() || line.startsWith("#")) continue;
-    const words = line.trim().split(/\s+/).map(normalizeForMatch);
+  for (const row of readTable(SYNONYMS_FILE, 2)) {
+    const words = row.columns[0]!.trim().split(/\s+/).map(normalizeForMatch);
+    if (words.length < 2) throw new Error(`${SYNONYMS_FILE.pathname}:${row.line}: a line needs two words or more`);
     for (const w of words) {
       const set = byWord.get(w) ?? new Set<string>();
       for (const other of words) if (other !== w) set.add(other);
