@@ -106,20 +106,6 @@ export function agreesLocally(c: Candidate, q: AnalyzedQuestion, part: QuestionP
   });
 }
 
-/**
- * A figure or date asked of a name the question quotes (“孔子学堂”一共投入了多少资金) must come from a sentence that
- * names it or follows one that does (活动上，…签约金额78.37亿元 after the sentence naming the event), or under a
- * title or heading that does: a passage that names it once does not make every figure in it the quoted thing's.
- */
-export function quotedNamedNearby(c: Candidate, q: AnalyzedQuestion, part: QuestionPart): boolean {
-  if (part.kind !== "amount" && part.kind !== "date") return true;
-  const quoted = q.entities.filter((e) => e.kind === "quoted");
-  if (quoted.length === 0) return true;
-  const named = normalizeForMatch(`${c.chunk.metadata.title}\n${c.chunk.metadata.heading}`);
-  const near = `${c.norm}\n${c.prevNorm}\n${named}`;
-  return quoted.every((e) => mentions(near, e));
-}
-
 /** The clause filter used when trimming: a clause must keep a figure, date or place of the asked kind. */
 export function clauseFits(part: QuestionPart, q: AnalyzedQuestion): (norm: string, date?: string) => boolean {
   return (norm, date) => {
@@ -189,12 +175,6 @@ export const GATES: readonly Gate[] = [
     why: "a figure or date for a county, town or village must name it in its sentence unless the document is about it",
     always: false,
     passes: ({ c, q, part }) => agreesLocally(c, q, part),
-  },
-  {
-    name: "quoted-nearby",
-    why: "a figure or date asked of a quoted name comes from a sentence that names it, or the one after, or its title",
-    always: false,
-    passes: ({ c, q, part }) => quotedNamedNearby(c, q, part),
   },
   {
     name: "title-only",
