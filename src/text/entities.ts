@@ -181,10 +181,28 @@ function domainNames(): Set<string> {
   return knownNames;
 }
 
+let countiesOf: Map<string, string[]> | undefined;
+/**
+ * The counties of a prefecture-level division by the name questions use (counties.txt: 和田 → 策勒县, 于田县 …): a
+ * report on 天津's aid names 策勒县 and 于田县 and never 和田, and is about 和田 all the same.
+ */
+function prefectureCounties(name: string): string[] {
+  if (!countiesOf) {
+    countiesOf = new Map();
+    for (const row of readTable(new URL("./counties.txt", import.meta.url), 2)) {
+      const [prefecture = "", county = ""] = row.columns;
+      countiesOf.set(prefecture, [...(countiesOf.get(prefecture) ?? []), county]);
+    }
+  }
+  return countiesOf.get(name) ?? [];
+}
+
 function placeVariants(name: string): string[] {
   const m = PLACE_SUFFIX.exec(name);
   const variants = new Set<string>([name]);
   if (m?.[1] && m[1].length >= 2) variants.add(m[1]);
+  const prefecture = CITIES.has(name) ? name : m?.[1] && CITIES.has(m[1]) ? m[1] : undefined;
+  for (const county of prefecture ? prefectureCounties(prefecture) : []) variants.add(county);
   for (const p of PROVINCES) {
     if (name !== p && name !== `${p}省`) continue;
     variants.add(p).add(`${p}省`);
