@@ -52,6 +52,30 @@ export const PROVINCES = [
   "澳门",
 ];
 
+/** The provinces by their one-character names (province-abbreviations.txt: 京 → 北京, 蒙 → 内蒙古). */
+const PROVINCE_BY_ABBREVIATION: ReadonlyMap<string, string> = new Map(
+  readTable(new URL("./province-abbreviations.txt", import.meta.url), 2).map((row) => [
+    row.columns[0] ?? "",
+    row.columns[1] ?? "",
+  ]),
+);
+
+/** Two provinces paired by their one-character names before the word for their work together (京蒙扶贫协作). */
+const PAIRED = new RegExp(
+  `([${[...PROVINCE_BY_ABBREVIATION.keys()].join("")}]{2})(?:东西部)?(?:扶贫)?(?:协作|合作|对口|帮扶|携手)`,
+  "g",
+);
+
+/**
+ * The provinces a text names by a pair of one-character names (京蒙扶贫协作 → 北京, 内蒙古; 鲁渝协作 → 山东, 重庆):
+ * a report titled so is about both, though its sentences say 自治区 or 我市.
+ */
+export function pairedProvinces(norm: string): string[] {
+  return [...norm.matchAll(PAIRED)].flatMap((m) =>
+    [...(m[1] ?? "")].map((ch) => PROVINCE_BY_ABBREVIATION.get(ch) ?? ""),
+  );
+}
+
 /** Places the domain names without a suffix (日喀则 rather than 日喀则市). */
 export const KNOWN_PLACES = new Set([
   "日喀则",
@@ -80,16 +104,17 @@ const CITIES: ReadonlySet<string> = new Set(
 );
 
 /**
- * The cities of the known places, by province: a report on 淄博's aid is a report on 山东's aid, so a question
- * about 山东援藏 agrees with it (never the other way round: a question about 淄博 needs 淄博).
+ * The prefecture-level divisions of each province (prefectures.txt): a report on 淄博's aid is a report on 山东's,
+ * so a question about 山东援藏 agrees with it (never the other way round: a question about 淄博 needs 淄博).
  */
-const PROVINCE_CITIES: Record<string, string[]> = {
-  山东: ["淄博", "烟台", "临沂", "菏泽", "济南", "青岛"],
-  甘肃: ["定西"],
-  青海: ["果洛", "玉树"],
-  新疆: ["喀什", "和田"],
-  西藏: ["日喀则", "林芝", "拉萨", "山南", "昌都", "那曲", "阿里"],
-};
+const PROVINCE_CITIES: ReadonlyMap<string, string[]> = (() => {
+  const out = new Map<string, string[]>();
+  for (const row of readTable(new URL("./prefectures.txt", import.meta.url), 2)) {
+    const [province = "", prefecture = ""] = row.columns;
+    out.set(province, [...(out.get(province) ?? []), prefecture]);
+  }
+  return out;
+})();
 
 /** The ending of a place that jieba splits from its name (黄南|州, 刚察|县): one administrative character. */
 const SPLIT_SUFFIX = /^[省市县区州镇乡村旗盟]/;
@@ -206,7 +231,7 @@ function placeVariants(name: string): string[] {
   for (const p of PROVINCES) {
     if (name !== p && name !== `${p}省`) continue;
     variants.add(p).add(`${p}省`);
-    for (const city of PROVINCE_CITIES[p] ?? []) variants.add(city);
+    for (const city of PROVINCE_CITIES.get(p) ?? []) variants.add(city);
   }
   return [...variants];
 }
