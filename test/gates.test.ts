@@ -145,18 +145,6 @@ describe("the answerer's gates", () => {
     expect(gate.passes(input("拉萨有几个民生项目？", candidate("城关区实施民生项目35个。", { title })))).toBe(false);
   });
 
-  it("entities: a province is said by its prefectures (深圳 is in 广东), never the other way round", () => {
-    const gate = GATES.find((g) => g.name === "entities")!;
-    const title = "对口支援工作综述";
-    const shenzhen = candidate("深圳援藏投入资金45亿元。", { title });
-    const fuzhou = candidate("福州援藏投入资金45亿元。", { title });
-    expect(gate.passes(input("广东援藏投入了多少资金？", shenzhen))).toBe(true);
-    expect(gate.passes(input("广东援藏投入了多少资金？", fuzhou))).toBe(false);
-    expect(gate.passes(input("深圳援藏投入了多少资金？", candidate("广东援藏投入资金45亿元。", { title })))).toBe(
-      false,
-    );
-  });
-
   it("local-place: a county is said by the township of it the question names (隆子县玉麦乡)", () => {
     const gate = GATES.find((g) => g.name === "local-place")!;
     const question = "湖南援建隆子县玉麦乡，三年投入了多少资金？";

@@ -104,17 +104,16 @@ const CITIES: ReadonlySet<string> = new Set(
 );
 
 /**
- * The prefecture-level divisions of each province (prefectures.txt): a report on 淄博's aid is a report on 山东's,
- * so a question about 山东援藏 agrees with it (never the other way round: a question about 淄博 needs 淄博).
+ * The cities of the known places, by province: a report on 淄博's aid is a report on 山东's aid, so a question
+ * about 山东援藏 agrees with it (never the other way round: a question about 淄博 needs 淄博).
  */
-const PROVINCE_CITIES: ReadonlyMap<string, string[]> = (() => {
-  const out = new Map<string, string[]>();
-  for (const row of readTable(new URL("./prefectures.txt", import.meta.url), 2)) {
-    const [province = "", prefecture = ""] = row.columns;
-    out.set(province, [...(out.get(province) ?? []), prefecture]);
-  }
-  return out;
-})();
+const PROVINCE_CITIES: Record<string, string[]> = {
+  山东: ["淄博", "烟台", "临沂", "菏泽", "济南", "青岛"],
+  甘肃: ["定西"],
+  青海: ["果洛", "玉树"],
+  新疆: ["喀什", "和田"],
+  西藏: ["日喀则", "林芝", "拉萨", "山南", "昌都", "那曲", "阿里"],
+};
 
 /** The ending of a place that jieba splits from its name (黄南|州, 刚察|县): one administrative character. */
 const SPLIT_SUFFIX = /^[省市县区州镇乡村旗盟]/;
@@ -231,7 +230,7 @@ function placeVariants(name: string): string[] {
   for (const p of PROVINCES) {
     if (name !== p && name !== `${p}省`) continue;
     variants.add(p).add(`${p}省`);
-    for (const city of PROVINCE_CITIES.get(p) ?? []) variants.add(city);
+    for (const city of PROVINCE_CITIES[p] ?? []) variants.add(city);
   }
   return [...variants];
 }
