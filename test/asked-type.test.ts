@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../src/app.js";
 import { subsetMarker } from "../src/answer/agreement.js";
 import { answer } from "../src/answer/index.js";
-import { extractEntities, pairedProvinces } from "../src/text/entities.js";
+import { extractEntities } from "../src/text/entities.js";
 import { writtenApp, type TempCorpus } from "./helpers.js";
 
 const REPORT = [
@@ -43,11 +43,6 @@ const ZHECHUAN =
   "浙川协作简讯\n\n坚持加大投入，多举措保障民生。2021年以来，浙江各级财政累计向四川5市12个县投入帮扶资金约6.9亿元，" +
   "其中，2023年度投入帮扶资金2.1亿元，县均帮扶资金从1200多万元提高至近5750万元，聚焦产业园区和农村基础设施建设。\n";
 
-// A report titled by the pair's one-character names (鲁渝): its sentences say 全市, not 重庆.
-const LUYU =
-  "鲁渝协作助力乡村振兴\n\n2023年，山东省共向重庆市投入财政援助资金12.5亿元，全市利用援助资金实施800个协作项目。\n\n" +
-  "在援助资金使用方面，全市将9.3亿元援助资金用于产业发展项目，占资金总数的74.4%。\n";
-
 let corpus: TempCorpus;
 let app: App;
 beforeAll(async () => {
@@ -58,7 +53,6 @@ beforeAll(async () => {
     "huzhou.txt": HUZHOU,
     "jiaxing.txt": JIAXING,
     "zhechuan.txt": ZHECHUAN,
-    "luyu.txt": LUYU,
   }));
 });
 afterAll(() => corpus?.cleanup());
@@ -160,20 +154,5 @@ describe("chat-style questions (几个, 瘦了多少)", () => {
     const projects = await answer(app, "天津援疆在和田整了几个民生项目？");
     expect(projects.answered).toBe(true);
     expect(projects.answer).toContain("23项");
-  });
-});
-
-describe("a report titled by a pair of provinces (鲁渝协作)", () => {
-  it("is about both: its sentence that says 全市 answers a question that names 重庆", async () => {
-    const a = await answer(app, "重庆把多少援助资金用在了产业发展上？");
-    expect(a.answered).toBe(true);
-    expect(a.answer).toContain("9.3亿元");
-    expect(a.answer).not.toContain("12.5亿元");
-  });
-
-  it("reads a pair only before the word for working together, not any two such characters", () => {
-    expect(pairedProvinces("京蒙扶贫协作带动30万人次受益")).toEqual(["北京", "内蒙古"]);
-    expect(pairedProvinces("浙川东西部协作")).toEqual(["浙江", "四川"]);
-    for (const text of ["青藏高原", "援藏合作", "科技创新合作", "新疆合作"]) expect(pairedProvinces(text)).toEqual([]);
   });
 });

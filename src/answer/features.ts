@@ -11,7 +11,6 @@
 // src/cli/fit.ts), not set by hand.
 import type { AnswerContext } from "./context.js";
 import { normalizeForMatch } from "../text/normalize.js";
-import { pairedProvinces } from "../text/entities.js";
 import type { Candidate } from "./candidates.js";
 import type { AnalyzedQuestion, QuestionPart } from "./question.js";
 import { hasAnswerSpan, relativeYearFits, yearFromBefore } from "./spans.js";
@@ -245,9 +244,7 @@ export function partContext(
 
 /** The features of one candidate for one part. */
 export function candidateFeatures(ctx: PartContext, q: AnalyzedQuestion, c: Candidate): Features {
-  // A title that pairs two provinces by their one-character names (京蒙扶贫协作) names both provinces.
-  const plainTitle = normalizeForMatch(c.chunk.metadata.title);
-  const title = [plainTitle, ...pairedProvinces(plainTitle)].join(" ");
+  const title = normalizeForMatch(c.chunk.metadata.title);
   const context = normalizeForMatch(`${c.chunk.metadata.title} ${c.chunk.metadata.heading}`);
   // The document's title names what every sentence of it is about, so its words count as present in each
   // sentence and the words of the asked attribute decide. Not for 哪里 questions, where the title's own place

@@ -52,30 +52,6 @@ export const PROVINCES = [
   "澳门",
 ];
 
-/** The provinces by their one-character names (province-abbreviations.txt: 京 → 北京, 蒙 → 内蒙古). */
-const PROVINCE_BY_ABBREVIATION: ReadonlyMap<string, string> = new Map(
-  readTable(new URL("./province-abbreviations.txt", import.meta.url), 2).map((row) => [
-    row.columns[0] ?? "",
-    row.columns[1] ?? "",
-  ]),
-);
-
-/** Two provinces paired by their one-character names before the word for their work together (京蒙扶贫协作). */
-const PAIRED = new RegExp(
-  `([${[...PROVINCE_BY_ABBREVIATION.keys()].join("")}]{2})(?:东西部)?(?:扶贫)?(?:协作|合作|对口|帮扶|携手)`,
-  "g",
-);
-
-/**
- * The provinces a text names by a pair of one-character names (京蒙扶贫协作 → 北京, 内蒙古; 鲁渝协作 → 山东, 重庆):
- * a report titled so is about both, though its sentences say 自治区 or 我市.
- */
-export function pairedProvinces(norm: string): string[] {
-  return [...norm.matchAll(PAIRED)].flatMap((m) =>
-    [...(m[1] ?? "")].map((ch) => PROVINCE_BY_ABBREVIATION.get(ch) ?? ""),
-  );
-}
-
 /** Places the domain names without a suffix (日喀则 rather than 日喀则市). */
 export const KNOWN_PLACES = new Set([
   "日喀则",
@@ -205,28 +181,10 @@ function domainNames(): Set<string> {
   return knownNames;
 }
 
-let countiesOf: Map<string, string[]> | undefined;
-/**
- * The counties of a prefecture-level division by the name questions use (counties.txt: 和田 → 策勒县, 于田县 …): a
- * report on 天津's aid names 策勒县 and 于田县 and never 和田, and is about 和田 all the same.
- */
-function prefectureCounties(name: string): string[] {
-  if (!countiesOf) {
-    countiesOf = new Map();
-    for (const row of readTable(new URL("./counties.txt", import.meta.url), 2)) {
-      const [prefecture = "", county = ""] = row.columns;
-      countiesOf.set(prefecture, [...(countiesOf.get(prefecture) ?? []), county]);
-    }
-  }
-  return countiesOf.get(name) ?? [];
-}
-
 function placeVariants(name: string): string[] {
   const m = PLACE_SUFFIX.exec(name);
   const variants = new Set<string>([name]);
   if (m?.[1] && m[1].length >= 2) variants.add(m[1]);
-  const prefecture = CITIES.has(name) ? name : m?.[1] && CITIES.has(m[1]) ? m[1] : undefined;
-  for (const county of prefecture ? prefectureCounties(prefecture) : []) variants.add(county);
   for (const p of PROVINCES) {
     if (name !== p && name !== `${p}省`) continue;
     variants.add(p).add(`${p}省`);
