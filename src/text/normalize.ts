@@ -1,6 +1,6 @@
 // Normalisation for matching, never for display: full-width ASCII to half-width, the ideographic space to a
-// plain space, traditional characters to simplified (opencc-js), Latin letters to lower case. Every step maps
-// one character to one character, so offsets in the normalised text are offsets in the original.
+// plain space, traditional characters to simplified (opencc-js), Latin letters to lower case, 甚么 to 什么. Every
+// step maps one character to one character, so offsets in the normalised text are offsets in the original.
 import * as OpenCC from "opencc-js";
 
 const traditionalToSimplified = OpenCC.Converter({ from: "t", to: "cn" });
@@ -22,9 +22,14 @@ export function toSimplified(text: string): string {
   return traditionalToSimplified(text);
 }
 
-/** The form used for tokens, figures and comparisons. */
+/**
+ * The form used for tokens, figures and comparisons. 甚么 is folded to 什么, the word it is a variant of (为甚么,
+ * 甚麼時候: common in Taiwan and Hong Kong, which the converter leaves as it is), so that it asks as 什么 does.
+ */
 export function normalizeForMatch(text: string): string {
-  return toSimplified(toHalfWidth(text)).toLowerCase();
+  return toSimplified(toHalfWidth(text))
+    .toLowerCase()
+    .replace(/甚(?=么)/g, "什");
 }
 
 /** Comparison form for answer checking: normalised and without any white space. */

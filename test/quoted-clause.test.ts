@@ -1,0 +1,46 @@
+// Which clauses of a long sentence are quoted (issue 31, point 3: the answer holds what was asked): asked why, the
+// clause that gives the cause, not the ones that repeat the question; asked which year, a clause with a year, not
+// one with a number of years in words (十年建设). 為甚麼 asks as 為什麼 does. Reports of our own.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { App } from "../src/app.js";
+import { answer } from "../src/answer/index.js";
+import { analyzeQuestion } from "../src/answer/question.js";
+import { normalizeForMatch } from "../src/text/normalize.js";
+import { writtenApp, type TempCorpus } from "./helpers.js";
+
+const HEATING =
+  "援藏民生工程简讯\n\n由于高原地区冬季漫长、取暖燃料短缺，日喀则市桑珠孜区的许多中小学长期缺少温暖的教室，" +
+  "学生冬天只能穿着棉衣上课，因此山东援藏工作队在桑珠孜区实施了校园供暖工程，为全区28所中小学铺设供暖管网，" +
+  "配套建设锅炉房和热交换站，惠及师生1.2万余人，成为当地群众交口称赞的民生工程之一。\n";
+const KASHGAR =
+  "援疆工作回顾\n\n2012年初，首批援疆干部抵达喀什，经过半年筹备，8月15日喀什援疆指挥部正式挂牌成立，" +
+  "由此开始了对口援建喀什的十年建设。\n";
+
+let corpus: TempCorpus;
+let app: App;
+beforeAll(async () => {
+  ({ app, corpus } = await writtenApp({ "heating.txt": HEATING, "kashgar.txt": KASHGAR }));
+});
+afterAll(() => corpus?.cleanup());
+
+describe("the clause quoted from a long sentence", () => {
+  it("asked why, holds the cause (由于…), not only the clauses that repeat the question (因此…)", async () => {
+    const a = await answer(app, "山东援藏工作队为什么在桑珠孜区实施校园供暖工程？");
+    expect(a.answered).toBe(true);
+    expect(a.answer).toContain("冬季漫长");
+  });
+
+  it("reads 為甚麼 as 為什麼: a question asking why", async () => {
+    expect(normalizeForMatch("為甚麼")).toBe("为什么");
+    expect(normalizeForMatch("甚至")).toBe("甚至");
+    expect(analyzeQuestion("山東援藏工作隊為甚麼實施校園供暖工程？").parts[0]?.kind).toBe("reason");
+    const a = await answer(app, "山東援藏工作隊為甚麼在桑珠孜區實施校園供暖工程？");
+    expect(a.answer).toContain("冬季漫长");
+  });
+
+  it("asked which year, holds a year, not a number of years in words (十年建设)", async () => {
+    const a = await answer(app, "喀什援疆指挥部在哪一年正式挂牌成立？");
+    expect(a.answered).toBe(true);
+    expect(a.answer).toContain("2012年");
+  });
+});
