@@ -44,3 +44,11 @@ describe("the clause quoted from a long sentence", () => {
     expect(a.answer).toContain("2012年");
   });
 });
+
+describe("a misspelt question word", () => {
+  it("reads 什麼時後 as 什麼時候: a question asking when", () => {
+    expect(normalizeForMatch("在什麼時後")).toBe("在什么时候");
+    expect(normalizeForMatch("一小时后")).toBe("一小时后");
+    expect(analyzeQuestion("喀什援疆指挥部在什麼時後正式挂牌成立？").parts[0]?.kind).toBe("date");
+  });
+});
