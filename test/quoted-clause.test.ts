@@ -20,10 +20,17 @@ const KASHGAR =
   "援疆工作回顾\n\n2012年初，首批援疆干部抵达喀什，经过半年筹备，8月15日喀什援疆指挥部正式挂牌成立，" +
   "由此开始了对口援建喀什的十年建设。\n";
 
+const EXHIBITION = "援藏成果展简讯\n\n2019年，首届援藏成果展在拉萨市举办，展出图片500余幅。\n";
+
 let corpus: TempCorpus;
 let app: App;
 beforeAll(async () => {
-  ({ app, corpus } = await writtenApp({ "heating.txt": HEATING, "teachers.txt": TEACHERS, "kashgar.txt": KASHGAR }));
+  ({ app, corpus } = await writtenApp({
+    "heating.txt": HEATING,
+    "teachers.txt": TEACHERS,
+    "kashgar.txt": KASHGAR,
+    "exhibition.txt": EXHIBITION,
+  }));
 });
 afterAll(() => corpus?.cleanup());
 
@@ -60,5 +67,14 @@ describe("a misspelt question word", () => {
     expect(normalizeForMatch("在什麼時後")).toBe("在什么时候");
     expect(normalizeForMatch("一小时后")).toBe("一小时后");
     expect(analyzeQuestion("喀什援疆指挥部在什麼時後正式挂牌成立？").parts[0]?.kind).toBe("date");
+  });
+});
+
+describe("a place asked at two levels", () => {
+  it("哪一个县市 is answered by a city as by a county", async () => {
+    expect(analyzeQuestion("首届援藏成果展在哪一个县市举办？").parts[0]?.level).toBe("县|市");
+    const a = await answer(app, "首届援藏成果展在哪一个县市举办？");
+    expect(a.answered).toBe(true);
+    expect(a.answer).toContain("拉萨市");
   });
 });

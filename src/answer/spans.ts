@@ -191,7 +191,11 @@ export function newPlaces(norm: string, q: AnalyzedQuestion, level = ""): string
   return [...norm.matchAll(PLACE_WORD)]
     .map((m) => m[0])
     .filter(
-      (p) => p.length >= 2 && !POINTER_PLACE.test(p) && !q.normalized.includes(p) && (!level || p.endsWith(level)),
+      (p) =>
+        p.length >= 2 &&
+        !POINTER_PLACE.test(p) &&
+        !q.normalized.includes(p) &&
+        (!level || level.split("|").some((l) => p.endsWith(l))),
     );
 }
 
