@@ -20,6 +20,7 @@ const KASHGAR =
   "援疆工作回顾\n\n2012年初，首批援疆干部抵达喀什，经过半年筹备，8月15日喀什援疆指挥部正式挂牌成立，" +
   "由此开始了对口援建喀什的十年建设。\n";
 
+const MEETING = "援疆协作简讯\n\n为协调援建项目，两省援疆指挥部每半年召开一次联席会议，通报项目进展。\n";
 const EXHIBITION = "援藏成果展简讯\n\n2019年，首届援藏成果展在拉萨市举办，展出图片500余幅。\n";
 
 let corpus: TempCorpus;
@@ -30,6 +31,7 @@ beforeAll(async () => {
     "teachers.txt": TEACHERS,
     "kashgar.txt": KASHGAR,
     "exhibition.txt": EXHIBITION,
+    "meeting.txt": MEETING,
   }));
 });
 afterAll(() => corpus?.cleanup());
@@ -76,5 +78,13 @@ describe("a place asked at two levels", () => {
     const a = await answer(app, "首届援藏成果展在哪一个县市举办？");
     expect(a.answered).toBe(true);
     expect(a.answer).toContain("拉萨市");
+  });
+});
+
+describe("a frequency asked", () => {
+  it("多久一次 is answered by 每半年, a period without a figure of time", async () => {
+    const a = await answer(app, "两省援疆指挥部的联席会议多久召开一次？");
+    expect(a.answered).toBe(true);
+    expect(a.answer).toContain("每半年");
   });
 });

@@ -16,6 +16,7 @@ import {
   chineseAmountFits,
   countsCounted,
   figureFits,
+  frequencyFits,
   hasAnswerSpan,
   hasTime,
   newPlaces,
@@ -109,7 +110,11 @@ export function agreesLocally(c: Candidate, q: AnalyzedQuestion, part: QuestionP
 /** The clause filter used when trimming: a clause must keep a figure, date or place of the asked kind. */
 export function clauseFits(part: QuestionPart, q: AnalyzedQuestion): (norm: string, date?: string) => boolean {
   return (norm, date) => {
-    if (part.kind === "amount" && (chineseAmountFits(norm, part) || ordinalFits(norm, part, q))) return true;
+    if (
+      part.kind === "amount" &&
+      (chineseAmountFits(norm, part) || ordinalFits(norm, part, q) || frequencyFits(norm, part))
+    )
+      return true;
     if (part.kind === "date") return hasTime(norm, q) || relativeYearFits(norm, date, part);
     if (part.kind === "amount")
       return amountFigures(norm).some((f) => figureFits(f, part) || countsCounted(norm, f, part));

@@ -109,6 +109,15 @@ export function hasTime(norm: string, q: AnalyzedQuestion): boolean {
 
 const TIME_UNITS = new Set(["天", "个月", "月", "年", "小时", "周", "分钟", "日"]);
 
+/** How often, asked (多久一次, 多长时间召开一次 …): 每年, 每两个月, 每隔三天 answer it, with or without a figure. */
+const ASKS_FREQUENCY = /(?:多久|多长时间|多少时间|几年|几个月|几天)[^，,。？?]{0,6}一次/;
+const EVERY_PERIOD = /每(?:隔)?[一两二三四五六七八九十半\d]*个?(?:年|月|周|星期|天|日|季度|小时)/;
+
+/** A frequency asked and a sentence that states one (每年举行一次 for 多久一次). */
+export function frequencyFits(norm: string, part: QuestionPart): boolean {
+  return ASKS_FREQUENCY.test(part.text) && EVERY_PERIOD.test(norm);
+}
+
 /**
  * A Chinese-numeral amount without a classifier, written to a ten, hundred, thousand or more (三千, 四十万大军,
  * 赔款四百万): the words' 150万. It opens with a digit or 十, so 千万 (by all means) and 万一 (in case) are not amounts.
@@ -225,7 +234,11 @@ export function hasAnswerSpan(norm: string, part: QuestionPart, q: AnalyzedQuest
         figures().some((f) => figureFits(f, part) || countsCounted(norm, f, part)) || chineseAmountFits(norm, part)
       );
     case "duration":
-      return figures().some((f) => TIME_UNITS.has(f.unit) || figureFits(f, part)) || chineseAmountFits(norm, part);
+      return (
+        figures().some((f) => TIME_UNITS.has(f.unit) || figureFits(f, part)) ||
+        chineseAmountFits(norm, part) ||
+        frequencyFits(norm, part)
+      );
     case "date":
       return hasTime(norm, q);
     case "place":
