@@ -153,16 +153,16 @@ export function askKind(part: string): AskKind {
 }
 
 const PLACE_LEVEL =
-  /哪(?:[一二三四五六七八九十几\d]*)(?:个|座|些)?(团场|自治区|乡镇|县市|省|市|县|区|镇|乡|村|州)(?![域场])/;
+  /哪(?:[一二三四五六七八九十几\d]*)(?:个|座|些)?(团场|自治区|乡镇|省|市|县|区|镇|乡|村|州)(?![域场])/;
 
 /**
  * The place level a question asks for: 哪个县 → 县; "" for 哪里 and for 哪个区域, 哪个市场 (a region, a market: no
- * level). Two levels asked together are either one, written with | (哪个乡镇 → 乡|镇, 哪一个县市 → 县|市).
+ * level). 哪个乡镇 → 镇.
  */
 export function placeLevel(part: string): string {
   const m = PLACE_LEVEL.exec(part);
   if (!m?.[1]) return "";
-  return m[1] === "乡镇" || m[1] === "县市" ? [...m[1]].join("|") : m[1];
+  return m[1] === "乡镇" ? "镇" : m[1];
 }
 
 export function askedType(part: string, kind: AskKind, units: string[]): AskedType {

@@ -18,7 +18,7 @@ export interface QuestionPart {
   text: string;
   kind: AskKind;
   asked: AskedType;
-  /** For a place question, the level asked (县, 市, 镇 …; 乡|镇 for either); "" when any place will do. */
+  /** For a place question, the level asked (县, 市, 镇 …); "" when any place will do. */
   level: string;
   /** Units a right figure may carry (名, 人次, 元 …); empty when any will do. */
   units: string[];

@@ -27,7 +27,6 @@ import { questionWords } from "./lexicon.js";
 
 const PER_UNIT = questionWords("per-unit");
 const CAUSE = questionWords("cause");
-const RESULT = questionWords("result");
 
 /** A ranked candidate with its features (what the fitting script learns from). */
 export interface Scored extends Selection {
@@ -117,12 +116,7 @@ function pickFits(
   const date = c.chunk.metadata.date;
   const perUnit = asksPerUnit && PER_UNIT.test(c.norm);
   const cause = asksWhy && CAUSE.test(c.norm);
-  const result = asksWhy && !RESULT.test(c.norm);
-  return (norm) =>
-    fits(norm, date) &&
-    (!perUnit || PER_UNIT.test(norm)) &&
-    (!cause || CAUSE.test(norm)) &&
-    (!result || !RESULT.test(norm));
+  return (norm) => fits(norm, date) && (!perUnit || PER_UNIT.test(norm)) && (!cause || CAUSE.test(norm));
 }
 
 /**

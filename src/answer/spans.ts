@@ -51,12 +51,6 @@ const WORDED_TIME = new RegExp(
 const ASKS_YEAR = /哪一年|哪年|何年|几几年|(?:西元|公元|民国|公历)前?(?:几|多少)年|什么年份|哪个年份/;
 
 /**
- * What stands before a number of years in words, not a year (的十年建设, 近十年, 长达二十年, 第十年, 几十年): a year in
- * words follows an era or a reign (嘉定十四年, 民国十年), not these.
- */
-const DURATION_BEFORE = "的了近这那数整每约逾经用花历过满达长头第几";
-
-/**
  * A year: 1956年, 955年, 承久3年, 二〇〇八年, 嘉定十四年, 元年, 庚申年 (同年, 次年 name none). Not a number of years:
  * 3年多, 十年来, 两年内, 一年半; 一年 and 两年 are always one (the first year of an era is 元年).
  */
@@ -64,7 +58,7 @@ const YEAR = new RegExp(
   [
     String.raw`\d{3,4}年`,
     String.raw`\d{1,2}年(?![多来半内间])`,
-    String.raw`(?<![一二两三四五六七八九十百千零〇${DURATION_BEFORE}])(?![一两]年)[一二两三四五六七八九十百千零〇元]{1,4}年(?![多来半内间])`,
+    String.raw`(?<![一二两三四五六七八九十百千零〇])(?![一两]年)[一二两三四五六七八九十百千零〇元]{1,4}年(?![多来半内间])`,
     String.raw`[甲乙丙丁戊己庚辛壬癸][子丑寅卯辰巳午未申酉戌亥]年`,
   ].join("|"),
   "g",
@@ -200,11 +194,7 @@ export function newPlaces(norm: string, q: AnalyzedQuestion, level = ""): string
   return [...norm.matchAll(PLACE_WORD)]
     .map((m) => m[0])
     .filter(
-      (p) =>
-        p.length >= 2 &&
-        !POINTER_PLACE.test(p) &&
-        !q.normalized.includes(p) &&
-        (!level || level.split("|").some((l) => p.endsWith(l))),
+      (p) => p.length >= 2 && !POINTER_PLACE.test(p) && !q.normalized.includes(p) && (!level || p.endsWith(level)),
     );
 }
 

@@ -24,14 +24,12 @@ export function toSimplified(text: string): string {
 
 /**
  * The form used for tokens, figures and comparisons. 甚么 is folded to 什么, the word it is a variant of (为甚么,
- * 甚麼時候: common in Taiwan and Hong Kong, which the converter leaves as it is), so that it asks as 什么 does; so
- * is 什么时后, the common misspelling of 什么时候 (時後 and 時候 sound alike).
+ * 甚麼時候: common in Taiwan and Hong Kong, which the converter leaves as it is), so that it asks as 什么 does.
  */
 export function normalizeForMatch(text: string): string {
   return toSimplified(toHalfWidth(text))
     .toLowerCase()
-    .replace(/甚(?=么)/g, "什")
-    .replace(/(?<=什么时)后/g, "候");
+    .replace(/甚(?=么)/g, "什");
 }
 
 /** Comparison form for answer checking: normalised and without any white space. */
