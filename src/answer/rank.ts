@@ -26,7 +26,6 @@ import { attributeWords, itemWords } from "./agreement.js";
 import { questionWords } from "./lexicon.js";
 
 const PER_UNIT = questionWords("per-unit");
-const CAUSE = questionWords("cause");
 
 /** A ranked candidate with its features (what the fitting script learns from). */
 export interface Scored extends Selection {
@@ -85,13 +84,12 @@ export function rankForPart(
   const fact = part.kind === "amount" || part.kind === "date";
   const max = fact ? FACT_ANSWER_CHARS : MAX_ANSWER_CHARS;
   const perUnit = part.kind === "amount" && PER_UNIT.test(part.text);
-  const why = part.kind === "reason";
   for (const pick of ranked.slice(0, trimTop)) {
     const context = part.kind === "place" ? "" : normalizeForMatch(pick.candidate.chunk.metadata.title);
     pick.span = trimToClauses(
       pick.candidate.text,
       ctx.partWeights,
-      gated ? pickFits(perUnit, why, pick.candidate, fits) : () => true,
+      gated ? pickFits(perUnit, pick.candidate, fits) : () => true,
       max,
       !fact,
       context,
@@ -104,19 +102,16 @@ export function rankForPart(
 /**
  * The clause filter for trimming one candidate: the part's own (clauseFits), and for an amount asked per unit
  * (每个县的平均援助) whose sentence states one per unit (县均…), the clause that does: the total beside it
- * (累计援助…亿元) answers another question. Asked why, a sentence that gives a cause or a purpose (由于…, 为了…) is
- * quoted from the clause that gives it: the clauses after it often repeat the question (…因此…发扬光大).
+ * (累计援助…亿元) answers another question.
  */
 function pickFits(
   asksPerUnit: boolean,
-  asksWhy: boolean,
   c: Candidate,
   fits: (norm: string, date?: string) => boolean,
 ): (norm: string) => boolean {
   const date = c.chunk.metadata.date;
   const perUnit = asksPerUnit && PER_UNIT.test(c.norm);
-  const cause = asksWhy && CAUSE.test(c.norm);
-  return (norm) => fits(norm, date) && (!perUnit || PER_UNIT.test(norm)) && (!cause || CAUSE.test(norm));
+  return (norm) => fits(norm, date) && (!perUnit || PER_UNIT.test(norm));
 }
 
 /**
